@@ -1,0 +1,1 @@
+"""Admin pages. (Organisation, users, plugins, positions and sharing modes are added here.)"""

@@ -1,0 +1,205 @@
+"""The application factory."""
+import logging
+import os
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
+from peewee import OperationalError, ProgrammingError
+
+from core import clock, config as config_module, db as db_module
+from core.plugins import Plugins, call_impl, discover, enabled_names
+
+log = logging.getLogger(__name__)
+CORE_DIR = os.path.dirname(os.path.abspath(__file__))
+THEMES_DIR = os.path.join(os.path.dirname(CORE_DIR), "themes")
+
+babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def create_app(config=None, extra_plugins=()):
+    """Build the app. ``config`` overrides settings (tests pass ``DATABASE_URL`` and ``PLUGINS``);
+    ``extra_plugins`` are plugin modules registered in-process (tests and scaffolds)."""
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("ZHIXIN_INSTANCE_PATH") or None
+    app = Flask("core", instance_path=os.path.abspath(instance) if instance else None,
+                instance_relative_config=True, static_folder=None, template_folder="templates")
+    config_module.load(app, config)
+    db_module.init(app.config["DATABASE_URL"])
+
+    _load_plugins(app, extra_plugins)
+    _init_extensions(app)
+    _init_templates(app)
+    _register_blueprints(app)
+    _init_request_hooks(app)
+    from core import errors, templating
+    errors.init_app(app)
+    templating.init_app(app)
+    _run_startup_hooks(app)
+    return app
+
+
+def _stored_plugin_states():
+    from core.models import PluginState
+    try:
+        with db_module.db.connection_context():
+            return {row.name: row.enabled for row in PluginState.select()}
+    except (OperationalError, ProgrammingError):  # no tables yet: before `zhixin init`
+        return {}
+    except Exception as exc:  # e.g. the database server is down: start, say so on every page
+        log.warning("cannot read plugin states: %s", exc)
+        return {}
+
+
+def _load_plugins(app, extra_plugins):
+    from core import builtin
+    available = discover(extra_plugins)
+    names, unknown = enabled_names(app.config, available, _stored_plugin_states())
+    plugins = Plugins(available, names, core_plugins=[builtin])
+    plugins.errors.update(unknown)
+    for message in plugins.errors.values():
+        log.error("%s", message)
+    app.extensions["zhixin_plugins"] = plugins
+    types = {}
+    for rt in plugins.gather("zhixin_record_types"):
+        if rt.name in types:
+            raise db_module.ConfigError(f"record type {rt.name!r} is registered twice")
+        types[rt.name] = rt
+    app.extensions["zhixin_record_types"] = types
+
+
+def plugins_of(app=None):
+    return (app or current_app).extensions["zhixin_plugins"]
+
+
+def _translation_dirs(app):
+    dirs = [os.path.join(THEMES_DIR, app.config["THEME"], "translations"),
+            os.path.join(CORE_DIR, "translations")]
+    plugins = plugins_of(app)
+    for name in plugins.order:
+        dirs.append(os.path.join(plugins.available[name].path, "translations"))
+    return [d for d in dirs if os.path.isdir(d)]
+
+
+def select_locale():
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"]) if request else None
+    if best:
+        return "zh" if best.startswith("zh") else "en"
+    return _org().default_language or "zh"
+
+
+def select_timezone():
+    return _org().timezone or "UTC"
+
+
+def _org():
+    from core.models import Organisation
+    try:
+        return Organisation.get_profile()
+    except Exception:
+        from core.models import Organisation as O
+        return O()
+
+
+def _init_extensions(app):
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs(app))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    from flask_babel import lazy_gettext as _l
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def _load_user(user_id):
+    from core.models import User
+    try:
+        user = User.get_or_none(User.id == int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
+
+
+def theme_dirs(app):
+    names = [app.config["THEME"]] + (["default"] if app.config["THEME"] != "default" else [])
+    return [os.path.join(THEMES_DIR, n) for n in names if os.path.isdir(os.path.join(THEMES_DIR, n))]
+
+
+def _init_templates(app):
+    """Lookup order: active theme, default theme, the plugins (in load order), core."""
+    theme = app.config["THEME"]
+    if not os.path.isdir(os.path.join(THEMES_DIR, theme)):
+        raise db_module.ConfigError(f"ZHIXIN_THEME: no theme folder named {theme!r} in {THEMES_DIR}")
+    loaders = [FileSystemLoader(os.path.join(d, "templates")) for d in theme_dirs(app)]
+    plugins = plugins_of(app)
+    for name in plugins.order:
+        path = os.path.join(plugins.available[name].path, "templates")
+        if os.path.isdir(path):
+            loaders.append(FileSystemLoader(path))
+    loaders.append(FileSystemLoader(os.path.join(CORE_DIR, "templates")))
+    app.jinja_loader = ChoiceLoader(loaders)
+    app.jinja_env.loader = app.jinja_loader
+
+
+def _register_blueprints(app):
+    from core import auth, views
+    from core.admin import bp as admin_bp
+    from core.records.views import bp as records_bp
+    for bp in (auth.bp, views.bp, admin_bp, records_bp):
+        app.register_blueprint(bp)
+    app.add_url_rule("/static/<path:filename>", "theme_static", views.theme_static)
+    plugins = plugins_of(app)
+    owners = {}
+    for impl in plugins.pm.hook.zhixin_blueprints.get_hookimpls():
+        for bp in call_impl(impl, app=app) or []:
+            app.register_blueprint(bp)
+            owners[bp.name] = impl.plugin_name
+    app.extensions["zhixin_blueprint_plugins"] = owners
+
+
+def _init_request_hooks(app):
+    @app.before_request
+    def _open_db():
+        db_module.db.connect(reuse_if_open=True)
+        owner = app.extensions["zhixin_blueprint_plugins"].get(request.blueprint)
+        if owner and not plugins_of().is_enabled(owner):
+            abort(404)
+        g.org = _org()
+        clock.set_offset(g.org.clock_offset())
+
+    @app.before_request
+    def _force_credentials_change():
+        if not current_user.is_authenticated:
+            return None
+        if current_user.must_change_password or current_user.must_change_username:
+            allowed = {"auth.change_credentials", "auth.logout", "theme_static", "auth.set_language"}
+            if request.endpoint not in allowed:
+                return redirect(url_for("auth.change_credentials"))
+        return None
+
+    @app.teardown_request
+    def _close_db(exc):
+        if not db_module.db.is_closed():
+            db_module.db.close()
+
+
+def _run_startup_hooks(app):
+    plugins = plugins_of(app)
+    for impl in plugins.pm.hook.zhixin_startup.get_hookimpls():
+        try:
+            call_impl(impl, app=app)
+        except Exception as exc:
+            if impl.plugin_name.startswith("core:"):
+                raise
+            plugins.disable(impl.plugin_name, f"plugin {impl.plugin_name!r} refused to start: {exc}")
+            log.error("plugin %s refused to start: %s", impl.plugin_name, exc)

@@ -1,0 +1,45 @@
+"""Core's own hook implementations: core registers its migrations, record types, menu entries and
+widgets exactly as a plugin would."""
+import os
+
+from flask_babel import lazy_gettext as _l
+
+from core import hookimpl
+from core.extension import MenuItem, MigrationSet
+from core.models import CORE_MODELS
+
+
+@hookimpl
+def zhixin_migrations():
+    return [MigrationSet("core", os.path.join(os.path.dirname(__file__), "migrations"))]
+
+
+@hookimpl
+def zhixin_defaults(app):
+    from core.models import DEFAULT_STAGES, Organisation, SalesStage
+    if not Organisation.select().where(Organisation.id == 1).exists():
+        Organisation.insert(id=1).execute()
+    if not SalesStage.select().exists():
+        for order, (name, probability, won, lost) in enumerate(DEFAULT_STAGES):
+            SalesStage.create(name=name, probability=probability, order=order, is_won=won, is_lost=lost)
+
+
+@hookimpl
+def zhixin_models():
+    return list(CORE_MODELS)
+
+
+@hookimpl
+def zhixin_record_types():
+    from core.records.types import core_record_types
+    return core_record_types()
+
+
+@hookimpl
+def zhixin_menu_items(user):
+    items = [MenuItem("home", _l("Home"), "main.home", group="main", order=0, icon="home")]
+    if user.is_admin:
+        items += [
+            MenuItem("admin", _l("Administration"), "admin.index", group="admin", order=900, icon="settings"),
+        ]
+    return items

@@ -1,0 +1,231 @@
+"""The ``zhixin`` command line."""
+import os
+import secrets
+import sys
+
+import click
+
+from core.db import ConfigError
+
+
+def make_app(**overrides):
+    from core.app import create_app
+    try:
+        return create_app(overrides or None)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+class ZhixinGroup(click.Group):
+    """Core commands plus those the enabled plugins add through ``zhixin_cli_commands``."""
+
+    def _plugin_commands(self):
+        if not hasattr(self, "_plugin_cmds"):
+            self._plugin_cmds = {}
+            try:
+                app = make_app()
+                for cmd in app.extensions["zhixin_plugins"].gather("zhixin_cli_commands"):
+                    self._plugin_cmds[cmd.name] = cmd
+            except Exception as exc:  # listing help must work even when the database is unreachable
+                click.echo(f"warning: plugin commands unavailable: {exc}", err=True)
+        return self._plugin_cmds
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands()))
+
+    def get_command(self, ctx, name):
+        return super().get_command(ctx, name) or self._plugin_commands().get(name)
+
+
+@click.group(cls=ZhixinGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Zhixin CRM (智欣 CRM): a teaching CRM built from plugins."""
+
+
+def ensure_admin(app, password=None, username="admin"):
+    """Create the administrator if there is none; returns (user, password or None if it existed)."""
+    from core.db import db
+    from core.models import User
+    with app.app_context(), db.connection_context():
+        existing = User.select().where(User.is_admin).first()
+        if existing:
+            return existing, None
+        password = password or secrets.token_urlsafe(12)
+        user = User(username=username, full_name="Administrator", is_admin=True,
+                    must_change_password=True, must_change_username=True)
+        user.set_password(password)
+        user.save()
+        return user, password
+
+
+@main.command()
+@click.option("--admin-password", envvar="ZHIXIN_ADMIN_PASSWORD", help="Initial administrator password.")
+def init(admin_password):
+    """Create the database tables and the administrator."""
+    from core.migrate import upgrade
+    app = make_app()
+    _apply(upgrade(app))
+    user, password = ensure_admin(app, admin_password)
+    if password is None:
+        click.echo(f"An administrator exists already ({user.username}).")
+    else:
+        click.echo(f"Administrator: {user.username}")
+        if not admin_password:
+            click.echo(f"Password (shown once): {password}")
+        click.echo("The first login asks for a new user name and password.")
+
+
+def _apply(applied):
+    for namespace, names in applied:
+        for name in names:
+            click.echo(f"applied {namespace}:{name}")
+
+
+@main.command()
+def upgrade():
+    """Apply pending migrations of core and every enabled plugin."""
+    from core.migrate import upgrade as run_upgrade
+    applied = run_upgrade(make_app())
+    _apply(applied)
+    if not any(names for _, names in applied):
+        click.echo("Nothing to do: the schema is up to date.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug/--no-debug", default=False)
+def run(host, port, debug):
+    """Run the development server (production: gunicorn "core.app:create_app()")."""
+    from core.migrate import upgrade as run_upgrade
+    app = make_app()
+    _apply(run_upgrade(app))
+    click.echo(f"Zhixin CRM on http://{host}:{port}/")
+    app.run(host=host, port=port, debug=debug, use_reloader=False)
+
+
+@main.command()
+@click.option("--demo-password", envvar="ZHIXIN_DEMO_PASSWORD", help="Shared password of the demo users.")
+@click.option("--admin-password", envvar="ZHIXIN_ADMIN_PASSWORD", help="Administrator password.")
+@click.option("--seed", default=2026, show_default=True, type=int)
+@click.option("--no-run", is_flag=True, help="Load the demo data and stop.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(demo_password, admin_password, seed, no_run, host, port):
+    """Initialise if needed, load demo data, print the logins, then run."""
+    from core.demo import load_demo
+    from core.migrate import upgrade as run_upgrade
+    app = make_app()
+    _apply(run_upgrade(app))
+    demo_password = demo_password or secrets.token_urlsafe(9)
+    admin_password = admin_password or demo_password
+    result = load_demo(app, demo_password, admin_password, seed=seed, progress=click.echo)
+    click.echo("")
+    click.echo("Demo logins (password for all: %s)" % demo_password)
+    for username, role in result["logins"]:
+        click.echo(f"  {username:<16} {role}")
+    if not no_run:
+        click.echo(f"\nZhixin CRM on http://{host}:{port}/")
+        app.run(host=host, port=port, use_reloader=False)
+
+
+@main.command()
+def plugins():
+    """List installed plugins: name, version, enabled, requires, source."""
+    app = make_app()
+    pm = app.extensions["zhixin_plugins"]
+    rows = [("NAME", "VERSION", "ENABLED", "REQUIRES", "SOURCE")]
+    for name in sorted(pm.available):
+        info = pm.available[name]
+        rows.append((name, info.version, "yes" if pm.is_enabled(name) else "no",
+                     ",".join(info.requires) or "-", info.source))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for row in rows:
+        click.echo("  ".join(col.ljust(w) for col, w in zip(row, widths)).rstrip())
+    for name, message in sorted(pm.errors.items()):
+        click.echo(f"error: {message}", err=True)
+
+
+@main.group()
+def plugin():
+    """Plugin tools."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option("--path", "path", default=".", type=click.Path(file_okay=False), help="Parent folder.")
+def plugin_new(name, path):
+    """Scaffold an external plugin distribution NAME."""
+    from core.scaffold import ScaffoldError, scaffold
+    try:
+        target = scaffold(name, path)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {target}")
+    click.echo(f"Install it with: pip install -e {target}")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run every job once and exit.")
+def scheduler(once):
+    """Run the scheduled jobs (one process in production)."""
+    from core.scheduler import run_forever, run_once
+    app = make_app()
+    if once:
+        failed = False
+        for job_id, result in run_once(app).items():
+            if isinstance(result, Exception):
+                failed = True
+                click.echo(f"{job_id}: failed: {result}", err=True)
+            else:
+                click.echo(f"{job_id}: ok" + (f" ({result})" if result is not None else ""))
+        sys.exit(1 if failed else 0)
+    click.echo("Scheduler running (Ctrl+C to stop).")
+    run_forever(app)
+
+
+@main.group()
+def users():
+    """Manage users."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--full-name", default="")
+@click.option("--admin", is_flag=True)
+def users_create(username, password, full_name, admin):
+    """Create a user."""
+    from core.db import db
+    from core.models import User
+    app = make_app()
+    with app.app_context(), db.connection_context():
+        if User.select().where(User.username == username).exists():
+            raise click.ClickException(f"user {username!r} exists already")
+        user = User(username=username, full_name=full_name, is_admin=admin)
+        user.set_password(password)
+        user.save()
+    click.echo(f"Created {username}")
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.option("--password", help="New password (default: generated and printed).")
+def users_reset_password(username, password):
+    """Reset a user's password; they must change it at next login."""
+    from core.db import db
+    from core.models import User
+    app = make_app()
+    with app.app_context(), db.connection_context():
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        new = password or secrets.token_urlsafe(12)
+        user.set_password(new)
+        user.must_change_password = True
+        user.save()
+    click.echo(f"Password of {username} reset" + ("" if password else f": {new}"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

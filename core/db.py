@@ -1,0 +1,76 @@
+"""The database: one proxy, initialised from a URL (SQLite by default, PostgreSQL or MySQL/MariaDB)."""
+import os
+from urllib.parse import urlparse
+
+import peewee
+from playhouse.db_url import connect
+
+db = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+}
+SCHEMES = {
+    "sqlite": "sqlite",
+    "postgres": "postgresql", "postgresql": "postgresql", "postgresql+pool": "postgresql",
+    "mysql": "mysql", "mariadb": "mysql", "mysql+pool": "mysql",
+}
+
+
+class ConfigError(Exception):
+    """A configuration value that cannot work; the message says which and why."""
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+def backend(url):
+    scheme = urlparse(url).scheme
+    if scheme not in SCHEMES:
+        raise ConfigError(
+            f"ZHIXIN_DATABASE_URL: unsupported scheme {scheme!r} in {url!r}; "
+            "use sqlite:///path, postgresql://user@host:port/db or mysql://user@host:port/db")
+    return SCHEMES[scheme]
+
+
+def make_database(url):
+    """A Peewee database for ``url``, with the settings each backend needs."""
+    kind = backend(url)
+    parsed = urlparse(url)
+    if kind == "sqlite":
+        path = parsed.path[1:] if url.startswith("sqlite:///") else parsed.path
+        if not path or path == ":memory:":
+            raise ConfigError("ZHIXIN_DATABASE_URL: an SQLite URL needs a file path (sqlite:///path/zhixin.db); "
+                              "an in-memory database is empty on every connection")
+        os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    if not parsed.path.strip("/"):
+        raise ConfigError(f"ZHIXIN_DATABASE_URL: no database name in {url!r}")
+    if kind == "mysql":
+        url = url.replace("mariadb://", "mysql://", 1)
+        return connect(url, charset="utf8mb4")
+    return connect(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
+
+
+def init(url):
+    database = make_database(url)
+    db.initialize(database)
+    return database
+
+
+def is_sqlite():
+    return isinstance(db.obj, peewee.SqliteDatabase)
+
+
+def is_mysql():
+    return isinstance(db.obj, peewee.MySQLDatabase)
+
+
+def is_postgres():
+    return isinstance(db.obj, peewee.PostgresqlDatabase)

@@ -1,0 +1,63 @@
+"""Demo data: the classroom template, a teacher, class leads and students, then every plugin's data."""
+import random
+
+from flask_babel import force_locale
+
+from core.db import db
+from core.models import Organisation, User
+from core.plugins import call_impl
+
+DEMO_ORG = dict(name="智欣商贸有限公司", address="上海市浦东新区世纪大道 100 号", phone="021-5888 0000",
+                website="https://example.edu.cn", currency="CNY", fiscal_year_start=1, timezone="Asia/Shanghai",
+                default_language="zh")
+
+
+def load_demo(app, password, admin_password, seed=2026, classes=2, departments=2, progress=print):
+    """Create the demo school once (a second run only prints the logins). Returns {"logins": [...]}."""
+    from core import positions
+    from core.cli import ensure_admin
+    rng = random.Random(seed)
+    with app.app_context(), db.connection_context():
+        admin, _ = ensure_admin(app, admin_password)
+        if User.select().where(User.username == "teacher").exists():
+            progress("Demo data exists already.")
+            return {"logins": _logins(admin)}
+        with force_locale("zh"), db.atomic():
+            Organisation.update(**DEMO_ORG).where(Organisation.id == 1).execute()
+            # the demo admin logs in straight away, without the first-run credential change
+            User.update(must_change_password=False, must_change_username=False).where(User.id == admin.id).execute()
+            layout = positions.classroom_template(classes=classes, departments=departments)
+            method = "pbkdf2:sha256:1000" if app.config.get("TESTING") else None
+            users = [_user("teacher", "王老师", layout["teacher"], password, method)]
+            for i, cls in enumerate(layout["classes"], 1):
+                users.append(_user(f"class{i}", f"{i}班班长", cls, password, method))
+            names = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴婷", "徐明", "孙丽"]
+            n = 0
+            for dept in layout["departments"]:
+                users.append(_user(f"manager{len(users)}", f"经理{names[n % len(names)]}", dept, password, method))
+                n += 1
+            for sp in layout["salespeople"]:
+                for _k in range(2):
+                    n += 1
+                    users.append(_user(f"student{n:02d}", names[n % len(names)], sp, password, method))
+        progress(f"Created {len(users)} demo users in {len(layout['classes'])} classes.")
+        plugins = app.extensions["zhixin_plugins"]
+        for impl in plugins.pm.hook.zhixin_demo_data.get_hookimpls():  # registration = dependency order
+            with force_locale("zh"), db.atomic():
+                call_impl(impl, app=app, users=users, rng=rng)
+            progress(f"Demo data: {impl.plugin_name.replace('core:core.', 'core ')}")
+        return {"logins": _logins(admin)}
+
+
+def _user(username, full_name, position, password, method):
+    user = User(username=username, full_name=full_name, position=position)
+    user.set_password(password, method=method)
+    user.save()
+    return user
+
+
+def _logins(admin):
+    rows = [(admin.username, "administrator")]
+    for user in User.select().where(~User.is_admin).order_by(User.id).limit(8):
+        rows.append((user.username, user.position.name if user.position else ""))
+    return rows

@@ -1,0 +1,76 @@
+"""The small dataclasses that hooks return. A plugin imports them from here (or from ``core``)."""
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+
+@dataclass
+class MenuItem:
+    """An entry of the side menu. Items are grouped by ``group`` and sorted by ``order`` then label."""
+    id: str
+    label: Any                      # a lazy_gettext string
+    endpoint: str                   # Flask endpoint
+    group: str = "main"             # main | records | plugins | admin | instructor
+    order: int = 100
+    icon: str = ""
+    endpoint_args: dict = field(default_factory=dict)
+
+
+@dataclass
+class Widget:
+    """A dashboard widget. ``render(user)`` returns HTML (Markup) — usually ``render_template(...)``."""
+    id: str
+    title: Any
+    render: Callable[[Any], Any]
+    order: int = 100
+    wide: bool = False
+
+
+@dataclass
+class Job:
+    """A scheduled job. ``func(app)`` runs inside an app context; it must be idempotent in the database.
+
+    ``trigger`` is an APScheduler trigger name ("interval" or "cron") and ``trigger_args`` its arguments.
+    """
+    id: str
+    func: Callable[[Any], Any]
+    trigger: str = "interval"
+    trigger_args: dict = field(default_factory=lambda: {"minutes": 5})
+    description: str = ""
+
+
+@dataclass
+class MigrationSet:
+    """A folder of numbered Peewee migrations, recorded in the history table ``<namespace>_migration``."""
+    namespace: str
+    directory: str
+
+
+@dataclass
+class CalendarItem:
+    """Something due or happening, for calendar views and the daily work plan (每日工作计划)."""
+    title: str
+    start: Any                      # datetime (UTC, naive) or date for all-day items
+    end: Any = None
+    url: str = ""
+    kind: str = "item"              # event | task | campaign_task | service | opportunity | …
+    all_day: bool = False
+    done: bool = False
+    color: str = ""
+    owner_id: Optional[int] = None
+
+
+@dataclass
+class ExtraField:
+    """A field a plugin adds to another record type's form and detail page (e.g. a lead's source campaign).
+
+    ``form_field()`` returns an unbound WTForms field; ``load(record)`` gives the current value for the form;
+    ``save(record, value, user)`` stores it (inside the record's transaction); ``display(record)`` gives the
+    text or Markup shown on the detail page.
+    """
+    name: str
+    label: Any
+    form_field: Callable[[], Any]
+    load: Callable[[Any], Any]
+    save: Callable[[Any, Any, Any], None]
+    display: Callable[[Any], Any]
+    order: int = 100

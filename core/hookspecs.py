@@ -1,0 +1,156 @@
+"""Every hook of Zhixin CRM — the plugin author's reference.
+
+Implement a hook with ``from core import hookimpl`` and a function of the same name in your plugin module;
+take only the arguments you need. Hooks are always called with keyword arguments. ``register_*``-style
+hooks return lists; core gathers the lists of all enabled plugins and sorts UI items by their ``order``
+field (never by plugin load order).
+
+Phases: start-up (startup, migrations, defaults, models), records (record_types, record_fields, record_saving,
+record_saved, record_deleted, permission_check, access_filter), web (blueprints, menu_items,
+dashboard_widgets, template_slot), background (jobs), tools (cli_commands, demo_data), cooperation
+between plugins (reports, calendar_items, exercises).
+"""
+import pluggy
+
+hookspec = pluggy.HookspecMarker("zhixin")
+
+
+# --- start-up -----------------------------------------------------------------------------------------
+
+@hookspec
+def zhixin_startup(app):
+    """Called once at the end of ``create_app``, after blueprints are registered.
+
+    Validate your configuration here and raise ``core.db.ConfigError`` with a clear message if it cannot
+    work; core then reports the plugin as broken and starts without it.
+    """
+
+
+@hookspec
+def zhixin_migrations():
+    """Return a list of ``core.extension.MigrationSet``: your migrations folder and namespace.
+
+    ``zhixin init``/``upgrade`` (and the first activation of a plugin) apply pending migrations, each folder
+    with its own history table ``<namespace>_migration``. Disabling a plugin never drops its tables.
+    """
+
+
+@hookspec
+def zhixin_defaults(app):
+    """Create your default rows if they are missing (idempotent): called after migrations by
+    ``zhixin init``/``upgrade``, and by the test fixtures after each clean-up. Runs in a transaction."""
+
+
+@hookspec
+def zhixin_models():
+    """Return the list of your Peewee model classes (tables prefixed with your plugin name).
+
+    Used for schema checks, test isolation and class resets; tables are created by your migrations.
+    """
+
+
+# --- records --------------------------------------------------------------------------------------------
+
+@hookspec
+def zhixin_record_types():
+    """Return a list of ``core.records.RecordType``: models that share core's access rules and its
+    list/detail/form/delete/CSV machinery. A type's ``family`` names its sharing-mode setting."""
+
+
+@hookspec
+def zhixin_record_fields(record_type):
+    """Return a list of ``core.extension.ExtraField`` to add to ``record_type``'s form and detail page
+    (``record_type`` is the RecordType's name, e.g. ``"lead"``)."""
+
+
+@hookspec
+def zhixin_record_saving(record_type, record, user, created, changes):
+    """Called inside the save transaction before the record is written. ``changes`` maps field name to
+    ``(old, new)``. Raise ``core.records.RecordError`` to refuse the save with a message."""
+
+
+@hookspec
+def zhixin_record_saved(record_type, record, user, created, changes):
+    """Called inside the save transaction after the record (and its audit entry) is written."""
+
+
+@hookspec
+def zhixin_record_deleted(record_type, record, user):
+    """Called inside the delete transaction, before the row is removed."""
+
+
+@hookspec
+def zhixin_permission_check(user, action, record_type, record):
+    """Veto or grant beyond the position/sharing rules. Return False to deny, True to allow, None to
+    leave the decision to core. Any False wins; otherwise core's SQL rule decides (a True never makes
+    visible what the SQL filter hides — lists must agree with detail pages)."""
+
+
+@hookspec
+def zhixin_access_filter(user, record_type, action):
+    """Return a Peewee expression that further narrows what ``user`` may ``action`` ("read", "write",
+    "delete") in ``record_type``, or None. Expressions of all plugins are ANDed onto core's rule in
+    ``core.access.visible`` (used e.g. to show others' private calendar events only as busy)."""
+
+
+# --- web -----------------------------------------------------------------------------------------------
+
+@hookspec
+def zhixin_blueprints(app):
+    """Return a list of Flask blueprints to register. Put templates under ``templates/<plugin>/``."""
+
+
+@hookspec
+def zhixin_menu_items(user):
+    """Return a list of ``core.extension.MenuItem`` for ``user`` (only called for a logged-in user)."""
+
+
+@hookspec
+def zhixin_dashboard_widgets(user):
+    """Return a list of ``core.extension.Widget`` shown on ``user``'s home page."""
+
+
+@hookspec
+def zhixin_template_slot(slot, context):
+    """Return HTML (Markup or str, escaped by you) to place in a named slot of the theme's templates, or
+    None. Slots: ``head``, ``top_bar``, ``before_content``, ``after_content``, ``footer``,
+    ``record_detail`` and ``record_sidebar`` (context has ``record_type`` and ``record``)."""
+
+
+# --- background ------------------------------------------------------------------------------------------
+
+@hookspec
+def zhixin_jobs():
+    """Return a list of ``core.extension.Job``. Jobs run only in ``zhixin scheduler`` (one process), and
+    each must be idempotent in the database (see ``core.models.JobClaim.claim``)."""
+
+
+# --- tools ---------------------------------------------------------------------------------------------
+
+@hookspec
+def zhixin_cli_commands():
+    """Return a list of click commands or groups added to ``zhixin``."""
+
+
+@hookspec
+def zhixin_demo_data(app, users, rng):
+    """Create demo data for ``zhixin demo``. ``users`` is the list of demo ``User`` rows (teacher first),
+    ``rng`` a seeded ``random.Random``. Called in dependency order inside one transaction per plugin."""
+
+
+# --- cooperation ---------------------------------------------------------------------------------------
+
+@hookspec
+def zhixin_reports():
+    """Return a list of ``core.reports.ReportDefinition`` to offer in the reports plugin's families."""
+
+
+@hookspec
+def zhixin_calendar_items(user, start, end):
+    """Return ``core.extension.CalendarItem`` objects between ``start`` and ``end`` (naive UTC datetimes)
+    that ``user`` may see, for the calendar and the daily work plan."""
+
+
+@hookspec
+def zhixin_exercises():
+    """Return a list of exercise definitions (``core.exercises.Exercise``) for the classroom tools."""

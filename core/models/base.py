@@ -1,0 +1,36 @@
+"""Model base classes."""
+import peewee
+
+from core import clock
+from core.db import BaseModel, db  # noqa: F401  (re-exported)
+from core.models.users import User
+
+
+class MoneyField(peewee.DecimalField):
+    """Money as Decimal with two places (never float)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("auto_round", True)
+        super().__init__(*args, **kwargs)
+
+
+class Record(BaseModel):
+    """A CRM record: owned by a user, with who created/changed it and when.
+
+    Every record type (core's and plugins') subclasses this, so core/access.py can filter it by
+    ``owner`` and the record service can stamp and audit it.
+    """
+    owner = peewee.ForeignKeyField(User, index=True, on_delete="RESTRICT", backref="+")
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    modified_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=clock.utcnow, index=True)
+    modified_at = peewee.DateTimeField(default=clock.utcnow)
+
+    def __str__(self):
+        for attr in ("name", "title", "subject"):
+            value = getattr(self, attr, None)
+            if value:
+                return str(value)
+        return f"#{self.id}"

@@ -1,0 +1,67 @@
+"""Platform tables: plugin switches, audit log, notifications, login attempts and job claims."""
+import peewee
+
+from core import clock
+from core.db import BaseModel
+from core.models.users import User
+
+
+class PluginState(BaseModel):
+    """The administrator's choice for one plugin (when ZHIXIN_PLUGINS does not decide)."""
+    name = peewee.CharField(max_length=64, unique=True)
+    enabled = peewee.BooleanField(default=True)
+    changed_at = peewee.DateTimeField(default=clock.utcnow)
+
+
+class AuditEntry(BaseModel):
+    """Who changed what (审计日志): one row per create, change, delete or reassign of a record."""
+    record_type = peewee.CharField(max_length=64)
+    record_id = peewee.IntegerField()
+    action = peewee.CharField(max_length=20)
+    user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    at = peewee.DateTimeField(default=clock.utcnow)
+    changes = peewee.TextField(default="{}")  # JSON: {field: [old, new]}
+
+    class Meta:
+        indexes = ((("record_type", "record_id", "at"), False),)
+
+
+class Notification(BaseModel):
+    """An in-app notification (通知). ``key`` makes a reminder exactly-once: one row per key, ever."""
+    user = peewee.ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    key = peewee.CharField(max_length=191, null=True, unique=True)
+    kind = peewee.CharField(max_length=64, default="info")
+    title = peewee.CharField(max_length=300)
+    body = peewee.TextField(default="")
+    link = peewee.CharField(max_length=500, default="")
+    created_at = peewee.DateTimeField(default=clock.utcnow)
+    read_at = peewee.DateTimeField(null=True)
+    email_pending = peewee.BooleanField(default=False)
+    emailed_at = peewee.DateTimeField(null=True)
+    email_attempts = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("user", "read_at"), False),)
+
+
+class LoginAttempt(BaseModel):
+    """Failed logins, kept in the database so every worker counts the same."""
+    username = peewee.CharField(max_length=80, index=True)
+    address = peewee.CharField(max_length=64, index=True)
+    at = peewee.DateTimeField(default=clock.utcnow, index=True)
+
+
+class JobClaim(BaseModel):
+    """A (job, slot) claimed once: makes scheduled work idempotent across schedulers and restarts."""
+    job = peewee.CharField(max_length=100)
+    slot = peewee.CharField(max_length=91)
+    claimed_at = peewee.DateTimeField(default=clock.utcnow)
+
+    class Meta:
+        indexes = ((("job", "slot"), True),)
+
+    @classmethod
+    def claim(cls, job, slot):
+        """True exactly once per (job, slot), whoever asks and however often."""
+        return (cls.insert(job=job, slot=str(slot), claimed_at=clock.utcnow())
+                .on_conflict_ignore().as_rowcount().execute()) == 1

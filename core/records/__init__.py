@@ -1,0 +1,9 @@
+"""Generic record machinery: record types, the record service, and the list/detail/form/CSV views."""
+from core.records.registry import RecordType, families, get, registry
+
+
+class RecordError(Exception):
+    """A save or delete refused for a reason the user should read (shown as a form error or 409)."""
+
+
+__all__ = ["RecordError", "RecordType", "families", "get", "registry"]

@@ -1,0 +1,69 @@
+"""Record types (记录类型): what core's access rules and record machinery know about a model."""
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+
+@dataclass
+class RecordType:
+    """A model registered through ``zhixin_record_types``.
+
+    ``family`` names the sharing-mode setting the type follows (accounts and contacts share ``"account"``);
+    ``owned=False`` marks catalogue types (products) that everyone reads and only administrators change.
+    The remaining fields drive the generic list/detail/form/CSV views in ``core.records``.
+    """
+    name: str
+    model: Any
+    label: Any
+    label_plural: Any
+    family: Optional[str] = None
+    owned: bool = True
+    default_mode: str = "private"
+    list_columns: tuple = ()            # field names shown in lists (and exported to CSV)
+    search_fields: tuple = ()           # fields the quick search looks in
+    filter_fields: tuple = ()           # fields offered as list filters
+    default_sort: str = "-modified_at"
+    form: Any = None                    # WTForms form class for create/edit
+    csv_fields: tuple = ()              # importable fields (default: list_columns)
+    related: tuple = ()                 # callables (record, user) -> RelatedList
+    detail_template: str = ""           # overrides the generic detail template
+    url_prefix: str = ""                # default: /records/<name>
+    menu_order: int = 100
+    menu_group: str = "records"
+    icon: str = ""
+    plugin: str = "core"
+    extra: dict = field(default_factory=dict)
+    display: Optional[Callable[[Any], str]] = None
+
+    def __post_init__(self):
+        if self.family is None:
+            self.family = self.name
+        if not self.csv_fields:
+            self.csv_fields = self.list_columns
+
+
+def registry(app=None):
+    """name -> RecordType for the enabled plugins (and core)."""
+    from flask import current_app
+    return (app or current_app).extensions["zhixin_record_types"]
+
+
+def get(which, app=None):
+    """A RecordType by name, by model class, or the RecordType itself."""
+    if isinstance(which, RecordType):
+        return which
+    types = registry(app)
+    if isinstance(which, str):
+        return types[which]
+    for rt in types.values():
+        if rt.model is which:
+            return rt
+    raise KeyError(f"{which!r} is not a registered record type")
+
+
+def families(app=None):
+    """Sharing families with the record types in each, in registration order."""
+    out = {}
+    for rt in registry(app).values():
+        if rt.owned:
+            out.setdefault(rt.family, []).append(rt)
+    return out

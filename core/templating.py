@@ -1,0 +1,80 @@
+"""What every template can use: the menu, slots, widgets, and filters for money and dates in the
+organisation's currency and time zone."""
+import datetime as _dt
+import decimal
+
+from flask import current_app, g, request
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from core import clock
+
+MENU_GROUPS = ("main", "records", "plugins", "instructor", "admin")
+
+
+def menu_for(user):
+    plugins = current_app.extensions["zhixin_plugins"]
+    items = plugins.gather("zhixin_menu_items", user=user)
+    from core.records.registry import registry
+    from core.extension import MenuItem
+    for rt in registry().values():
+        if rt.menu_group:
+            items.append(MenuItem(f"records:{rt.name}", rt.label_plural, "records.list", group=rt.menu_group,
+                                  order=rt.menu_order, icon=rt.icon, endpoint_args={"type_name": rt.name}))
+    groups = {}
+    for item in sorted(items, key=lambda i: (i.order, str(i.label))):
+        groups.setdefault(item.group, []).append(item)
+    return [(name, groups[name]) for name in MENU_GROUPS if name in groups] + \
+        [(name, groups[name]) for name in groups if name not in MENU_GROUPS]
+
+
+def slot(name, **context):
+    plugins = current_app.extensions["zhixin_plugins"]
+    parts = plugins.hook.zhixin_template_slot(slot=name, context=context)
+    return Markup("").join(p if isinstance(p, Markup) else escape(p) for p in reversed(parts) if p)
+
+
+def money(value, currency=None):
+    if value is None or value == "":
+        return ""
+    org = g.get("org")
+    return format_currency(decimal.Decimal(value), currency or (org.currency if org else "CNY"))
+
+
+def date_filter(value, fmt="medium"):
+    if not value:
+        return ""
+    if isinstance(value, _dt.datetime):
+        value = clock.to_local(value).date()
+    return format_date(value, fmt)
+
+
+def datetime_filter(value, fmt="medium"):
+    if not value:
+        return ""
+    return format_datetime(value, fmt)  # Flask-Babel converts naive UTC to the organisation's zone
+
+
+def number(value, fmt=None):
+    if value is None:
+        return ""
+    return format_decimal(value, fmt) if fmt else format_decimal(value)
+
+
+def init_app(app):
+    app.jinja_env.filters.update(money=money, date=date_filter, datetime=datetime_filter, number=number)
+
+    @app.context_processor
+    def _globals():
+        user = current_user
+        return {
+            "org": g.get("org"),
+            "menu": (lambda: menu_for(user)) if user and user.is_authenticated else (lambda: []),
+            "slot": slot,
+            "current_locale": str(get_locale() or "zh"),
+            "clock_shifted": bool(clock.offset()),
+            "local_now": clock.local_now,
+            "plugin_enabled": current_app.extensions["zhixin_plugins"].is_enabled,
+            "request_path": request.path if request else "/",
+        }

@@ -1,0 +1,74 @@
+"""Small helpers for views: errors with a reason, safe redirects, pagination."""
+import math
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from flask import abort, current_app, request
+from werkzeug.exceptions import default_exceptions
+
+
+def fail(code, message):
+    """Abort with ``code`` and a message the error page shows (e.g. ``fail(409, _("Already converted"))``)."""
+    exc = default_exceptions[code]()
+    exc.zhixin_message = str(message)
+    raise exc
+
+
+def safe_next(target, default="/"):
+    """Only a relative path on this site; anything else (an open redirect) becomes ``default``."""
+    if not target:
+        return default
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return default
+    return target
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    def window(self, size=2):
+        """Page numbers around the current one, with None for gaps: [1, None, 7, 8, 9, None, 40]."""
+        pages = sorted({1, self.pages, *range(max(1, self.page - size), min(self.pages, self.page + size) + 1)})
+        out, last = [], 0
+        for p in pages:
+            if p - last > 1:
+                out.append(None)
+            out.append(p)
+            last = p
+        return out
+
+
+def page_number():
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paginate(query, page=None, per_page=None, count=True):
+    """One page of ``query`` (LIMIT/OFFSET in SQL) and the total count (one COUNT query)."""
+    page = page or page_number()
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    total = query.order_by().count() if count else 0
+    items = list(query.paginate(page, per_page))
+    if not items and page > 1 and total:
+        abort(404)
+    return Page(items, page, per_page, total)

@@ -1,0 +1,8 @@
+"""Calendar (日历管理) — a bundled Zhixin CRM plugin.
+
+This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
+"""
+NAME = "calendar"
+VERSION = "0.1.0"
+DESCRIPTION = "Events and tasks by day, week and month, daily work plan, iCalendar."
+REQUIRES = ()

@@ -1,0 +1,8 @@
+"""Sales forecast (销售预期管理) — a bundled Zhixin CRM plugin.
+
+This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
+"""
+NAME = "forecast"
+VERSION = "0.1.0"
+DESCRIPTION = "Quarterly quotas, attainment, closed, expected and best case, rolled up the hierarchy."
+REQUIRES = ()

@@ -1,0 +1,8 @@
+"""Customer service (客户服务管理) — a bundled Zhixin CRM plugin.
+
+This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
+"""
+NAME = "service"
+VERSION = "0.1.0"
+DESCRIPTION = "Feedback, complaints and service cases with response targets and charts."
+REQUIRES = ()

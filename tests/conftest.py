@@ -1,0 +1,159 @@
+"""Test fixtures: a real database (SQLite file by default; PostgreSQL or MariaDB through
+ZHIXIN_TEST_DATABASE_URL), a fresh schema per run, emptied tables per test, an app factory, users, login
+and a frozen clock. Never a mocked database."""
+import datetime as dt
+import os
+
+import peewee
+import pytest
+
+from core import clock
+from core.app import create_app
+from core.db import db, make_database
+from core.migrate import upgrade
+
+BUNDLED = ["calendar", "campaigns", "forecast", "reports", "service"]
+TEST_PASSWORD = "correct-horse-1"
+FAST_HASH = "pbkdf2:sha256:1000"  # the real default is scrypt; hashing cost is not under test here
+
+
+def _database_url(tmp_root):
+    return os.environ.get("ZHIXIN_TEST_DATABASE_URL") or f"sqlite:///{tmp_root}/test.db"
+
+
+def _drop_everything(url):
+    database = make_database(url)
+    database.connect()
+    tables = database.get_tables()
+    if isinstance(database, peewee.PostgresqlDatabase):
+        database.execute_sql("DROP SCHEMA public CASCADE")
+        database.execute_sql("CREATE SCHEMA public")
+    elif isinstance(database, peewee.MySQLDatabase):
+        database.execute_sql("SET FOREIGN_KEY_CHECKS=0")
+        for table in tables:
+            database.execute_sql(f"DROP TABLE `{table}`")
+        database.execute_sql("SET FOREIGN_KEY_CHECKS=1")
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh schema with every bundled plugin's tables, built once per test run."""
+    root = tmp_path_factory.mktemp("db")
+    url = _database_url(root)
+    _drop_everything(url)
+    app = create_app({"DATABASE_URL": url, "PLUGINS": BUNDLED, "TESTING": True,
+                      "INSTANCE_PATH": str(root / "instance")})
+    upgrade(app)
+    return url
+
+
+def empty_tables():
+    """Delete every row (but the migration history) so each test starts from an empty database."""
+    tables = [t for t in db.get_tables() if not t.endswith("_migration")]
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    elif isinstance(db.obj, peewee.MySQLDatabase):
+        db.execute_sql("SET FOREIGN_KEY_CHECKS=0")
+        for t in tables:
+            db.execute_sql(f"DELETE FROM `{t}`")
+        db.execute_sql("SET FOREIGN_KEY_CHECKS=1")
+    else:
+        db.execute_sql("PRAGMA foreign_keys=OFF")
+        for t in tables:
+            db.execute_sql(f'DELETE FROM "{t}"')
+        db.execute_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build an app on the test database: ``make_app(plugins=["forecast"], SOME_SETTING=…)``."""
+    made = []
+
+    def factory(plugins=None, extra_plugins=(), **config):
+        settings = {"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                    "PLUGINS": BUNDLED if plugins is None else plugins, "PASSWORD_METHOD": FAST_HASH,
+                    "SECRET_KEY": "test-secret", "INSTANCE_PATH": str(tmp_path / "instance"),
+                    "UPLOAD_FOLDER": str(tmp_path / "uploads")}
+        settings.update(config)
+        app = create_app(settings, extra_plugins=extra_plugins)
+        with app.app_context(), db.connection_context():
+            if not made:
+                empty_tables()
+            upgrade(app)  # a plugin's first activation creates its tables; defaults come back
+        made.append(app)
+        return app
+
+    yield factory
+    clock.freeze(None)
+    clock.set_offset(None)
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user():
+    """``make_user("alice", position=pos, admin=False, **fields)`` with password TEST_PASSWORD."""
+    from core.models import User
+
+    def factory(username, position=None, admin=False, **fields):
+        user = User(username=username, full_name=fields.pop("full_name", username.title()),
+                    position=position, is_admin=admin, **fields)
+        user.set_password(TEST_PASSWORD, method=FAST_HASH)
+        user.save()
+        return user
+    return factory
+
+
+@pytest.fixture
+def login():
+    """``login(client, user)``: puts the user in the test client's session (no password round-trip)."""
+    def do(client, user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return client
+    return do
+
+
+@pytest.fixture
+def frozen_clock():
+    """``frozen_clock(datetime)`` freezes core's clock (naive = UTC); unfrozen after the test."""
+    def freeze(at):
+        clock.freeze(at)
+        return at
+    freeze(dt.datetime(2026, 5, 15, 2, 0, 0))
+    yield freeze
+    clock.freeze(None)
+
+
+@pytest.fixture
+def positions():
+    """A small school: teacher → class A/B → department → salesperson positions (dict by key)."""
+    from core import positions as P
+    teacher = P.create("Teacher")
+    out = {"teacher": teacher}
+    for cls in ("a", "b"):
+        c = P.create(f"Class {cls.upper()}", teacher)
+        d = P.create(f"Dept {cls.upper()}", c)
+        s = P.create(f"Sales {cls.upper()}", d)
+        out.update({f"class_{cls}": c, f"dept_{cls}": d, f"sales_{cls}": s})
+    return out
+
+
+def pytest_report_header(config):
+    url = os.environ.get("ZHIXIN_TEST_DATABASE_URL") or "sqlite (temporary file)"
+    return f"zhixin test database: {url}"
+
