@@ -14,6 +14,8 @@ from core.plugins import Plugins, call_impl, discover, enabled_names
 
 log = logging.getLogger(__name__)
 CORE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Parts of core that keep their own templates and catalog (each is looked up like core itself).
+CORE_COMPONENTS = ("records", "hierarchy")
 THEMES_DIR = os.path.join(os.path.dirname(CORE_DIR), "themes")
 
 babel = Babel()
@@ -78,6 +80,7 @@ def plugins_of(app=None):
 def _translation_dirs(app):
     dirs = [os.path.join(THEMES_DIR, app.config["THEME"], "translations"),
             os.path.join(CORE_DIR, "translations")]
+    dirs += [os.path.join(CORE_DIR, c, "translations") for c in CORE_COMPONENTS]
     plugins = plugins_of(app)
     for name in plugins.order:
         dirs.append(os.path.join(plugins.available[name].path, "translations"))
@@ -147,6 +150,7 @@ def _init_templates(app):
         if os.path.isdir(path):
             loaders.append(FileSystemLoader(path))
     loaders.append(FileSystemLoader(os.path.join(CORE_DIR, "templates")))
+    loaders += [FileSystemLoader(os.path.join(CORE_DIR, c, "templates")) for c in CORE_COMPONENTS]
     app.jinja_loader = ChoiceLoader(loaders)
     app.jinja_env.loader = app.jinja_loader
 
@@ -154,8 +158,9 @@ def _init_templates(app):
 def _register_blueprints(app):
     from core import auth, views
     from core.admin import bp as admin_bp
+    from core.hierarchy.views import bp as hierarchy_bp
     from core.records.views import bp as records_bp
-    for bp in (auth.bp, views.bp, admin_bp, records_bp):
+    for bp in (auth.bp, views.bp, admin_bp, records_bp, hierarchy_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/static/<path:filename>", "theme_static", views.theme_static)
     plugins = plugins_of(app)

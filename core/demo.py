@@ -14,7 +14,7 @@ DEMO_ORG = dict(name="智欣商贸有限公司", address="上海市浦东新区�
 
 def load_demo(app, password, admin_password, seed=2026, classes=2, departments=2, progress=print):
     """Create the demo school once (a second run only prints the logins). Returns {"logins": [...]}."""
-    from core import positions
+    from core.hierarchy import positions
     from core.cli import ensure_admin
     rng = random.Random(seed)
     with app.app_context(), db.connection_context():

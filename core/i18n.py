@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def packages():
     """Every package in the repository that has (or should have) a catalog."""
-    out = ["core"]
+    out = ["core", "core/records", "core/hierarchy"]
     plugins = os.path.join(ROOT, "plugins")
     out += sorted(os.path.join("plugins", d) for d in os.listdir(plugins)
                   if os.path.isfile(os.path.join(plugins, d, "__init__.py")))
@@ -42,7 +42,9 @@ def extract(package_dir):
     base = os.path.join(ROOT, package_dir) if not os.path.isabs(package_dir) else package_dir
     for filename, lineno, message, comments, context in extract_from_dir(
             base, METHOD_MAP, OPTIONS, keywords=KEYWORDS, strip_comment_tags=True):
-        if package_dir.rstrip("/") == "core" and filename.startswith("plugins"):
+        # a sub-folder with its own translations/ keeps its own catalog
+        parts = filename.split(os.sep)
+        if any(os.path.isdir(os.path.join(base, *parts[:i], "translations")) for i in range(1, len(parts))):
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog, base

@@ -1,0 +1,50 @@
+"""Report definitions that plugins contribute through ``zhixin_reports`` (the reports plugin shows them).
+
+A report runs *as the viewer*: ``run(user, params)`` must build its query with ``core.access.visible`` so it
+never shows a row, count or sum the viewer's access would not allow.
+"""
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+FAMILIES = ("customers", "opportunities", "sales", "leads", "competitors", "service", "campaigns")
+
+
+@dataclass
+class ReportParams:
+    """What the viewer chose: a date range (local dates, inclusive) and an optional owner or team filter."""
+    date_from: Optional[_dt.date] = None
+    date_to: Optional[_dt.date] = None
+    owner_id: Optional[int] = None          # one user
+    position_id: Optional[int] = None       # a team: that position's subtree
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class ReportColumn:
+    key: str
+    label: Any
+    kind: str = "text"                      # text | number | money | percent | date
+    total: bool = False                     # summed in the totals row
+
+
+@dataclass
+class ReportResult:
+    columns: list
+    rows: list                              # list of dicts keyed by column key
+    chart: Optional[dict] = None            # {"kind": "bar", "label": key, "values": [keys]}
+    totals: Optional[dict] = None
+    drilldown: Optional[Callable[[dict], Optional[str]]] = None   # row -> URL of the matching records
+    note: Any = ""
+
+
+@dataclass
+class ReportDefinition:
+    id: str                                 # unique, e.g. "service.feedback_by_month"
+    family: str                             # one of FAMILIES
+    title: Any
+    run: Callable[[Any, ReportParams], ReportResult]
+    description: Any = ""
+    chart: str = "bar"
+    order: int = 100
+    plugin: str = ""
