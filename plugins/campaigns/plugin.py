@@ -1,32 +1,173 @@
-"""Hook implementations of the campaigns plugin."""
+"""Hook implementations of the campaigns plugin (市场拓广管理)."""
 import os
 
-from flask import Blueprint, render_template
+from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from markupsafe import Markup, escape
 
 from core import hookimpl
-from core.extension import MenuItem, MigrationSet
-
-bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-
-
-@bp.route("/")
-@login_required
-def index():
-    return render_template("campaigns/index.html")
+from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
+from core.records.registry import RecordType
 
 
 @hookimpl
 def zhixin_blueprints(app):
+    from plugins.campaigns.views import bp
     return [bp]
 
 
 @hookimpl
 def zhixin_menu_items(user):
-    return [MenuItem("campaigns", _l("Campaigns"), "campaigns.index", group="plugins", order=20)]
+    return [MenuItem("campaigns", _l("Campaigns"), "campaigns.index", group="plugins", order=20, icon="megaphone"),
+            MenuItem("campaign_tasks", _l("Campaign tasks"), "campaigns.tasks", group="plugins", order=21,
+                     icon="check")]
 
 
 @hookimpl
 def zhixin_migrations():
     return [MigrationSet("campaigns", os.path.join(os.path.dirname(__file__), "migrations"))]
+
+
+@hookimpl
+def zhixin_models():
+    from plugins.campaigns.models import MODELS
+    return list(MODELS)
+
+
+@hookimpl
+def zhixin_record_types():
+    from plugins.campaigns.models import Campaign, CampaignTask
+    return [
+        RecordType("campaign", Campaign, _l("Campaign"), _l("Campaigns"), family="campaign",
+                   list_columns=("name", "type", "status", "start_date", "end_date", "owner"),
+                   search_fields=("name", "target_audience"), filter_fields=("type", "status"),
+                   url_prefix="/campaigns", menu_group="", plugin="campaigns", icon="megaphone"),
+        # Tasks share the campaign family's sharing mode; their owner is the assignee. Readers of the
+        # campaign see its tasks too (plugins/campaigns/access.py).
+        RecordType("campaign_task", CampaignTask, _l("Campaign task"), _l("Campaign tasks"), family="campaign",
+                   list_columns=("subject", "campaign", "due_at", "status", "priority", "owner"),
+                   search_fields=("subject",), filter_fields=("status", "priority"), default_sort="due_at",
+                   url_prefix="/campaigns/tasks", menu_group="", plugin="campaigns", icon="check"),
+    ]
+
+
+# --- the source campaign of leads and opportunities ----------------------------------------------------
+
+def _campaign_choices():
+    from flask_login import current_user
+    from core import access
+    from plugins.campaigns.models import Campaign
+    choices = [(0, "—")]
+    if current_user and current_user.is_authenticated:
+        query = access.visible(Campaign.select(Campaign.id, Campaign.name), current_user._get_current_object(),
+                               "campaign").order_by(Campaign.name)
+        choices += [(c.id, c.name) for c in query]
+    return choices
+
+
+def _source_field(record_type):
+    from wtforms import SelectField
+    from flask_login import current_user
+    from core import access
+    from plugins.campaigns import services
+    from plugins.campaigns.models import Campaign
+
+    def load(record):
+        campaign = services.source_of(record_type, record.id) if record is not None and record.id else None
+        return campaign.id if campaign else 0
+
+    def save(record, value, user):
+        value = int(value or 0)
+        current = load(record)
+        if value == current:
+            return
+        if value and not access.visible(Campaign.select(), user, "campaign").where(Campaign.id == value).exists():
+            return  # a campaign the user cannot see is never linked
+        services.set_source(record_type, record.id, value or None)
+
+    def display(record):
+        campaign = services.source_of(record_type, record.id) if record is not None and record.id else None
+        if campaign is None:
+            return ""
+        user = current_user._get_current_object() if current_user else None
+        if user is None or not access.can(user, "read", campaign, "campaign"):
+            return ""
+        return Markup('<a href="{}">{}</a>').format(url_for("campaigns.detail", campaign_id=campaign.id),
+                                                     escape(campaign.name))
+
+    return ExtraField("source_campaign", _l("Source campaign"),
+                      lambda: SelectField(_l("Source campaign"), coerce=int, choices=_campaign_choices,
+                                          validate_choice=False, default=0),
+                      load, save, display, order=50)
+
+
+@hookimpl
+def zhixin_record_fields(record_type):
+    if record_type in ("lead", "opportunity"):
+        return [_source_field(record_type)]
+    return []
+
+
+@hookimpl
+def zhixin_record_deleted(record_type, record, user):
+    from plugins.campaigns import services
+    from plugins.campaigns.models import CampaignMember, CampaignSource
+    if record_type == "campaign":
+        services.delete_campaign_rows(record)
+    if record_type in ("lead", "opportunity"):
+        CampaignSource.delete().where((CampaignSource.record_type == record_type)
+                                      & (CampaignSource.record_id == record.id)).execute()
+    if record_type in services.MEMBER_MODELS:
+        CampaignMember.delete().where((CampaignMember.member_type == record_type)
+                                      & (CampaignMember.member_id == record.id)).execute()
+
+
+# --- background, reports, calendar, dashboard, demo --------------------------------------------------
+
+@hookimpl
+def zhixin_jobs():
+    from plugins.campaigns import reminders
+    return [Job("campaigns.reminders", reminders.run, "interval", {"minutes": 15},
+                "Remind assignees and owners of campaign deadlines")]
+
+
+@hookimpl
+def zhixin_reports():
+    from plugins.campaigns.reports import report_definitions
+    return report_definitions()
+
+
+@hookimpl
+def zhixin_calendar_items(user, start, end):
+    from plugins.campaigns import tasks as task_views
+    from plugins.campaigns.models import OPEN_TASK_STATUSES, CampaignTask
+    query = (task_views.base_query(user)
+             .where(CampaignTask.status.in_(OPEN_TASK_STATUSES) & (CampaignTask.due_at >= start)
+                    & (CampaignTask.due_at < end))
+             .order_by(CampaignTask.due_at))
+    return [CalendarItem(title=f"{task.subject} ({task.campaign.name})", start=task.due_at,
+                         url=url_for("campaigns.task_edit", task_id=task.id), kind="campaign_task",
+                         done=False, owner_id=task.owner_id) for task in query]
+
+
+@hookimpl
+def zhixin_dashboard_widgets(user):
+    return [Widget("campaigns.my_tasks", _l("My campaign tasks"), render=_render_widget, order=30)]
+
+
+def _render_widget(user):
+    from core import clock
+    from plugins.campaigns import tasks as task_views
+    from plugins.campaigns.models import CampaignTask
+    mine = task_views.tasks_in_view("mine", user)
+    now = clock.utcnow()
+    return Markup(render_template(
+        "campaigns/widget.html", count=mine.order_by().count(),
+        overdue=mine.where(CampaignTask.due_at < now).order_by().count(),
+        upcoming=list(mine.order_by(CampaignTask.due_at, CampaignTask.id).limit(5)), now=now))
+
+
+@hookimpl
+def zhixin_demo_data(app, users, rng):
+    from plugins.campaigns.demo import load
+    load(users, rng)

@@ -1,0 +1,17 @@
+"""Display labels of the plugin's choice values (lazy, so they follow the viewer's language)."""
+from flask_babel import lazy_gettext as _l
+
+CAMPAIGN_TYPES = {
+    "email": _l("E-mail"), "telemarketing": _l("Telemarketing"), "trade_show": _l("Trade show"),
+    "webinar": _l("Webinar"), "advertisement": _l("Advertisement"), "direct_mail": _l("Direct mail"),
+    "other": _l("Other"),
+}
+CAMPAIGN_STATUSES = {"planned": _l("Planned"), "active": _l("Active"), "completed": _l("Completed"),
+                     "cancelled": _l("Cancelled")}
+RESPONSE_STATUSES = {"planned": _l("Planned"), "sent": _l("Sent"), "responded": _l("Responded"),
+                     "converted": _l("Converted")}
+TASK_STATUSES = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done"),
+                 "cancelled": _l("Cancelled")}
+TASK_PRIORITIES = {"high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
+MEMBER_TYPES = {"lead": _l("Lead"), "contact": _l("Contact"), "account": _l("Account")}
+TASK_VIEWS = {"mine": _l("My tasks"), "open": _l("Open tasks"), "history": _l("History"), "all": _l("All tasks")}

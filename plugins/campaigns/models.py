@@ -1,0 +1,88 @@
+"""Campaign tables (市场活动): campaigns, their members, their tasks (事件任务) and the source-campaign links
+of leads and opportunities. Every table carries the plugin's prefix ``campaigns_``."""
+import peewee
+
+from core import clock
+from core.db import BaseModel
+from core.models import MoneyField, Record, User
+
+CAMPAIGN_TYPES = ("email", "telemarketing", "trade_show", "webinar", "advertisement", "direct_mail", "other")
+CAMPAIGN_STATUSES = ("planned", "active", "completed", "cancelled")
+MEMBER_TYPES = ("lead", "contact", "account")
+RESPONSE_STATUSES = ("planned", "sent", "responded", "converted")
+TASK_STATUSES = ("open", "in_progress", "done", "cancelled")
+OPEN_TASK_STATUSES = ("open", "in_progress")
+CLOSED_TASK_STATUSES = ("done", "cancelled")
+TASK_PRIORITIES = ("high", "normal", "low")
+SOURCE_TYPES = ("lead", "opportunity")
+
+
+class Campaign(Record):
+    """Campaign (市场活动). ``reminder_days`` empty = the organisation's default; 0 = no reminders."""
+    name = peewee.CharField(max_length=200, index=True)
+    type = peewee.CharField(max_length=30, default="email")
+    status = peewee.CharField(max_length=20, default="planned", index=True)
+    start_date = peewee.DateField(null=True)
+    end_date = peewee.DateField(null=True, index=True)
+    budget = MoneyField(null=True)
+    expected_cost = MoneyField(null=True)
+    actual_cost = MoneyField(null=True)
+    expected_response = peewee.IntegerField(null=True)   # per cent of members expected to respond
+    expected_revenue = MoneyField(null=True)
+    target_audience = peewee.CharField(max_length=300, default="")
+    description = peewee.TextField(default="")
+    reminder_days = peewee.IntegerField(null=True)
+
+    class Meta:
+        table_name = "campaigns_campaign"
+
+
+class CampaignMember(BaseModel):
+    """A lead, contact or account that a campaign addresses, with its response status."""
+    campaign = peewee.ForeignKeyField(Campaign, backref="members", on_delete="CASCADE")
+    member_type = peewee.CharField(max_length=20)
+    member_id = peewee.IntegerField()
+    status = peewee.CharField(max_length=20, default="planned", index=True)
+    added_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    added_at = peewee.DateTimeField(default=clock.utcnow)
+    lead_id = peewee.IntegerField(null=True)   # the lead this member became ("converted")
+
+    class Meta:
+        table_name = "campaigns_member"
+        indexes = ((("campaign", "member_type", "member_id"), True), (("member_type", "member_id"), False))
+
+
+class CampaignTask(Record):
+    """Campaign task (事件任务). Its ``owner`` is the assigned user (负责人)."""
+    campaign = peewee.ForeignKeyField(Campaign, backref="tasks", on_delete="CASCADE", index=True)
+    subject = peewee.CharField(max_length=200)
+    due_at = peewee.DateTimeField(index=True)          # naive UTC
+    priority = peewee.CharField(max_length=10, default="normal")
+    status = peewee.CharField(max_length=20, default="open", index=True)
+    description = peewee.TextField(default="")
+    completion_note = peewee.TextField(default="")
+    completed_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "campaigns_task"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_TASK_STATUSES
+
+    def is_overdue(self, now=None):
+        return self.is_open and self.due_at < (now or clock.utcnow())
+
+
+class CampaignSource(BaseModel):
+    """The source campaign (来源市场活动) of a lead or an opportunity — kept here so core knows nothing of it."""
+    record_type = peewee.CharField(max_length=20)
+    record_id = peewee.IntegerField()
+    campaign = peewee.ForeignKeyField(Campaign, backref="sources", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "campaigns_source"
+        indexes = ((("record_type", "record_id"), True), (("campaign", "record_type"), False))
+
+
+MODELS = [Campaign, CampaignMember, CampaignTask, CampaignSource]
