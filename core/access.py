@@ -3,15 +3,21 @@
 A user may read a record if they own it, or its owner's position lies strictly below theirs, or the
 record family's sharing mode is public read-only or wider. Write needs ownership, superiority or public
 read/write; delete needs ownership, superiority or public read/write/delete. Same-position peers see each
-other's records only through the sharing mode. The administrator sees everything.
+other's records only through the sharing mode. The administrator sees everything. A deactivated or
+anonymous user sees nothing.
 
 The two doors are :func:`visible` (a query filter, so lists, searches, exports, reports and roll-ups are
-filtered in SQL) and :func:`can` (one record), which is computed by the same SQL rule.
+filtered in SQL) and :func:`can` (one record), which is computed by the same SQL rule. :func:`explain`
+takes the rule apart for the access explainer ("Why can I see this?"), again from the same pieces.
+
+Positions form a tree stored as a materialized path (``/1/4/9/``): "below me" is one indexed range query
+on ``position.path`` (see :func:`core.hierarchy.positions.below`), never a walk in Python.
 """
 from flask import abort, g, has_app_context
 from peewee import Value
 
-from core.models import Position, SharingMode, User
+from core.hierarchy import positions as position_tree
+from core.models import SHARING_MODES, Position, SharingMode, User
 from core.records import registry as records
 
 ACTIONS = ("read", "write", "delete")
@@ -21,47 +27,65 @@ MODE_ALLOWS = {
     "readwrite": frozenset({"read", "write"}),
     "readwritedelete": frozenset({"read", "write", "delete"}),
 }
+assert set(MODE_ALLOWS) == set(SHARING_MODES)
+
+
+def _nothing():
+    return Value(1) == 0
 
 
 def sharing_modes():
     """family -> mode, read once per request (a change takes effect on the next request)."""
     if has_app_context() and "sharing_modes" in g:
         return g.sharing_modes
-    modes = {row.family: row.mode for row in SharingMode.select()}
+    modes = {row.family: row.mode for row in SharingMode.select(SharingMode.family, SharingMode.mode)}
     if has_app_context():
         g.sharing_modes = modes
     return modes
 
 
+def forget_sharing_modes():
+    """Drop this request's cached modes (the sharing admin page calls it right after saving)."""
+    if has_app_context():
+        g.pop("sharing_modes", None)
+
+
 def mode_of(record_type):
+    """The sharing mode a record type follows now. Catalogue types (``owned=False``) are public read-only;
+    an unknown value stored in the database counts as private (fail closed)."""
     rt = records.get(record_type)
     if not rt.owned:
         return "read"
-    return sharing_modes().get(rt.family, rt.default_mode)
+    mode = sharing_modes().get(rt.family, rt.default_mode)
+    return mode if mode in MODE_ALLOWS else "private"
 
 
 def _position_path(user):
-    if not user.position_id:
+    """The path of ``user``'s position, or None. A malformed path never widens access: it counts as none."""
+    position_id = getattr(user, "position_id", None)
+    if not position_id:
         return None
     cache = g.setdefault("position_paths", {}) if has_app_context() else {}
-    if user.position_id not in cache:
-        pos = Position.get_or_none(Position.id == user.position_id)
-        cache[user.position_id] = pos.path if pos else None
-    return cache[user.position_id]
+    if position_id not in cache:
+        row = Position.select(Position.path).where(Position.id == position_id).first()
+        path = row.path if row else None
+        cache[position_id] = path if position_tree.valid_path(path) else None
+    return cache[position_id]
 
 
 def subordinate_users(user):
-    """A subquery of the ids of users whose position lies strictly below ``user``'s (one indexed range)."""
+    """A subquery of the ids of users whose position lies strictly below ``user``'s (one indexed range
+    query on ``position.path``), or None when the user holds no position."""
     path = _position_path(user)
     if not path:
         return None
-    lower, upper = Position.descendant_bounds(path)
     return (User.select(User.id).join(Position, on=(User.position == Position.id))
-            .where((Position.path > lower) & (Position.path < upper)))
+            .where(position_tree.below(path)))
 
 
 def _is_user(user):
-    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "id", None)
+    return (user is not None and getattr(user, "is_authenticated", False) and getattr(user, "id", None)
+            and getattr(user, "is_active", True))
 
 
 def rule(user, record_type, action="read"):
@@ -69,15 +93,15 @@ def rule(user, record_type, action="read"):
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     rt = records.get(record_type)
-    model = rt.model
     if not _is_user(user):
-        return Value(1) == 0
+        return _nothing()
     if user.is_admin:
         return None
     if not rt.owned:
-        return None if action == "read" else (Value(1) == 0)
+        return None if action == "read" else _nothing()
     if action in MODE_ALLOWS[mode_of(rt)]:
         return None
+    model = rt.model
     expr = model.owner == user.id
     below = subordinate_users(user)
     if below is not None:
@@ -85,9 +109,13 @@ def rule(user, record_type, action="read"):
     return expr
 
 
-def _plugin_filters(user, rt, action):
+def _plugins():
     from flask import current_app
-    plugins = current_app.extensions.get("zhixin_plugins") if has_app_context() else None
+    return current_app.extensions.get("zhixin_plugins") if has_app_context() else None
+
+
+def _plugin_filters(user, rt, action):
+    plugins = _plugins()
     if plugins is None:
         return []
     return [e for e in plugins.hook.zhixin_access_filter(user=user, record_type=rt.name, action=action)
@@ -106,14 +134,15 @@ def visible(query, user, record_type, action="read"):
 def can(user, action, record, record_type=None):
     """May ``user`` ``action`` this one record? The same SQL rule as :func:`visible`, plus plugin vetoes."""
     rt = records.get(record_type or type(record))
+    if record is None or getattr(record, "id", None) is None:
+        return False
     model = rt.model
     query = visible(model.select(model.id).where(model.id == record.id), user, rt, action)
     return query.exists() and not _vetoed(user, action, rt, record)
 
 
 def _vetoed(user, action, rt, record):
-    from flask import current_app
-    plugins = current_app.extensions.get("zhixin_plugins") if has_app_context() else None
+    plugins = _plugins()
     if plugins is None:
         return False
     answers = plugins.hook.zhixin_permission_check(user=user, action=action, record_type=rt.name, record=record)
@@ -122,7 +151,13 @@ def _vetoed(user, action, rt, record):
 
 def get_or_404(user, record_type, record_id, action="read"):
     """Fetch a record for ``action``: 404 when the user may not read it, 403 when they may read but not act."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
     rt = records.get(record_type)
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        abort(404)
     model = rt.model
     record = visible(model.select(), user, rt, "read").where(model.id == record_id).first()
     if record is None or _vetoed(user, "read", rt, record):
@@ -133,29 +168,53 @@ def get_or_404(user, record_type, record_id, action="read"):
 
 
 def explain(user, record, record_type=None):
-    """Why can ``user`` see this? The chain owner → position path → sharing mode → verdict per action.
+    """Why can ``user`` see this? The chain owner → owner's position path → viewer's position → sharing
+    mode → verdict per action, as a dict the explainer page renders.
 
-    Each step is computed by this module's own rule pieces; the verdicts are :func:`can` itself.
+    Each step comes from this module's own rule pieces (the same owner test, the same subordinate subquery,
+    the same mode table); each verdict is :func:`can` itself, and ``reasons[action]`` names the first piece
+    that grants it ("admin", "owner", "superior", "mode", "catalogue") — or "vetoed"/"none".
     """
     rt = records.get(record_type or type(record))
     owner = User.get_or_none(User.id == record.owner_id) if rt.owned else None
-    steps = {
-        "user": user,
-        "owner": owner,
-        "is_admin": bool(user.is_admin),
-        "is_owner": bool(owner and owner.id == user.id),
-        "user_position": Position.get_or_none(Position.id == user.position_id) if user.position_id else None,
-        "owner_position": (Position.get_or_none(Position.id == owner.position_id)
-                           if owner and owner.position_id else None),
-        "family": rt.family,
-        "mode": mode_of(rt),
-        "owned": rt.owned,
-    }
+    user_position = Position.get_or_none(Position.id == user.position_id) if user.position_id else None
+    owner_position = (Position.get_or_none(Position.id == owner.position_id)
+                      if owner and owner.position_id else None)
+    mode = mode_of(rt)
+    active = bool(_is_user(user))
     below = subordinate_users(user)
-    steps["is_superior"] = bool(owner and below is not None
-                                and below.where(User.id == owner.id).exists())
-    up, op = steps["user_position"], steps["owner_position"]
-    steps["same_position"] = bool(up and op and up.id == op.id)
-    steps["owner_path"] = (op.ancestors() + [op]) if op else []
+    steps = {
+        "user": user, "owner": owner, "record": record, "record_type": rt, "active": active,
+        "is_admin": bool(active and user.is_admin),
+        "is_owner": bool(active and owner and owner.id == user.id),
+        "user_position": user_position, "owner_position": owner_position,
+        "user_path": (user_position.ancestors() + [user_position]) if user_position else [],
+        "owner_path": (owner_position.ancestors() + [owner_position]) if owner_position else [],
+        "family": rt.family, "mode": mode, "mode_allows": MODE_ALLOWS[mode], "owned": rt.owned,
+        "is_superior": bool(active and owner and below is not None
+                            and below.where(User.id == owner.id).exists()),
+        "same_position": bool(user_position and owner_position and user_position.id == owner_position.id),
+    }
     steps["verdicts"] = {action: can(user, action, record, rt) for action in ACTIONS}
+    steps["reasons"] = {action: _reason(steps, action, rt, record) for action in ACTIONS}
     return steps
+
+
+def _reason(steps, action, rt, record):
+    if not steps["active"]:
+        return "none"
+    if not steps["verdicts"][action]:
+        granted = (steps["is_admin"] or steps["is_owner"] or steps["is_superior"]
+                   or action in steps["mode_allows"])
+        return "vetoed" if granted else "none"
+    if steps["is_admin"]:
+        return "admin"
+    if not rt.owned:
+        return "catalogue"
+    if steps["is_owner"]:
+        return "owner"
+    if steps["is_superior"]:
+        return "superior"
+    if action in steps["mode_allows"]:
+        return "mode"
+    return "plugin"

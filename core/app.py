@@ -58,9 +58,10 @@ def _stored_plugin_states():
 
 def _load_plugins(app, extra_plugins):
     from core import builtin
+    from core.hierarchy import plugin as hierarchy_hooks
     available = discover(extra_plugins)
     names, unknown = enabled_names(app.config, available, _stored_plugin_states())
-    plugins = Plugins(available, names, core_plugins=[builtin])
+    plugins = Plugins(available, names, core_plugins=[builtin, hierarchy_hooks])
     plugins.errors.update(unknown)
     for message in plugins.errors.values():
         log.error("%s", message)
@@ -78,8 +79,8 @@ def plugins_of(app=None):
 
 
 def _translation_dirs(app):
-    dirs = [os.path.join(THEMES_DIR, app.config["THEME"], "translations"),
-            os.path.join(CORE_DIR, "translations")]
+    dirs = [os.path.join(d, "translations") for d in theme_dirs(app)]
+    dirs.append(os.path.join(CORE_DIR, "translations"))
     dirs += [os.path.join(CORE_DIR, c, "translations") for c in CORE_COMPONENTS]
     plugins = plugins_of(app)
     for name in plugins.order:
@@ -133,16 +134,34 @@ def _load_user(user_id):
     return user if user is not None and user.active else None
 
 
+def theme_roots(app):
+    """Folders that hold themes: ``THEMES_PATH`` (os.pathsep-separated) first, then the bundled ``themes/``."""
+    extra = app.config.get("THEMES_PATH") or ""
+    if isinstance(extra, str):
+        extra = [p for p in extra.split(os.pathsep) if p]
+    return [os.path.abspath(p) for p in extra] + [THEMES_DIR]
+
+
+def find_theme(app, name):
+    for root in theme_roots(app):
+        if os.path.isdir(os.path.join(root, name)):
+            return os.path.join(root, name)
+    return None
+
+
 def theme_dirs(app):
+    """The active theme's folder, then the default theme's (a theme may override only some templates)."""
     names = [app.config["THEME"]] + (["default"] if app.config["THEME"] != "default" else [])
-    return [os.path.join(THEMES_DIR, n) for n in names if os.path.isdir(os.path.join(THEMES_DIR, n))]
+    found = [find_theme(app, n) for n in names]
+    return [d for d in found if d]
 
 
 def _init_templates(app):
     """Lookup order: active theme, default theme, the plugins (in load order), core."""
     theme = app.config["THEME"]
-    if not os.path.isdir(os.path.join(THEMES_DIR, theme)):
-        raise db_module.ConfigError(f"ZHIXIN_THEME: no theme folder named {theme!r} in {THEMES_DIR}")
+    if not find_theme(app, theme):
+        raise db_module.ConfigError(f"ZHIXIN_THEME: no theme folder named {theme!r} in "
+                                    + ", ".join(theme_roots(app)))
     loaders = [FileSystemLoader(os.path.join(d, "templates")) for d in theme_dirs(app)]
     plugins = plugins_of(app)
     for name in plugins.order:
@@ -172,7 +191,20 @@ def _register_blueprints(app):
     app.extensions["zhixin_blueprint_plugins"] = owners
 
 
+# Per-request caches that Flask-Babel, Flask-Login and core keep on ``g``. ``g`` belongs to the app context,
+# and a request reuses an app context that is already pushed (tests, CLI), so without this reset one
+# request's locale, user or organisation would leak into the next one.
+REQUEST_CACHES = ("_flask_babel", "_login_user", "org_profile", "org")
+
+
+def _reset_request_caches():
+    for name in REQUEST_CACHES:
+        g.pop(name, None)
+
+
 def _init_request_hooks(app):
+    app.before_request_funcs.setdefault(None, []).insert(0, _reset_request_caches)
+
     @app.before_request
     def _open_db():
         db_module.db.connect(reuse_if_open=True)
