@@ -1,5 +1,6 @@
 """Generic record machinery: record types, the record service, and the list/detail/form/CSV views."""
-from core.records.registry import RecordType, families, get, registry
+from core.records.registry import RecordType, families, get
+from core.records import registry  # noqa: E402  the module: ``records.get(...)``, ``records.registry()``
 
 
 class RecordError(Exception):
