@@ -1,0 +1,314 @@
+"""Forecast pages: my forecast, team forecast, a figure's arithmetic, quotas, commits; CSV of every table."""
+import csv
+import io
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+
+from core import charts
+from core.models import Position, User
+from core.web import paginate
+
+from plugins.forecast import fiscal, services
+from plugins.forecast.models import Snapshot
+
+bp = Blueprint("forecast", __name__, url_prefix="/forecast")
+
+FIGURE_LABELS = {
+    "quota": _l("Quota"), "closed": _l("Closed"), "attainment": _l("% of quota"),
+    "expected": _l("Expected total"), "best": _l("Best total"), "pipeline": _l("Pipeline"),
+    "gap": _l("Gap to quota"), "lost": _l("Closed lost (not counted)"),
+}
+
+
+def _viewer():
+    return current_user._get_current_object()
+
+
+def selected_quarter():
+    """The quarter chosen in ``?quarter=FY2026-Q1`` (default: the current one)."""
+    start_month = fiscal.start_month()
+    return fiscal.parse(request.args.get("quarter") or request.form.get("quarter"), start_month) \
+        or fiscal.current_quarter()
+
+
+def quarter_choices(quarter):
+    """The quarters offered in the picker: the previous and next fiscal year around ``quarter``."""
+    first = fiscal.Quarter(quarter.fiscal_year - 1, 1, quarter.start_month)
+    out, q = [], first
+    for _i in range(12):
+        out.append(q)
+        q = q.next()
+    current = fiscal.current_quarter()
+    if current not in out:
+        out.append(current)
+    return sorted(out)
+
+
+def csv_response(filename, header, rows):
+    """A UTF-8 CSV (with BOM, so spreadsheet programs read Chinese) with formula injection neutralised."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([str(h) for h in header])
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value)
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def figure_values(f):
+    """A figures row for CSV: quota, closed, %, expected, best, pipeline count and amount, gap, lost."""
+    return [f.quota, f.closed, f.attainment, f.expected, f.best, f.pipeline_count, f.pipeline_amount, f.gap,
+            f.lost]
+
+
+def figure_header():
+    return [_("Quota"), _("Closed"), _("% of quota"), _("Expected total"), _("Best total"),
+            _("Pipeline (count)"), _("Pipeline (amount)"), _("Gap to quota"), _("Closed lost (not counted)")]
+
+
+@bp.route("/")
+@login_required
+def index():
+    return redirect(url_for("forecast.my", **request.args))
+
+
+# --- my forecast -----------------------------------------------------------------------------------------
+
+class CommitForm(FlaskForm):
+    """Submit a forecast (提交预测): the likely and best figures with a comment."""
+    quarter = HiddenField()
+    kind = SelectField(_l("Forecast for"), choices=[("own", _l("My own opportunities")),
+                                                    ("team", _l("My whole team (adjusted)"))])
+    likely = DecimalField(_l("Likely"), places=2, validators=[
+        InputRequired(_l("Enter the likely figure.")), NumberRange(min=0, message=_l("Must be 0 or more."))])
+    best = DecimalField(_l("Best case"), places=2, validators=[
+        InputRequired(_l("Enter the best-case figure.")), NumberRange(min=0, message=_l("Must be 0 or more."))])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+
+    def validate_best(self, field):
+        if self.likely.data is not None and field.data is not None and field.data < self.likely.data:
+            raise ValidationError(_l("The best case cannot be below the likely figure."))
+
+    def validate_likely(self, field):
+        if field.data is not None and field.data > services.MAX_QUOTA:
+            raise ValidationError(_l("This amount is too large."))
+
+
+@bp.route("/my")
+@login_required
+def my():
+    viewer = _viewer()
+    quarter = selected_quarter()
+    user = viewer
+    if request.args.get("user"):
+        user = User.get_or_none(User.id == _int_arg("user"))
+        if user is None or not services.may_view_user(viewer, user):
+            abort(404)
+    figures = services.user_figures(viewer, user, quarter)
+    trend = services.year_trend(viewer, [user.id], quarter)
+    if request.args.get("format") == "csv":
+        return csv_response(f"forecast-{user.username}-FY{quarter.fiscal_year}.csv",
+                            [_("Quarter"), _("First day"), _("Last day")] + figure_header(),
+                            [[q.label, q.start, q.end] + figure_values(f) for q, f in trend])
+    snapshot = Snapshot.get_or_none((Snapshot.user == user.id) & (Snapshot.quarter_start == quarter.start))
+    form = None
+    if user.id == viewer.id:
+        form = CommitForm(quarter=quarter.key, likely=figures.expected, best=figures.best)
+        if not services.has_team(viewer):
+            form.kind.choices = form.kind.choices[:1]
+    chart = charts.bar(_("Quota, closed, expected and best per quarter"), [q.label for q, _f in trend], [
+        (_("Quota"), [f.quota for _q, f in trend]), (_("Closed"), [f.closed for _q, f in trend]),
+        (_("Expected total"), [f.expected for _q, f in trend]), (_("Best total"), [f.best for _q, f in trend])])
+    return render_template("forecast/my.html", user=user, viewer=viewer, quarter=quarter, figures=figures,
+                           trend_rows=[(q.label, f, "user", user.id, q) for q, f in trend], chart=chart, form=form, snapshot=snapshot,
+                           commits=services.history(viewer, user, quarter),
+                           quarters=quarter_choices(quarter), has_team=services.has_team(viewer),
+                           scope=("user", user.id))
+
+
+@bp.route("/commit", methods=["POST"])
+@login_required
+def commit():
+    viewer = _viewer()
+    form = CommitForm()
+    if not services.has_team(viewer):
+        form.kind.choices = form.kind.choices[:1]
+    quarter = fiscal.parse(form.quarter.data, fiscal.start_month())
+    if quarter is None:
+        abort(400)
+    back = url_for("forecast.team" if form.kind.data == "team" else "forecast.my", quarter=quarter.key)
+    if not form.validate():
+        for name, errors in form.errors.items():
+            for error in errors:
+                flash(f"{form[name].label.text}: {error}", "error")
+        return redirect(back)
+    services.submit(viewer, quarter, form.kind.data, form.likely.data.quantize(Decimal("0.01")),
+                    form.best.data.quantize(Decimal("0.01")), form.comment.data)
+    flash(_("Your forecast for %(quarter)s is submitted.", quarter=quarter.label), "success")
+    return redirect(back)
+
+
+def _int_arg(name):
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        abort(404)
+
+
+# --- team forecast -----------------------------------------------------------------------------------------
+
+@bp.route("/team")
+@login_required
+def team():
+    viewer = _viewer()
+    quarter = selected_quarter()
+    if not services.has_team(viewer):
+        return render_template("forecast/no_team.html", quarter=quarter, quarters=quarter_choices(quarter))
+    focus = None
+    if request.args.get("position"):
+        focus = Position.get_or_none(Position.id == _int_arg("position"))
+        if focus is None or not services.may_view_position(viewer, focus):
+            abort(404)
+    table = services.team(viewer, quarter, focus)
+    if request.args.get("format") == "csv":
+        return csv_response(f"team-forecast-{quarter.key}.csv", [_("Row"), _("Kind")] + figure_header(),
+                            [[r.label, _("Person") if r.kind == "person" else _("Team"),
+                              *figure_values(r.figures)] for r in table.rows]
+                            + [[_("Total"), "", *figure_values(table.total)]])
+    commit_users = [r.id for r in table.rows if r.kind == "person"]
+    commit_users += [u.id for r in table.rows for u in r.holders]
+    latest = services.latest_commits(viewer, commit_users, quarter)
+    labels = [r.label for r in table.rows]
+    attainment_chart = charts.bar(_("Attainment by team member (% of quota)"), labels, [
+        (_("% of quota"), [r.figures.attainment for r in table.rows])], kind="hbar")
+    figures_chart = charts.bar(_("Quota, closed, expected and best by team member"), labels, [
+        (_("Quota"), [r.figures.quota for r in table.rows]), (_("Closed"), [r.figures.closed for r in table.rows]),
+        (_("Expected total"), [r.figures.expected for r in table.rows]),
+        (_("Best total"), [r.figures.best for r in table.rows])])
+    own_team = focus is None or focus.id == viewer.position_id
+    form = None
+    if own_team:
+        form = CommitForm(quarter=quarter.key, kind="team", likely=table.total.expected, best=table.total.best)
+    team_history = services.history(viewer, viewer, quarter, kind="team") if own_team else []
+    breadcrumb = focus.ancestors() if focus is not None else []
+    mine = services.position_of(viewer)
+    if mine and not viewer.is_admin:
+        breadcrumb = [p for p in breadcrumb if p.path.startswith(mine.path)]
+    return render_template("forecast/team.html", viewer=viewer, quarter=quarter, table=table, latest=latest,
+                           attainment_chart=attainment_chart, figures_chart=figures_chart, form=form,
+                           team_history=team_history, quarters=quarter_choices(quarter), focus=focus,
+                           own_team=own_team, breadcrumb=breadcrumb)
+
+
+# --- one figure's arithmetic ------------------------------------------------------------------------------
+
+@bp.route("/figure")
+@login_required
+def figure():
+    viewer = _viewer()
+    quarter = selected_quarter()
+    name = request.args.get("figure", "closed")
+    scope = request.args.get("scope", "user")
+    if name not in FIGURE_LABELS or scope not in ("user", "position", "team"):
+        abort(404)
+    scope_id = _int_arg("id") if scope != "team" else None
+    found = services.scope_users(viewer, scope, scope_id)
+    if found is None:
+        abort(404)
+    users_query, scope_label = found
+    figures, quota_count = services.scope_figures(viewer, users_query, quarter)
+    opportunities = services.opportunities(viewer, users_query, quarter, name)
+    quotas = []
+    if name in ("quota", "attainment", "gap"):
+        quotas = services.quota_rows(users_query, quarter)
+    if request.args.get("format") == "csv":
+        return csv_response(f"forecast-{name}-{quarter.key}.csv",
+                            [_("Opportunity"), _("Owner"), _("Stage"), _("Close date"), _("Amount"),
+                             _("Probability"), _("Amount × probability")],
+                            [[o.name, o.owner.display_name, o.stage.name, o.close_date, o.amount, o.probability,
+                              o.amount * o.probability / 100] for o in opportunities])
+    page = paginate(opportunities, per_page=50)
+    return render_template("forecast/figure.html", quarter=quarter, name=name, label=FIGURE_LABELS[name],
+                           scope=scope, scope_id=scope_id, scope_label=scope_label, figures=figures,
+                           quota_count=quota_count, page=page, quotas=quotas, labels=FIGURE_LABELS)
+
+
+# --- quotas --------------------------------------------------------------------------------------------------
+
+@bp.route("/quotas", methods=["GET", "POST"])
+@login_required
+def quotas():
+    viewer = _viewer()
+    quarter = selected_quarter()
+    users = services.quota_users(viewer)
+    ids = [u.id for u in users]
+    errors = {}
+    if request.method == "POST":
+        errors = _save_quotas(viewer, users, quarter)
+        if not errors:
+            return redirect(url_for("forecast.quotas", quarter=quarter.key))
+    current = services.quotas_for(ids, quarter) if ids else {}
+    previous = services.quotas_for(ids, quarter.previous()) if ids else {}
+    own = services.quotas_for([viewer.id], quarter).get(viewer.id)
+    if request.args.get("format") == "csv":
+        return csv_response(f"quotas-{quarter.key}.csv",
+                            [_("User"), _("Position"), _("Quota"), _("Last quarter")],
+                            [[u.display_name, u.position.name if u.position_id else "", current.get(u.id),
+                              previous.get(u.id)] for u in users])
+    return render_template("forecast/quotas.html", quarter=quarter, users=users, current=current,
+                           previous=previous, own=own, errors=errors, typed=request.form,
+                           quarters=quarter_choices(quarter), viewer=viewer)
+
+
+def _save_quotas(viewer, users, quarter):
+    """Validate every typed quota first; save only when all are valid (one transaction)."""
+    values, errors = {}, {}
+    for u in users:
+        key = f"quota-{u.id}"
+        if key not in request.form:
+            continue
+        try:
+            values[u.id] = services.parse_amount(request.form[key])
+        except services.ForecastError:
+            errors[u.id] = _("Enter an amount of 0 or more with at most two decimals.")
+    if errors:
+        flash(_("Nothing was saved: correct the marked quotas."), "error")
+        return errors
+    by_id = {u.id: u for u in users}
+    changed = 0
+    from core.db import db
+    with db.atomic():
+        for user_id, amount in values.items():
+            changed += services.set_quota(viewer, by_id[user_id], quarter, amount)
+    flash(_("%(count)d quotas changed for %(quarter)s.", count=changed, quarter=quarter.label), "success")
+    return {}
+
+
+@bp.route("/quotas/copy", methods=["POST"])
+@login_required
+def copy_quotas():
+    viewer = _viewer()
+    quarter = selected_quarter()
+    copied, kept = services.copy_last_quarter(viewer, quarter)
+    flash(_("%(copied)d quotas copied from %(previous)s; %(kept)d already set were kept.", copied=copied,
+            previous=quarter.previous().label, kept=kept), "success")
+    return redirect(url_for("forecast.quotas", quarter=quarter.key))
