@@ -3,13 +3,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
                      TextAreaField, ValidationError)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from plugins.campaigns import labels
 
 
+def options(pairs):
+    """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _choices(mapping):
-    return [(key, label) for key, label in mapping.items()]
+    return options(mapping.items())
 
 
 class CampaignForm(FlaskForm):
@@ -21,7 +27,7 @@ class CampaignForm(FlaskForm):
     budget = DecimalField(_l("Budget"), places=2, validators=[Optional(), NumberRange(min=0)])
     expected_cost = DecimalField(_l("Expected cost"), places=2, validators=[Optional(), NumberRange(min=0)])
     actual_cost = DecimalField(_l("Actual cost"), places=2, validators=[Optional(), NumberRange(min=0)])
-    expected_response = IntegerField(_l("Expected response (%)"),
+    expected_response = IntegerField(_l("Expected response rate"), description=_l("Per cent of the members."),
                                      validators=[Optional(), NumberRange(min=0, max=100)])
     expected_revenue = DecimalField(_l("Expected revenue"), places=2, validators=[Optional(), NumberRange(min=0)])
     target_audience = StringField(_l("Target audience"), validators=[Optional(), Length(max=300)])

@@ -57,12 +57,13 @@ def _campaign_choices():
     from flask_login import current_user
     from core import access
     from plugins.campaigns.models import Campaign
+    from plugins.campaigns.forms import options
     choices = [(0, "—")]
     if current_user and current_user.is_authenticated:
         query = access.visible(Campaign.select(Campaign.id, Campaign.name), current_user._get_current_object(),
                                "campaign").order_by(Campaign.name)
         choices += [(c.id, c.name) for c in query]
-    return choices
+    return options(choices)
 
 
 def _source_field(record_type):

@@ -13,7 +13,7 @@ from core.records import service
 from core.web import fail, paginate, safe_next
 from plugins.campaigns import effect as effects, labels, services, tasks as task_views
 from plugins.campaigns.access import can_task, task_or_404, visible_campaigns
-from plugins.campaigns.forms import CampaignForm, CompleteForm, TaskForm
+from plugins.campaigns.forms import CampaignForm, CompleteForm, TaskForm, options
 from plugins.campaigns.models import (CAMPAIGN_STATUSES, CAMPAIGN_TYPES, MEMBER_TYPES, RESPONSE_STATUSES,
                                       Campaign, CampaignMember, CampaignTask)
 
@@ -71,7 +71,7 @@ def index():
 
 def _campaign_form(campaign=None):
     form = CampaignForm(obj=campaign)
-    form.owner.choices = _user_choices()
+    form.owner.choices = options(_user_choices())
     if campaign is None and request.method == "GET":
         form.owner.data = current_user.id
     return form
@@ -311,8 +311,8 @@ def _task_form(task=None):
     choices = [(c.id, c.name) for c in writable.order_by(Campaign.name)]
     if task is not None and task.campaign_id not in {c[0] for c in choices}:
         choices.append((task.campaign_id, task.campaign.name))  # the assignee edits a task of a campaign they cannot change
-    form.campaign.choices = choices
-    form.owner.choices = _user_choices()
+    form.campaign.choices = options(choices)
+    form.owner.choices = options(_user_choices())
     if request.method == "GET":
         if task is None:
             form.owner.data = user.id
