@@ -33,12 +33,43 @@ class RecordType:
     plugin: str = "core"
     extra: dict = field(default_factory=dict)
     display: Optional[Callable[[Any], str]] = None
+    detail_fields: tuple = ()           # fields on the detail page (default: the form's fields)
+    actions: tuple = ()                 # callables (record, user) -> list of RecordAction for the detail page
+    prepare: Optional[Callable] = None  # (record, user, created, before) inside save, before the write
+    after_save: Optional[Callable] = None  # (record, user, created, changes) inside save, after the write
+    labels: dict = field(default_factory=dict)  # field name -> label where the form has none
 
     def __post_init__(self):
         if self.family is None:
             self.family = self.name
         if not self.csv_fields:
             self.csv_fields = self.list_columns
+
+
+@dataclass
+class RelatedList:
+    """A list of rows shown on a record's detail page (e.g. an account's contacts).
+
+    ``rows`` are already filtered through ``core.access.visible``; ``columns`` are (label, callable(row))
+    pairs; ``url(row)`` links a row; ``add_url`` offers "add" from here."""
+    id: str
+    title: Any
+    rows: list
+    columns: list
+    url: Optional[Callable[[Any], str]] = None
+    add_url: str = ""
+    total: Optional[int] = None
+    actions: Optional[Callable[[Any], Any]] = None   # row -> Markup (e.g. an unlink button)
+    extra_html: Any = ""                              # Markup placed under the table (e.g. an add form)
+
+
+@dataclass
+class RecordAction:
+    """A button on a record's detail page (e.g. "Convert" on a lead)."""
+    label: Any
+    url: str
+    method: str = "get"
+    order: int = 100
 
 
 def registry(app=None):

@@ -64,6 +64,8 @@ def save(record_type, record, user, before=None, check=True):
             record.modified_by = user.id
         if hasattr(record, "modified_at"):
             record.modified_at = now
+        if rt.prepare:
+            rt.prepare(record, user, created, before or {})
         changes = diff(before or {}, field_values(record))
         plugins = _plugins()
         if plugins:
@@ -71,6 +73,8 @@ def save(record_type, record, user, before=None, check=True):
                                               created=created, changes=changes)
         record.save(force_insert=created)
         audit(rt.name, record.id, "create" if created else "update", user, changes)
+        if rt.after_save:
+            rt.after_save(record, user, created, changes)
         if plugins:
             plugins.hook.zhixin_record_saved(record_type=rt.name, record=record, user=user,
                                              created=created, changes=changes)

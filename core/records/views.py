@@ -1,12 +1,29 @@
-"""Generic record views: list, detail, form, delete, search, CSV import/export for every record type."""
-from flask import Blueprint, abort, render_template
+"""Generic record views: list, detail, form, delete, mass reassign, CSV export/import for every record type.
+
+Every query goes through ``core.access`` (``visible`` for lists, lookups, exports and related lists;
+``get_or_404`` for one record: 404 when unreadable, 403 when readable but not changeable) and every write
+through ``core.records.service``.
+"""
+import json
+
+import peewee
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
+    stream_with_context, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from core import access
-from core.records import registry as records
-from core.web import paginate
+from core.db import db
+from core.models import AuditEntry, SalesStage, User
+from core.records import RecordError, csvio, display, registry as records, service
+from core.records.forms import CHOICE_LABELS, ChoiceField, ReassignForm
+from core.records.lookups import bind_lookups, owner_choices, stage_choices
+from core.web import fail, paginate
 
 bp = Blueprint("records", __name__, url_prefix="/records")
+
+SORT_TARGETS = {SalesStage: "order", User: "username"}
 
 
 def _type_or_404(type_name):
@@ -16,10 +33,446 @@ def _type_or_404(type_name):
         abort(404)
 
 
-@bp.route("/<type_name>/")
+def _user():
+    return current_user._get_current_object()
+
+
+def editable(rt):
+    """Types with a form are created and changed here; catalogue types (products) in the admin pages."""
+    return rt.form is not None
+
+
+# --- extra fields from plugins ------------------------------------------------------------------------
+
+def extra_fields(rt):
+    plugins = current_app.extensions["zhixin_plugins"]
+    return sorted(plugins.gather("zhixin_record_fields", record_type=rt.name), key=lambda f: (f.order, f.name))
+
+
+def form_class(rt, extras):
+    if not extras:
+        return rt.form
+    return type(rt.form.__name__, (rt.form,), {ef.name: ef.form_field() for ef in extras})
+
+
+# --- the list query: visible rows, joined lookups, filters, search, sort -----------------------------------
+
+def _fk_target_column(target):
+    name = SORT_TARGETS.get(target)
+    if name is None:
+        name = next((n for n in ("name", "last_name", "title", "code") if n in target._meta.fields), "id")
+    return target._meta.fields[name]
+
+
+def list_query(rt, user, args):
+    """(query, state) for the list and the export: the same filters, search and sort."""
+    model = rt.model
+    query = access.visible(model.select(model), user, rt)
+    sort_keys = {}
+    for name in rt.list_columns:
+        field = model._meta.fields.get(name)
+        if isinstance(field, peewee.ForeignKeyField):
+            alias = field.rel_model.alias()
+            query = (query.select_extend(alias)
+                     .join_from(model, alias, peewee.JOIN.LEFT_OUTER, on=(field == alias.id), attr=name))
+            sort_keys[name] = getattr(alias, _fk_target_column(field.rel_model).name)
+        elif field is not None:
+            sort_keys[name] = field
+    state = {"filters": {}, "q": (args.get("q") or "").strip()[:100]}
+    for name, option_values, _options in filter_options(rt, user):
+        value = args.get(f"filter_{name}", "")
+        if value == "" or value not in option_values:
+            continue
+        state["filters"][name] = value
+        field = model._meta.fields[name]
+        if isinstance(field, peewee.BooleanField):
+            query = query.where(field == (value == "1"))
+        elif isinstance(field, peewee.ForeignKeyField):
+            query = query.where(field == int(value))
+        else:
+            query = query.where(field == value)
+    if state["q"] and rt.search_fields:
+        expr = None
+        for name in rt.search_fields:
+            part = model._meta.fields[name].contains(state["q"])  # a bound parameter, never SQL text
+            expr = part if expr is None else (expr | part)
+        query = query.where(expr)
+    sort = args.get("sort") or rt.default_sort
+    key = sort.lstrip("-")
+    if key not in sort_keys and key not in model._meta.fields:
+        sort, key = rt.default_sort, rt.default_sort.lstrip("-")
+    column = sort_keys.get(key) or model._meta.fields[key]
+    desc = sort.startswith("-")
+    state["sort"] = sort
+    query = query.order_by(column.desc() if desc else column.asc(), model.id.desc() if desc else model.id.asc())
+    return query, state
+
+
+def filter_options(rt, user):
+    """[(field name, set of allowed values, [(value, label)])] for the list's filter selects."""
+    model = rt.model
+    out = []
+    for name in rt.filter_fields:
+        field = model._meta.fields[name]
+        kind = display.choice_kind(rt, name)
+        if kind:
+            options = [(k, str(v)) for k, v in CHOICE_LABELS[kind].items()]
+        elif isinstance(field, peewee.BooleanField):
+            options = [("1", _("Yes")), ("0", _("No"))]
+        elif field.rel_model is SalesStage if isinstance(field, peewee.ForeignKeyField) else False:
+            options = [(str(v), label) for v, label in stage_choices()]
+        elif isinstance(field, peewee.ForeignKeyField):
+            target = field.rel_model
+            options = [(str(r.id), str(r)) for r in target.select().order_by(_fk_target_column(target)).limit(200)]
+        else:  # free text (a document's folder): the values among rows the user may see
+            values = access.visible(model.select(field).distinct(), user, rt).where(field != "").order_by(field)
+            options = [(getattr(r, name), getattr(r, name)) for r in values.limit(200)]
+        out.append((name, {v for v, _label in options}, options))
+    return out
+
+
+def _list_args(state):
+    args = {f"filter_{k}": v for k, v in state["filters"].items()}
+    if state["q"]:
+        args["q"] = state["q"]
+    return args
+
+
+@bp.route("/<type_name>/", endpoint="list")
 @login_required
-def list(type_name):  # noqa: A001  (endpoint name "records.list")
+def list_records(type_name):
     rt = _type_or_404(type_name)
-    query = access.visible(rt.model.select(), current_user, rt)
-    page = paginate(query.order_by(rt.model.id.desc()))
-    return render_template("core/records/list.html", rt=rt, page=page)
+    user = _user()
+    query, state = list_query(rt, user, request.args)
+    page = paginate(query)
+    args = _list_args(state)
+    can_reassign = rt.owned and editable(rt)
+    return render_template(
+        "core/records/list.html", rt=rt, page=page, state=state, args=args, display=display,
+        filters=filter_options(rt, user), columns=rt.list_columns, editable=editable(rt),
+        can_reassign=can_reassign, owners=owner_choices(user) if can_reassign and page.items else [],
+        importable=editable(rt) and rt.extra.get("importable", True))
+
+
+@bp.route("/<type_name>/export.csv")
+@login_required
+def export(type_name):
+    rt = _type_or_404(type_name)
+    query, _state = list_query(rt, _user(), request.args)
+    header = [str(display.label(rt, c)) for c in rt.list_columns]
+    body = csvio.rows_csv(header, csvio.export_rows(rt, query, rt.list_columns))
+    filename = f"{rt.name}s.csv"
+    return Response(stream_with_context(body), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- detail ---------------------------------------------------------------------------------------------
+
+def detail_fields(rt, record):
+    if rt.detail_fields:
+        names = list(rt.detail_fields)
+    elif rt.form is not None:
+        names = [n for n in csvio._form_order(rt.form) if n in record._meta.fields]
+    else:
+        names = [n for n in record._meta.sorted_field_names if n != "id"]
+    names = [n for n in names if n not in ("owner", "created_by", "created_at", "modified_by", "modified_at")]
+    computed = rt.extra.get("computed", {})
+    user = _user()
+    return [(display.label(rt, n), computed[n](record, user) if n in computed else display.html(rt, record, n))
+            for n in names]
+
+
+def stamp_fields(rt, record):
+    names = ("owner", "created_by", "created_at", "modified_by", "modified_at") if rt.owned \
+        else tuple(n for n in ("created_at", "modified_at") if n in record._meta.fields)
+    return [(display.label(rt, n), display.html(rt, record, n)) for n in names]
+
+
+def audit_log(rt, record, limit=50):
+    entries = (AuditEntry.select(AuditEntry, User).join(User, peewee.JOIN.LEFT_OUTER)
+               .where((AuditEntry.record_type == rt.name) & (AuditEntry.record_id == record.id))
+               .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
+    out = []
+    for e in entries:
+        try:
+            changes = json.loads(e.changes or "{}")
+        except ValueError:
+            changes = {}
+        rows = [(display.label(rt, k) if k in record._meta.fields else k, v[0] if v else "", v[1] if v else "")
+                for k, v in changes.items()]
+        out.append({"entry": e, "user": e.user if e.user_id else None, "changes": rows})
+    return out
+
+
+@bp.route("/<type_name>/<int:record_id>")
+@login_required
+def detail(type_name, record_id):
+    rt = _type_or_404(type_name)
+    user = _user()
+    record = access.get_or_404(user, rt, record_id)
+    related = [r for r in (fn(record, user) for fn in rt.related) if r is not None]
+    actions = sorted([a for fn in rt.actions for a in fn(record, user)], key=lambda a: a.order)
+    extras = [(ef.label, ef.display(record)) for ef in extra_fields(rt)]
+    return render_template(
+        "core/records/detail.html", rt=rt, record=record, fields=detail_fields(rt, record),
+        stamps=stamp_fields(rt, record), extras=extras, related=related, actions=actions,
+        audit=audit_log(rt, record), action_labels=_action_labels(),
+        can_write=editable(rt) and access.can(user, "write", record, rt),
+        can_delete=editable(rt) and access.can(user, "delete", record, rt))
+
+
+def _action_labels():
+    return {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "line_add": _("Line added"),
+            "line_remove": _("Line removed"), "link": _("Linked"), "unlink": _("Unlinked")}
+
+
+# --- create and edit ------------------------------------------------------------------------------------
+
+def apply_form(rt, form, record):
+    """Copy the form's model fields onto the record (strings stripped, empty lookups to NULL)."""
+    fields = record._meta.fields
+    for f in form:
+        if f.name not in fields or f.name in ("id", "owner") or f.type == "FileField":
+            continue
+        field = fields[f.name]
+        value = f.data
+        if isinstance(field, (peewee.CharField, peewee.TextField)) and not isinstance(field, peewee.ForeignKeyField):
+            value = (value or "").strip()
+        elif isinstance(field, peewee.ForeignKeyField):
+            value = value or None
+        setattr(record, f.name, value)
+
+
+def _initial(rt, record, extras):
+    data = {}
+    if record is not None and record.id is not None:
+        for name in record._meta.fields:
+            data[name] = record.__data__.get(name)
+        for ef in extras:
+            data[ef.name] = ef.load(record)
+    return data
+
+
+def _prepare_form(rt, form, user, record):
+    bind_lookups(form, user, exclude=record if record is not None and record.id else None)
+    if "stage" in form._fields and isinstance(form.stage, ChoiceField):
+        form.stage.choices = stage_choices()
+
+
+def save_form(rt, form, record, user, extras):
+    """Save record + plugin fields + type-specific parts in one transaction; RecordError → form error."""
+    before = service.field_values(record) if record.id else {}
+    hook = rt.extra.get("before_form_save")
+    with db.atomic():
+        apply_form(rt, form, record)
+        if hook:
+            hook(form, record, user)
+        service.save(rt, record, user, before)
+        for ef in extras:
+            ef.save(record, form[ef.name].data, user)
+    return record
+
+
+@bp.route("/<type_name>/new", methods=["GET", "POST"])
+@login_required
+def create(type_name):
+    rt = _type_or_404(type_name)
+    if not editable(rt):
+        abort(404)
+    user = _user()
+    if not rt.owned and not user.is_admin:
+        abort(403)
+    extras = extra_fields(rt)
+    record = rt.model()
+    form = form_class(rt, extras)(data=_defaults(rt))
+    _prepare_form(rt, form, user, None)
+    if form.validate_on_submit():
+        try:
+            save_form(rt, form, record, user, extras)
+        except RecordError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("%(type)s saved.", type=rt.label), "success")
+            return redirect(url_for("records.detail", type_name=rt.name, record_id=record.id))
+    return render_template("core/records/form.html", rt=rt, form=form, record=None), \
+        400 if form.is_submitted() else 200
+
+
+def _defaults(rt):
+    """Initial values of a new record: the type's defaults, then ``?account=…`` style arguments."""
+    fn = rt.extra.get("defaults")
+    data = fn() if fn else {}
+    if request.method == "GET":
+        for name, value in request.args.items():
+            if name in rt.model._meta.fields and name not in ("id", "owner"):
+                field = rt.model._meta.fields[name]
+                data[name] = int(value) if isinstance(field, (peewee.ForeignKeyField, peewee.IntegerField)) \
+                    and value.isdigit() else value
+    return data
+
+
+@bp.route("/<type_name>/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(type_name, record_id):
+    rt = _type_or_404(type_name)
+    if not editable(rt):
+        abort(404)
+    user = _user()
+    record = access.get_or_404(user, rt, record_id, "write")
+    extras = extra_fields(rt)
+    form = form_class(rt, extras)(data=_initial(rt, record, extras))
+    _prepare_form(rt, form, user, record)
+    if form.validate_on_submit():
+        try:
+            save_form(rt, form, record, user, extras)
+        except RecordError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("%(type)s saved.", type=rt.label), "success")
+            return redirect(url_for("records.detail", type_name=rt.name, record_id=record.id))
+    return render_template("core/records/form.html", rt=rt, form=form, record=record), \
+        400 if form.is_submitted() else 200
+
+
+# --- delete ---------------------------------------------------------------------------------------------
+
+def dependents(record):
+    """What deleting ``record`` does to other rows: [(label, count, effect)], effect cascade|unlink|block."""
+    out = []
+    for fk in record._meta.backrefs:
+        model = fk.model
+        count = model.select().where(fk == record.id).count()
+        if not count:
+            continue
+        effect = {"CASCADE": "cascade", "SET NULL": "unlink"}.get((fk.on_delete or "").upper(), "block")
+        try:
+            name = records.get(model).label_plural
+        except KeyError:
+            name = display.FIELD_LABELS.get(model._meta.table_name, model._meta.table_name.replace("_", " "))
+        out.append((name, fk.name, count, effect))
+    return out
+
+
+@bp.route("/<type_name>/<int:record_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(type_name, record_id):
+    rt = _type_or_404(type_name)
+    if not editable(rt):
+        abort(404)
+    user = _user()
+    record = access.get_or_404(user, rt, record_id, "delete")
+    deps = dependents(record)
+    blocking = [d for d in deps if d[3] == "block"]
+    if request.method == "POST":
+        if blocking:
+            fail(409, _("%(record)s cannot be deleted: %(rows)s still refer to it.", record=str(record),
+                        rows=", ".join(f"{d[2]} × {d[0]}" for d in blocking)))
+        try:
+            hook = rt.extra.get("after_delete")
+            service.delete(rt, record, user)
+            if hook:
+                hook(record)
+        except (RecordError, peewee.IntegrityError) as exc:
+            fail(409, _("%(record)s cannot be deleted: %(reason)s", record=str(record), reason=str(exc)))
+        flash(_("%(record)s deleted.", record=str(record)), "success")
+        return redirect(url_for("records.list", type_name=rt.name))
+    return render_template("core/records/delete.html", rt=rt, record=record, deps=deps, blocking=blocking), \
+        409 if blocking else 200
+
+
+# --- mass reassign --------------------------------------------------------------------------------------
+
+@bp.route("/<type_name>/reassign", methods=["POST"])
+@login_required
+def reassign(type_name):
+    rt = _type_or_404(type_name)
+    if not rt.owned or not editable(rt):
+        abort(404)
+    user = _user()
+    form = ReassignForm()
+    form.owner.choices = owner_choices(user)
+    if not form.validate_on_submit() or not form.ids.data:
+        if not form.ids.data:
+            flash(_("Select at least one row."), "error")
+        for messages in form.errors.values():
+            for m in messages:
+                flash(str(m), "error")
+        return redirect(url_for("records.list", type_name=rt.name))
+    new_owner = User.get_by_id(form.owner.data)
+    model = rt.model
+    rows = access.visible(model.select(), user, rt).where(model.id.in_(form.ids.data))
+    changed = skipped = 0
+    with db.atomic():
+        for record in rows:
+            if not access.can(user, "write", record, rt):
+                skipped += 1
+                continue
+            if record.owner_id == new_owner.id:
+                continue
+            before = service.field_values(record)
+            record.owner = new_owner.id
+            service.save(rt, record, user, before, check=False)
+            changed += 1
+    skipped += len(set(form.ids.data)) - len(rows)
+    flash(_("%(count)d records now belong to %(user)s.", count=changed, user=new_owner.display_name), "success")
+    if skipped:
+        flash(_("%(count)d selected records were skipped: you may not change them.", count=skipped), "warning")
+    return redirect(url_for("records.list", type_name=rt.name))
+
+
+# --- CSV import -----------------------------------------------------------------------------------------
+
+@bp.route("/<type_name>/import", methods=["GET", "POST"])
+@login_required
+def import_csv(type_name):
+    rt = _type_or_404(type_name)
+    if not editable(rt) or not rt.extra.get("importable", True):
+        abort(404)
+    user = _user()
+    if request.method == "POST":
+        upload = request.files.get("file")
+        text = request.form.get("csv_text", "")
+        try:
+            if upload and upload.filename:
+                text = csvio.decode(upload.read())
+            header, rows = csvio.parse(text)
+        except RecordError as exc:
+            flash(str(exc), "error")
+            return render_template("core/records/import.html", rt=rt, step="upload"), 400
+        mapping = _posted_mapping(rt, header) if "map_0" in request.form else csvio.guess_mapping(rt, header)
+        action = request.form.get("action", "")
+        result = None
+        if action in ("dry_run", "commit"):
+            result = _run_import(rt, user, rows, mapping, commit=(action == "commit"))
+            if result.committed:
+                flash(_("%(count)d records imported.", count=result.created), "success")
+                return redirect(url_for("records.list", type_name=rt.name))
+        return render_template("core/records/import.html", rt=rt, step="map", header=header, rows=rows,
+                               preview=rows[:5], text=text, mapping=mapping, fields=csvio.import_fields(rt),
+                               label=display.label, result=result, action=action), \
+            400 if result is not None and result.errors else 200
+    return render_template("core/records/import.html", rt=rt, step="upload")
+
+
+def _posted_mapping(rt, header):
+    allowed = set(csvio.import_fields(rt))
+    mapping = {}
+    for i in range(len(header)):
+        name = request.form.get(f"map_{i}", "")
+        if name in allowed and name not in mapping.values():
+            mapping[i] = name
+    return mapping
+
+
+def _run_import(rt, user, rows, mapping, commit):
+    def factory(data):
+        return rt.form(formdata=data, meta={"csrf": False})
+    result, good = csvio.check_rows(rt, user, rows, mapping, factory)
+    if result.errors or not commit:
+        return result
+    return csvio.commit(rt, user, good, apply_form)
+
+
+# --- record-specific views live beside their types ------------------------------------------------------
+
+from core.records import specific  # noqa: E402,F401  (registers the lead/opportunity/document routes)

@@ -1,0 +1,135 @@
+"""How record fields read on screen and in CSV: labels, choice labels, money, dates, links."""
+import datetime as _dt
+import decimal
+
+import peewee
+from flask import url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from core import templating
+from core.models import MoneyField, SalesStage, User
+from core.records import registry as records
+from core.records.forms import choice_label
+
+FIELD_LABELS = {
+    "owner": _l("Owner"), "created_by": _l("Created by"), "created_at": _l("Created"),
+    "modified_by": _l("Modified by"), "modified_at": _l("Modified"), "name": _l("Name"),
+    "code": _l("Code"), "category": _l("Category"), "unit_price": _l("Unit price"), "unit": _l("Unit"),
+    "active": _l("Active"), "filename": _l("File name"), "size": _l("Size"), "content_type": _l("File type"),
+    "closed_at": _l("Closed"), "converted_at": _l("Converted"), "converted_account": _l("Converted account"),
+    "converted_contact": _l("Converted contact"), "converted_opportunity": _l("Converted opportunity"),
+    "currency": _l("Currency"), "related": _l("Linked record"), "description": _l("Description"),
+}
+
+STAGE_LABELS = {"Prospecting": _l("Prospecting"), "Qualification": _l("Qualification"),
+                "Needs Analysis": _l("Needs Analysis"), "Proposal": _l("Proposal"),
+                "Negotiation": _l("Negotiation"), "Closed Won": _l("Closed Won"),
+                "Closed Lost": _l("Closed Lost")}
+
+
+def stage_label(stage):
+    if stage is None:
+        return ""
+    name = stage.name if isinstance(stage, SalesStage) else str(stage)
+    return str(STAGE_LABELS.get(name, name))
+
+
+def label(rt, name):
+    if name in rt.labels:
+        return rt.labels[name]
+    form = rt.form
+    unbound = getattr(form, name, None) if form is not None else None
+    if unbound is not None and hasattr(unbound, "args") and unbound.args:
+        return unbound.args[0]
+    if unbound is not None and unbound.kwargs.get("label"):
+        return unbound.kwargs["label"]
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def choice_kind(rt, name):
+    return rt.extra.get("choices", {}).get(name)
+
+
+def record_url(record):
+    """The detail page of a record of a registered type, or ''."""
+    try:
+        rt = records.get(type(record))
+    except KeyError:
+        return ""
+    return url_for("records.detail", type_name=rt.name, record_id=record.id)
+
+
+def related_object(record, name):
+    """The related row of a foreign key without a query when the list joined it."""
+    field = record._meta.fields[name]
+    if record.__data__.get(name) is None:
+        return None
+    rel = record.__rel__.get(name)
+    if rel is not None:
+        return rel
+    try:
+        return getattr(record, name)
+    except field.rel_model.DoesNotExist:
+        return None
+
+
+def text(rt, record, name):
+    """The value as plain text (CSV export uses exactly this)."""
+    field = record._meta.fields.get(name)
+    if isinstance(field, peewee.ForeignKeyField):
+        obj = related_object(record, name)
+        if obj is None:
+            return ""
+        if isinstance(obj, SalesStage):
+            return stage_label(obj)
+        if isinstance(obj, User):
+            return obj.display_name
+        return str(obj)
+    value = getattr(record, name, None)
+    kind = choice_kind(rt, name)
+    if kind:
+        return str(choice_label(kind, value))
+    if value is None:
+        return ""
+    if isinstance(field, MoneyField):
+        return str(templating.money(value, getattr(record, "currency", None)))
+    if isinstance(field, peewee.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(field, peewee.DateTimeField):
+        return templating.datetime_filter(value, "short")
+    if isinstance(field, peewee.DateField) and isinstance(value, _dt.date):
+        return templating.date_filter(value)
+    if name == "size" and isinstance(value, int):
+        return filesize(value)
+    if name == "probability":
+        return f"{value}%"
+    if isinstance(value, decimal.Decimal):
+        return templating.number(value)
+    return str(value)
+
+
+def html(rt, record, name):
+    """The value for a page: like :func:`text`, but related records link to their detail page."""
+    field = record._meta.fields.get(name)
+    value = text(rt, record, name)
+    if isinstance(field, peewee.ForeignKeyField) and value:
+        obj = related_object(record, name)
+        url = record_url(obj) if obj is not None else ""
+        if url:
+            return Markup('<a href="{}">{}</a>').format(url, value)
+    return escape(value)
+
+
+def is_numeric(record_or_model, name):
+    field = record_or_model._meta.fields.get(name)
+    return isinstance(field, (peewee.DecimalField, peewee.IntegerField)) and \
+        not isinstance(field, peewee.ForeignKeyField)
+
+
+def filesize(size):
+    if size < 1024:
+        return _("%(n)d bytes", n=size)
+    if size < 1024 * 1024:
+        return _("%(n)s KB", n=f"{size / 1024:.1f}")
+    return _("%(n)s MB", n=f"{size / 1024 / 1024:.1f}")

@@ -1,0 +1,60 @@
+"""Choices for lookup fields and owner selects — only what the user may see or assign (through core.access)."""
+from flask_babel import lazy_gettext as _l
+
+from core import access
+from core.models import SalesStage, User
+from core.records import registry as records
+from core.records.forms import NONE_LABEL, LookupField
+
+LOOKUP_LIMIT = 500
+SORT_FIELDS = ("name", "last_name", "title")
+
+
+def visible_choices(user, record_type, exclude_id=None, limit=LOOKUP_LIMIT):
+    rt = records.get(record_type)
+    model = rt.model
+    query = access.visible(model.select(), user, rt)
+    for name in SORT_FIELDS:
+        if name in model._meta.fields:
+            query = query.order_by(model._meta.fields[name], model.id)
+            break
+    if exclude_id:
+        query = query.where(model.id != exclude_id)
+    return [(r.id, str(r)) for r in query.limit(limit)]
+
+
+def bind_lookups(form, user, exclude=None, cache=None):
+    """Fill every LookupField's choices with the records ``user`` may see (``exclude``: the record itself)."""
+    for field in form:
+        if isinstance(field, LookupField):
+            rt = records.get(field.record_type)
+            own = exclude.id if exclude is not None and type(exclude) is rt.model else None
+            key = (rt.name, own)
+            if cache is not None and key in cache:
+                options = cache[key]
+            else:
+                options = visible_choices(user, rt, own)
+                if cache is not None:
+                    cache[key] = options
+            field.choices = [("", NONE_LABEL)] + options
+
+
+def stage_choices():
+    from core.records.display import stage_label
+    return [(s.id, stage_label(s)) for s in SalesStage.select().order_by(SalesStage.order, SalesStage.id)]
+
+
+def assignable_users(user):
+    """Users ``user`` may make owners of records: themselves and users below them; the admin anyone."""
+    query = User.select().where(User.active == True).order_by(User.username)  # noqa: E712
+    if user.is_admin:
+        return query
+    below = access.subordinate_users(user)
+    expr = User.id == user.id
+    if below is not None:
+        expr = expr | User.id.in_(below)
+    return query.where(expr)
+
+
+def owner_choices(user):
+    return [("", _l("— choose —"))] + [(u.id, f"{u.display_name} ({u.username})") for u in assignable_users(user)]

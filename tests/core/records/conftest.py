@@ -1,0 +1,48 @@
+"""Fixtures for the record views: a small school with a salesperson, a peer, their manager and an outsider."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from core.models import Account, Opportunity, Product, ProductCategory, SalesStage
+
+
+@pytest.fixture
+def school(app, positions, make_user):
+    """owner (sales A), peer (sales A), boss (dept A), outsider (sales B), admin."""
+    return {
+        "owner": make_user("owner", position=positions["sales_a"]),
+        "peer": make_user("peer", position=positions["sales_a"]),
+        "boss": make_user("boss", position=positions["dept_a"]),
+        "outsider": make_user("outsider", position=positions["sales_b"]),
+        "admin": make_user("root", admin=True),
+    }
+
+
+@pytest.fixture
+def as_user(app, login):
+    """``as_user(user)`` → a test client logged in as ``user``."""
+    def make(user):
+        return login(app.test_client(), user)
+    return make
+
+
+@pytest.fixture
+def products(app):
+    cat = ProductCategory.create(name="软件")
+    return [Product.create(name="CRM 标准版", code="CRM-STD", category=cat, unit_price=Decimal("1999.00"), unit="套"),
+            Product.create(name="实施服务", code="SVC-IMP", category=cat, unit_price=Decimal("800.50"), unit="天")]
+
+
+def stage(name):
+    return SalesStage.get(SalesStage.name == name)
+
+
+def make_account(owner, name="华东机械有限公司", **kw):
+    return Account.create(name=name, owner=owner, created_by=owner, **kw)
+
+
+def make_opportunity(owner, name="ERP 项目", **kw):
+    kw.setdefault("stage", stage("Prospecting"))
+    kw.setdefault("close_date", dt.date(2026, 6, 30))
+    return Opportunity.create(name=name, owner=owner, created_by=owner, **kw)
