@@ -1,32 +1,184 @@
-"""Hook implementations of the service plugin."""
+"""Hook implementations of the service plugin (客户服务管理)."""
+import datetime as dt
 import os
 
-from flask import Blueprint, render_template
+from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from markupsafe import Markup
 
-from core import hookimpl
-from core.extension import MenuItem, MigrationSet
+from core import access, clock, hookimpl
+from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
+from core.records.registry import RecordType
+from core.reports import ReportColumn, ReportDefinition, ReportResult
+from plugins.service import services
+from plugins.service.models import (DEFAULT_TARGETS, ITEM_MODELS, MODELS, OPEN_STATUSES, ServiceEvent,
+                                    ServiceReply, ServiceSettings, ServiceTarget)
 
-bp = Blueprint("service", __name__, url_prefix="/service")
-
-
-@bp.route("/")
-@login_required
-def index():
-    return render_template("service/index.html")
+FAMILY = "service"   # one sharing-mode setting for feedback, complaints and cases (see README)
 
 
 @hookimpl
 def zhixin_blueprints(app):
+    from plugins.service.views import bp
     return [bp]
-
-
-@hookimpl
-def zhixin_menu_items(user):
-    return [MenuItem("service", _l("Customer service"), "service.index", group="plugins", order=30)]
 
 
 @hookimpl
 def zhixin_migrations():
     return [MigrationSet("service", os.path.join(os.path.dirname(__file__), "migrations"))]
+
+
+@hookimpl
+def zhixin_models():
+    return list(MODELS)
+
+
+@hookimpl
+def zhixin_defaults(app):
+    ServiceSettings.insert(id=1).on_conflict_ignore().execute()
+    for priority, (response, resolution) in DEFAULT_TARGETS.items():
+        ServiceTarget.insert(priority=priority, response_minutes=response,
+                             resolution_minutes=resolution).on_conflict_ignore().execute()
+
+
+@hookimpl
+def zhixin_menu_items(user):
+    items = [MenuItem("service", _l("Customer service"), "service.index", group="plugins", order=30),
+             MenuItem("service-feedback", _l("Feedback"), "service.kind_list", group="plugins", order=31,
+                      endpoint_args={"kind": "feedback"}),
+             MenuItem("service-complaints", _l("Complaints"), "service.kind_list", group="plugins", order=32,
+                      endpoint_args={"kind": "complaint"}),
+             MenuItem("service-report", _l("Service report"), "service.report", group="plugins", order=33)]
+    return items
+
+
+def _detail_url(kind):
+    return lambda record: url_for("service.detail", kind=kind, item_id=record.id)
+
+
+@hookimpl
+def zhixin_record_types():
+    from plugins.service.models import Complaint, Feedback, ServiceCase
+    common = dict(family=FAMILY, default_mode="private", menu_group="", plugin="service",
+                  search_fields=("subject", "submitter_email"), filter_fields=("status", "priority", "channel"),
+                  default_sort="-received_at", labels={"owner": _l("Assigned to")})
+    columns = ("subject", "channel", "priority", "status", "owner", "received_at", "resolved_at")
+    csv_fields = ("subject", "description", "channel", "priority", "status", "received_at", "submitter_name",
+                  "submitter_email", "submitter_phone", "resolution")
+    return [
+        RecordType("feedback", Feedback, _l("Feedback"), _l("Feedback"), list_columns=columns,
+                   csv_fields=csv_fields, icon="message", extra={"detail_url": _detail_url("feedback")}, **common),
+        RecordType("complaint", Complaint, _l("Complaint"), _l("Complaints"),
+                   list_columns=columns[:3] + ("category", "severity") + columns[3:],
+                   csv_fields=csv_fields + ("category", "severity"), icon="alert",
+                   extra={"detail_url": _detail_url("complaint")}, **common),
+        RecordType("service_case", ServiceCase, _l("Service case"), _l("Service cases"), list_columns=columns,
+                   csv_fields=csv_fields, icon="lifebuoy", extra={"detail_url": _detail_url("case")}, **common),
+    ]
+
+
+@hookimpl
+def zhixin_record_saving(record_type, record, user, created, changes):
+    if record_type in services.KIND_OF_TYPE:
+        services.stamp(services.KIND_OF_TYPE[record_type], record, created, changes)
+
+
+@hookimpl
+def zhixin_record_saved(record_type, record, user, created, changes):
+    if record_type in services.KIND_OF_TYPE:
+        services.announce(services.KIND_OF_TYPE[record_type], record, user, created, changes)
+
+
+@hookimpl
+def zhixin_record_deleted(record_type, record, user):
+    kind = services.KIND_OF_TYPE.get(record_type)
+    if kind:
+        ServiceReply.delete().where((ServiceReply.item_type == kind) & (ServiceReply.item_id == record.id)).execute()
+        ServiceEvent.delete().where((ServiceEvent.item_type == kind) & (ServiceEvent.item_id == record.id)).execute()
+
+
+@hookimpl
+def zhixin_jobs():
+    return [Job("service.check_targets", services.check_breaches, "interval", {"minutes": 5},
+                "Flag service items past their response or resolution target and notify superiors"),
+            Job("service.purge_form_log", services.purge_submissions, "interval", {"hours": 6},
+                "Forget public-form posts older than the rate-limit window")]
+
+
+# --- cooperation -----------------------------------------------------------------------------------------
+
+@hookimpl
+def zhixin_calendar_items(user, start, end):
+    """Open items whose resolution target falls in [start, end), that ``user`` may see."""
+    out = []
+    for kind, model in ITEM_MODELS.items():
+        query = access.visible(model.select(), user, services.RECORD_TYPES[kind]).where(
+            model.status.in_(OPEN_STATUSES) & (model.resolution_due_at >= start) & (model.resolution_due_at < end))
+        for item in query.order_by(model.resolution_due_at).limit(500):
+            out.append(CalendarItem(title=str(item.subject), start=item.resolution_due_at, kind="service",
+                                    url=services.item_path(kind, item.id), owner_id=item.owner_id,
+                                    color="#dc2626" if item.overdue_kinds() else "#0891b2"))
+    return out
+
+
+@hookimpl
+def zhixin_dashboard_widgets(user):
+    return [Widget("service", _l("My service items"), render=_widget, order=40)]
+
+
+def _widget(user):
+    now = clock.utcnow()
+    open_count = overdue_count = 0
+    items = []
+    for kind, model in ITEM_MODELS.items():
+        mine = access.visible(model.select(), user, services.RECORD_TYPES[kind]).where(
+            (model.owner == user.id) & model.status.in_(OPEN_STATUSES))
+        open_count += mine.count()
+        overdue_count += mine.where(services.overdue_expression(model, now)).count()
+        items += [(kind, it) for it in mine.order_by(model.resolution_due_at).limit(5)]
+    items.sort(key=lambda pair: pair[1].resolution_due_at or dt.datetime.max)
+    return Markup(render_template("service/widget.html", open_count=open_count, overdue_count=overdue_count,
+                                  items=items[:5], now=now))
+
+
+@hookimpl
+def zhixin_reports():
+    return [
+        ReportDefinition("service.monthly", "service", _l("Feedback and complaints received and handled per month"),
+                         run=lambda user, params: _report(user, params, "monthly"), order=10, plugin="service",
+                         description=_l("Handled = resolved or closed in the month.")),
+        ReportDefinition("service.times", "service", _l("Average first-response and resolution time"),
+                         run=lambda user, params: _report(user, params, "times"), chart="line", order=20,
+                         plugin="service"),
+        ReportDefinition("service.channel", "service", _l("Feedback and complaints by channel"),
+                         run=lambda user, params: _report(user, params, "channel"), order=30, plugin="service"),
+        ReportDefinition("service.category", "service", _l("Complaints by category"),
+                         run=lambda user, params: _report(user, params, "category"), chart="hbar", order=40,
+                         plugin="service"),
+    ]
+
+
+def _report(user, params, section_id):
+    """A section of the service report as a ``ReportResult`` for the reports plugin."""
+    from plugins.service import reporting
+    today = clock.today()
+    if params.date_from or params.date_to:
+        period = reporting.month_period(params.date_from or params.date_to, params.date_to or params.date_from)
+    else:
+        period = reporting.fiscal_period(reporting.fiscal_year_of(today))
+    section = reporting.build(user, period, only=section_id, owner_id=params.owner_id,
+                              position_id=params.position_id)[0]
+    columns = [ReportColumn(key, label, kind, total=kind == "number") for key, label, kind in section.columns]
+    values = [key for key, _label, kind in section.columns if kind in ("number", "percent")]
+    if section_id == "monthly":
+        values = values[:4]
+    return ReportResult(columns=columns, rows=section.rows,
+                        chart={"kind": "line" if section_id == "times" else "bar",
+                               "label": section.columns[0][0], "values": values},
+                        totals=section.totals, note=section.note)
+
+
+@hookimpl
+def zhixin_demo_data(app, users, rng):
+    from plugins.service.demo import create_demo
+    create_demo(users, rng)
