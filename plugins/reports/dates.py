@@ -1,0 +1,205 @@
+"""Date bucketing in SQL on all three backends, and the periods the reports speak of (本月, 本财季 …).
+
+:func:`bucket` turns a date or datetime column into a GROUP BY key:
+
+* ``day`` and ``week`` (Monday the week starts on) give a date;
+* ``month`` gives ``year * 100 + month`` (202603);
+* ``quarter`` gives ``fiscal_year * 10 + fiscal_quarter`` (20261) — quarters follow the fiscal year;
+* ``fiscal_year`` gives the calendar year the fiscal year starts in.
+
+Numeric keys keep the SQL the same on every backend (only year/month extraction and integer division
+differ); :func:`describe` turns a key back into a label and the local date range it covers, which the
+drill-down uses. A datetime column (stored as naive UTC) is first moved into the organisation's time zone:
+PostgreSQL with ``AT TIME ZONE`` (exact, daylight saving included); SQLite and MySQL/MariaDB by the zone's
+current UTC offset (MariaDB's ``CONVERT_TZ`` needs time-zone tables most servers do not load) — exact for
+zones without daylight saving such as Asia/Shanghai.
+"""
+import datetime as _dt
+
+from peewee import SQL, NodeList, Value, fn
+
+from core import clock
+from core.db import is_mysql, is_postgres, is_sqlite
+
+UNITS = ("day", "week", "month", "quarter", "fiscal_year")
+
+
+def fiscal_start():
+    from core.models import Organisation
+    month = Organisation.get_profile().fiscal_year_start or 1
+    return month if 1 <= month <= 12 else 1
+
+
+def local_expr(column):
+    """A naive-UTC datetime column as local wall-clock time in the organisation's zone."""
+    if is_postgres():
+        tz = str(clock.org_timezone().key)
+        return NodeList((column, SQL("AT TIME ZONE 'UTC' AT TIME ZONE"), Value(tz)), parens=True)
+    offset = int(clock.local_now().utcoffset().total_seconds())
+    if is_mysql():
+        return fn.TIMESTAMPADD(SQL("SECOND"), offset, column)
+    return fn.datetime(column, f"{offset:+d} seconds")
+
+
+def _year_month(expr):
+    if is_sqlite():
+        return (fn.strftime("%Y", expr).cast("INTEGER"), fn.strftime("%m", expr).cast("INTEGER"))
+    if is_mysql():
+        return fn.YEAR(expr), fn.MONTH(expr)
+    return fn.date_part("year", expr).cast("integer"), fn.date_part("month", expr).cast("integer")
+
+
+def _div(a, b):
+    """Integer division (all operands positive here)."""
+    if is_mysql():
+        return NodeList((a, SQL("DIV"), Value(b)), parens=True)
+    return NodeList((a, SQL("/"), Value(b)), parens=True)
+
+
+def bucket(column, unit, is_datetime=False, fiscal_month=None):
+    """The GROUP BY key expression of ``column`` for ``unit`` (see the module docstring)."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown date unit {unit!r}")
+    expr = local_expr(column) if is_datetime else column
+    if unit == "day":
+        return fn.date(expr) if (is_sqlite() or is_mysql()) else expr.cast("date")
+    if unit == "week":
+        if is_sqlite():
+            return fn.date(expr, "-6 days", "weekday 1")
+        if is_mysql():
+            return fn.SUBDATE(fn.DATE(expr), fn.WEEKDAY(expr))
+        return fn.date_trunc("week", expr).cast("date")
+    year, month = _year_month(expr)
+    if unit == "month":
+        return year * 100 + month
+    start = fiscal_month or fiscal_start()
+    index = NodeList((year * 12 + month - start,), parens=True)   # months since year 0 of the fiscal calendar
+    fiscal_year = _div(index, 12)
+    if unit == "fiscal_year":
+        return fiscal_year
+    fiscal_quarter = _div(NodeList((index, SQL("-"), fiscal_year, SQL("* 12")), parens=True), 3)
+    return NodeList((fiscal_year, SQL("* 10 +"), fiscal_quarter, SQL("+ 1")), parens=True)
+
+
+def _as_date(value):
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value)[:10])
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    return _dt.date(index // 12, index % 12 + 1, 1)
+
+
+def fiscal_year_range(fiscal_year, fiscal_month=None):
+    start = _dt.date(fiscal_year, fiscal_month or fiscal_start(), 1)
+    return start, _add_months(start, 12)
+
+
+def fiscal_year_label(fiscal_year, fiscal_month=None):
+    from flask_babel import gettext as _
+    if (fiscal_month or fiscal_start()) == 1:
+        return str(fiscal_year)
+    return _("FY%(year)s", year=fiscal_year)
+
+
+def describe(unit, key, fiscal_month=None):
+    """(label, first local date, first local date after) of a bucket key; (label, None, None) for NULL."""
+    from flask_babel import gettext as _
+    if key is None:
+        return _("(none)"), None, None
+    start_month = fiscal_month or fiscal_start()
+    if unit == "day":
+        day = _as_date(key)
+        return day.isoformat(), day, day + _dt.timedelta(days=1)
+    if unit == "week":
+        day = _as_date(key)
+        return day.isoformat(), day, day + _dt.timedelta(days=7)
+    key = int(key)
+    if unit == "month":
+        start = _dt.date(key // 100, key % 100, 1)
+        return f"{start.year}-{start.month:02d}", start, _add_months(start, 1)
+    if unit == "fiscal_year":
+        start, end = fiscal_year_range(key, start_month)
+        return fiscal_year_label(key, start_month), start, end
+    fiscal_year, quarter = divmod(key, 10)
+    start = _add_months(_dt.date(fiscal_year, start_month, 1), 3 * (quarter - 1))
+    label = _("%(year)s Q%(quarter)s", year=fiscal_year_label(fiscal_year, start_month), quarter=quarter)
+    return label, start, _add_months(start, 3)
+
+
+# --- periods ("this fiscal quarter") ---------------------------------------------------------------------
+
+def fiscal_quarter_of(day, fiscal_month=None):
+    """(start, end) local dates of the fiscal quarter holding ``day``."""
+    start_month = fiscal_month or fiscal_start()
+    index = day.year * 12 + day.month - start_month
+    fiscal_year = index // 12
+    quarter = (index - fiscal_year * 12) // 3
+    start = _add_months(_dt.date(fiscal_year, start_month, 1), 3 * quarter)
+    return start, _add_months(start, 3)
+
+
+def period(name, today=None, fiscal_month=None):
+    """(first day, first day after) of a relative period name, or None when the name is unknown."""
+    today = today or clock.today()
+    start_month = fiscal_month or fiscal_start()
+    one = _dt.timedelta(days=1)
+    monday = today - _dt.timedelta(days=today.weekday())
+    month = today.replace(day=1)
+    quarter = fiscal_quarter_of(today, start_month)
+    year_start, year_end = fiscal_year_range(
+        (today.year * 12 + today.month - start_month) // 12, start_month)
+    table = {
+        "today": (today, today + one),
+        "yesterday": (today - one, today),
+        "this_week": (monday, monday + 7 * one),
+        "last_week": (monday - 7 * one, monday),
+        "this_month": (month, _add_months(month, 1)),
+        "last_month": (_add_months(month, -1), month),
+        "next_month": (_add_months(month, 1), _add_months(month, 2)),
+        "this_quarter": quarter,
+        "last_quarter": (_add_months(quarter[0], -3), quarter[0]),
+        "next_quarter": (quarter[1], _add_months(quarter[1], 3)),
+        "this_fiscal_year": (year_start, year_end),
+        "last_fiscal_year": (_add_months(year_start, -12), year_start),
+        "last_7_days": (today - 6 * one, today + one),
+        "last_30_days": (today - 29 * one, today + one),
+        "last_90_days": (today - 89 * one, today + one),
+    }
+    return table.get(name)
+
+
+def period_labels():
+    from flask_babel import lazy_gettext as _l
+    return {
+        "today": _l("Today"), "yesterday": _l("Yesterday"), "this_week": _l("This week"),
+        "last_week": _l("Last week"), "this_month": _l("This month"), "last_month": _l("Last month"),
+        "next_month": _l("Next month"), "this_quarter": _l("This fiscal quarter"),
+        "last_quarter": _l("Last fiscal quarter"), "next_quarter": _l("Next fiscal quarter"),
+        "this_fiscal_year": _l("This fiscal year"), "last_fiscal_year": _l("Last fiscal year"),
+        "last_7_days": _l("Last 7 days"), "last_30_days": _l("Last 30 days"), "last_90_days": _l("Last 90 days"),
+    }
+
+
+def unit_labels():
+    from flask_babel import lazy_gettext as _l
+    return {"day": _l("Day"), "week": _l("Week"), "month": _l("Month"), "quarter": _l("Fiscal quarter"),
+            "fiscal_year": _l("Fiscal year")}
+
+
+def date_bounds(field_is_datetime, start, end):
+    """Local [start, end) dates as bounds comparable with the stored column (UTC for datetimes)."""
+    if not field_is_datetime:
+        return start, end
+    tz = clock.org_timezone()
+
+    def to_utc(day):
+        return clock.to_utc(_dt.datetime.combine(day, _dt.time()), tz) if day else None
+    return to_utc(start), to_utc(end)
+
+
+__all__ = ["UNITS", "bucket", "date_bounds", "describe", "fiscal_quarter_of", "period"]

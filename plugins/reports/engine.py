@@ -1,0 +1,102 @@
+"""What every report shares: the viewer's scope (access, date range, owner/team), names for group keys,
+drill-down links and totals. Every query starts from :func:`scoped`, which starts from ``access.visible``."""
+import datetime as _dt
+import decimal
+from urllib.parse import urlencode
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from core import access
+from core.models import User
+from core.reports import ReportParams
+from plugins.reports import dates
+from plugins.reports.fields import fields_of, team_user_ids
+
+
+def scoped(model, user, record_type, params, date_field=None, query=None):
+    """``query`` (default: all of ``model``) narrowed to what ``user`` may read, the date range on
+    ``date_field`` and the owner/team filter of ``params``."""
+    query = model.select() if query is None else query
+    query = access.visible(query, user, record_type)
+    return narrow(query, model, params, date_field)
+
+
+def narrow(query, model, params, date_field=None):
+    params = params or ReportParams()
+    if date_field and (params.date_from or params.date_to):
+        info = fields_of(model)[date_field]
+        low, high = dates.date_bounds(info.is_datetime, params.date_from,
+                                      params.date_to + _dt.timedelta(days=1) if params.date_to else None)
+        if low is not None:
+            query = query.where(info.field >= low)
+        if high is not None:
+            query = query.where(info.field < high)
+    if params.owner_id and hasattr(model, "owner"):
+        query = query.where(model.owner == params.owner_id)
+    if params.position_id and hasattr(model, "owner"):
+        query = query.where(model.owner.in_(team_user_ids(params.position_id)))
+    return query
+
+
+def user_names(ids):
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    return {u.id: u.display_name for u in User.select().where(User.id.in_(ids))}
+
+
+def visible_names(user, record_type, ids):
+    """Display names of the referenced records ``user`` may read; the others show as hidden."""
+    from core.records import registry
+    rt = registry.get(record_type)
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    rows = access.visible(rt.model.select().where(rt.model.id.in_(ids)), user, rt)
+    names = {r.id: (rt.display(r) if rt.display else str(r)) for r in rows}
+    return {i: names.get(i, _("(hidden)")) for i in ids}
+
+
+def drill_filters(params, date_field):
+    """The report's date range and owner/team as drill-down filter rows."""
+    out = []
+    params = params or ReportParams()
+    if date_field and params.date_from:
+        out.append((date_field, "gte", params.date_from.isoformat()))
+    if date_field and params.date_to:
+        out.append((date_field, "lte", params.date_to.isoformat()))
+    if params.owner_id:
+        out.append(("owner", "eq", str(params.owner_id)))
+    if params.position_id:
+        out.append(("owner", "team", str(params.position_id)))
+    return out
+
+
+def drill_url(record_type, filters):
+    """The drill-down list of ``record_type`` records matching ``filters`` [(field, op, value)]."""
+    query = urlencode([("f", f"{field}:{op}:{'' if value is None else value}") for field, op, value in filters])
+    return url_for("reports.drill", type_name=record_type) + ("?" + query if query else "")
+
+
+def number(value):
+    if value is None:
+        return decimal.Decimal(0)
+    return value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+
+
+def ratio(part, whole):
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    whole = number(whole)
+    if not whole:
+        return None
+    return (number(part) * 100 / whole).quantize(decimal.Decimal("0.1"))
+
+
+def totals(columns, rows):
+    """The totals row: sums of the columns marked ``total``."""
+    out = {}
+    for col in columns:
+        if col.total:
+            out[col.key] = sum((number(r.get(col.key)) for r in rows), decimal.Decimal(0))
+    return out

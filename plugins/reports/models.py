@@ -1,0 +1,50 @@
+"""Saved reports (保存的报表): a builder specification with its owner, sharing and delivery schedule."""
+import json
+
+import peewee
+
+from core import clock
+from core.db import BaseModel
+from core.models import Position, User
+
+SCHEDULES = ("", "daily", "weekly", "monthly")
+
+
+class SavedReport(BaseModel):
+    """A report built with the report builder. Private to its owner unless shared with positions; whoever
+    runs it sees only what their own access allows."""
+    owner = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="+", index=True)
+    name = peewee.CharField(max_length=200, index=True)
+    description = peewee.TextField(default="")
+    record_type = peewee.CharField(max_length=64)
+    spec = peewee.TextField(default="{}")               # JSON, see plugins.reports.builder
+    shared = peewee.BooleanField(default=False)
+    schedule = peewee.CharField(max_length=10, default="")
+    created_at = peewee.DateTimeField(default=clock.utcnow)
+    modified_at = peewee.DateTimeField(default=clock.utcnow)
+
+    class Meta:
+        table_name = "reports_saved_report"
+
+    @property
+    def spec_data(self):
+        try:
+            return json.loads(self.spec or "{}")
+        except ValueError:
+            return {}
+
+    def __str__(self):
+        return self.name
+
+
+class SavedReportShare(BaseModel):
+    """A position a saved report is shared with (its holders and everyone below may run it)."""
+    report = peewee.ForeignKeyField(SavedReport, on_delete="CASCADE", backref="shares")
+    position = peewee.ForeignKeyField(Position, on_delete="CASCADE", backref="+")
+
+    class Meta:
+        table_name = "reports_saved_report_share"
+        indexes = ((("report", "position"), True),)
+
+
+MODELS = [SavedReport, SavedReportShare]

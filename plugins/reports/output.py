@@ -1,0 +1,107 @@
+"""A report result as a pygal chart (bars link to the drill-down), CSV and display values."""
+import csv
+import decimal
+import io
+
+from markupsafe import Markup
+
+from core import charts
+
+PIVOT_KINDS = {"pie": "stacked", "funnel": "stacked"}
+
+
+def _float(value):
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError, decimal.InvalidOperation):
+        return None
+
+
+def _point(value, link):
+    point = {"value": _float(value)}
+    if link:
+        point["xlink"] = {"href": link, "target": "_top"}
+    return point
+
+
+def build_chart(result, kind=None, title=""):
+    """The pygal chart object of ``result`` or None when it has no chart or no rows."""
+    spec = result.chart
+    kind = kind or (spec or {}).get("kind")
+    rows = [r for r in result.rows if not r.get("_subtotal")]
+    if not spec or not kind or not rows:
+        return None
+    labels = {c.key: c.label for c in result.columns}
+    link = result.drilldown or (lambda row: None)
+    if spec.get("series"):
+        return _pivot(rows, spec, PIVOT_KINDS.get(kind, kind), title, link)
+    chart = charts.make(kind, title)
+    label_key, values = spec["label"], spec["values"]
+    if kind in ("pie", "funnel"):
+        for row in rows:
+            chart.add(charts.label(row.get(label_key)), [_point(row.get(values[0]), link(row))])
+        return chart
+    chart.x_labels = [charts.label(row.get(label_key)) for row in rows]
+    for key in values:
+        chart.add(charts.label(labels.get(key, key)), [_point(row.get(key), link(row)) for row in rows])
+    return chart
+
+
+def _pivot(rows, spec, kind, title, link):
+    """Two groupings: first group along the axis, one series per value of the second."""
+    xs, series = [], []
+    cells = {}
+    for row in rows:
+        x, s = row.get(spec["label"]), row.get(spec["series"])
+        if x not in xs:
+            xs.append(x)
+        if s not in series:
+            series.append(s)
+        cells[(x, s)] = row
+    chart = charts.make(kind, title)
+    chart.x_labels = [charts.label(x) for x in xs]
+    value = spec["values"][0]
+    for s in series:
+        points = []
+        for x in xs:
+            row = cells.get((x, s))
+            points.append(_point(row.get(value), link(row)) if row else None)
+        chart.add(charts.label(s), points)
+    return chart
+
+
+def inline_svg(chart):
+    return charts.render(chart) if chart is not None else Markup("")
+
+
+def standalone_svg(chart):
+    chart.config.disable_xml_declaration = False
+    return chart.render(is_unicode=True)
+
+
+def _cell(value):
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        text = "'" + text            # a spreadsheet would run it as a formula
+    return text
+
+
+def _is_number(text):
+    try:
+        decimal.Decimal(text)
+        return True
+    except decimal.InvalidOperation:
+        return False
+
+
+def to_csv(result):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_cell(c.label) for c in result.columns])
+    for row in result.rows:
+        writer.writerow([_cell(row.get(c.key)) for c in result.columns])
+    if result.totals:
+        writer.writerow([_cell(result.totals.get(c.key, "")) for c in result.columns])
+    return "\ufeff" + out.getvalue()        # a BOM so spreadsheet programs read the Chinese as UTF-8

@@ -1,0 +1,631 @@
+"""The standard reports of five families (客户联系人、销售机会、销售、线索、竞争对手报表).
+
+Each ``run(user, params)`` aggregates in SQL (GROUP BY) over ``engine.scoped`` — the viewer's visible
+records — and returns a ``ReportResult``. The service and campaign families come from their plugins.
+"""
+import datetime as _dt
+import decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from peewee import SQL, Case, fn
+
+from core import access, clock
+from core.db import is_mysql, is_sqlite
+from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
+                         OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)
+from core.reports import ReportColumn as C
+from core.reports import ReportDefinition, ReportResult
+from plugins.reports import dates
+from plugins.reports.engine import (drill_filters, drill_url, narrow, number, ratio, scoped, totals, user_names,
+                                    visible_names)
+
+D0 = decimal.Decimal(0)
+
+
+def _stage_ids(won=None, lost=None, open_=None):
+    query = SalesStage.select(SalesStage.id)
+    if won is not None:
+        query = query.where(SalesStage.is_won == won)
+    if lost is not None:
+        query = query.where(SalesStage.is_lost == lost)
+    if open_:
+        query = query.where((SalesStage.is_won == False) & (SalesStage.is_lost == False))  # noqa: E712
+    return [s.id for s in query]
+
+
+def _ids(ids):
+    return ",".join(str(i) for i in ids) or "0"
+
+
+def _label(value, choices=None):
+    if value in (None, ""):
+        return _("(none)")
+    return str(choices.get(value, value)) if choices else str(value)
+
+
+def _counted(model, record_type, user, params, date_field, column, title, choices=None):
+    """Count of records grouped by one plain column, with drill-down to the records."""
+    query = scoped(model, user, record_type, params, date_field,
+                   model.select(column.alias("key"), fn.COUNT(model.id).alias("n")))
+    rows = [{"label": _label(r.key, choices), "count": r.n, "_key": r.key}
+            for r in query.group_by(column).order_by(fn.COUNT(model.id).desc(), column).objects()]
+    cols = [C("label", title), C("count", _l("Count"), "number", total=True)]
+    base = drill_filters(params, date_field)
+
+    def drill(row):
+        cond = (column.name, "eq", row["_key"]) if row["_key"] not in (None, "") else (column.name, "empty", "")
+        return drill_url(record_type, base + [cond])
+    return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["count"]},
+                        totals=totals(cols, rows), drilldown=drill)
+
+
+def _per_month(model, record_type, user, params, column_name, title):
+    field = getattr(model, column_name)
+    key = dates.bucket(field, "month", is_datetime=True)
+    query = scoped(model, user, record_type, params, column_name,
+                   model.select(key.alias("g0"), fn.COUNT(model.id).alias("n")))
+    rows = []
+    for r in query.group_by(key).order_by(key).objects():
+        label, start, end = dates.describe("month", r.g0)
+        rows.append({"label": label, "count": r.n, "_start": start, "_end": end})
+    cols = [C("label", _l("Month")), C("count", title, "number", total=True)]
+    base = drill_filters(params, column_name)
+
+    def drill(row):
+        return drill_url(record_type, base + [(column_name, "gte", row["_start"]),
+                                              (column_name, "lt", row["_end"])])
+    return ReportResult(cols, rows, chart={"kind": "line", "label": "label", "values": ["count"]},
+                        totals=totals(cols, rows), drilldown=drill)
+
+
+# --- customers & contacts (客户联系人报表) ------------------------------------------------------------------
+
+def accounts_by_industry(user, params):
+    return _counted(Account, "account", user, params, "created_at", Account.industry, _l("Industry"))
+
+
+def accounts_by_type(user, params):
+    return _counted(Account, "account", user, params, "created_at", Account.type, _l("Type"))
+
+
+def accounts_by_region(user, params):
+    return _counted(Account, "account", user, params, "created_at", Account.region, _l("Region"))
+
+
+def new_accounts_per_month(user, params):
+    return _per_month(Account, "account", user, params, "created_at", _l("New accounts"))
+
+
+def new_contacts_per_month(user, params):
+    return _per_month(Contact, "contact", user, params, "created_at", _l("New contacts"))
+
+
+def contacts_per_account(user, params):
+    """Visible contacts counted per visible account (an account the viewer cannot read is not named)."""
+    accounts = access.visible(Account.select(Account.id), user, "account")
+    query = scoped(Contact, user, "contact", params, "created_at",
+                   Contact.select(Contact.account.alias("key"), fn.COUNT(Contact.id).alias("n")))
+    query = (query.where(Contact.account.in_(accounts)).group_by(Contact.account)
+             .order_by(fn.COUNT(Contact.id).desc(), Contact.account).limit(200))
+    found = list(query.objects())
+    names = visible_names(user, "account", [r.key for r in found])
+    rows = [{"label": names.get(r.key), "count": r.n, "_key": r.key} for r in found]
+    cols = [C("label", _l("Account")), C("count", _l("Contacts"), "number", total=True)]
+    base = drill_filters(params, "created_at")
+    return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["count"]},
+                        totals=totals(cols, rows),
+                        drilldown=lambda row: drill_url("contact", base + [("account", "eq", row["_key"])]),
+                        note=_("The 200 accounts with the most contacts."))
+
+
+def accounts_without_activity(user, params):
+    """Accounts neither changed themselves nor through a visible contact or opportunity in N days."""
+    try:
+        days = max(1, min(3650, int(params.extra.get("days") or 30)))
+    except (TypeError, ValueError):
+        days = 30
+    cutoff = clock.utcnow() - _dt.timedelta(days=days)
+    busy_opps = access.visible(Opportunity.select(Opportunity.account).where(
+        (Opportunity.modified_at >= cutoff) & Opportunity.account.is_null(False)), user, "opportunity")
+    busy_contacts = access.visible(Contact.select(Contact.account).where(
+        (Contact.modified_at >= cutoff) & Contact.account.is_null(False)), user, "contact")
+    query = scoped(Account, user, "account", params, "created_at",
+                   Account.select(Account.id, Account.name, Account.owner, Account.modified_at))
+    query = query.where((Account.modified_at < cutoff) & Account.id.not_in(busy_opps)
+                        & Account.id.not_in(busy_contacts)).order_by(Account.modified_at, Account.id).limit(500)
+    found = list(query)
+    owners = user_names(a.owner_id for a in found)
+    rows = [{"label": a.name, "owner": owners.get(a.owner_id, ""), "modified": clock.to_local(a.modified_at).date(),
+             "_id": a.id} for a in found]
+    cols = [C("label", _l("Account")), C("owner", _l("Owner")), C("modified", _l("Last changed"), "date")]
+    return ReportResult(cols, rows, totals={"label": len(rows)},
+                        drilldown=lambda row: drill_url("account", [("id", "eq", row["_id"])]),
+                        note=_("No change to the account, its contacts or opportunities in %(days)s days "
+                               "(at most 500 accounts, oldest first).", days=days))
+
+
+# --- opportunities (销售机会报表) ---------------------------------------------------------------------------
+
+def _weighted():
+    return fn.SUM(Opportunity.amount * Opportunity.probability / 100)
+
+
+def pipeline_by_stage(user, params):
+    open_ids = _stage_ids(open_=True)
+    query = scoped(Opportunity, user, "opportunity", params, "close_date",
+                   Opportunity.select(Opportunity.stage.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
+                                      fn.SUM(Opportunity.amount).alias("amount"), _weighted().alias("weighted")))
+    found = {r.key: r for r in query.where(Opportunity.stage.in_(open_ids)).group_by(Opportunity.stage).objects()}
+    rows = []
+    for stage in SalesStage.select().where(SalesStage.id.in_(open_ids)).order_by(SalesStage.order):
+        r = found.get(stage.id)
+        rows.append({"label": stage.name, "count": r.n if r else 0, "amount": number(r.amount if r else 0),
+                     "weighted": number(r.weighted if r else 0).quantize(decimal.Decimal("0.01")),
+                     "_key": stage.id})
+    cols = [C("label", _l("Stage")), C("count", _l("Opportunities"), "number", True),
+            C("amount", _l("Amount"), "money", True), C("weighted", _l("Weighted amount"), "money", True)]
+    base = drill_filters(params, "close_date")
+    return ReportResult(cols, rows, chart={"kind": "funnel", "label": "label", "values": ["amount"]},
+                        totals=totals(cols, rows),
+                        drilldown=lambda row: drill_url("opportunity", base + [("stage", "eq", row["_key"])]))
+
+
+def _opportunities_by_bucket(user, params, unit, stage_ids, value_title, chart="bar"):
+    key = dates.bucket(Opportunity.close_date, unit)
+    query = scoped(Opportunity, user, "opportunity", params, "close_date",
+                   Opportunity.select(key.alias("g0"), fn.COUNT(Opportunity.id).alias("n"),
+                                      fn.SUM(Opportunity.amount).alias("amount")))
+    query = query.where(Opportunity.stage.in_(stage_ids)).group_by(key).order_by(key)
+    rows = []
+    for r in query.objects():
+        label, start, end = dates.describe(unit, r.g0)
+        rows.append({"label": label, "count": r.n, "amount": number(r.amount), "_start": start, "_end": end})
+    cols = [C("label", dates.unit_labels()[unit]), C("count", _l("Opportunities"), "number", True),
+            C("amount", value_title, "money", True)]
+    base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
+    return ReportResult(cols, rows, chart={"kind": chart, "label": "label", "values": ["amount"]},
+                        totals=totals(cols, rows),
+                        drilldown=lambda row: drill_url("opportunity", base + [
+                            ("close_date", "gte", row["_start"]), ("close_date", "lt", row["_end"])]))
+
+
+def pipeline_by_close_month(user, params):
+    return _opportunities_by_bucket(user, params, "month", _stage_ids(open_=True), _l("Open amount"))
+
+
+def _by_owner(user, params, stage_ids, value_title):
+    query = scoped(Opportunity, user, "opportunity", params, "close_date",
+                   Opportunity.select(Opportunity.owner.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
+                                      fn.SUM(Opportunity.amount).alias("amount")))
+    found = list(query.where(Opportunity.stage.in_(stage_ids)).group_by(Opportunity.owner)
+                 .order_by(fn.SUM(Opportunity.amount).desc(), Opportunity.owner).objects())
+    names = user_names(r.key for r in found)
+    rows = [{"label": names.get(r.key, ""), "count": r.n, "amount": number(r.amount), "_key": r.key}
+            for r in found]
+    cols = [C("label", _l("Owner")), C("count", _l("Opportunities"), "number", True),
+            C("amount", value_title, "money", True)]
+    base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
+    return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["amount"]},
+                        totals=totals(cols, rows),
+                        drilldown=lambda row: drill_url("opportunity", base + [("owner", "eq", row["_key"])]))
+
+
+def pipeline_by_owner(user, params):
+    return _by_owner(user, params, _stage_ids(open_=True), _l("Open amount"))
+
+
+def win_loss(user, params):
+    won, lost = _stage_ids(won=True), _stage_ids(lost=True)
+    is_won = fn.SUM(Case(None, [(Opportunity.stage.in_(won), 1)], 0))
+    won_amount = fn.SUM(Case(None, [(Opportunity.stage.in_(won), Opportunity.amount)], 0))
+    query = scoped(Opportunity, user, "opportunity", params, "close_date",
+                   Opportunity.select(Opportunity.owner.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
+                                      is_won.alias("won"), won_amount.alias("won_amount"),
+                                      fn.SUM(Opportunity.amount).alias("amount")))
+    found = list(query.where(Opportunity.stage.in_(won + lost)).group_by(Opportunity.owner)
+                 .order_by(Opportunity.owner).objects())
+    names = user_names(r.key for r in found)
+    rows = []
+    for r in found:
+        n_won = int(r.won or 0)
+        rows.append({"label": names.get(r.key, ""), "won": n_won, "lost": r.n - n_won,
+                     "rate": ratio(n_won, r.n), "won_amount": number(r.won_amount),
+                     "lost_amount": number(r.amount) - number(r.won_amount), "_key": r.key})
+    cols = [C("label", _l("Owner")), C("won", _l("Won"), "number", True), C("lost", _l("Lost"), "number", True),
+            C("rate", _l("Win rate"), "percent"), C("won_amount", _l("Won amount"), "money", True),
+            C("lost_amount", _l("Lost amount"), "money", True)]
+    sums = totals(cols, rows)
+    sums["rate"] = ratio(sums["won"], sums["won"] + sums["lost"])
+    base = drill_filters(params, "close_date") + [("stage", "in", _ids(won + lost))]
+    return ReportResult(cols, rows, chart={"kind": "stacked", "label": "label", "values": ["won", "lost"]},
+                        totals=sums,
+                        drilldown=lambda row: drill_url("opportunity", base + [("owner", "eq", row["_key"])]),
+                        note=_("Win rate = won ÷ (won + lost), over opportunities closed in the period."))
+
+
+def average_deal_size(user, params):
+    """Average amount of closed-won opportunities, per fiscal quarter of the close date; the totals row
+    is the average over all of them (computed in SQL, not an average of averages)."""
+    won = _stage_ids(won=True)
+    key = dates.bucket(Opportunity.close_date, "quarter")
+
+    def base_query(*cols):
+        return scoped(Opportunity, user, "opportunity", params, "close_date",
+                      Opportunity.select(*cols)).where(Opportunity.stage.in_(won))
+    aggregates = (fn.COUNT(Opportunity.id).alias("n"), fn.SUM(Opportunity.amount).alias("amount"),
+                  fn.AVG(Opportunity.amount).alias("average"))
+    rows = []
+    for r in base_query(key.alias("g0"), *aggregates).group_by(key).order_by(key).objects():
+        label, start, end = dates.describe("quarter", r.g0)
+        rows.append({"label": label, "count": r.n, "amount": number(r.amount),
+                     "average": number(r.average).quantize(decimal.Decimal("0.01")), "_start": start, "_end": end})
+    overall = base_query(*aggregates).objects().first()
+    cols = [C("label", _l("Fiscal quarter")), C("count", _l("Deals won"), "number", True),
+            C("amount", _l("Won amount"), "money", True), C("average", _l("Average deal size"), "money")]
+    sums = {"count": overall.n if overall else 0, "amount": number(overall.amount if overall else 0),
+            "average": number(overall.average if overall else 0).quantize(decimal.Decimal("0.01"))}
+    base = drill_filters(params, "close_date") + [("stage", "in", _ids(won))]
+    return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["average"]}, totals=sums,
+                        drilldown=lambda row: drill_url("opportunity", base + [
+                            ("close_date", "gte", row["_start"]), ("close_date", "lt", row["_end"])]))
+
+
+def _days_between(later, earlier):
+    if is_sqlite():
+        return fn.julianday(later) - fn.julianday(earlier)
+    if is_mysql():
+        return fn.TIMESTAMPDIFF(SQL_SECOND, earlier, later) / 86400.0
+    return fn.date_part("epoch", later - earlier) / 86400.0
+
+
+def average_days_in_stage(user, params):
+    """From stage history: a stay in a stage lasts from entering it to entering the next stage of the
+    same opportunity; the average is over completed stays of visible opportunities."""
+    H = OpportunityStageHistory
+    H2 = OpportunityStageHistory.alias("h2")
+    left = (H2.select(fn.MIN(H2.changed_at)).where(
+        (H2.opportunity == H.opportunity)
+        & ((H2.changed_at > H.changed_at) | ((H2.changed_at == H.changed_at) & (H2.id > H.id)))))
+    stays = (H.select(H.stage.alias("stage"), H.changed_at.alias("entered"), left.alias("left_at"))
+             .join(Opportunity, on=(H.opportunity == Opportunity.id)))
+    stays = access.visible(stays, user, "opportunity")
+    stays = _narrow_history(stays, params)
+    sub = stays.alias("stays")
+    days = _days_between(sub.c.left_at, sub.c.entered)
+    query = (SalesStage.select(sub.c.stage.alias("key"), fn.COUNT(SQL_STAR).alias("n"), fn.AVG(days).alias("avg"))
+             .from_(sub).where(sub.c.left_at.is_null(False)).group_by(sub.c.stage))
+    found = {r.key: r for r in query.objects()}
+    rows = []
+    for stage in SalesStage.select().order_by(SalesStage.order):
+        r = found.get(stage.id)
+        if r is None and (stage.is_won or stage.is_lost):
+            continue
+        rows.append({"label": stage.name, "count": r.n if r else 0,
+                     "days": number(r.avg).quantize(decimal.Decimal("0.1")) if r and r.avg is not None else None})
+    cols = [C("label", _l("Stage")), C("count", _l("Completed stays"), "number", True),
+            C("days", _l("Average days"), "number")]
+    return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["days"]},
+                        totals=totals(cols, rows),
+                        note=_("A stay lasts from entering a stage to entering the next one; stays not yet "
+                               "left are not counted. The date range applies to the day the stage was entered."))
+
+
+def _narrow_history(query, params):
+    query = narrow(query, Opportunity, params, None)
+    if params and (params.date_from or params.date_to):
+        low, high = dates.date_bounds(True, params.date_from,
+                                      params.date_to + _dt.timedelta(days=1) if params.date_to else None)
+        if low:
+            query = query.where(OpportunityStageHistory.changed_at >= low)
+        if high:
+            query = query.where(OpportunityStageHistory.changed_at < high)
+    return query
+
+
+def closing_this_quarter(user, params):
+    start, end = dates.period("this_quarter")
+    open_ids = _stage_ids(open_=True)
+    query = scoped(Opportunity, user, "opportunity", params, "close_date",
+                   Opportunity.select(Opportunity.id, Opportunity.name, Opportunity.amount, Opportunity.close_date,
+                                      Opportunity.owner, Opportunity.account, Opportunity.stage,
+                                      Opportunity.probability))
+    query = query.where(Opportunity.stage.in_(open_ids) & (Opportunity.close_date >= start)
+                        & (Opportunity.close_date < end)).order_by(Opportunity.close_date, Opportunity.id).limit(500)
+    found = list(query)
+    owners = user_names(o.owner_id for o in found)
+    accounts = visible_names(user, "account", [o.account_id for o in found])
+    stages = {s.id: s.name for s in SalesStage.select()}
+    rows = [{"label": o.name, "account": accounts.get(o.account_id, ""), "stage": stages.get(o.stage_id, ""),
+             "close_date": o.close_date, "amount": number(o.amount), "owner": owners.get(o.owner_id, ""),
+             "_id": o.id} for o in found]
+    cols = [C("label", _l("Opportunity")), C("account", _l("Account")), C("stage", _l("Stage")),
+            C("close_date", _l("Close date"), "date"), C("amount", _l("Amount"), "money", True),
+            C("owner", _l("Owner"))]
+    return ReportResult(cols, rows, totals=totals(cols, rows),
+                        drilldown=lambda row: drill_url("opportunity", [("id", "eq", row["_id"])]),
+                        note=_("Open opportunities expected to close between %(start)s and %(end)s "
+                               "(this fiscal quarter).", start=start.isoformat(),
+                               end=(end - _dt.timedelta(days=1)).isoformat()))
+
+
+# --- sales (销售报表): closed-won revenue ------------------------------------------------------------------
+
+def won_by_month(user, params):
+    return _opportunities_by_bucket(user, params, "month", _stage_ids(won=True), _l("Won revenue"), "line")
+
+
+def won_by_quarter(user, params):
+    return _opportunities_by_bucket(user, params, "quarter", _stage_ids(won=True), _l("Won revenue"))
+
+
+def won_by_fiscal_year(user, params):
+    return _opportunities_by_bucket(user, params, "fiscal_year", _stage_ids(won=True), _l("Won revenue"))
+
+
+def won_by_owner(user, params):
+    return _by_owner(user, params, _stage_ids(won=True), _l("Won revenue"))
+
+
+def won_by_team(user, params):
+    """Won revenue per owner's position (the team the salesperson sits in)."""
+    won = _stage_ids(won=True)
+    query = scoped(Opportunity, user, "opportunity", params, "close_date",
+                   Opportunity.select(User.position.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
+                                      fn.SUM(Opportunity.amount).alias("amount"))
+                   .join(User, on=(Opportunity.owner == User.id)))
+    found = list(query.where(Opportunity.stage.in_(won)).group_by(User.position)
+                 .order_by(fn.SUM(Opportunity.amount).desc(), User.position).objects())
+    names = {p.id: p.name for p in Position.select().where(Position.id.in_([r.key for r in found if r.key]))}
+    rows = [{"label": names.get(r.key, _("(no position)")), "count": r.n, "amount": number(r.amount),
+             "_key": r.key} for r in found]
+    cols = [C("label", _l("Team (position)")), C("count", _l("Deals won"), "number", True),
+            C("amount", _l("Won revenue"), "money", True)]
+    base = drill_filters(params, "close_date") + [("stage", "in", _ids(won))]
+    return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["amount"]},
+                        totals=totals(cols, rows),
+                        drilldown=lambda row: drill_url("opportunity", base + [("owner", "team", row["_key"])])
+                        if row["_key"] else None)
+
+
+def _line_total():
+    return OpportunityLine.quantity * OpportunityLine.unit_price * (100 - OpportunityLine.discount_percent) / 100
+
+
+def _won_lines(user, params, key, *joins):
+    won = _stage_ids(won=True)
+    query = (OpportunityLine.select(key.alias("key"), fn.COUNT(fn.DISTINCT(Opportunity.id)).alias("n"),
+                                    fn.SUM(OpportunityLine.quantity).alias("quantity"),
+                                    fn.SUM(_line_total()).alias("amount"))
+             .join(Opportunity, on=(OpportunityLine.opportunity == Opportunity.id)))
+    for join in joins:
+        query = join(query)
+    query = scoped(Opportunity, user, "opportunity", params, "close_date", query)
+    return list(query.where(Opportunity.stage.in_(won)).group_by(key)
+                .order_by(fn.SUM(_line_total()).desc(), key).objects())
+
+
+def won_by_product(user, params):
+    found = _won_lines(user, params, OpportunityLine.product)
+    names = {p.id: p.name for p in Product.select().where(Product.id.in_([r.key for r in found]))}
+    rows = [{"label": names.get(r.key, ""), "count": r.n, "quantity": number(r.quantity),
+             "amount": number(r.amount).quantize(decimal.Decimal("0.01"))} for r in found]
+    cols = [C("label", _l("Product")), C("count", _l("Deals won"), "number"),
+            C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
+    return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["amount"]},
+                        totals=totals(cols, rows),
+                        note=_("From the product lines of won opportunities: quantity × unit price × "
+                               "(1 − discount)."))
+
+
+def won_by_category(user, params):
+    found = _won_lines(user, params, Product.category,
+                       lambda q: q.join(Product, on=(OpportunityLine.product == Product.id)))
+    names = {c.id: c.name for c in ProductCategory.select().where(ProductCategory.id.in_(
+        [r.key for r in found if r.key]))}
+    rows = [{"label": names.get(r.key, _("(no category)")), "count": r.n, "quantity": number(r.quantity),
+             "amount": number(r.amount).quantize(decimal.Decimal("0.01"))} for r in found]
+    cols = [C("label", _l("Product category")), C("count", _l("Deals won"), "number"),
+            C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
+    return ReportResult(cols, rows, chart={"kind": "pie", "label": "label", "values": ["amount"]},
+                        totals=totals(cols, rows),
+                        note=_("From the product lines of won opportunities, by the product's own category."))
+
+
+# --- leads (线索报表) --------------------------------------------------------------------------------------
+
+def leads_by_source(user, params):
+    return _counted(Lead, "lead", user, params, "created_at", Lead.source, _l("Source"))
+
+
+def leads_by_status(user, params):
+    return _counted(Lead, "lead", user, params, "created_at", Lead.status, _l("Status"))
+
+
+def leads_by_rating(user, params):
+    return _counted(Lead, "lead", user, params, "created_at", Lead.rating, _l("Rating"))
+
+
+def _converted():
+    return (Lead.status == "converted") | Lead.converted_at.is_null(False)
+
+
+def lead_conversion_by_source(user, params):
+    converted = fn.SUM(Case(None, [(_converted(), 1)], 0))
+    query = scoped(Lead, user, "lead", params, "created_at",
+                   Lead.select(Lead.source.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")))
+    rows = [{"label": _label(r.key), "count": r.n, "converted": int(r.conv or 0),
+             "rate": ratio(r.conv or 0, r.n), "_key": r.key}
+            for r in query.group_by(Lead.source).order_by(fn.COUNT(Lead.id).desc(), Lead.source).objects()]
+    cols = [C("label", _l("Source")), C("count", _l("Leads"), "number", True),
+            C("converted", _l("Converted"), "number", True), C("rate", _l("Conversion rate"), "percent")]
+    sums = totals(cols, rows)
+    sums["rate"] = ratio(sums["converted"], sums["count"])
+    base = drill_filters(params, "created_at")
+    return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["rate"]}, totals=sums,
+                        drilldown=lambda row: drill_url("lead", base + [
+                            ("source", "eq", row["_key"]) if row["_key"] else ("source", "empty", "")]),
+                        note=_("Conversion rate = converted leads ÷ all leads of the source created in the period."))
+
+
+AGE_BANDS = ((0, 7), (8, 30), (31, 90), (91, None))
+
+
+def lead_ageing(user, params):
+    """Open leads (not converted, not unqualified) by days since they were created."""
+    today = clock.today()
+    cases, bounds = [], []
+    for index, (low, high) in enumerate(AGE_BANDS):
+        newest = today - _dt.timedelta(days=low - 1)          # created before the start of this local day
+        oldest = today - _dt.timedelta(days=high) if high is not None else None
+        lo, hi = dates.date_bounds(True, oldest, newest)
+        cond = Lead.created_at < hi
+        if lo is not None:
+            cond &= Lead.created_at >= lo
+        cases.append((cond, index))
+        bounds.append((oldest, newest))
+    band = Case(None, cases, len(AGE_BANDS))
+    open_lead = Lead.status.not_in(("converted", "unqualified")) & Lead.converted_at.is_null()
+    query = scoped(Lead, user, "lead", params, "created_at",
+                   Lead.select(band.alias("g0"), fn.COUNT(Lead.id).alias("n"))).where(open_lead)
+    found = {int(r.g0): r.n for r in query.group_by(band).objects()}
+    labels = [_("0–7 days"), _("8–30 days"), _("31–90 days"), _("over 90 days")]
+    rows = [{"label": labels[i], "count": found.get(i, 0), "_bounds": bounds[i]} for i in range(len(AGE_BANDS))]
+    cols = [C("label", _l("Age")), C("count", _l("Open leads"), "number", True)]
+    base = drill_filters(params, "created_at") + [("status", "in", "new,contacted,qualified")]
+
+    def drill(row):
+        oldest, newest = row["_bounds"]
+        conds = [("created_at", "lt", newest)] + ([("created_at", "gte", oldest)] if oldest else [])
+        return drill_url("lead", base + conds)
+    return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["count"]},
+                        totals=totals(cols, rows), drilldown=drill,
+                        note=_("Age in whole days since the lead was created, in the organisation's time zone."))
+
+
+def leads_per_owner(user, params):
+    converted = fn.SUM(Case(None, [(_converted(), 1)], 0))
+    query = scoped(Lead, user, "lead", params, "created_at",
+                   Lead.select(Lead.owner.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")))
+    found = list(query.group_by(Lead.owner).order_by(fn.COUNT(Lead.id).desc(), Lead.owner).objects())
+    names = user_names(r.key for r in found)
+    rows = [{"label": names.get(r.key, ""), "count": r.n, "converted": int(r.conv or 0),
+             "rate": ratio(r.conv or 0, r.n), "_key": r.key} for r in found]
+    cols = [C("label", _l("Owner")), C("count", _l("Leads"), "number", True),
+            C("converted", _l("Converted"), "number", True), C("rate", _l("Conversion rate"), "percent")]
+    sums = totals(cols, rows)
+    sums["rate"] = ratio(sums["converted"], sums["count"])
+    base = drill_filters(params, "created_at")
+    return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["count"]}, totals=sums,
+                        drilldown=lambda row: drill_url("lead", base + [("owner", "eq", row["_key"])]))
+
+
+# --- competitors (竞争对手报表) -------------------------------------------------------------------------------
+
+def _by_competitor(user, params, stage_ids, *aggregates):
+    """Visible opportunities linked to visible competitors, grouped by competitor."""
+    query = (OpportunityCompetitor.select(OpportunityCompetitor.competitor.alias("key"), *aggregates)
+             .join(Opportunity, on=(OpportunityCompetitor.opportunity == Opportunity.id)))
+    query = scoped(Opportunity, user, "opportunity", params, "close_date", query)
+    query = query.where(OpportunityCompetitor.competitor.in_(
+        access.visible(Competitor.select(Competitor.id), user, "competitor")))
+    if stage_ids is not None:
+        query = query.where(Opportunity.stage.in_(stage_ids))
+    found = list(query.group_by(OpportunityCompetitor.competitor).objects())
+    names = visible_names(user, "competitor", [r.key for r in found])
+    return found, names
+
+
+def competitor_opportunities(user, params):
+    found, names = _by_competitor(user, params, None, fn.COUNT(Opportunity.id).alias("n"),
+                                  fn.SUM(Opportunity.amount).alias("amount"))
+    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": number(r.amount)} for r in found),
+                  key=lambda r: (-r["count"], str(r["label"])))
+    cols = [C("label", _l("Competitor")), C("count", _l("Opportunities"), "number", True),
+            C("amount", _l("Amount"), "money", True)]
+    return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["count"]},
+                        totals=totals(cols, rows),
+                        note=_("An opportunity with several competitors counts once for each of them."))
+
+
+def competitor_win_rate(user, params):
+    won, lost = _stage_ids(won=True), _stage_ids(lost=True)
+    found, names = _by_competitor(user, params, won + lost, fn.COUNT(Opportunity.id).alias("n"),
+                                  fn.SUM(Case(None, [(Opportunity.stage.in_(won), 1)], 0)).alias("won"))
+    rows = []
+    for r in found:
+        n_won = int(r.won or 0)
+        rows.append({"label": names.get(r.key), "won": n_won, "lost": r.n - n_won, "rate": ratio(n_won, r.n)})
+    rows.sort(key=lambda r: (-(r["won"] + r["lost"]), str(r["label"])))
+    cols = [C("label", _l("Competitor")), C("won", _l("Won against"), "number"),
+            C("lost", _l("Lost against"), "number"), C("rate", _l("Win rate"), "percent")]
+    return ReportResult(cols, rows, chart={"kind": "stacked", "label": "label", "values": ["won", "lost"]},
+                        note=_("Win rate = won ÷ (won + lost), over closed opportunities where the competitor "
+                               "was involved."))
+
+
+def competitor_revenue_lost(user, params):
+    lost = _stage_ids(lost=True)
+    found, names = _by_competitor(user, params, lost, fn.COUNT(Opportunity.id).alias("n"),
+                                  fn.SUM(Opportunity.amount).alias("amount"))
+    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": number(r.amount)} for r in found),
+                  key=lambda r: (-r["amount"], str(r["label"])))
+    cols = [C("label", _l("Competitor")), C("count", _l("Deals lost"), "number", True),
+            C("amount", _l("Revenue lost"), "money", True)]
+    return ReportResult(cols, rows, chart={"kind": "pie", "label": "label", "values": ["amount"]},
+                        totals=totals(cols, rows))
+
+
+SQL_SECOND = SQL("SECOND")
+SQL_STAR = SQL("*")
+
+
+def definitions():
+    R = ReportDefinition
+    return [
+        R("reports.accounts_by_industry", "customers", _l("Accounts by industry"), accounts_by_industry, order=10),
+        R("reports.accounts_by_type", "customers", _l("Accounts by type"), accounts_by_type, order=20),
+        R("reports.accounts_by_region", "customers", _l("Accounts by region"), accounts_by_region, order=30),
+        R("reports.new_accounts_per_month", "customers", _l("New accounts per month"), new_accounts_per_month,
+          chart="line", order=40),
+        R("reports.new_contacts_per_month", "customers", _l("New contacts per month"), new_contacts_per_month,
+          chart="line", order=50),
+        R("reports.contacts_per_account", "customers", _l("Contacts per account"), contacts_per_account,
+          chart="hbar", order=60),
+        R("reports.accounts_without_activity", "customers", _l("Accounts with no activity"),
+          accounts_without_activity, description=_l("Accounts not touched in N days (30 unless you choose)."),
+          chart="", order=70),
+        R("reports.pipeline_by_stage", "opportunities", _l("Pipeline by stage (funnel)"), pipeline_by_stage,
+          chart="funnel", order=10),
+        R("reports.pipeline_by_close_month", "opportunities", _l("Pipeline by expected close month"),
+          pipeline_by_close_month, order=20),
+        R("reports.pipeline_by_owner", "opportunities", _l("Pipeline by owner"), pipeline_by_owner,
+          chart="hbar", order=30),
+        R("reports.win_loss", "opportunities", _l("Win/loss ratio"), win_loss, chart="stacked", order=40),
+        R("reports.average_deal_size", "opportunities", _l("Average deal size"), average_deal_size, order=50),
+        R("reports.average_days_in_stage", "opportunities", _l("Average days in each stage"),
+          average_days_in_stage, chart="hbar", order=60),
+        R("reports.closing_this_quarter", "opportunities", _l("Opportunities closing this quarter"),
+          closing_this_quarter, chart="", order=70),
+        R("reports.won_by_month", "sales", _l("Won revenue by month"), won_by_month, chart="line", order=10),
+        R("reports.won_by_quarter", "sales", _l("Won revenue by fiscal quarter"), won_by_quarter, order=20),
+        R("reports.won_by_fiscal_year", "sales", _l("Won revenue by fiscal year"), won_by_fiscal_year, order=30),
+        R("reports.won_by_owner", "sales", _l("Won revenue by owner"), won_by_owner, chart="hbar", order=40),
+        R("reports.won_by_team", "sales", _l("Won revenue by team"), won_by_team, order=50),
+        R("reports.won_by_product", "sales", _l("Won revenue by product"), won_by_product, chart="hbar", order=60),
+        R("reports.won_by_category", "sales", _l("Won revenue by product category"), won_by_category,
+          chart="pie", order=70),
+        R("reports.leads_by_source", "leads", _l("Leads by source"), leads_by_source, order=10),
+        R("reports.leads_by_status", "leads", _l("Leads by status"), leads_by_status, order=20),
+        R("reports.leads_by_rating", "leads", _l("Leads by rating"), leads_by_rating, order=30),
+        R("reports.lead_conversion_by_source", "leads", _l("Lead conversion rate by source"),
+          lead_conversion_by_source, order=40),
+        R("reports.lead_ageing", "leads", _l("Lead ageing"), lead_ageing, order=50),
+        R("reports.leads_per_owner", "leads", _l("Leads per owner"), leads_per_owner, chart="hbar", order=60),
+        R("reports.competitor_opportunities", "competitors", _l("Opportunities involving each competitor"),
+          competitor_opportunities, chart="hbar", order=10),
+        R("reports.competitor_win_rate", "competitors", _l("Win rate against each competitor"),
+          competitor_win_rate, chart="stacked", order=20),
+        R("reports.competitor_revenue_lost", "competitors", _l("Revenue lost to each competitor"),
+          competitor_revenue_lost, chart="pie", order=30),
+    ]

@@ -1,0 +1,339 @@
+"""Reports pages: home, families, running a report (table, chart, CSV, SVG, print), the builder, saved
+reports and the drill-down list. Views parse and render; the numbers come from standard/builder."""
+import datetime as _dt
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from core import access
+from core.models import Position, User
+from core.records import registry
+from core.reports import FAMILIES, ReportParams
+from core.web import fail, paginate
+from plugins.reports import builder, dates, output, service
+from plugins.reports.fields import NO_VALUE, OPERATORS, BadInput, condition, fields_of
+from plugins.reports.models import SavedReport
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+FAMILY_LABELS = {
+    "customers": _l("Customers & contacts"), "opportunities": _l("Opportunities"), "sales": _l("Sales"),
+    "leads": _l("Leads"), "competitors": _l("Competitors"), "service": _l("Customer service"),
+    "campaigns": _l("Campaigns"),
+}
+# A family filled by another plugin explains itself when that plugin is off.
+FAMILY_PLUGINS = {"service": "service", "campaigns": "campaigns"}
+FAMILY_OFF = {
+    "service": _l("Customer service reports come from the customer service plugin, which is not enabled. "
+                  "An administrator can enable it on the plugins page."),
+    "campaigns": _l("Campaign reports come from the campaigns plugin, which is not enabled. "
+                    "An administrator can enable it on the plugins page."),
+}
+QUOTA_NOTE = _l("Revenue against quota appears here when the forecast plugin is enabled.")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def parse_params(args):
+    """The date range and owner/team a viewer chose; a malformed value is a 400 with the reason."""
+    def day(name):
+        text = (args.get(name) or "").strip()
+        if not text:
+            return None
+        try:
+            return _dt.date.fromisoformat(text)
+        except ValueError:
+            fail(400, _("%(value)s is not a date (YYYY-MM-DD).", value=text[:20]))
+
+    def number(name):
+        text = (args.get(name) or "").strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            fail(400, _("%(value)s is not a number.", value=text[:20]))
+        return int(text)
+    params = ReportParams(date_from=day("date_from"), date_to=day("date_to"), owner_id=number("owner"),
+                          position_id=number("team"))
+    period = (args.get("period") or "").strip()
+    if period:
+        bounds = dates.period(period)
+        if bounds is None:
+            fail(400, _("Unknown period."))
+        params.date_from, params.date_to = bounds[0], bounds[1] - _dt.timedelta(days=1)
+    if params.position_id and not Position.select().where(Position.id == params.position_id).exists():
+        fail(400, _("Unknown team."))
+    days = number("days")
+    if days:
+        params.extra["days"] = days
+    return params
+
+
+def _filter_choices():
+    return {"users": list(User.select().where(User.active).order_by(User.full_name, User.username)),
+            "positions": list(Position.select().order_by(Position.path)),
+            "periods": dates.period_labels()}
+
+
+def _respond(result, title, kind, template_args):
+    """The requested format of a result: the page, CSV, SVG or the print view."""
+    fmt = request.args.get("format", "")
+    chart = output.build_chart(result, kind, title)
+    safe_name = "".join(ch for ch in str(template_args.get("slug", "report")) if ch.isalnum() or ch in "._-")
+    if fmt == "csv":
+        return Response(output.to_csv(result), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{safe_name}.csv"'})
+    if fmt == "svg":
+        if chart is None:
+            fail(404, _("This report has no chart."))
+        return Response(output.standalone_svg(chart), mimetype="image/svg+xml",
+                        headers={"Content-Disposition": f'attachment; filename="{safe_name}.svg"'})
+    template = "reports/print.html" if fmt == "print" else "reports/report.html"
+    args = {k: v for k, v in request.args.items(multi=True) if k not in ("format",)}
+    return render_template(template, result=result, title=title, chart_svg=output.inline_svg(chart),
+                           args=args, choices=_filter_choices(), **template_args)
+
+
+def _run_safely(func, *args):
+    try:
+        return func(*args)
+    except BadInput as exc:
+        fail(400, str(exc))
+
+
+# --- home and families -----------------------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def index():
+    q = (request.args.get("q") or "").strip()[:100]
+    families = service.by_family()
+    if q:
+        needle = q.lower()
+        families = {f: [d for d in items if needle in str(d.title).lower() or needle in str(d.description).lower()]
+                    for f, items in families.items()}
+    saved = service.readable(_user())
+    if q:
+        saved = saved.where(SavedReport.name.contains(q) | SavedReport.description.contains(q))
+    page = paginate(saved.order_by(SavedReport.name, SavedReport.id))
+    return render_template("reports/index.html", families=families, labels=FAMILY_LABELS, page=page, q=q,
+                           off=_families_off(), owners=_owner_names(page.items))
+
+
+def _families_off():
+    plugins = current_app.extensions["zhixin_plugins"]
+    return {f: FAMILY_OFF[f] for f, name in FAMILY_PLUGINS.items() if not plugins.is_enabled(name)}
+
+
+def _owner_names(reports):
+    ids = {r.owner_id for r in reports}
+    return {u.id: u.display_name for u in User.select().where(User.id.in_(list(ids) or [0]))}
+
+
+@bp.route("/family/<family>")
+@login_required
+def family(family):
+    if family not in FAMILIES:
+        abort(404)
+    items = service.by_family()[family]
+    note = _families_off().get(family, "")
+    if family == "sales" and not current_app.extensions["zhixin_plugins"].is_enabled("forecast"):
+        note = QUOTA_NOTE
+    return render_template("reports/family.html", family=family, label=FAMILY_LABELS[family], items=items,
+                           note=note)
+
+
+@bp.route("/run/<report_id>")
+@login_required
+def run(report_id):
+    definition = service.definitions().get(report_id)
+    if definition is None:
+        abort(404)
+    params = parse_params(request.args)
+    result = _run_safely(definition.run, _user(), params)
+    kind = request.args.get("chart") if request.args.get("chart") in builder.CHARTS else None
+    return _respond(result, str(definition.title), kind or definition.chart or (result.chart or {}).get("kind"),
+                    {"definition": definition, "family": definition.family, "family_label":
+                     FAMILY_LABELS[definition.family], "slug": report_id, "endpoint": "reports.run",
+                     "endpoint_args": {"report_id": report_id}})
+
+
+# --- builder and saved reports ---------------------------------------------------------------------------
+
+def _builder_context(spec, report=None, errors=None, result=None, chart_svg=None):
+    rt = registry.get(spec.get("type") or "opportunity") if spec.get("type") in registry.registry() else \
+        registry.get(next(iter(registry.registry())))
+    fields = fields_of(rt.model)
+    return dict(spec=spec, rt=rt, fields=fields, types=sorted(registry.registry().values(), key=lambda t: str(
+        t.label_plural)), operators=OPERATORS, aggregates=builder.AGGREGATES, charts=builder.CHARTS,
+        units=dates.unit_labels(), periods=dates.period_labels(), report=report, errors=errors or [],
+        result=result, chart_svg=chart_svg, positions=list(Position.select().order_by(Position.path)),
+        schedules=service.schedule_labels(), no_value=NO_VALUE,
+        shared_ids={s.position_id for s in report.shares} if report and report.id else set(),
+        max_filters=builder.MAX_FILTERS, max_groups=builder.MAX_GROUPS, max_aggregates=builder.MAX_AGGREGATES)
+
+
+def _type_name_or_400(name):
+    try:
+        return builder.record_type_or_400(name).name
+    except BadInput as exc:
+        fail(400, str(exc))
+
+
+def _editable_or_404(report_id):
+    report = service.readable(_user()).where(SavedReport.id == report_id).first()
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.route("/builder/", methods=["GET", "POST"])
+@bp.route("/saved/<int:report_id>/edit", methods=["GET", "POST"])
+@login_required
+def build(report_id=None):
+    report = _editable_or_404(report_id) if report_id else SavedReport()
+    if report.id and not service.may_change(_user(), report):
+        fail(403, _("Only the owner of a saved report may change it; make a copy instead."))
+    if request.method == "GET":
+        spec = report.spec_data if report.id else {"type": request.args.get("type", "opportunity"),
+                                                   "aggregates": [{"func": "count"}], "chart": "bar"}
+        if request.args.get("type") and request.args.get("type") != spec.get("type"):
+            spec = {"type": request.args["type"], "aggregates": [{"func": "count"}], "chart": "bar"}
+        if spec.get("type") not in registry.registry():
+            fail(400, _("Unknown record type."))
+        return render_template("reports/builder.html", **_builder_context(spec, report))
+    action = request.form.get("action", "preview")
+    if action == "change_type":
+        type_name = _type_name_or_400(request.form.get("type"))
+        return render_template("reports/builder.html", **_builder_context(
+            {"type": type_name, "aggregates": [{"func": "count"}], "chart": "bar"}, report))
+    try:
+        spec = builder.clean(builder.from_form(request.form))
+    except BadInput as exc:
+        fail(400, str(exc))
+    if action == "save":
+        name = (request.form.get("name") or "").strip()
+        schedule = request.form.get("schedule", "")
+        errors = []
+        if not name:
+            errors.append(_("Give the report a name."))
+        if schedule not in service.schedule_labels():
+            fail(400, _("Unknown schedule."))
+        if not errors:
+            service.save(report, spec, _user(), name, request.form.get("description", ""),
+                         shared=request.form.get("shared") == "1",
+                         positions=[p for p in request.form.getlist("positions") if p.isdigit()], schedule=schedule)
+            flash(_("Report saved."), "success")
+            return redirect(url_for("reports.saved", report_id=report.id))
+        return render_template("reports/builder.html", **_builder_context(spec, report, errors)), 400
+    result = builder.run(spec, _user(), ReportParams())
+    chart = output.build_chart(result, spec["chart"] or None)
+    return render_template("reports/builder.html", **_builder_context(
+        spec, report, result=result, chart_svg=output.inline_svg(chart)))
+
+
+@bp.route("/saved/<int:report_id>")
+@login_required
+def saved(report_id):
+    report = _editable_or_404(report_id)
+    try:
+        spec = builder.clean(report.spec_data)
+    except BadInput as exc:
+        fail(409, _("This saved report no longer fits its record type: %(reason)s", reason=exc))
+    params = parse_params(request.args)
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    result = _run_safely(builder.run, spec, _user(), params, page)
+    kind = request.args.get("chart") if request.args.get("chart") in builder.CHARTS else None
+    return _respond(result, report.name, kind or spec["chart"] or None,
+                    {"report": report, "slug": f"report-{report.id}", "endpoint": "reports.saved",
+                     "endpoint_args": {"report_id": report.id}, "may_change": service.may_change(_user(), report),
+                     "spec": spec})
+
+
+@bp.route("/saved/<int:report_id>/copy", methods=["POST"])
+@login_required
+def copy(report_id):
+    report = _editable_or_404(report_id)
+    copied = service.copy(report, _user())
+    flash(_("Report copied."), "success")
+    return redirect(url_for("reports.build", report_id=copied.id))
+
+
+@bp.route("/saved/<int:report_id>/delete", methods=["POST"])
+@login_required
+def delete(report_id):
+    report = _editable_or_404(report_id)
+    if not service.may_change(_user(), report):
+        fail(403, _("Only the owner of a saved report may delete it."))
+    service.delete(report, _user())
+    flash(_("Report deleted."), "success")
+    return redirect(url_for("reports.index"))
+
+
+# --- drill-down ------------------------------------------------------------------------------------------
+
+def parse_drill_filters(args):
+    out = []
+    for text in args.getlist("f")[:20]:
+        parts = text.split(":", 2)
+        if len(parts) != 3:
+            fail(400, _("A filter reads field:operator:value."))
+        out.append(tuple(parts))
+    return out
+
+
+@bp.route("/drill/<type_name>/")
+@login_required
+def drill(type_name):
+    """The records behind a row or bar: the filters of the report, through the viewer's access."""
+    try:
+        rt = registry.get(type_name)
+    except KeyError:
+        abort(404)
+    filters = parse_drill_filters(request.args)
+    query = access.visible(rt.model.select(), _user(), rt)
+    try:
+        for name, op, value in filters:
+            query = query.where(condition(rt.model, name, op, value))
+    except BadInput as exc:
+        fail(400, str(exc))
+    fields = fields_of(rt.model)
+    columns = [fields[c] for c in (rt.list_columns or ()) if c in fields] or \
+        [f for n, f in fields.items() if n != "id"][:6]
+    page = paginate(query.order_by(rt.model.id.desc()))
+    labels = {}
+    for info in columns:
+        if info.kind in ("ref", "bool"):
+            labels[info.name] = builder.labeller(_user(), info)({r.__data__.get(info.name) for r in page.items})
+    described = [(fields[n].label if n in fields else n, OPERATORS.get(op, op), v) for n, op, v in filters]
+    return render_template("reports/drill.html", rt=rt, page=page, columns=columns, labels=labels,
+                           filters=described, args={"type_name": type_name, "f": request.args.getlist("f")},
+                           detail_endpoint="records.detail" if "records.detail" in current_app.view_functions
+                           else None)
+
+
+@bp.app_template_filter("report_value")
+def report_value(value, kind="text"):
+    from core.templating import money, number
+    if value is None or value == "":
+        return ""
+    if kind == "money":
+        return money(value)
+    if kind == "number":
+        return number(value)
+    if kind == "percent":
+        return f"{number(value)}%"
+    if kind == "datetime" and isinstance(value, _dt.datetime):
+        from core.templating import datetime_filter
+        return datetime_filter(value, "short")
+    if kind == "date":
+        from core.templating import date_filter
+        return date_filter(value) if isinstance(value, (_dt.date, _dt.datetime)) else value
+    return value
+
