@@ -1,5 +1,6 @@
 """Login, logout, the forced change of credentials at first login, own password and language."""
 import datetime as _dt
+import math
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -8,6 +9,7 @@ from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from core import clock
@@ -18,6 +20,14 @@ from core.web import safe_next
 
 bp = Blueprint("auth", __name__)
 USERNAME_RULE = Regexp(r"^[\w.@+-]+$", message=_l("Use letters, digits and . @ + - _ only."))
+
+
+def choices(pairs):
+    """(value, label) pairs as WTForms select choices (WTForms 3.3 deprecates plain tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LANGUAGE_CHOICES = (("", _l("As the browser asks")), ("zh", "中文"), ("en", "English"))
 
 
 class LoginForm(FlaskForm):
@@ -41,8 +51,7 @@ class PasswordForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=[("", _l("As the browser asks")), ("zh", "中文"),
-                                                    ("en", "English")])
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
 
 
 def _address():
@@ -59,7 +68,7 @@ def _locked_minutes(username):
         if query.count() >= cfg["LOGIN_MAX_FAILURES"]:
             oldest = query.order_by(LoginAttempt.at.desc()).offset(cfg["LOGIN_MAX_FAILURES"] - 1).first()
             left = oldest.at + _dt.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]) - clock.utcnow()
-            return max(1, int(left.total_seconds() // 60) + 1)
+            return max(1, math.ceil(left.total_seconds() / 60))
     return 0
 
 

@@ -4,6 +4,7 @@ import secrets
 import sys
 
 import click
+import peewee
 
 from core.db import ConfigError
 
@@ -17,24 +18,37 @@ def make_app(**overrides):
 
 
 class ZhixinGroup(click.Group):
-    """Core commands plus those the enabled plugins add through ``zhixin_cli_commands``."""
+    """Core commands plus those the enabled plugins add through ``zhixin_cli_commands``.
 
-    def _plugin_commands(self):
-        if not hasattr(self, "_plugin_cmds"):
-            self._plugin_cmds = {}
+    Configuration and database errors end the command with a clear message and exit code 1, never a
+    traceback."""
+
+    def _plugin_commands(self, ctx):
+        meta = ctx.find_root().meta
+        if "zhixin_plugin_commands" not in meta:
+            commands = {}
             try:
                 app = make_app()
                 for cmd in app.extensions["zhixin_plugins"].gather("zhixin_cli_commands"):
-                    self._plugin_cmds[cmd.name] = cmd
+                    commands[cmd.name] = cmd
             except Exception as exc:  # listing help must work even when the database is unreachable
                 click.echo(f"warning: plugin commands unavailable: {exc}", err=True)
-        return self._plugin_cmds
+            meta["zhixin_plugin_commands"] = commands
+        return meta["zhixin_plugin_commands"]
 
     def list_commands(self, ctx):
-        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands()))
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands(ctx)))
 
     def get_command(self, ctx, name):
-        return super().get_command(ctx, name) or self._plugin_commands().get(name)
+        return super().get_command(ctx, name) or self._plugin_commands(ctx).get(name)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            raise click.ClickException(f"cannot use the database: {exc}".strip()) from exc
 
 
 @click.group(cls=ZhixinGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,6 +1,7 @@
 """Configuration: defaults, then the instance config file, then ``ZHIXIN_*`` from the environment."""
 import os
 import secrets
+from urllib.parse import urlparse
 
 DEFAULTS = {
     # Database URL; None means an SQLite file in the instance folder.
@@ -8,6 +9,8 @@ DEFAULTS = {
     # Comma list of plugin names to enable; None means "all bundled plugins" (or the admin page's choice).
     "PLUGINS": None,
     "THEME": "default",
+    # Extra folders (os.pathsep-separated) searched for ZHIXIN_THEME before the bundled themes/.
+    "THEMES_PATH": None,
     "SAFE_MODE": False,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
@@ -31,21 +34,36 @@ DEFAULTS = {
 
 # Documented environment variables (README's configuration table is checked against this list).
 ENVIRONMENT = {
-    "ZHIXIN_DATABASE_URL": "Database URL: sqlite:///path, postgresql://user@host/db, mysql://user@host/db",
-    "ZHIXIN_SECRET_KEY": "Signs sessions and CSRF tokens; generated into the instance folder when unset",
-    "ZHIXIN_PLUGINS": "Comma list of enabled plugins; overrides the admin page",
-    "ZHIXIN_SAFE_MODE": "1 starts with no plugins",
-    "ZHIXIN_THEME": "Theme folder name under themes/ (default: default)",
-    "ZHIXIN_ADMIN_PASSWORD": "Initial administrator password for `zhixin init`",
-    "ZHIXIN_DEMO_PASSWORD": "Shared password of the demo users for `zhixin demo`",
-    "ZHIXIN_UPLOAD_FOLDER": "Where uploaded files are kept (default: instance/uploads)",
+    "ZHIXIN_DATABASE_URL": "Database URL: sqlite:///path/zhixin.db, postgresql://user@host:5432/db or "
+                           "mysql://user@host:3306/db (default: an SQLite file in the instance folder)",
+    "ZHIXIN_SECRET_KEY": "Signs sessions and CSRF tokens; generated into the instance folder when unset "
+                         "(set the same value on every server)",
+    "ZHIXIN_INSTANCE_PATH": "The instance folder (SQLite database, uploads, secret key, zhixin.cfg)",
+    "ZHIXIN_PLUGINS": "Comma list of enabled plugins; when set it overrides the admin page (which becomes "
+                      "read-only)",
+    "ZHIXIN_SAFE_MODE": "1 starts with no plugins at all",
+    "ZHIXIN_THEME": "Theme folder name (default: default)",
+    "ZHIXIN_THEMES_PATH": "Extra folders holding themes, searched before the bundled themes/ (separated by :)",
+    "ZHIXIN_ADMIN_PASSWORD": "Initial administrator password for `zhixin init` and `zhixin demo` "
+                             "(default: generated and printed once)",
+    "ZHIXIN_DEMO_PASSWORD": "Shared password of the demo users for `zhixin demo` (default: generated)",
+    "ZHIXIN_UPLOAD_FOLDER": "Where uploaded files (the logo, documents) are kept (default: instance/uploads)",
+    "ZHIXIN_MAX_CONTENT_LENGTH": "Largest request body in bytes (default 16 MB); larger uploads get a clear 413",
+    "ZHIXIN_MAX_UPLOAD_BYTES": "Largest uploaded document in bytes (default 10 MB)",
+    "ZHIXIN_MAX_LOGO_BYTES": "Largest organisation logo in bytes (default 1 MB)",
+    "ZHIXIN_LOGIN_MAX_FAILURES": "Failed logins of one account or address before it is locked (default 5)",
+    "ZHIXIN_LOGIN_LOCK_MINUTES": "How long such a lock lasts, in minutes (default 15)",
+    "ZHIXIN_PAGE_SIZE": "Rows per page in lists (default 20)",
+    "ZHIXIN_PASSWORD_METHOD": "Werkzeug password hash method (default scrypt)",
     "ZHIXIN_SMTP_HOST": "SMTP server for e-mail notifications (unset: in-app only)",
     "ZHIXIN_SMTP_PORT": "SMTP port (default 25)",
     "ZHIXIN_SMTP_USER": "SMTP user name",
     "ZHIXIN_SMTP_PASSWORD": "SMTP password",
     "ZHIXIN_SMTP_FROM": "Sender address of notification e-mails",
     "ZHIXIN_SMTP_TLS": "true to use STARTTLS",
-    "ZHIXIN_INSTANCE_PATH": "The instance folder (database, uploads, secret key)",
+    "ZHIXIN_TEST_DATABASE_URL": "Tests only: run the test suite on this PostgreSQL or MariaDB database "
+                                "(default: a temporary SQLite file); the suite drops every table in it",
+    "ZHIXIN_CHROMIUM": "Tests only: path of the Chromium the browser tests drive (default /usr/bin/chromium)",
 }
 
 
@@ -62,10 +80,22 @@ def load(app, overrides=None):
         cfg["SAFE_MODE"] = cfg["SAFE_MODE"].lower() in ("1", "true", "yes", "on")
     if not cfg.get("DATABASE_URL"):
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "zhixin.db")
+    check_database_url(str(cfg["DATABASE_URL"]))
     if not cfg.get("UPLOAD_FOLDER"):
         cfg["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _instance_secret(app.instance_path)
+
+
+def check_database_url(url):
+    """Refuse a malformed database URL with a message that names the variable (not a traceback later)."""
+    from core.db import ConfigError, backend
+    backend(url)
+    parsed = urlparse(url)
+    try:
+        parsed.port
+    except ValueError:
+        raise ConfigError(f"ZHIXIN_DATABASE_URL: the port in {url!r} is not a number") from None
 
 
 def _instance_secret(instance_path):

@@ -129,6 +129,11 @@ class Plugins:
                 hooks_name = getattr(info.meta, "HOOKS", info.module + ".plugin")
                 hooks = importlib.import_module(hooks_name)
                 self.pm.register(hooks, name=name)
+                try:
+                    self.pm.check_pending()  # an impl of a hook that does not exist: a typo in its name
+                except pluggy.PluginValidationError:
+                    self.pm.unregister(hooks, name=name)
+                    raise
                 info.hooks_module = hooks
                 info.enabled = True
                 self.order.append(name)

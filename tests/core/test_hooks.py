@@ -1,0 +1,160 @@
+"""Meta-test of the hook specs: every hook is documented, and an in-process plugin proves each one fires."""
+import datetime as dt
+import inspect
+
+import pluggy
+import pytest
+from click.testing import CliRunner
+
+from core import hookimpl, hookspecs
+from tests.core import hook_plugin
+from tests.core.hook_plugin import CALLS, HookThing
+
+SPECS = sorted(name for name, fn in vars(hookspecs).items() if name.startswith("zhixin_") and callable(fn))
+
+
+def called(hook):
+    return [detail for name, detail in CALLS if name == hook]
+
+
+@pytest.fixture
+def hook_app(make_app, make_user):
+    CALLS.clear()
+    app = make_app(plugins=["hooktest"], extra_plugins=[hook_plugin])
+    with app.app_context():
+        app.hook_admin = make_user("root", admin=True)
+        app.hook_user = make_user("alice")
+        yield app
+
+
+def test_every_hookspec_has_a_docstring_and_the_test_plugin_implements_it():
+    assert len(SPECS) >= 20
+    for name in SPECS:
+        doc = inspect.getdoc(getattr(hookspecs, name))
+        assert doc and len(doc) > 40, f"{name} needs a docstring saying what it returns and when it is called"
+        assert hasattr(hook_plugin, name), f"tests/core/hook_plugin.py must implement {name}"
+
+
+def test_readme_hook_reference_names_every_hook():
+    import os
+    readme = open(os.path.join(os.path.dirname(hookspecs.__file__), os.pardir, "README.md"), encoding="utf-8").read()
+    for name in SPECS:
+        assert f"`{name}" in readme, f"README's hook reference lacks {name}"
+
+
+def test_startup_migrations_defaults_models_record_types_and_blueprints_fire(hook_app):
+    assert called("startup") == ["core"]
+    assert called("migrations") and called("record_types") and called("blueprints")
+    assert called("defaults")
+    from core.migrate import upgrade
+    from core.db import db
+    with db.connection_context():
+        upgrade(hook_app)
+        assert HookThing.select().where(HookThing.name == "default thing").exists()
+        assert db.table_exists("hooktest_thing")
+    models = hook_app.extensions["zhixin_plugins"].gather("zhixin_models")
+    assert HookThing in models and called("models")
+    assert "hookthing" in hook_app.extensions["zhixin_record_types"]
+
+
+def test_record_events_access_filter_and_permission_check_fire(hook_app):
+    from core import access
+    from core.records import service
+    user = hook_app.hook_user
+    thing = HookThing(name="first")
+    service.save("hookthing", thing, user)
+    assert called("record_saving") == [("hookthing", True)]
+    assert called("record_saved") == [("hookthing", True, thing.id)]
+    hidden = HookThing.create(name="hidden", owner=user)
+    vetoed = HookThing.create(name="vetoed", owner=user)
+    visible = {t.name for t in access.visible(HookThing.select(), user, "hookthing")}
+    assert "first" in visible and "hidden" not in visible  # the access filter narrows the query
+    assert ("hookthing", "read") in called("access_filter")
+    assert access.can(user, "read", thing) and not access.can(user, "read", vetoed)
+    assert ("read", "hookthing") in called("permission_check")
+    assert access.can(hook_app.hook_admin, "read", hidden)
+    service.delete("hookthing", thing, user)
+    assert called("record_deleted") == [("hookthing", thing.id)]
+    assert not HookThing.select().where(HookThing.name == "first").exists()
+
+
+def test_menu_widgets_template_slots_and_blueprint_fire_on_pages(hook_app, login):
+    client = login(hook_app.test_client(), hook_app.hook_user)
+    html = client.get("/").get_data(as_text=True)
+    assert 'data-menu="hooktest"' in html
+    assert "data-hook-widget" in html and "widget for alice" in html
+    assert 'data-hook-slot="footer"' in html and "&lt;b&gt;escaped&lt;/b&gt;" in html
+    assert {"head", "top_bar", "before_content", "after_content", "footer"} <= set(called("template_slot"))
+    assert called("menu_items") and called("dashboard_widgets")
+    assert client.get("/hooktest/").get_data(as_text=True) == "hooktest page"
+
+
+def test_jobs_are_gathered_and_run_once(hook_app):
+    from core.scheduler import all_jobs, run_once
+    assert "hooktest.job" in [j.id for j in all_jobs(hook_app)]
+    results = run_once(hook_app)
+    assert results["hooktest.job"] == "done" and called("job_ran")
+
+
+def test_cli_commands_of_plugins_join_zhixin(hook_app, monkeypatch):
+    from core import cli
+    monkeypatch.setattr(cli, "make_app", lambda **kw: hook_app)
+    result = CliRunner().invoke(cli.main, ["hooktest-hello", "--name", "zhixin"])
+    assert result.exit_code == 0, result.output
+    assert "hello zhixin from hooktest" in result.output
+    assert "hooktest-hello" in CliRunner().invoke(cli.main, ["--help"]).output
+    assert called("cli_commands")
+
+
+def test_demo_data_hook_fires_with_demo_users(hook_app):
+    from core.demo import load_demo
+    load_demo(hook_app, "demo-pass-123", "admin-pass-123", progress=lambda *a: None)
+    assert called("demo_data") and called("demo_data")[0] > 0
+    assert HookThing.select().where(HookThing.name.startswith("demo ")).exists()
+
+
+def test_cooperation_hooks_can_be_gathered(hook_app):
+    plugins = hook_app.extensions["zhixin_plugins"]
+    start, end = dt.datetime(2026, 5, 1), dt.datetime(2026, 6, 1)
+    fields = plugins.gather("zhixin_record_fields", record_type="hookthing")
+    assert [f.name for f in fields if f.name == "colour"] == ["colour"]
+    assert {"id": "hooktest.report"} in plugins.gather("zhixin_reports")
+    items = plugins.gather("zhixin_calendar_items", user=hook_app.hook_user, start=start, end=end)
+    assert any(i.title == "Hook event" and i.start == start for i in items)
+    assert {"id": "hooktest.exercise"} in plugins.gather("zhixin_exercises")
+    assert called("record_fields") and called("reports") and called("calendar_items") and called("exercises")
+
+
+def test_disabled_plugin_hooks_do_not_fire(make_app, make_user, login):
+    CALLS.clear()
+    app = make_app(plugins=[], extra_plugins=[hook_plugin])  # installed in-process, but not enabled
+    assert not app.extensions["zhixin_plugins"].is_enabled("hooktest")
+    with app.app_context():
+        client = login(app.test_client(), make_user("alice"))
+        assert 'data-menu="hooktest"' not in client.get("/").get_data(as_text=True)
+    assert CALLS == []
+
+
+class Misspelled:
+    @hookimpl
+    def zhixin_menu_item(user):  # noqa: N805  (the typo under test: the hook is zhixin_menu_items)
+        return []
+
+
+def test_a_hookimpl_with_a_misspelled_name_is_refused():
+    from core.plugins import Plugins
+    plugins = Plugins({}, [])
+    plugins.pm.register(Misspelled, name="typo")
+    with pytest.raises(pluggy.PluginValidationError, match="zhixin_menu_item"):
+        plugins.pm.check_pending()
+
+
+def test_a_misspelled_plugin_module_is_reported_not_fatal(make_app, tmp_path, monkeypatch):
+    module = tmp_path / "typo_plugin.py"
+    module.write_text("from core import hookimpl\nNAME = 'typo'\nHOOKS = __name__\n"
+                      "@hookimpl\ndef zhixin_menu_item(user):\n    return []\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    app = make_app(plugins=["typo"], extra_plugins=["typo_plugin"])
+    plugins = app.extensions["zhixin_plugins"]
+    assert not plugins.is_enabled("typo")
+    assert "zhixin_menu_item" in plugins.errors["typo"]
