@@ -6,7 +6,7 @@ For the opportunities whose expected close date lies in the quarter:
 * expected total (预期总收入) = closed + Σ amount × probability ÷ 100 of open opportunities
 * best total (最佳总收入)    = closed + Σ amount of open opportunities
 * pipeline                  = count and Σ amount of open opportunities
-* % of quota (定额百分比)    = closed ÷ quota × 100 ("—" without a quota)
+* Quota attainment (定额百分比)    = closed ÷ quota × 100 ("—" without a quota)
 * gap to quota              = quota − closed
 
 "Open" means neither won nor lost; lost opportunities never count. Money stays exact: SQL sums whole
@@ -90,7 +90,7 @@ class Figures:
 
     @property
     def attainment(self):
-        """% of quota with one decimal, or None without a (positive) quota."""
+        """Quota attainment with one decimal, or None without a (positive) quota."""
         if not self.quota:
             return None
         return (self.closed * 100 / self.quota).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -63,7 +63,7 @@ def take_snapshot(quarter):
             if figures.quota is None and not (figures.won_count or figures.open_count or figures.lost_count):
                 continue  # nothing to remember for this user
             rows.append(dict(user=u.id, quarter_start=quarter.start,
-                             position_path=u.position.path if u.position_id else "",
+                             position_path=u.position.path if u.position else "",
                              quota=figures.quota, closed=figures.closed, expected=figures.expected,
                              best=figures.best, pipeline_count=figures.pipeline_count,
                              pipeline_amount=figures.pipeline_amount, taken_at=now))

@@ -52,7 +52,7 @@ def run(user, params):
     return ReportResult(
         columns=[ReportColumn("user", _l("User")), ReportColumn("quota", _l("Quota"), "money", True),
                  ReportColumn("closed", _l("Closed"), "money", True),
-                 ReportColumn("attainment", _l("% of quota"), "percent"),
+                 ReportColumn("attainment", _l("Quota attainment"), "percent"),
                  ReportColumn("expected", _l("Expected total"), "money", True),
                  ReportColumn("best", _l("Best total"), "money", True),
                  ReportColumn("gap", _l("Gap to quota"), "money")],
@@ -64,5 +64,5 @@ def run(user, params):
 
 def sales_against_quota():
     return ReportDefinition("forecast.sales_against_quota", "sales", _l("Sales against quota"), run,
-                            description=_l("Quota, closed, % of quota, expected and best total per salesperson "
+                            description=_l("Quota, closed, Quota attainment, expected and best total per salesperson "
                                            "for a fiscal quarter."), chart="bar", order=20, plugin="forecast")

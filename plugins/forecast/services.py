@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from core import access, clock
 from core.db import db
+from core.hierarchy import positions as position_tree
 from core.models import Opportunity, Position, SalesStage, User
 from core.records import service as record_service
 
@@ -32,8 +33,7 @@ def position_of(user):
 
 def below_condition(path):
     """Users whose position lies strictly below ``path`` (a condition on Position, joined)."""
-    lower, upper = Position.descendant_bounds(path)
-    return (Position.path > lower) & (Position.path < upper)
+    return position_tree.below(path)
 
 
 def is_below(viewer, user):
@@ -237,7 +237,7 @@ def team(viewer, quarter, focus=None):
     for u in users:
         figures = by_owner.get(u.id, Figures())
         figures = Figures(quotas.get(u.id)) + figures
-        path = u.position.path if u.position_id else ""
+        path = u.position.path if u.position else ""
         segments = _segments(path, base) if path and (focus is None or path != focus.path) else []
         if segments and segments[0] in position_rows:
             row = position_rows[segments[0]]
@@ -249,7 +249,7 @@ def team(viewer, quarter, focus=None):
                 sub_rows[segments[1]].figures = sub_rows[segments[1]].figures + figures
         else:
             rows.append(Row("person", u.id, u.display_name, figures,
-                            position_name=u.position.name if u.position_id else "",
+                            position_name=u.position.name if u.position else "",
                             user_ids=[u.id]))
     rows.sort(key=lambda r: (r.id != viewer.id, r.label))
     rows += [position_rows[c.id] for c in children]

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from core import charts
@@ -21,7 +22,7 @@ from plugins.forecast.models import Snapshot
 bp = Blueprint("forecast", __name__, url_prefix="/forecast")
 
 FIGURE_LABELS = {
-    "quota": _l("Quota"), "closed": _l("Closed"), "attainment": _l("% of quota"),
+    "quota": _l("Quota"), "closed": _l("Closed"), "attainment": _l("Quota attainment"),
     "expected": _l("Expected total"), "best": _l("Best total"), "pipeline": _l("Pipeline"),
     "gap": _l("Gap to quota"), "lost": _l("Closed lost (not counted)"),
 }
@@ -81,7 +82,7 @@ def figure_values(f):
 
 
 def figure_header():
-    return [_("Quota"), _("Closed"), _("% of quota"), _("Expected total"), _("Best total"),
+    return [_("Quota"), _("Closed"), _("Quota attainment"), _("Expected total"), _("Best total"),
             _("Pipeline (count)"), _("Pipeline (amount)"), _("Gap to quota"), _("Closed lost (not counted)")]
 
 
@@ -96,8 +97,8 @@ def index():
 class CommitForm(FlaskForm):
     """Submit a forecast (提交预测): the likely and best figures with a comment."""
     quarter = HiddenField()
-    kind = SelectField(_l("Forecast for"), choices=[("own", _l("My own opportunities")),
-                                                    ("team", _l("My whole team (adjusted)"))])
+    kind = SelectField(_l("Forecast for"), choices=[SelectChoice("own", _l("My own opportunities")),
+                                                    SelectChoice("team", _l("My whole team (adjusted)"))])
     likely = DecimalField(_l("Likely"), places=2, validators=[
         InputRequired(_l("Enter the likely figure.")), NumberRange(min=0, message=_l("Must be 0 or more."))])
     best = DecimalField(_l("Best case"), places=2, validators=[
@@ -198,8 +199,8 @@ def team():
     commit_users += [u.id for r in table.rows for u in r.holders]
     latest = services.latest_commits(viewer, commit_users, quarter)
     labels = [r.label for r in table.rows]
-    attainment_chart = charts.bar(_("Attainment by team member (% of quota)"), labels, [
-        (_("% of quota"), [r.figures.attainment for r in table.rows])], kind="hbar")
+    attainment_chart = charts.bar(_("Quota attainment by team member"), labels, [
+        (_("Quota attainment"), [r.figures.attainment for r in table.rows])], kind="hbar")
     figures_chart = charts.bar(_("Quota, closed, expected and best by team member"), labels, [
         (_("Quota"), [r.figures.quota for r in table.rows]), (_("Closed"), [r.figures.closed for r in table.rows]),
         (_("Expected total"), [r.figures.expected for r in table.rows]),
@@ -272,7 +273,7 @@ def quotas():
     if request.args.get("format") == "csv":
         return csv_response(f"quotas-{quarter.key}.csv",
                             [_("User"), _("Position"), _("Quota"), _("Last quarter")],
-                            [[u.display_name, u.position.name if u.position_id else "", current.get(u.id),
+                            [[u.display_name, u.position.name if u.position else "", current.get(u.id),
                               previous.get(u.id)] for u in users])
     return render_template("forecast/quotas.html", quarter=quarter, users=users, current=current,
                            previous=previous, own=own, errors=errors, typed=request.form,

@@ -1,0 +1,247 @@
+"""The forecast pages through HTTP: who sees whose figures, quotas, commits, CSV, and switched off."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from core.models import AuditEntry, Opportunity
+from plugins.forecast import fiscal, services
+from plugins.forecast.models import Commit, Quota
+from tests.plugins.forecast.conftest import stage
+
+Q2 = fiscal.Quarter(2026, 2, 1)
+KEY = Q2.key
+
+
+@pytest.fixture
+def as_user(fc_client, login):
+    def do(user):
+        login(fc_client, user)
+        return fc_client
+    return do
+
+
+def test_my_forecast_shows_figures_and_definitions(school, opp, as_user, frozen_clock):
+    alice = school["alice"]
+    opp(alice, "1000", "Closed Won", name="Won deal")
+    services.set_quota(school["teacher"], alice, Q2, Decimal("4000"))
+    html = as_user(alice).get("/forecast/my").get_data(as_text=True)
+    assert "25.0%" in html and "FY2026 Q2" in html
+    assert "How the figures are made" in html and "<svg" in html
+
+
+def test_figure_page_shows_arithmetic_and_the_opportunities(school, opp, as_user, frozen_clock):
+    alice = school["alice"]
+    opp(alice, "1000", "Closed Won", name="Won deal")
+    opp(alice, "2000", "Proposal", probability=60, name="Open deal")
+    opp(alice, "50", "Closed Lost", name="Lost deal")
+    client = as_user(alice)
+    html = client.get(f"/forecast/figure?figure=expected&scope=user&id={alice.id}&quarter={KEY}").get_data(
+        as_text=True)
+    assert "¥1,000.00 + ¥1,200.00 = ¥2,200.00" in html
+    assert "Won deal" in html and "Open deal" in html and "Lost deal" not in html
+    html = client.get(f"/forecast/figure?figure=attainment&scope=user&id={alice.id}&quarter={KEY}").get_data(
+        as_text=True)
+    assert "no quota set" in html
+    csv = client.get(f"/forecast/figure?figure=best&scope=user&id={alice.id}&quarter={KEY}&format=csv")
+    assert csv.mimetype == "text/csv" and "Open deal" in csv.get_data(as_text=True)
+
+
+def test_viewer_never_sees_figures_outside_their_subtree(school, opp, as_user, frozen_clock):
+    p = school["positions"]
+    opp(school["carol"], "7770777.77", "Closed Won", name="Carol secret")
+    opp(school["alice"], "111", "Closed Won", name="Alice deal")
+    client = as_user(school["manager_a"])
+    # carol is in class B: not below manager A
+    assert client.get(f"/forecast/my?user={school['carol'].id}").status_code == 404
+    assert client.get(f"/forecast/figure?figure=closed&scope=user&id={school['carol'].id}").status_code == 404
+    assert client.get(f"/forecast/figure?figure=closed&scope=position&id={p['sales_b'].id}").status_code == 404
+    assert client.get(f"/forecast/team?position={p['class_a'].id}").status_code == 404   # above manager A
+    team_html = client.get(f"/forecast/team?quarter={KEY}").get_data(as_text=True)
+    assert "Carol" not in team_html and "7,770,777" not in team_html and "7770777" not in team_html
+    assert "¥111.00" in team_html
+    total = client.get(f"/forecast/figure?figure=closed&scope=team&quarter={KEY}").get_data(as_text=True)
+    assert "Alice deal" in total and "Carol secret" not in total
+    # a peer in the same position sees neither the other's page nor their figures
+    bob = as_user(school["bob"])
+    assert bob.get(f"/forecast/my?user={school['alice'].id}").status_code == 404
+    assert bob.get(f"/forecast/figure?figure=closed&scope=user&id={school['alice'].id}").status_code == 404
+    assert bob.get(f"/forecast/figure?figure=closed&scope=position&id={p['sales_a'].id}").status_code == 404
+    # a subordinate cannot look up; an outsider sees nothing of the school
+    alice = as_user(school["alice"])
+    assert alice.get(f"/forecast/my?user={school['manager_a'].id}").status_code == 404
+    outsider = as_user(school["outsider"])
+    assert outsider.get(f"/forecast/my?user={school['alice'].id}").status_code == 404
+    assert "Alice" not in outsider.get("/forecast/team").get_data(as_text=True)
+
+
+def test_teacher_sees_whole_school_by_class_and_department(school, opp, as_user, frozen_clock):
+    p = school["positions"]
+    opp(school["alice"], "100", "Closed Won")
+    opp(school["carol"], "200", "Closed Won")
+    client = as_user(school["teacher"])
+    html = client.get(f"/forecast/team?quarter={KEY}").get_data(as_text=True)
+    for name in ("Class A", "Class B", "Dept A", "Dept B"):
+        assert name in html
+    assert f'data-row="position-{p["class_a"].id}"' in html
+    drill = client.get(f"/forecast/team?position={p['sales_a'].id}&quarter={KEY}").get_data(as_text=True)
+    assert "Alice" in drill and "Bob" in drill and "Carol" not in drill
+    csv = client.get(f"/forecast/team?quarter={KEY}&format=csv").get_data(as_text=True)
+    assert "Class A" in csv and "300.00" in csv.splitlines()[-1]
+
+
+def test_admin_sees_any_team(school, opp, as_user, frozen_clock):
+    p = school["positions"]
+    opp(school["carol"], "200", "Closed Won")
+    client = as_user(school["admin"])
+    assert client.get(f"/forecast/team?position={p['sales_b'].id}&quarter={KEY}").status_code == 200
+    assert client.get(f"/forecast/my?user={school['carol'].id}").status_code == 200
+
+
+def _post_quota(client, user, value, quarter=KEY):
+    return client.post(f"/forecast/quotas?quarter={quarter}", data={f"quota-{user.id}": value})
+
+
+def test_quota_permissions_self_peer_superior(school, as_user, frozen_clock):
+    alice, bob = school["alice"], school["bob"]
+    # self: the own row is not in the grid, and a forged field changes nothing
+    client = as_user(alice)
+    _post_quota(client, alice, "999")
+    assert not Quota.select().exists()
+    assert "cannot change it" in client.get("/forecast/quotas").get_data(as_text=True)
+    # peer in the same position cannot
+    _post_quota(client, bob, "999")
+    assert not Quota.select().exists()
+    # subordinate cannot set the superior's
+    _post_quota(client, school["manager_a"], "999")
+    assert not Quota.select().exists()
+    # another class's manager cannot
+    _post_quota(as_user(school["manager_b"]), alice, "999")
+    assert not Quota.select().exists()
+    # the superior can, and it is audited
+    _post_quota(as_user(school["manager_a"]), alice, "5000")
+    assert Quota.get().amount == Decimal("5000.00")
+    entry = AuditEntry.get(AuditEntry.record_type == "forecast_quota")
+    assert entry.user_id == school["manager_a"].id and '"5000.00"' in entry.changes
+    # the admin can, even from outside the tree
+    _post_quota(as_user(school["admin"]), alice, "6000")
+    assert Quota.get().amount == Decimal("6000.00")
+    with pytest.raises(PermissionError):
+        services.set_quota(alice, alice, Q2, Decimal(1))
+
+
+def test_quota_validation_saves_nothing_on_error(school, as_user, frozen_clock):
+    client = as_user(school["teacher"])
+    resp = client.post(f"/forecast/quotas?quarter={KEY}", data={f"quota-{school['alice'].id}": "100",
+                                                                f"quota-{school['bob'].id}": "-5"})
+    assert resp.status_code == 200 and "at most two decimals" in resp.get_data(as_text=True)
+    assert not Quota.select().exists()
+    for bad in ("abc", "1.234", "1e30", "NaN"):
+        _post_quota(client, school["bob"], bad)
+    assert not Quota.select().exists()
+    _post_quota(client, school["bob"], "1,200.50")
+    assert Quota.get().amount == Decimal("1200.50")
+    _post_quota(client, school["bob"], "")      # blank removes
+    assert not Quota.select().exists()
+
+
+def test_copy_last_quarter_fills_only_missing(school, as_user, frozen_clock):
+    teacher = school["teacher"]
+    services.set_quota(teacher, school["alice"], Q2.previous(), Decimal("100"))
+    services.set_quota(teacher, school["bob"], Q2.previous(), Decimal("200"))
+    services.set_quota(teacher, school["bob"], Q2, Decimal("999"))
+    as_user(teacher).post(f"/forecast/quotas/copy?quarter={KEY}")
+    now = services.quotas_for(None, Q2)
+    assert now[school["alice"].id] == Decimal("100") and now[school["bob"].id] == Decimal("999")
+    # a salesperson copying changes nothing (nobody below them)
+    services.set_quota(teacher, school["carol"], Q2.previous(), Decimal("300"))
+    as_user(school["alice"]).post(f"/forecast/quotas/copy?quarter={KEY}")
+    assert school["carol"].id not in services.quotas_for(None, Q2)
+
+
+def test_commit_history_and_manager_adjustment(school, opp, as_user, frozen_clock):
+    alice = school["alice"]
+    client = as_user(alice)
+    client.post("/forecast/commit", data={"quarter": KEY, "kind": "own", "likely": "1000", "best": "1500",
+                                          "comment": "first"})
+    client.post("/forecast/commit", data={"quarter": KEY, "kind": "own", "likely": "1200", "best": "1600"})
+    assert Commit.select().count() == 2
+    # best below likely is refused; a salesperson cannot submit a team figure
+    client.post("/forecast/commit", data={"quarter": KEY, "kind": "own", "likely": "900", "best": "100"})
+    client.post("/forecast/commit", data={"quarter": KEY, "kind": "team", "likely": "1", "best": "2"})
+    assert Commit.select().count() == 2
+    html = client.get(f"/forecast/my?quarter={KEY}").get_data(as_text=True)
+    assert "first" in html and "¥1,200.00" in html
+    manager = as_user(school["manager_a"])
+    team = manager.get(f"/forecast/team?position={school['positions']['sales_a'].id}&quarter={KEY}")
+    assert "¥1,200.00 / ¥1,600.00" in team.get_data(as_text=True)
+    manager.post("/forecast/commit", data={"quarter": KEY, "kind": "team", "likely": "5000", "best": "8000"})
+    assert Commit.get(Commit.kind == "team").owner_id == school["manager_a"].id
+    teacher_view = as_user(school["teacher"]).get(f"/forecast/team?position={school['positions']['class_a'].id}"
+                                                  f"&quarter={KEY}").get_data(as_text=True)
+    assert "¥5,000.00 / ¥8,000.00" in teacher_view
+    # a peer does not see alice's history
+    assert "first" not in as_user(school["bob"]).get(f"/forecast/my?quarter={KEY}").get_data(as_text=True)
+
+
+def test_widget_and_menu(school, opp, as_user, frozen_clock):
+    services.set_quota(school["teacher"], school["alice"], Q2, Decimal("1000"))
+    opp(school["alice"], "500", "Closed Won")
+    html = as_user(school["alice"]).get("/").get_data(as_text=True)
+    assert 'data-widget="forecast"' in html and "50.0%" in html
+    assert 'data-menu="forecast-team"' not in html
+    assert 'data-menu="forecast-team"' in as_user(school["teacher"]).get("/").get_data(as_text=True)
+
+
+def test_quarter_picker_and_bad_values(school, as_user, frozen_clock):
+    client = as_user(school["alice"])
+    assert client.get("/forecast/my?quarter=FY2025-Q4").status_code == 200
+    assert client.get("/forecast/my?quarter=nonsense").status_code == 200       # falls back to current
+    assert client.get("/forecast/figure?figure=nope").status_code == 404
+    assert client.get("/forecast/figure?figure=closed&scope=user&id=abc").status_code == 404
+    assert client.get("/forecast/team").status_code == 200                      # empty state, no team
+    assert client.get("/forecast/my?format=csv").mimetype == "text/csv"
+    assert client.get("/forecast/quotas?format=csv").mimetype == "text/csv"
+
+
+def test_plugin_switched_off_cleanly(make_app, make_user, login):
+    app = make_app(plugins=[])
+    with app.app_context():
+        user = make_user("dora")
+        client = app.test_client()
+        login(client, user)
+        home = client.get("/")
+        assert home.status_code == 200 and "forecast" not in home.get_data(as_text=True)
+        assert client.get("/forecast/my").status_code == 404
+        assert client.get("/forecast/team").status_code == 404
+        assert not any(j.id.startswith("forecast") for j in app.extensions["zhixin_plugins"].gather("zhixin_jobs"))
+        assert not app.extensions["zhixin_plugins"].gather("zhixin_reports")
+
+
+def test_chart_labels_are_escaped(school, as_user, frozen_clock):
+    from core.models import Position
+    Position.update(name="<script>alert(1)</script>").where(Position.id == school["positions"]["class_a"].id).execute()
+    html = as_user(school["teacher"]).get("/forecast/team").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_closing_an_opportunity_changes_attainment(school, opp, frozen_clock):
+    alice = school["alice"]
+    services.set_quota(school["teacher"], alice, Q2, Decimal("1000"))
+    o = opp(alice, "250", "Negotiation", probability=80)
+    assert services.user_figures(alice, alice, Q2).attainment == 0
+    Opportunity.update(stage=stage("Closed Won").id, probability=100).where(Opportunity.id == o.id).execute()
+    assert services.user_figures(alice, alice, Q2).attainment == Decimal("25.0")
+    assert services.team(school["teacher"], Q2).total.closed == Decimal("250")
+
+
+def test_opportunities_list_follows_access(school, opp, frozen_clock):
+    """The list behind a figure goes through core.access.visible: an admin-less peer scope is empty."""
+    opp(school["alice"], "1", "Closed Won")
+    users_query = services.scope_users(school["alice"], "user", school["alice"].id)[0]
+    assert services.opportunities(school["bob"], users_query, Q2, "closed").count() == 0
+    assert services.opportunities(school["alice"], users_query, Q2, "closed").count() == 1
+
+
+def test_frozen_date_is_in_q2(frozen_clock):
+    assert frozen_clock(dt.datetime(2026, 5, 15, 2, 0)).month == 5
