@@ -1,32 +1,146 @@
-"""Hook implementations of the calendar plugin."""
+"""Hook implementations of the calendar plugin (日历管理)."""
+import datetime as _dt
 import os
 
-from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask import render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from markupsafe import Markup
 
-from core import hookimpl
-from core.extension import MenuItem, MigrationSet
+from core import access, clock, hookimpl
+from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
+from core.records.registry import RecordType
 
-bp = Blueprint("calendar", __name__, url_prefix="/calendar")
-
-
-@bp.route("/")
-@login_required
-def index():
-    return render_template("calendar/index.html")
-
-
-@hookimpl
-def zhixin_blueprints(app):
-    return [bp]
-
-
-@hookimpl
-def zhixin_menu_items(user):
-    return [MenuItem("calendar", _l("Calendar"), "calendar.index", group="plugins", order=50)]
+from plugins.calendar import service
+from plugins.calendar.models import MODELS, CalendarEvent, CalendarTask
 
 
 @hookimpl
 def zhixin_migrations():
     return [MigrationSet("calendar", os.path.join(os.path.dirname(__file__), "migrations"))]
+
+
+@hookimpl
+def zhixin_models():
+    return list(MODELS)
+
+
+@hookimpl
+def zhixin_record_types():
+    common = dict(family="calendar", menu_group="", plugin="calendar")
+    return [
+        RecordType("calendar_event", CalendarEvent, _l("Event"), _l("Events"), icon="calendar",
+                   list_columns=("subject", "start", "end", "location", "owner"), search_fields=("subject",),
+                   default_sort="-start", url_prefix="/calendar/events", **common),
+        RecordType("calendar_task", CalendarTask, _l("Task"), _l("Tasks"), icon="check",
+                   list_columns=("subject", "due_date", "priority", "status", "owner"), search_fields=("subject",),
+                   filter_fields=("status", "priority"), default_sort="due_date", url_prefix="/calendar/tasks",
+                   **common),
+    ]
+
+
+@hookimpl
+def zhixin_blueprints(app):
+    from plugins.calendar.views import bp
+    return [bp]
+
+
+@hookimpl
+def zhixin_menu_items(user):
+    return [MenuItem("calendar", _l("Calendar"), "calendar.index", group="plugins", order=50, icon="calendar"),
+            MenuItem("calendar-today", _l("Daily work plan"), "calendar.today", group="plugins", order=51),
+            MenuItem("calendar-tasks", _l("Tasks"), "calendar.tasks", group="plugins", order=52)]
+
+
+@hookimpl
+def zhixin_permission_check(user, action, record_type, record):
+    """Someone else's private event is "busy" to them: readable as a time slot, never changeable."""
+    if record_type == "calendar_event" and action in ("write", "delete") and service.is_masked(record, user):
+        return False
+    return None
+
+
+@hookimpl
+def zhixin_jobs():
+    return [Job("calendar.reminders", service.send_reminders, "interval", {"minutes": 1},
+                "Send calendar reminders (once per occurrence)")]
+
+
+def _event_items(user, start, end):
+    first = clock.to_local(start).date()
+    last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
+    out = []
+    for occ in service.occurrences(user, first, last):
+        link = url_for("calendar.event_detail", event_id=occ.event.id, occurrence=occ.key or None)
+        when = occ.start if occ.all_day else clock.to_utc(occ.start)
+        out.append(CalendarItem(title=occ.title, start=when.date() if occ.all_day else when,
+                                end=None if occ.all_day else clock.to_utc(occ.end), url=link, kind="event",
+                                all_day=occ.all_day, color=occ.colour, owner_id=occ.event.owner_id))
+    return out
+
+
+def _task_items(user, start, end):
+    first = clock.to_local(start).date()
+    last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
+    query = service.visible_tasks(user).where((CalendarTask.due_date >= first) & (CalendarTask.due_date <= last))
+    return [CalendarItem(title=t.subject, start=t.due_date, url=url_for("calendar.task_detail", task_id=t.id),
+                         kind="task", all_day=True, done=t.done, color=service.colour_of(t.owner_id),
+                         owner_id=t.owner_id) for t in query.order_by(CalendarTask.due_date)]
+
+
+def _opportunity_items(user, start, end):
+    """Opportunities expected to close (预计成交) in the window, through core's access rule."""
+    from core.models import Opportunity, SalesStage
+    first = clock.to_local(start).date()
+    last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
+    query = (access.visible(Opportunity.select(Opportunity, SalesStage).join(SalesStage), user, "opportunity")
+             .where((Opportunity.close_date >= first) & (Opportunity.close_date <= last)
+                    & ~SalesStage.is_won & ~SalesStage.is_lost)
+             .order_by(Opportunity.close_date, Opportunity.name))
+    out = []
+    for opp in query:
+        try:
+            link = url_for("records.detail", type_name="opportunity", record_id=opp.id)
+        except Exception:  # the generic detail page may not exist in this build
+            link = url_for("records.list", type_name="opportunity")
+        out.append(CalendarItem(title=_("Expected to close: %(name)s", name=opp.name), start=opp.close_date,
+                                url=link, kind="opportunity", all_day=True, owner_id=opp.owner_id))
+    return out
+
+
+@hookimpl
+def zhixin_calendar_items(user, start, end):
+    """This plugin's own events and tasks, and the opportunities expected to close, for any consumer."""
+    return _event_items(user, start, end) + _task_items(user, start, end) + _opportunity_items(user, start, end)
+
+
+@hookimpl
+def zhixin_dashboard_widgets(user):
+    return [Widget("calendar", _l("My calendar"), render=_widget, order=30)]
+
+
+def _widget(user):
+    today = clock.today()
+    upcoming = [o for o in service.occurrences(user, today, today + _dt.timedelta(days=14), [user.id])
+                if o.end >= clock.local_now().replace(tzinfo=None)][:5]
+    due = list(service.open_tasks(service.visible_tasks(user, [user.id]))
+               .where(CalendarTask.due_date <= today + _dt.timedelta(days=7))
+               .order_by(CalendarTask.due_date, CalendarTask.id).limit(5))
+    return Markup(render_template("calendar/widget.html", upcoming=upcoming, due=due, today=today))
+
+
+@hookimpl
+def zhixin_demo_data(app, users, rng):
+    from plugins.calendar.demo import create_demo
+    create_demo(users, rng)
+
+
+@hookimpl
+def zhixin_access_filter(user, record_type, action):
+    """Outside the calendar's own pages (generic record lists, searches, exports of other modules) someone
+    else's private event is not listed at all; the calendar shows it, masked as "busy"."""
+    from flask import has_request_context, request
+    if record_type != "calendar_event" or user.is_admin:
+        return None
+    if has_request_context() and request.blueprint == "calendar":
+        return None
+    return (CalendarEvent.private == False) | (CalendarEvent.owner == user.id)  # noqa: E712

@@ -1,0 +1,95 @@
+"""Calendar tables (日历): events (日程) with invitees, tasks (任务) and personal feed tokens.
+
+Times: a timed event's ``start``/``end`` are naive UTC like every stored time. An all-day event is a
+*floating* date: ``start`` holds the first day at 00:00 and ``end`` the day after the last one (as in
+iCalendar's DTEND;VALUE=DATE), never converted between time zones, so "1 May" stays 1 May for everyone.
+
+Recurrence: the series row (``series`` is NULL) carries an RFC 5545 ``rrule`` string. Editing one
+occurrence writes an exception row (``series`` = the series, ``recurrence_id`` = the original start of the
+occurrence it replaces); deleting one occurrence writes a ``cancelled`` exception row (an EXDATE).
+"""
+import peewee
+
+from core import clock
+from core.db import BaseModel
+from core.models import Contact, Record, User
+
+PRIORITIES = ("high", "normal", "low")
+TASK_STATUSES = ("not_started", "in_progress", "waiting", "completed", "deferred")
+ANSWERS = ("needs_action", "accepted", "tentative", "declined")
+
+
+class CalendarEvent(Record):
+    """Event (日程): a meeting, call or appointment, perhaps recurring."""
+    subject = peewee.CharField(max_length=200)
+    start = peewee.DateTimeField(index=True)
+    end = peewee.DateTimeField(index=True)
+    all_day = peewee.BooleanField(default=False)
+    location = peewee.CharField(max_length=200, default="")
+    description = peewee.TextField(default="")
+    related_type = peewee.CharField(max_length=64, default="")
+    related_id = peewee.IntegerField(null=True)
+    private = peewee.BooleanField(default=False)
+    reminder_minutes = peewee.IntegerField(null=True)
+    rrule = peewee.CharField(max_length=500, default="")
+    series = peewee.ForeignKeyField("self", null=True, backref="exceptions", on_delete="CASCADE", index=True)
+    recurrence_id = peewee.DateTimeField(null=True)
+    cancelled = peewee.BooleanField(default=False)
+    uid = peewee.CharField(max_length=191, default="", index=True)
+
+    class Meta:
+        table_name = "calendar_event"
+        indexes = ((("owner", "start"), False),)
+
+    @property
+    def recurring(self):
+        return bool(self.rrule) and self.series_id is None
+
+
+class CalendarInvitee(BaseModel):
+    """An invitee (参与人) of an event — a user or a contact — with their answer."""
+    event = peewee.ForeignKeyField(CalendarEvent, backref="invitees", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, null=True, on_delete="CASCADE", backref="+")
+    contact = peewee.ForeignKeyField(Contact, null=True, on_delete="CASCADE", backref="+")
+    answer = peewee.CharField(max_length=20, default="needs_action")
+    answered_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "calendar_invitee"
+        indexes = ((("event", "user"), False), (("event", "contact"), False))
+
+
+class CalendarTask(Record):
+    """Task (任务): something to do by a date (and perhaps a time). The owner is the assigned user."""
+    subject = peewee.CharField(max_length=200)
+    due_date = peewee.DateField(index=True)
+    due_time = peewee.TimeField(null=True)
+    priority = peewee.CharField(max_length=10, default="normal")
+    status = peewee.CharField(max_length=20, default="not_started", index=True)
+    related_type = peewee.CharField(max_length=64, default="")
+    related_id = peewee.IntegerField(null=True)
+    description = peewee.TextField(default="")
+    completed_at = peewee.DateTimeField(null=True)
+    uid = peewee.CharField(max_length=191, default="")
+
+    class Meta:
+        table_name = "calendar_task"
+        indexes = ((("owner", "due_date"), False),)
+
+    @property
+    def done(self):
+        return self.status == "completed"
+
+
+class CalendarFeed(BaseModel):
+    """A personal subscription feed (订阅链接): the secret token in the URL is the only key."""
+    user = peewee.ForeignKeyField(User, unique=True, on_delete="CASCADE", backref="+")
+    token = peewee.CharField(max_length=64, unique=True)
+    created_at = peewee.DateTimeField(default=clock.utcnow)
+    last_read_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "calendar_feed"
+
+
+MODELS = [CalendarEvent, CalendarInvitee, CalendarTask, CalendarFeed]

@@ -1,0 +1,339 @@
+"""Calendar services: whose calendars, occurrences in a window, busy masking, writes, reminders.
+
+Every query of events and tasks starts from ``core.access.visible``; this module only narrows by owner
+and date and expands recurrences. A private event of someone else is *masked* (shown as "busy") after the
+query — the row is visible, its details are not.
+"""
+import datetime as _dt
+import uuid
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from core import access, clock, notify
+from core.db import db
+from core.models import User
+from core.records import service as records
+from plugins.calendar import recurrence
+from plugins.calendar.models import CalendarEvent, CalendarInvitee, CalendarTask
+
+EVENT = "calendar_event"
+TASK = "calendar_task"
+PALETTE = ("#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626", "#0891b2", "#db2777", "#65a30d",
+           "#7c3aed", "#ea580c")
+DAY = _dt.timedelta(days=1)
+
+
+def colour_of(user_id):
+    """A stable colour per person, so a team's calendars can be told apart."""
+    return PALETTE[(user_id or 0) % len(PALETTE)]
+
+
+def new_uid():
+    return f"{uuid.uuid4()}@zhixin"
+
+
+# --- whose calendars --------------------------------------------------------------------------------
+
+def choices(user):
+    """The "whose calendars" options: me, my team (if I lead one), each subordinate, everyone I may see."""
+    out = [("me", _("My calendar"))]
+    below = access.subordinate_users(user)
+    subs = list(User.select().where(User.id.in_(below) & User.active).order_by(User.full_name, User.username)) \
+        if below is not None else []
+    if subs:
+        out.append(("team", _("My team")))
+        out += [(str(u.id), u.display_name) for u in subs]
+    out.append(("all", _("Everyone I may see")))
+    return out
+
+
+def owners_for(user, who):
+    """User ids to show for ``who`` (None = no owner narrowing; visibility still applies)."""
+    if who == "all":
+        return None
+    if who == "team":
+        below = access.subordinate_users(user)
+        return [user.id] + ([row.id for row in below] if below is not None else [])
+    if who and who.isdigit():
+        return [int(who)]
+    return [user.id]
+
+
+# --- events and occurrences ------------------------------------------------------------------------
+
+@dataclass
+class Occurrence:
+    """One showing of an event in a window. ``start``/``end`` are naive local datetimes (all-day: midnight)."""
+    event: CalendarEvent
+    start: _dt.datetime
+    end: _dt.datetime
+    recurrence_id: _dt.datetime = None   # stored form of the original start (UTC, or floating for all-day)
+    masked: bool = False
+
+    @property
+    def title(self):
+        return _("Busy") if self.masked else self.event.subject
+
+    @property
+    def all_day(self):
+        return self.event.all_day
+
+    @property
+    def colour(self):
+        return colour_of(self.event.owner_id)
+
+    @property
+    def key(self):
+        """The occurrence parameter of links: the stored original start (series) or empty (single)."""
+        return self.recurrence_id.strftime("%Y%m%dT%H%M%S") if self.recurrence_id else ""
+
+    @property
+    def local_end_day(self):
+        """The last local day the occurrence covers (an all-day end is exclusive)."""
+        end = self.end - _dt.timedelta(microseconds=1) if self.end > self.start else self.end
+        return end.date()
+
+
+def is_masked(event, user):
+    """Someone else's private event: only its time shows, as "busy" (owner and administrator see it all)."""
+    return bool(event.private) and event.owner_id != user.id and not user.is_admin
+
+
+def local_span(event):
+    """(start, end) of a stored event as naive local datetimes (all-day dates are floating)."""
+    if event.all_day:
+        return event.start, event.end
+    tz = clock.org_timezone()
+    return (clock.to_local(event.start, tz).replace(tzinfo=None),
+            clock.to_local(event.end, tz).replace(tzinfo=None))
+
+
+def stored_from_local(value, all_day):
+    """A naive local datetime as stored: floating for all-day events, UTC otherwise."""
+    return value if all_day else clock.to_utc(value)
+
+
+def local_from_stored(value, all_day):
+    return value if all_day else clock.to_local(value).replace(tzinfo=None)
+
+
+def parse_key(key):
+    try:
+        return _dt.datetime.strptime(key, "%Y%m%dT%H%M%S") if key else None
+    except ValueError:
+        return None
+
+
+def visible_events(user, owners=None):
+    query = access.visible(CalendarEvent.select(), user, EVENT)
+    if owners is not None:
+        query = query.where(CalendarEvent.owner.in_(owners))
+    return query
+
+
+def occurrences(user, first_day, last_day, owners=None, search="", query=None):
+    """The occurrences overlapping the local days [first_day, last_day], sorted by start."""
+    lo = _dt.datetime.combine(first_day, _dt.time())
+    hi = _dt.datetime.combine(last_day + DAY, _dt.time())
+    # a UTC prefilter wide enough for any zone and for floating all-day dates; exact checks follow
+    lo_utc, hi_utc = clock.to_utc(lo) - DAY, clock.to_utc(hi) + DAY
+    base = query if query is not None else visible_events(user, owners)
+    if search:
+        base = base.where(CalendarEvent.subject.contains(search) | CalendarEvent.location.contains(search))
+    singles = base.where((CalendarEvent.rrule == "") & CalendarEvent.series.is_null()
+                         & (CalendarEvent.start < hi_utc) & (CalendarEvent.end > lo_utc))
+    series = list(base.where((CalendarEvent.rrule != "") & CalendarEvent.series.is_null()
+                             & (CalendarEvent.start < hi_utc)))
+    out = [Occurrence(e, *local_span(e)) for e in singles]
+    exceptions = {}
+    if series:
+        for ex in visible_events(user).where(CalendarEvent.series.in_([s.id for s in series])):
+            exceptions.setdefault(ex.series_id, []).append(ex)
+    for s in series:
+        out += series_occurrences(s, lo, hi, exceptions.get(s.id, []))
+    out = [o for o in out if o.end > lo and o.start < hi or (o.start == o.end and lo <= o.start < hi)]
+    for o in out:
+        o.masked = is_masked(o.event, user)
+    return sorted(out, key=lambda o: (o.start, not o.all_day, o.event.id))
+
+
+def series_occurrences(series, lo, hi, exceptions):
+    """A recurring event's occurrences in [lo, hi) (local), with its exception rows applied."""
+    start, end = local_span(series)
+    replaced = {ex.recurrence_id for ex in exceptions if ex.recurrence_id}
+    out = []
+    try:
+        starts = recurrence.expand(series.rrule, start, end - start, lo, hi)
+    except recurrence.RecurrenceError:
+        starts = [start]
+    for occ in starts:
+        rid = stored_from_local(occ, series.all_day)
+        if rid in replaced:
+            continue
+        out.append(Occurrence(series, occ, occ + (end - start), recurrence_id=rid))
+    for ex in exceptions:
+        if not ex.cancelled:
+            out.append(Occurrence(ex, *local_span(ex), recurrence_id=ex.recurrence_id))
+    return out
+
+
+def find_occurrence(event, key):
+    """The occurrence of a series starting (originally) at ``key``, or the event itself."""
+    start, end = local_span(event)
+    rid = parse_key(key)
+    if not event.recurring or rid is None:
+        return Occurrence(event, start, end)
+    occ_start = local_from_stored(rid, event.all_day)
+    return Occurrence(event, occ_start, occ_start + (end - start), recurrence_id=rid)
+
+
+def exception_for(series, rid):
+    return CalendarEvent.get_or_none((CalendarEvent.series == series.id) & (CalendarEvent.recurrence_id == rid))
+
+
+def detach_occurrence(series, rid, user, **changes):
+    """Write (or update) the exception row replacing the occurrence ``rid`` of ``series``."""
+    ex = exception_for(series, rid)
+    before = records.field_values(ex) if ex else {}
+    if ex is None:
+        occ = find_occurrence(series, rid.strftime("%Y%m%dT%H%M%S"))
+        ex = CalendarEvent(
+            subject=series.subject, all_day=series.all_day, location=series.location,
+            description=series.description, related_type=series.related_type, related_id=series.related_id,
+            private=series.private, reminder_minutes=series.reminder_minutes, owner=series.owner_id,
+            series=series.id, recurrence_id=rid, uid=series.uid,
+            start=stored_from_local(occ.start, series.all_day), end=stored_from_local(occ.end, series.all_day))
+    for name, value in changes.items():
+        setattr(ex, name, value)
+    records.save(EVENT, ex, user, before)
+    return ex
+
+
+def move(event, key, new_start_local, new_end_local, user):
+    """Drag and drop: move/resize a single event, or one occurrence of a series (an exception row)."""
+    if new_end_local < new_start_local:
+        raise ValueError(_("The end cannot be before the start."))
+    start = stored_from_local(new_start_local, event.all_day)
+    end = stored_from_local(new_end_local, event.all_day)
+    rid = parse_key(key)
+    with db.atomic():
+        if event.recurring and rid is not None:
+            return detach_occurrence(event, rid, user, start=start, end=end)
+        before = records.field_values(event)
+        event.start, event.end = start, end
+        records.save(EVENT, event, user, before)
+        return event
+
+
+def delete_occurrence(series, rid, user):
+    """Remove one occurrence of a series: a cancelled exception row (an EXDATE in iCalendar)."""
+    with db.atomic():
+        return detach_occurrence(series, rid, user, cancelled=True)
+
+
+def set_invitees(event, user_ids, contact_ids):
+    """Replace the invitee list, keeping the answers of those who stay invited."""
+    current = list(CalendarInvitee.select().where(CalendarInvitee.event == event.id))
+    keep_users = {i.user_id for i in current if i.user_id}
+    keep_contacts = {i.contact_id for i in current if i.contact_id}
+    for inv in current:
+        if (inv.user_id and inv.user_id not in user_ids) or (inv.contact_id and inv.contact_id not in contact_ids):
+            inv.delete_instance()
+    added = []
+    for uid in user_ids:
+        if uid not in keep_users:
+            added.append(CalendarInvitee.create(event=event.id, user=uid))
+    for cid in contact_ids:
+        if cid not in keep_contacts:
+            CalendarInvitee.create(event=event.id, contact=cid)
+    return added
+
+
+def answer(invitee, value):
+    invitee.answer = value
+    invitee.answered_at = clock.utcnow()
+    invitee.save()
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+def visible_tasks(user, owners=None):
+    query = access.visible(CalendarTask.select(), user, TASK)
+    if owners is not None:
+        query = query.where(CalendarTask.owner.in_(owners))
+    return query
+
+
+def open_tasks(query):
+    return query.where(CalendarTask.status.not_in(("completed", "deferred")))
+
+
+def complete_task(task, user):
+    before = records.field_values(task)
+    task.status = "completed"
+    task.completed_at = clock.utcnow()
+    records.save(TASK, task, user, before)
+
+
+def quick_task(user, subject, due=None, priority="normal"):
+    task = CalendarTask(subject=subject.strip()[:200], due_date=due or clock.today(), priority=priority,
+                        owner=user.id, uid=new_uid())
+    records.save(TASK, task, user)
+    return task
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+MAX_REMINDER_MINUTES = 7 * 24 * 60
+
+
+def due_reminders(now):
+    """(event, occurrence start UTC) pairs whose reminder time has come and which have not started."""
+    horizon = now + _dt.timedelta(minutes=MAX_REMINDER_MINUTES) + DAY
+    rows = (CalendarEvent.select()
+            .where(CalendarEvent.reminder_minutes.is_null(False) & ~CalendarEvent.cancelled
+                   & (CalendarEvent.start <= horizon)
+                   & ((CalendarEvent.rrule != "") | (CalendarEvent.end > now - DAY))))
+    out = []
+    local_now = clock.to_local(now).replace(tzinfo=None)
+    for event in rows:
+        lead = _dt.timedelta(minutes=event.reminder_minutes)
+        if event.recurring:
+            replaced = {ex.recurrence_id for ex in event.exceptions}
+            start, end = local_span(event)
+            try:
+                starts = recurrence.expand(event.rrule, start, end - start, local_now, local_now + lead + DAY)
+            except recurrence.RecurrenceError:
+                continue
+            starts = [s for s in starts if stored_from_local(s, event.all_day) not in replaced]
+        else:
+            starts = [local_span(event)[0]]
+        for occ in starts:
+            occ_utc = clock.to_utc(occ)
+            if occ_utc - lead <= now < occ_utc:
+                out.append((event, occ_utc))
+    return out
+
+
+def send_reminders(app=None):
+    """The reminder job: each occurrence reminds its owner and invited users exactly once (unique key)."""
+    now = clock.utcnow()
+    sent = 0
+    for event, occ_utc in due_reminders(now):
+        people = {event.owner_id}
+        people |= {i.user_id for i in CalendarInvitee.select().where(
+            (CalendarInvitee.event == (event.series_id or event.id)) & CalendarInvitee.user.is_null(False)
+            & (CalendarInvitee.answer != "declined"))}
+        when = clock.to_local(occ_utc).strftime("%Y-%m-%d %H:%M")
+        link = f"/calendar/events/{event.id}"
+        if event.recurring:
+            link += "?occurrence=" + stored_from_local(clock.to_local(occ_utc).replace(tzinfo=None),
+                                                       event.all_day).strftime("%Y%m%dT%H%M%S")
+        for person in sorted(people):
+            key = f"calendar:{event.id}:{occ_utc:%Y%m%dT%H%M}:{person}"
+            with db.atomic():
+                if notify.send(person, _("Reminder: %(subject)s at %(when)s", subject=event.subject, when=when),
+                               body=event.location, link=link, kind="calendar_reminder", key=key):
+                    sent += 1
+    return sent

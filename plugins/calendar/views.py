@@ -1,0 +1,661 @@
+"""Calendar pages: month/week/day/agenda views, events, tasks, the daily work plan, iCalendar."""
+import datetime as _dt
+import secrets
+
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from core import access, clock
+from core.db import db
+from core.models import Contact, User
+from core.records import RecordError, service as records
+from core.web import Page, fail, paginate, safe_next
+from plugins.calendar import ical, periods, recurrence, related, service
+from plugins.calendar.forms import (ANSWER_LABELS, PRIORITY_LABELS, STATUS_LABELS, EventForm, ImportForm,
+                                    QuickTaskForm, TaskForm, ch)
+from plugins.calendar.models import ANSWERS, CalendarEvent, CalendarFeed, CalendarInvitee, CalendarTask
+from plugins.calendar.service import EVENT, TASK
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar", static_folder="static",
+               static_url_path="/static")
+HOURS = range(0, 24)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _parse_date(value, default=None):
+    try:
+        return _dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _parse_local(value):
+    """A local date-time from a slot or a drag ("2026-05-04T09:00"), or None."""
+    try:
+        return _dt.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.app_template_filter("cal_skel")
+def _skeleton(value, skeleton="yMMMEd"):
+    """Dates in the reader's language: "2026年5月" / "May 2026"."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+    return format_skeleton(skeleton, value, locale=get_locale() or "zh")
+
+
+@bp.app_template_global("calendar_labels")
+def _labels():
+    return {"priority": PRIORITY_LABELS, "status": STATUS_LABELS, "answer": ANSWER_LABELS}
+
+
+# --- the views ----------------------------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def index():
+    user = _user()
+    view = request.args.get("view", "month")
+    if view not in periods.VIEWS:
+        view = "month"
+    today = clock.today()
+    day = _parse_date(request.args.get("date"), today)
+    who = request.args.get("who", "me")
+    owners = service.owners_for(user, who)
+    search = request.args.get("q", "").strip()
+    quarter = request.args.get("quarter", "") if view == "agenda" else ""
+    first, last = periods.span(view, day)
+    if quarter:
+        span = periods.quarter_range(quarter)
+        if span is None:
+            fail(400, _("Unknown quarter %(key)s.", key=quarter))
+        first, last = span
+    items = service.occurrences(user, first, last, owners, search=search)
+    tasks = list(service.visible_tasks(user, owners).where(
+        (CalendarTask.due_date >= first) & (CalendarTask.due_date <= last)).order_by(
+        CalendarTask.due_date, CalendarTask.due_time))
+    people = {u.id: u for u in User.select().where(User.id.in_(
+        {o.event.owner_id for o in items} | {t.owner_id for t in tasks}))} if items or tasks else {}
+    args = {"view": view, "who": who}
+    if search:
+        args["q"] = search
+    ctx = dict(view=view, day=day, today=today, first=first, last=last, who=who, args=args, search=search,
+               choices=service.choices(user), items=items, tasks=tasks, people=people, colour=service.colour_of,
+               prev_day=periods.step(view, day, -1), next_day=periods.step(view, day, 1), quarter=quarter,
+               quarters=periods.quarter_choices(day) if view == "agenda" else [])
+    if view == "month":
+        ctx["weeks"] = _month_weeks(first, last, items, tasks)
+    elif view in ("week", "day"):
+        ctx["columns"] = _day_columns(first, last, items, tasks)
+        ctx["hours"] = HOURS
+    else:
+        rows = [(o.start, "event", o) for o in items] + [
+            (_dt.datetime.combine(t.due_date, t.due_time or _dt.time()), "task", t) for t in tasks]
+        rows.sort(key=lambda r: (r[0], r[1]))
+        per_page = current_app.config["PAGE_SIZE"]
+        page_no = max(1, request.args.get("page", 1, type=int))  # occurrences are computed: cut in Python
+        ctx["agenda"] = rows[(page_no - 1) * per_page: page_no * per_page]
+        ctx["agenda_page"] = Page([], page_no, per_page, len(rows))
+    return render_template("calendar/view.html", **ctx)
+
+
+def _days(first, last):
+    day = first
+    while day <= last:
+        yield day
+        day += periods.DAY
+
+
+def _on_day(occ, day):
+    return occ.start.date() <= day <= occ.local_end_day
+
+
+def _month_weeks(first, last, items, tasks):
+    days = [(d, [o for o in items if _on_day(o, d)], [t for t in tasks if t.due_date == d])
+            for d in _days(first, last)]
+    return [days[i:i + 7] for i in range(0, len(days), 7)]
+
+
+def _day_columns(first, last, items, tasks):
+    """Per day: all-day items (and tasks) on top, then timed items by the hour they start (or cover)."""
+    columns = []
+    for d in _days(first, last):
+        todays = [o for o in items if _on_day(o, d)]
+        top = [o for o in todays if o.all_day or o.start.date() != o.end.date() and o.start.date() != d]
+        timed = [o for o in todays if o not in top]
+        by_hour = {h: [] for h in HOURS}
+        for o in timed:
+            by_hour[o.start.hour].append(o)
+        columns.append({"day": d, "top": top, "tasks": [t for t in tasks if t.due_date == d],
+                        "by_hour": by_hour})
+    return columns
+
+
+# --- events -------------------------------------------------------------------------------------------
+
+def _fill_choices(form, user, event=None):
+    form.related_type.choices = ch(related.type_choices())
+    form.invite_users.choices = ch((u.id, u.display_name) for u in User.select().where(
+        User.active & (User.id != user.id)).order_by(User.full_name, User.username))
+    contacts = access.visible(Contact.select(), user, "contact").order_by(Contact.last_name).limit(500)
+    form.invite_contacts.choices = ch((c.id, c.name) for c in contacts)
+
+
+def _form_from_event(form, occ):
+    event = occ.event
+    form.subject.data, form.all_day.data = event.subject, event.all_day
+    end = occ.end - periods.DAY if event.all_day and occ.end > occ.start else occ.end
+    form.start_date.data, form.end_date.data = occ.start.date(), end.date()
+    if not event.all_day:
+        form.start_time.data, form.end_time.data = occ.start.time(), occ.end.time()
+    form.location.data, form.description.data, form.private.data = event.location, event.description, event.private
+    form.reminder.data = "" if event.reminder_minutes is None else str(event.reminder_minutes)
+    form.related_type.data, form.related_id.data = event.related_type, event.related_id
+    invitees = list(CalendarInvitee.select().where(CalendarInvitee.event == (event.series_id or event.id)))
+    form.invite_users.data = [i.user_id for i in invitees if i.user_id]
+    form.invite_contacts.data = [i.contact_id for i in invitees if i.contact_id]
+    if event.rrule:
+        parts = recurrence.parse(event.rrule)
+        form.freq.data, form.interval.data, form.byday.data = parts.freq, parts.interval, parts.byday
+        form.monthly_by.data, form.ends.data = parts.monthly_by, parts.ends
+        form.until.data, form.count.data = parts.until, parts.count
+
+
+def _span_from_form(form):
+    if form.all_day.data:
+        start = _dt.datetime.combine(form.start_date.data, _dt.time())
+        end = _dt.datetime.combine(form.end_date.data, _dt.time()) + periods.DAY
+    else:
+        start = _dt.datetime.combine(form.start_date.data, form.start_time.data)
+        end = _dt.datetime.combine(form.end_date.data, form.end_time.data)
+    return start, end
+
+
+def _apply_form(form, event, user, with_rule=True):
+    """Copy the form onto the event; returns an error message or None."""
+    start, end = _span_from_form(form)
+    problem = related.check(user, form.related_type.data, form.related_id.data)
+    if problem:
+        form.related_id.errors.append(problem)
+        return problem
+    if with_rule:
+        parts = recurrence.RuleParts(
+            freq=form.freq.data, interval=form.interval.data or 1, byday=form.byday.data or [],
+            monthly_by=form.monthly_by.data, ends=form.ends.data, until=form.until.data, count=form.count.data)
+        try:
+            event.rrule = recurrence.build(parts, start)
+        except recurrence.RecurrenceError as exc:
+            form.freq.errors.append(str(exc))
+            return str(exc)
+    event.subject, event.all_day = form.subject.data.strip(), bool(form.all_day.data)
+    event.start = service.stored_from_local(start, event.all_day)
+    event.end = service.stored_from_local(end, event.all_day)
+    event.location, event.description = form.location.data or "", form.description.data or ""
+    event.private = bool(form.private.data)
+    event.reminder_minutes = int(form.reminder.data) if form.reminder.data else None
+    event.related_type = form.related_type.data or ""
+    event.related_id = form.related_id.data if event.related_type else None
+    return None
+
+
+def _notify_invited(event, added, user):
+    from core import notify
+    for inv in added:
+        notify.send(inv.user_id, _("%(name)s invited you: %(subject)s", name=user.display_name,
+                                   subject=event.subject),
+                    link=url_for("calendar.invitations"), kind="calendar_invitation",
+                    key=f"calendar:invite:{event.id}:{inv.user_id}")
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def event_new():
+    user = _user()
+    form = EventForm()
+    _fill_choices(form, user)
+    if request.method == "GET":
+        slot = _parse_local(request.args.get("start"))
+        day = _parse_date(request.args.get("date"))
+        if slot:
+            form.start_date.data = form.end_date.data = slot.date()
+            form.start_time.data = slot.time()
+            form.end_time.data = (slot + _dt.timedelta(hours=1)).time() if slot.hour < 23 else _dt.time(23, 59)
+        else:
+            form.start_date.data = form.end_date.data = day or clock.today()
+            form.start_time.data, form.end_time.data = _dt.time(9), _dt.time(10)
+            form.all_day.data = bool(day)
+    if form.validate_on_submit():
+        event = CalendarEvent(owner=user.id, uid=service.new_uid())
+        if _apply_form(form, event, user) is None:
+            with db.atomic():
+                records.save(EVENT, event, user)
+                added = service.set_invitees(event, set(form.invite_users.data or []),
+                                             set(form.invite_contacts.data or []))
+                _notify_invited(event, added, user)
+            flash(_("Event saved."), "success")
+            return redirect(url_for("calendar.event_detail", event_id=event.id))
+    return render_template("calendar/event_form.html", form=form, event=None, scope="series", occurrence="")
+
+
+@bp.route("/events/<int:event_id>")
+@login_required
+def event_detail(event_id):
+    user = _user()
+    event = access.get_or_404(user, EVENT, event_id)
+    occ = service.find_occurrence(event, request.args.get("occurrence", ""))
+    occ.masked = service.is_masked(event, user)
+    invitees = [] if occ.masked else list(
+        CalendarInvitee.select().where(CalendarInvitee.event == (event.series_id or event.id)))
+    people = {u.id: u for u in User.select().where(User.id.in_(
+        [i.user_id for i in invitees if i.user_id] + [event.owner_id]))}
+    contacts = {c.id: c for c in Contact.select().where(Contact.id.in_([i.contact_id for i in invitees
+                                                                        if i.contact_id]))} if invitees else {}
+    rel = ("", "") if occ.masked else related.link(user, event.related_type, event.related_id)
+    series = event.series if event.series_id else None
+    start, _end = service.local_span(series or event)
+    return render_template(
+        "calendar/event_detail.html", event=event, occ=occ, invitees=invitees, people=people,
+        contacts=contacts, related=rel, series=series, can_write=access.can(user, "write", event),
+        can_delete=access.can(user, "delete", event), answers=ANSWERS,
+        rule_text=recurrence.describe(event.rrule, start) if event.rrule else
+        (recurrence.describe(series.rrule, start) if series else ""))
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def event_edit(event_id):
+    user = _user()
+    event = access.get_or_404(user, EVENT, event_id, "write")
+    key = request.values.get("occurrence", "")
+    scope = request.values.get("scope", "series")
+    one = event.recurring and scope == "this" and service.parse_key(key) is not None
+    form = EventForm()
+    _fill_choices(form, user, event)
+    if request.method == "GET":
+        _form_from_event(form, service.find_occurrence(event, key) if one else
+                         service.Occurrence(event, *service.local_span(event)))
+    if form.validate_on_submit():
+        target = event
+        if one:  # this occurrence only: an exception row, the series stays as it was
+            target = service.exception_for(event, service.parse_key(key)) or CalendarEvent(
+                owner=event.owner_id, series=event.id, recurrence_id=service.parse_key(key), uid=event.uid)
+        before = records.field_values(target) if target.id else {}
+        if _apply_form(form, target, user, with_rule=not (one or event.series_id)) is None:
+            try:
+                with db.atomic():
+                    records.save(EVENT, target, user, before)
+                    if not one:
+                        added = service.set_invitees(event.series if event.series_id else event,
+                                                     set(form.invite_users.data or []),
+                                                     set(form.invite_contacts.data or []))
+                        _notify_invited(event, added, user)
+            except PermissionError:
+                abort(403)
+            flash(_("Event saved."), "success")
+            return redirect(url_for("calendar.event_detail", event_id=target.id))
+    return render_template("calendar/event_form.html", form=form, event=event, scope="this" if one else "series",
+                           occurrence=key if one else "")
+
+
+@bp.route("/events/<int:event_id>/delete", methods=["POST"])
+@login_required
+def event_delete(event_id):
+    user = _user()
+    event = access.get_or_404(user, EVENT, event_id, "delete")
+    rid = service.parse_key(request.form.get("occurrence", ""))
+    if event.recurring and request.form.get("scope") == "this" and rid is not None:
+        if not access.can(user, "write", event):
+            abort(403)
+        service.delete_occurrence(event, rid, user)
+        flash(_("This occurrence was removed; the rest of the series stays."), "success")
+    else:
+        records.delete(EVENT, event, user)
+        flash(_("Event deleted."), "success")
+    return redirect(url_for("calendar.index"))
+
+
+@bp.route("/events/<int:event_id>/move", methods=["POST"])
+@login_required
+def event_move(event_id):
+    """Drag and drop (JavaScript) — the plain edit form does the same without it."""
+    user = _user()
+    event = access.get_or_404(user, EVENT, event_id, "write")
+    key = request.form.get("occurrence", "")
+    occ = service.find_occurrence(event, key)
+    start = _parse_local(request.form.get("start")) or occ.start
+    end = _parse_local(request.form.get("end"))
+    if end is None:
+        end = start + (occ.end - occ.start)
+    if event.all_day:  # an all-day item moves by whole days
+        start = _dt.datetime.combine(start.date(), _dt.time())
+        end = _dt.datetime.combine(end.date(), _dt.time())
+        if end <= start:
+            end = start + periods.DAY
+    try:
+        moved = service.move(event, key, start, end, user)
+    except ValueError as exc:
+        fail(400, str(exc))
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(ok=True, id=moved.id)
+    flash(_("Event moved."), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("calendar.index")))
+
+
+@bp.route("/events/<int:event_id>/answer", methods=["POST"])
+@login_required
+def event_answer(event_id):
+    """An invited colleague answers for themself; the organiser records a contact's answer."""
+    user = _user()
+    value = request.form.get("answer", "")
+    if value not in ANSWERS:
+        fail(400, _("Unknown answer."))
+    inv = CalendarInvitee.get_or_none((CalendarInvitee.id == request.form.get("invitee", type=int))
+                                      & (CalendarInvitee.event == event_id))
+    if inv is None:
+        abort(404)
+    if inv.user_id != user.id:
+        event = access.get_or_404(user, EVENT, event_id, "write")
+        if inv.contact_id is None or service.is_masked(event, user):
+            abort(403)
+    service.answer(inv, value)
+    flash(_("Answer saved."), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("calendar.invitations")))
+
+
+@bp.route("/invitations")
+@login_required
+def invitations():
+    """My invitations: what colleagues invited me to (shown from my own invitee rows)."""
+    user = _user()
+    query = (CalendarInvitee.select(CalendarInvitee, CalendarEvent).join(CalendarEvent)
+             .where((CalendarInvitee.user == user.id) & (CalendarEvent.end >= clock.utcnow() - periods.DAY * 30))
+             .order_by(CalendarEvent.start))
+    page = paginate(query)
+    owners = {u.id: u for u in User.select().where(User.id.in_([i.event.owner_id for i in page.items]))} \
+        if page.items else {}
+    return render_template("calendar/invitations.html", page=page, owners=owners, answers=ANSWERS,
+                           local_span=service.local_span)
+
+
+# --- tasks ------------------------------------------------------------------------------------------
+
+TASK_SORTS = {"due": (CalendarTask.due_date, CalendarTask.due_time), "subject": (CalendarTask.subject,),
+              "priority": (CalendarTask.priority,), "status": (CalendarTask.status,)}
+
+
+@bp.route("/tasks/")
+@login_required
+def tasks():
+    user = _user()
+    who = request.args.get("who", "me")
+    query = service.visible_tasks(user, service.owners_for(user, who))
+    status = request.args.get("status", "open")
+    if status == "open":
+        query = service.open_tasks(query)
+    elif status in STATUS_LABELS:
+        query = query.where(CalendarTask.status == status)
+    search = request.args.get("q", "").strip()
+    if search:
+        query = query.where(CalendarTask.subject.contains(search))
+    sort = request.args.get("sort", "due")
+    fields = TASK_SORTS.get(sort.lstrip("-"), TASK_SORTS["due"])
+    order = [f.desc() if sort.startswith("-") else f for f in fields] + [CalendarTask.id]
+    page = paginate(query.order_by(*order))
+    people = {u.id: u for u in User.select().where(User.id.in_([t.owner_id for t in page.items]))} \
+        if page.items else {}
+    return render_template("calendar/tasks.html", page=page, who=who, status=status, search=search, sort=sort,
+                           choices=service.choices(user), people=people, today=clock.today(),
+                           args={"who": who, "status": status, "q": search, "sort": sort})
+
+
+def _task_form(user, task=None):
+    form = TaskForm(obj=task)
+    form.related_type.choices = ch(related.type_choices())
+    below = access.subordinate_users(user)
+    assignable = User.select().where(User.active & ((User.id == user.id) | (
+        User.id.in_(below) if below is not None else (User.id == user.id))))
+    if user.is_admin:
+        assignable = User.select().where(User.active)
+    form.owner.choices = ch((u.id, u.display_name) for u in assignable.order_by(User.full_name, User.username))
+    if task is not None and task.owner_id not in [c.value for c in form.owner.choices]:
+        form.owner.choices.insert(0, SelectChoice(task.owner_id, User.get_by_id(task.owner_id).display_name))
+    if request.method == "GET":
+        form.owner.data = task.owner_id if task else user.id
+        form.related_type.data = task.related_type if task else ""
+    return form
+
+
+def _save_task(form, task, user):
+    allowed = [c.value for c in form.owner.choices]
+    if form.owner.data not in allowed:
+        form.owner.errors.append(_("You may assign tasks to yourself and to the people below you."))
+        return False
+    problem = related.check(user, form.related_type.data, form.related_id.data)
+    if problem:
+        form.related_id.errors.append(problem)
+        return False
+    before = records.field_values(task) if task.id else {}
+    task.subject, task.due_date, task.due_time = form.subject.data.strip(), form.due_date.data, form.due_time.data
+    task.priority, task.description = form.priority.data, form.description.data or ""
+    if form.status.data == "completed" and task.status != "completed":
+        task.completed_at = clock.utcnow()
+    elif form.status.data != "completed":
+        task.completed_at = None
+    task.status, task.owner = form.status.data, form.owner.data
+    task.related_type = form.related_type.data or ""
+    task.related_id = form.related_id.data if task.related_type else None
+    try:
+        records.save(TASK, task, user, before)
+    except PermissionError:
+        abort(403)
+    except RecordError as exc:
+        form.subject.errors.append(str(exc))
+        return False
+    return True
+
+
+@bp.route("/tasks/new", methods=["GET", "POST"])
+@login_required
+def task_new():
+    user = _user()
+    form = _task_form(user)
+    if request.method == "GET":
+        form.due_date.data = _parse_date(request.args.get("date"), clock.today())
+    if form.validate_on_submit():
+        task = CalendarTask(uid=service.new_uid())
+        if _save_task(form, task, user):
+            flash(_("Task saved."), "success")
+            return redirect(url_for("calendar.task_detail", task_id=task.id))
+    return render_template("calendar/task_form.html", form=form, task=None)
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def task_detail(task_id):
+    user = _user()
+    task = access.get_or_404(user, TASK, task_id)
+    return render_template("calendar/task_detail.html", task=task, owner=User.get_by_id(task.owner_id),
+                           related=related.link(user, task.related_type, task.related_id),
+                           can_write=access.can(user, "write", task), can_delete=access.can(user, "delete", task),
+                           today=clock.today())
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def task_edit(task_id):
+    user = _user()
+    task = access.get_or_404(user, TASK, task_id, "write")
+    form = _task_form(user, task)
+    if form.validate_on_submit() and _save_task(form, task, user):
+        flash(_("Task saved."), "success")
+        return redirect(url_for("calendar.task_detail", task_id=task.id))
+    return render_template("calendar/task_form.html", form=form, task=task)
+
+
+@bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+@login_required
+def task_complete(task_id):
+    user = _user()
+    task = access.get_or_404(user, TASK, task_id, "write")
+    if task.done:
+        fail(409, _("This task is completed already."))
+    service.complete_task(task, user)
+    flash(_("Task \"%(subject)s\" completed.", subject=task.subject), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("calendar.today")))
+
+
+@bp.route("/tasks/<int:task_id>/delete", methods=["POST"])
+@login_required
+def task_delete(task_id):
+    user = _user()
+    task = access.get_or_404(user, TASK, task_id, "delete")
+    records.delete(TASK, task, user)
+    flash(_("Task deleted."), "success")
+    return redirect(url_for("calendar.tasks"))
+
+
+@bp.route("/tasks/quick", methods=["POST"])
+@login_required
+def task_quick():
+    form = QuickTaskForm()
+    if form.validate_on_submit():
+        service.quick_task(_user(), form.subject.data)
+        flash(_("Task added for today."), "success")
+    else:
+        flash(_("Give the task a subject."), "error")
+    return redirect(url_for("calendar.today"))
+
+
+# --- daily work plan ----------------------------------------------------------------------------------
+
+@bp.route("/today")
+@login_required
+def today():
+    """Daily work plan (每日工作计划): today's events, tasks due today or overdue, and other modules' items."""
+    user = _user()
+    day = _parse_date(request.args.get("date"), clock.today())
+    events = service.occurrences(user, day, day, [user.id])
+    due = list(service.open_tasks(service.visible_tasks(user, [user.id])).where(CalendarTask.due_date <= day)
+               .order_by(CalendarTask.due_date, CalendarTask.due_time, CalendarTask.id))
+    done_today = list(service.visible_tasks(user, [user.id]).where(
+        (CalendarTask.status == "completed") & (CalendarTask.due_date == day)).order_by(CalendarTask.id))
+    lo = clock.to_utc(_dt.datetime.combine(day, _dt.time()))
+    plugins = current_app.extensions["zhixin_plugins"]
+    contributed = [i for i in plugins.gather("zhixin_calendar_items", user=user, start=lo, end=lo + periods.DAY)
+                   if i.kind not in ("event", "task")]
+    contributed.sort(key=lambda i: (str(i.kind), str(i.title)))
+    pending = CalendarInvitee.select().join(CalendarEvent).where(
+        (CalendarInvitee.user == user.id) & (CalendarInvitee.answer == "needs_action")
+        & (CalendarEvent.end >= clock.utcnow())).count()
+    return render_template("calendar/today.html", day=day, today=clock.today(), events=events, due=due,
+                           done_today=done_today, contributed=contributed, form=QuickTaskForm(),
+                           prev_day=day - periods.DAY, next_day=day + periods.DAY,
+                           pending_invitations=pending)
+
+
+# --- iCalendar ---------------------------------------------------------------------------------------
+
+def _feed_of(user):
+    return CalendarFeed.get_or_none(CalendarFeed.user == user.id)
+
+
+@bp.route("/subscription")
+@login_required
+def subscription():
+    feed = _feed_of(_user())
+    url = url_for("calendar.feed", token=feed.token, _external=True) if feed else ""
+    return render_template("calendar/subscription.html", feed=feed, url=url, import_form=ImportForm())
+
+
+@bp.route("/subscription/regenerate", methods=["POST"])
+@login_required
+def subscription_regenerate():
+    """A new secret link; the old one stops working at once."""
+    user = _user()
+    with db.atomic():
+        CalendarFeed.delete().where(CalendarFeed.user == user.id).execute()
+        CalendarFeed.create(user=user.id, token=secrets.token_urlsafe(32), created_at=clock.utcnow())
+    flash(_("A new subscription link was made. The old link no longer works."), "success")
+    return redirect(url_for("calendar.subscription"))
+
+
+@bp.route("/subscription/revoke", methods=["POST"])
+@login_required
+def subscription_revoke():
+    CalendarFeed.delete().where(CalendarFeed.user == _user().id).execute()
+    flash(_("The subscription link was switched off."), "success")
+    return redirect(url_for("calendar.subscription"))
+
+
+def _ics_response(data, filename):
+    return Response(data, mimetype="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _export_rows(user, owners, since=None):
+    events = service.visible_events(user, owners).where(CalendarEvent.series.is_null())
+    tasks = service.visible_tasks(user, owners)
+    if since is not None:
+        events = events.where((CalendarEvent.rrule != "") | (CalendarEvent.end >= since))
+        tasks = tasks.where(CalendarTask.due_date >= since.date())
+    return events.order_by(CalendarEvent.start), tasks.order_by(CalendarTask.due_date)
+
+
+@bp.route("/feed/<token>.ics")
+def feed(token):
+    """The subscription feed: no login, the secret token is the key. ``?who=team`` for a leader's team."""
+    row = CalendarFeed.get_or_none(CalendarFeed.token == token) if token else None
+    if row is None:
+        abort(404)
+    user = User.get_or_none((User.id == row.user_id) & User.active)
+    if user is None:
+        abort(404)
+    owners = service.owners_for(user, request.args.get("who", "me"))
+    events, tasks = _export_rows(user, owners, since=clock.utcnow() - _dt.timedelta(days=180))
+    CalendarFeed.update(last_read_at=clock.utcnow()).where(CalendarFeed.id == row.id).execute()
+    return _ics_response(ical.build(events, tasks, user, _("Zhixin CRM calendar of %(name)s",
+                                                                name=user.display_name)), "zhixin.ics")
+
+
+@bp.route("/export.ics")
+@login_required
+def export():
+    """The events (whole series) and tasks of the view on screen, as an .ics file."""
+    user = _user()
+    view = request.args.get("view", "month")
+    day = _parse_date(request.args.get("date"), clock.today())
+    first, last = periods.quarter_range(request.args.get("quarter", "")) or periods.span(
+        view if view in periods.VIEWS else "month", day)
+    owners = service.owners_for(user, request.args.get("who", "me"))
+    shown = {o.event.series_id or o.event.id for o in service.occurrences(user, first, last, owners)}
+    events = service.visible_events(user, owners).where(CalendarEvent.id.in_(shown) if shown else
+                                                        CalendarEvent.id == 0).order_by(CalendarEvent.start)
+    tasks = service.visible_tasks(user, owners).where((CalendarTask.due_date >= first)
+                                                       & (CalendarTask.due_date <= last))
+    return _ics_response(ical.build(events, tasks, user, _("Zhixin CRM calendar")),
+                         f"calendar-{first:%Y%m%d}-{last:%Y%m%d}.ics")
+
+
+@bp.route("/import", methods=["POST"])
+@login_required
+def import_ics():
+    form = ImportForm()
+    upload = form.file.data if form.validate_on_submit() else None
+    if not upload:
+        flash(_("Choose an .ics file to import."), "error")
+        return redirect(url_for("calendar.subscription"))
+    try:
+        created, skipped = ical.import_events(upload.read(), _user())
+    except ical.ImportProblem as exc:
+        flash(_("Nothing was imported. %(problem)s", problem=str(exc)), "error")
+        return redirect(url_for("calendar.subscription"))
+    flash(_("%(created)d events imported, %(skipped)d skipped (already in your calendar).", created=created,
+            skipped=skipped), "success")
+    return redirect(url_for("calendar.index", view="agenda"))

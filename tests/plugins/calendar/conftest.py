@@ -1,0 +1,51 @@
+"""Calendar test helpers: an app with the calendar alone, users in the small school, events made quickly."""
+import datetime as dt
+
+import pytest
+
+from core.models import SharingMode
+from core.records import service as records
+
+
+@pytest.fixture
+def cal(make_app):
+    app = make_app(plugins=["calendar"])
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(cal):
+    return cal.test_client()
+
+
+@pytest.fixture
+def school(cal, positions, make_user):
+    """owner and peer share Sales A; lead heads Dept A (above both); junior sits below? no: outsider in Sales B."""
+    return {
+        "owner": make_user("owner", position=positions["sales_a"]),
+        "peer": make_user("peer", position=positions["sales_a"]),
+        "lead": make_user("lead", position=positions["dept_a"]),
+        "outsider": make_user("outsider", position=positions["sales_b"]),
+        "admin": make_user("boss", admin=True),
+    }
+
+
+def set_mode(mode):
+    SharingMode.insert(family="calendar", mode=mode).on_conflict(
+        conflict_target=[SharingMode.family], update={SharingMode.mode: mode}).execute()
+
+
+def make_event(user, subject="Meeting", start=dt.datetime(2026, 5, 18, 1, 0), hours=1, **fields):
+    from plugins.calendar.models import CalendarEvent
+    event = CalendarEvent(owner=user.id, subject=subject, start=start, end=start + dt.timedelta(hours=hours),
+                          uid=f"test-{subject}-{start:%Y%m%d%H%M}@zhixin", **fields)
+    records.save("calendar_event", event, user)
+    return event
+
+
+def make_task(user, subject="Call back", due=dt.date(2026, 5, 15), **fields):
+    from plugins.calendar.models import CalendarTask
+    task = CalendarTask(owner=user.id, subject=subject, due_date=due, **fields)
+    records.save("calendar_task", task, user)
+    return task
