@@ -76,7 +76,8 @@ def run(app=None):
                     .distinct()])
     sent = 0
     owners_to_tell = {}
-    for task in candidate_tasks(today, max_days):
+    # read everything first: an open SELECT cursor would pin an SQLite read snapshot that cannot then write
+    for task in list(candidate_tasks(today, max_days)):
         campaign = task.campaign
         days = reminder_days(campaign, org)
         if days <= 0:
