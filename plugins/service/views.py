@@ -29,7 +29,7 @@ bp = Blueprint("service", __name__, url_prefix="/service")
 KIND_TITLES = {"feedback": "Feedback", "complaint": "Complaints", "case": "Service cases"}
 FILTER_ARGS = ("status", "priority", "channel", "category", "owner", "overdue", "q", "type")
 SORTS = {"received_at", "subject", "priority", "status", "resolved_at"}
-LIST_COLUMNS = ("id", "subject", "channel", "priority", "status", "owner_id", "received_at", "first_response_at",
+LIST_COLUMNS = ("id", "subject", "channel", "priority", "status", "received_at", "first_response_at",
                 "resolved_at", "response_due_at", "resolution_due_at")
 
 
@@ -46,7 +46,8 @@ def _user():
 # --- lists -----------------------------------------------------------------------------------------------
 
 def _filtered(kind, model, user, tab, args, now):
-    query = model.select(*[getattr(model, c) for c in LIST_COLUMNS], Value(kind).alias("kind"))
+    query = model.select(*[getattr(model, c) for c in LIST_COLUMNS], model.owner.alias("owner_id"),
+                         Value(kind).alias("kind"))
     query = access.visible(query, user, RECORD_TYPES[kind])
     if tab == "my":
         query = query.where(model.owner == user.id)

@@ -42,3 +42,30 @@ def team(positions, make_user):
 
 def utc(*args):
     return dt.datetime(*args)
+
+
+def solve_challenge(client, url="/service/public"):
+    """Open the public form and answer its arithmetic question, as a person would."""
+    import re
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'data-question="(\d+) \+ (\d+)"', html)
+    assert match, "the public form asks no question"
+    return str(int(match.group(1)) + int(match.group(2)))
+
+
+def public_post(client, answer=None, **fields):
+    """Post the public form (answering the question unless ``answer`` is given)."""
+    data = {"kind": "feedback", "category": "other", "name": "Li Lei", "email": "li.lei@example.com",
+            "phone": "", "subject": "The parcel came late", "message": "Two days late.", "website": ""}
+    data.update(fields)
+    data["answer"] = answer if answer is not None else solve_challenge(client)
+    return client.post("/service/public", data=data)
+
+
+def set_rule(position=None, default_owner=None, limit=None):
+    from plugins.service.models import ServiceSettings
+    values = {"assign_position": position.id if position else None,
+              "default_owner": default_owner.id if default_owner else None}
+    if limit is not None:
+        values["public_limit"] = limit
+    ServiceSettings.update(**values).where(ServiceSettings.id == 1).execute()
