@@ -66,7 +66,9 @@ def test_viewer_never_sees_figures_outside_their_subtree(school, opp, as_user, f
     bob = as_user(school["bob"])
     assert bob.get(f"/forecast/my?user={school['alice'].id}").status_code == 404
     assert bob.get(f"/forecast/figure?figure=closed&scope=user&id={school['alice'].id}").status_code == 404
-    assert bob.get(f"/forecast/figure?figure=closed&scope=position&id={p['sales_a'].id}").status_code == 404
+    # his own position as a scope means his own team: himself, never the peer beside him
+    own = bob.get(f"/forecast/figure?figure=closed&scope=position&id={p['sales_a'].id}&quarter={KEY}")
+    assert own.status_code == 200 and "Alice deal" not in own.get_data(as_text=True)
     # a subordinate cannot look up; an outsider sees nothing of the school
     alice = as_user(school["alice"])
     assert alice.get(f"/forecast/my?user={school['manager_a'].id}").status_code == 404
