@@ -4,12 +4,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from peewee import IntegrityError, fn
+from peewee import JOIN, IntegrityError, fn
 
 from core.admin import admin_link, admin_required
 from core.db import db
 from core.hierarchy import bp
-from core.hierarchy.forms import CategoryForm, ProductForm, StageForm
+from core.hierarchy.forms import CategoryForm, ProductForm, StageForm, choices
 from core.models import Opportunity, OpportunityLine, OpportunityStageHistory, Product, ProductCategory, SalesStage
 from core.records import service
 from core.web import fail, paginate
@@ -50,8 +50,8 @@ def _category_descendants(category):
 
 def _category_choices(exclude=None):
     skip = _category_descendants(exclude) if exclude is not None else set()
-    return [("", _("— none —"))] + [(str(c.id), "\u3000" * depth + c.name)
-                                    for c, depth in category_tree() if c.id not in skip]
+    return choices([("", _("— none —"))] + [(c.id, "\u3000" * depth + c.name)
+                                            for c, depth in category_tree() if c.id not in skip])
 
 
 def _category_page(form, editing=None, status=200):
@@ -128,7 +128,7 @@ def delete_category(category_id):
 @admin_required
 def products():
     q = (request.args.get("q") or "").strip()
-    query = Product.select(Product, ProductCategory).join(ProductCategory, join_type="LEFT OUTER",
+    query = Product.select(Product, ProductCategory).join(ProductCategory, join_type=JOIN.LEFT_OUTER,
                                                           on=(Product.category == ProductCategory.id))
     if q:
         query = query.where(Product.code.contains(q) | Product.name.contains(q))

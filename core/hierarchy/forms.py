@@ -2,7 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+
+def choices(pairs):
+    """(value, label) pairs as WTForms ``SelectChoice`` objects (plain tuples are deprecated)."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def optional_id(value):

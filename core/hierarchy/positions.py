@@ -8,7 +8,7 @@ core migration 0002 adds.
 """
 import re
 
-from flask_babel import gettext as _
+from flask_babel import gettext
 from peewee import Value, fn
 
 from core.db import db, is_postgres, is_sqlite
@@ -17,6 +17,15 @@ from core.models import Position, User
 PATH_RE = re.compile(r"^/(\d+/)+$")
 MAX_PATH = 255
 MAX_CLASSES, MAX_DEPARTMENTS = 50, 20
+
+
+def _(text, **variables):
+    """gettext that also works outside a request (CLI, scheduler, tests): English then, unless a
+    language is forced with ``flask_babel.force_locale``."""
+    try:
+        return gettext(text, **variables)
+    except RuntimeError:  # no request and no forced locale: the locale selector needs a request
+        return text % variables if variables else text
 
 
 class PositionError(Exception):

@@ -10,6 +10,7 @@ from core import access
 from core.admin import admin_link, admin_required
 from core.db import db
 from core.hierarchy import bp
+from core.hierarchy.forms import choices
 from core.models import SHARING_MODES, SharingMode
 from core.records import registry as records
 from core.records.service import audit
@@ -40,9 +41,9 @@ def family_label(family, types):
 def _form_class(families):
     class SharingForm(FlaskForm):
         pass
-    choices = [(mode, MODE_LABELS[mode]) for mode in SHARING_MODES]
+    modes = choices([(mode, MODE_LABELS[mode]) for mode in SHARING_MODES])
     for family, types in families.items():
-        setattr(SharingForm, family, SelectField(family_label(family, types), choices=choices))
+        setattr(SharingForm, family, SelectField(family_label(family, types), choices=modes))
     return SharingForm
 
 

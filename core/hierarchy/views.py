@@ -8,7 +8,7 @@ from flask_login import current_user
 from core.admin import admin_link, admin_required
 from core.hierarchy import bp
 from core.hierarchy import positions as tree
-from core.hierarchy.forms import DeleteForm, MoveForm, PositionForm, RenameForm, TemplateForm
+from core.hierarchy.forms import DeleteForm, MoveForm, PositionForm, RenameForm, TemplateForm, choices
 from core.models import Position
 from core.records.service import audit
 from core.web import fail
@@ -25,7 +25,7 @@ def _position_or_404(position_id):
 
 
 def _parent_choices(exclude=None, top_label=None):
-    return [("", top_label or _("— top of the tree —"))] + [(str(p.id), label) for p, label in tree.flat(exclude)]
+    return choices([("", top_label or _("— top of the tree —"))] + [(p.id, label) for p, label in tree.flat(exclude)])
 
 
 @bp.route("/")
@@ -85,8 +85,8 @@ def _edit_page(position, rename_form=None, move_form=None, delete_form=None, sta
     move_form = move_form or MoveForm(prefix="move", parent=str(position.parent_id or ""))
     move_form.parent.choices = _parent_choices(exclude=position)
     delete_form = delete_form or DeleteForm(prefix="delete")
-    delete_form.reassign_to.choices = [("", _("— choose a position —"))] + [
-        (str(p.id), label) for p, label in tree.flat() if p.id != position.id]
+    delete_form.reassign_to.choices = choices([("", _("— choose a position —"))] + [
+        (p.id, label) for p, label in tree.flat() if p.id != position.id])
     return render_template(
         "core/hierarchy/position.html", position=position, ancestors=position.ancestors(),
         holders=list(tree.holders(position)), children=list(position.children.order_by(Position.name)),

@@ -7,6 +7,8 @@
     └── class B
         └── dept B  ← outsider (another class)
     admin (no position)
+
+Everyone reads the English pages unless a test switches the language.
 """
 import pytest
 
@@ -14,13 +16,13 @@ import pytest
 @pytest.fixture
 def school(app, positions, make_user):
     users = {
-        "owner": make_user("owner", position=positions["dept_a"]),
-        "peer": make_user("peer", position=positions["dept_a"]),
-        "superior": make_user("superior", position=positions["teacher"]),
-        "class_lead": make_user("classlead", position=positions["class_a"]),
-        "subordinate": make_user("subordinate", position=positions["sales_a"]),
-        "outsider": make_user("outsider", position=positions["dept_b"]),
-        "admin": make_user("admin", admin=True),
+        "owner": make_user("owner", position=positions["dept_a"], language="en"),
+        "peer": make_user("peer", position=positions["dept_a"], language="en"),
+        "superior": make_user("superior", position=positions["teacher"], language="en"),
+        "class_lead": make_user("classlead", position=positions["class_a"], language="en"),
+        "subordinate": make_user("subordinate", position=positions["sales_a"], language="en"),
+        "outsider": make_user("outsider", position=positions["dept_b"], language="en"),
+        "admin": make_user("admin", admin=True, language="en"),
     }
     return users
 

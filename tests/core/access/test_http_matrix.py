@@ -47,9 +47,9 @@ def test_quick_search_and_export_follow_the_rule(school, clients, mode):
     make_record("opportunity", school["owner"], MARK)
     set_mode("opportunity", mode)
     for side in SIDES:
-        search = clients[side].get(f"/records/opportunity/?q={MARK}").get_data(as_text=True)
+        search = clients[side].get(f"/records/opportunity/?q={MARK[:8]}").get_data(as_text=True)
         export = clients[side].get("/records/opportunity/export.csv").get_data(as_text=True)
-        assert (MARK in search) == expected(side, mode, "read"), (side, "search")
+        assert (f"Opportunity {MARK}" in search) == expected(side, mode, "read"), (side, "search")
         assert (MARK in export) == expected(side, mode, "read"), (side, "export")
 
 
