@@ -322,7 +322,9 @@ def check_breaches(app=None):
             cond = model.status.in_(OPEN_STATUSES) & due.is_null(False) & (due < now) & flag.is_null()
             if extra is not None:
                 cond &= extra
-            for item in model.select().where(cond).order_by(model.id):
+            # read the whole list first: a write while a SELECT cursor is still open would upgrade a stale
+            # SQLite snapshot, which fails at once instead of waiting for the other scheduler
+            for item in list(model.select().where(cond).order_by(model.id)):
                 sent += breach(kind, model, item, target, flag, now)
     return sent
 
