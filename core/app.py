@@ -15,7 +15,7 @@ from core.plugins import Plugins, call_impl, discover, enabled_names
 log = logging.getLogger(__name__)
 CORE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Parts of core that keep their own templates and catalog (each is looked up like core itself).
-CORE_COMPONENTS = ("records", "hierarchy")
+CORE_COMPONENTS = ("records", "hierarchy", "classroom")
 THEMES_DIR = os.path.join(os.path.dirname(CORE_DIR), "themes")
 
 babel = Babel()
@@ -58,10 +58,11 @@ def _stored_plugin_states():
 
 def _load_plugins(app, extra_plugins):
     from core import builtin
+    from core.classroom import plugin as classroom_hooks
     from core.hierarchy import plugin as hierarchy_hooks
     available = discover(extra_plugins)
     names, unknown = enabled_names(app.config, available, _stored_plugin_states())
-    plugins = Plugins(available, names, core_plugins=[builtin, hierarchy_hooks])
+    plugins = Plugins(available, names, core_plugins=[builtin, hierarchy_hooks, classroom_hooks])
     plugins.errors.update(unknown)
     for message in plugins.errors.values():
         log.error("%s", message)
@@ -177,9 +178,10 @@ def _init_templates(app):
 def _register_blueprints(app):
     from core import auth, views
     from core.admin import bp as admin_bp
+    from core.classroom import bp as classroom_bp, views as _classroom_views  # noqa: F401 (routes)
     from core.hierarchy.views import bp as hierarchy_bp
     from core.records.views import bp as records_bp
-    for bp in (auth.bp, views.bp, admin_bp, records_bp, hierarchy_bp):
+    for bp in (auth.bp, views.bp, admin_bp, records_bp, hierarchy_bp, classroom_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/static/<path:filename>", "theme_static", views.theme_static)
     plugins = plugins_of(app)

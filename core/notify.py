@@ -20,6 +20,10 @@ MAX_EMAIL_ATTEMPTS = 5
 def send(user, title, body="", link="", kind="info", key=None):
     """Notify ``user``. Returns True if a notification was created (False: ``key`` was already used)."""
     user_id = user.id if hasattr(user, "id") else int(user)
+    plugins = current_app.extensions.get("zhixin_plugins")
+    origin = plugins.calling_plugin() if plugins else None
+    if origin and not plugins.user_filter(user if hasattr(user, "id") else User.get_by_id(user_id), origin):
+        return False  # the sending plugin is off for this user (e.g. enabled for other classes only)
     wants_email = bool(current_app.config.get("SMTP_HOST"))
     query = Notification.insert(user=user_id, key=key, kind=kind, title=str(title)[:300], body=str(body),
                                 link=link, created_at=clock.utcnow(), email_pending=wants_email)

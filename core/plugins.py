@@ -153,12 +153,37 @@ class Plugins:
         return name in self.order
 
     def gather(self, hook_name, **kwargs):
-        """Flatten the lists that every implementation of ``hook_name`` returned."""
+        """Flatten the lists that every implementation of ``hook_name`` returned.
+
+        When the hook is asked on behalf of a ``user``, plugins that ``user_filter`` says are off for that
+        user (e.g. a module enabled for other classes only) are left out, as if disabled."""
         out = []
-        for result in getattr(self.pm.hook, hook_name)(**kwargs):
+        user = kwargs.get("user")
+        impls = getattr(self.pm.hook, hook_name).get_hookimpls()
+        for impl in reversed(impls):  # pluggy's own call order (LIFO)
+            if user is not None and not impl.plugin_name.startswith("core:") \
+                    and not self.user_filter(user, impl.plugin_name):
+                continue
+            result = call_impl(impl, **kwargs)
             if result:
                 out.extend(result if isinstance(result, (list, tuple)) else [result])
         return out
+
+    def calling_plugin(self):
+        """The enabled plugin whose code is on the call stack (nearest first), or None."""
+        import sys
+        frame = sys._getframe(1)
+        while frame is not None:
+            name = self.plugin_of_module(frame.f_globals.get("__name__", ""))
+            if name:
+                return name
+            frame = frame.f_back
+        return None
+
+    @staticmethod
+    def user_filter(user, plugin_name):
+        """Is ``plugin_name`` on for ``user``? Everyone, unless core's classroom tools narrow it."""
+        return True
 
     def disable(self, name, message):
         """Take a plugin out after a failed start-up check; the rest keeps running."""

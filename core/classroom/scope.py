@@ -1,0 +1,35 @@
+"""Who is an instructor, and which classes they look after."""
+from core.models import Position, User
+
+
+def is_instructor(user):
+    """The administrator, or whoever holds a top position (the 教师/Teacher position of the class template)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return bool(user.position_id) and Position.select().where(
+        (Position.id == user.position_id) & Position.parent.is_null()).exists()
+
+
+def classes_for(user):
+    """The class positions (children of a top position) the instructor looks after, by name."""
+    query = Position.select().where(Position.depth == 1).order_by(Position.name)
+    if user.is_admin:
+        return list(query)
+    root = Position.get_or_none(Position.id == user.position_id)
+    if root is None:
+        return []
+    return list(query.where(Position.parent == root.id))
+
+
+def in_subtree(path):
+    """Expression: users whose position is ``path`` itself or lies below it."""
+    lower, upper = Position.descendant_bounds(path)
+    return (Position.path == path) | ((Position.path > lower) & (Position.path < upper))
+
+
+def students_of(position):
+    """Users in a class (the position and everything below it), ordered by user name."""
+    return (User.select(User).join(Position, on=(User.position == Position.id))
+            .where(in_subtree(position.path)).order_by(User.username))

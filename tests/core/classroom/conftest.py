@@ -1,0 +1,66 @@
+"""An in-process exercise plugin for the classroom tests."""
+import types
+
+import pytest
+
+from core import access, hookimpl
+from core.exercises import CheckResult, Exercise
+from core.models import Lead
+
+
+def _lead_qualified(user):
+    mine = access.visible(Lead.select(), user, "lead").where(Lead.owner == user.id)
+    ok = mine.where(Lead.status == "qualified").exists()
+    return CheckResult(ok, "A lead of yours is qualified." if ok else "Qualify one of your leads.")
+
+
+def _needs_campaigns(user):
+    return True, "ok"
+
+
+def make_exercise_plugin():
+    mod = types.ModuleType("zhixin_test_exercises")
+    mod.NAME = "test_exercises"
+    mod.VERSION = "1"
+    mod.REQUIRES = ()
+
+    @hookimpl
+    def zhixin_exercises():
+        return [
+            Exercise("qualify_lead", {"en": "Qualify a lead", "zh": "确认一条线索"},
+                     {"en": "Set one of your leads to qualified.", "zh": "把你的一条线索设为已确认。"},
+                     [_lead_qualified], points=10, order=1),
+            Exercise("campaign_thing", "Campaign exercise", "Needs campaigns.", [_needs_campaigns],
+                     modules=("campaigns",), points=5, order=2),
+        ]
+    mod.zhixin_exercises = zhixin_exercises
+    mod.HOOKS = mod.__name__
+    import sys
+    sys.modules[mod.__name__] = mod
+    return mod
+
+
+@pytest.fixture
+def exercise_plugin():
+    return make_exercise_plugin()
+
+
+@pytest.fixture
+def capp(make_app, exercise_plugin):
+    """The app (forecast + the test exercises), built before any row is written (building empties tables)."""
+    app = make_app(plugins=["forecast", "test_exercises"], extra_plugins=[exercise_plugin])
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def school(capp, make_user, positions):
+    """Teacher (instructor) above class A and class B, one student in each, and an outsider admin."""
+    return {
+        "teacher": make_user("teacher", position=positions["teacher"]),
+        "alice": make_user("alice", position=positions["sales_a"]),
+        "bob": make_user("bob", position=positions["sales_b"]),
+        "manager_a": make_user("manager_a", position=positions["dept_a"]),
+        "admin": make_user("root", admin=True),
+        "positions": positions,
+    }

@@ -1,0 +1,99 @@
+"""Modules per class, the teaching clock, view-as-student, class sandboxes, the setup checklist."""
+import datetime as dt
+
+from core import clock
+from core.models import Account, Organisation
+
+
+def test_module_limited_to_one_class_is_absent_for_the_other(make_app, exercise_plugin, school, login):
+    from core.classroom import modules
+    app = make_app(plugins=["forecast", "test_exercises"], extra_plugins=[exercise_plugin])
+    with app.test_request_context():
+        modules.set_classes("forecast", [school["positions"]["class_a"].id])
+    alice = login(app.test_client(), school["alice"])
+    bob = login(app.test_client(), school["bob"])
+    teacher = login(app.test_client(), school["teacher"])
+    assert alice.get("/forecast/", follow_redirects=True).status_code == 200
+    assert bob.get("/forecast/", follow_redirects=True).status_code == 404
+    assert teacher.get("/forecast/", follow_redirects=True).status_code == 200  # above the class
+    assert 'data-menu="forecast"' in alice.get("/").get_data(as_text=True)
+    assert 'data-menu="forecast"' not in bob.get("/").get_data(as_text=True)
+
+
+def test_modules_page_saves_and_clears_class_limits(capp, school, login):
+    from core.classroom.models import ClassModule
+    admin = login(capp.test_client(), school["admin"])
+    class_a = school["positions"]["class_a"].id
+    admin.post("/classroom/modules", data={"scope-forecast": "classes", "classes-forecast": [str(class_a)]})
+    assert [(r.plugin, r.position_id) for r in ClassModule.select()] == [("forecast", class_a)]
+    admin.post("/classroom/modules", data={"scope-forecast": "school"})
+    assert ClassModule.select().count() == 0
+    assert login(capp.test_client(), school["teacher"]).get("/classroom/modules").status_code == 403
+
+
+def test_teaching_clock_shifts_today_shows_a_banner_and_resets(capp, school, login):
+    teacher = login(capp.test_client(), school["teacher"])
+    real_today = clock.today()
+    target = real_today + dt.timedelta(days=40)
+    teacher.post("/classroom/clock", data={"today": target.isoformat()})
+    assert Organisation.get_by_id(1).clock_offset_seconds == 40 * 86400
+    html = teacher.get("/").get_data(as_text=True)
+    assert "banner-clock" in html
+    assert clock.today() == target
+    teacher.post("/classroom/clock", data={"action": "reset"})
+    teacher.get("/")
+    assert Organisation.get_by_id(1).clock_offset_seconds == 0 and clock.today() == real_today
+    assert "banner-clock" not in teacher.get("/").get_data(as_text=True)
+
+
+def test_view_as_student_is_read_only_and_shows_the_students_app(capp, school, login):
+    teacher = login(capp.test_client(), school["teacher"])
+    teacher.post(f"/classroom/view-as/{school['alice'].id}")
+    html = teacher.get("/").get_data(as_text=True)
+    assert "data-view-as" in html and "Alice" in html
+    response = teacher.post("/account", data={"pw-current_password": "x"})
+    assert response.status_code == 403 and "read-only" in response.get_data(as_text=True)
+    assert teacher.get("/classroom/grid").status_code == 403  # the student's rights, not the teacher's
+    teacher.post("/classroom/view-as/stop")
+    assert teacher.get("/classroom/grid").status_code == 200
+
+
+def test_instructor_cannot_view_as_someone_outside_their_classes(capp, school, login, make_user):
+    outsider = make_user("outsider")
+    teacher = login(capp.test_client(), school["teacher"])
+    assert teacher.post(f"/classroom/view-as/{outsider.id}").status_code == 404
+
+
+def test_sandbox_reset_touches_one_class_only_after_confirmation(capp, school, login):
+    Account.create(name="A1", owner=school["alice"])
+    Account.create(name="A2", owner=school["manager_a"])
+    Account.create(name="B1", owner=school["bob"])
+    teacher = login(capp.test_client(), school["teacher"])
+    class_a = school["positions"]["class_a"]
+    page = teacher.get(f"/classroom/sandbox/{class_a.id}").get_data(as_text=True)
+    assert "2 records" in page and class_a.name in page
+    teacher.post(f"/classroom/sandbox/{class_a.id}", data={"confirm_name": "wrong"})
+    assert Account.select().count() == 3
+    teacher.post(f"/classroom/sandbox/{class_a.id}", data={"confirm_name": class_a.name})
+    assert [a.name for a in Account.select()] == ["B1"]
+
+
+def test_setup_checklist_on_the_admin_home_follows_progress(capp, school, login):
+    admin = login(capp.test_client(), school["admin"])
+    html = admin.get("/admin/").get_data(as_text=True)
+    assert 'data-step="positions" data-done="yes"' in html
+    assert 'data-step="products" data-done="no"' in html
+
+
+def test_reminders_of_a_class_limited_module_reach_only_that_class(capp, school, exercise_plugin):
+    """A notification sent from a plugin's code is dropped for users the plugin is off for."""
+    from core.classroom import modules
+    from core.models import Notification
+    exec("from core import notify\n"
+         "def remind(user):\n"
+         "    return notify.send(user, 'Task due', key='due-%d' % user.id)\n", exercise_plugin.__dict__)
+    with capp.test_request_context():
+        modules.set_classes("test_exercises", [school["positions"]["class_a"].id])
+        assert exercise_plugin.remind(school["alice"]) is True
+        assert exercise_plugin.remind(school["bob"]) is False
+    assert [n.user_id for n in Notification.select()] == [school["alice"].id]
