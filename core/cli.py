@@ -198,6 +198,15 @@ def scheduler(once):
     run_forever(app)
 
 
+def password_problem(password):
+    """The reason a password is too weak (the same rule as the web forms), or None."""
+    if len(password) < 8:
+        return "the password needs at least 8 characters"
+    if password.isdigit():
+        return "the password cannot be only digits"
+    return None
+
+
 @main.group()
 def users():
     """Manage users."""
@@ -216,6 +225,9 @@ def users_create(username, password, full_name, admin):
     with app.app_context(), db.connection_context():
         if User.select().where(User.username == username).exists():
             raise click.ClickException(f"user {username!r} exists already")
+        weak = password_problem(password)
+        if weak:
+            raise click.ClickException(weak)
         user = User(username=username, full_name=full_name, is_admin=admin)
         user.set_password(password)
         user.save()
@@ -234,6 +246,8 @@ def users_reset_password(username, password):
         user = User.get_or_none(User.username == username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
+        if password and password_problem(password):
+            raise click.ClickException(password_problem(password))
         new = password or secrets.token_urlsafe(12)
         user.set_password(new)
         user.must_change_password = True

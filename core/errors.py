@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
     400: lambda: _("The request could not be understood."),
-    403: lambda: _("You may look at this, but you may not change it."),
+    403: lambda: _("You are not allowed to do this."),
     404: lambda: _("There is nothing here, or you may not see it."),
     405: lambda: _("That action is not allowed here."),
     409: lambda: _("This conflicts with the current state of the data."),
@@ -33,3 +33,7 @@ def init_app(app):
     def _http(exc):
         description = getattr(exc, "zhixin_message", None)
         return render_error(exc.code or 500, description)
+
+    @app.errorhandler(500)
+    def _server_error(exc):  # an unexpected exception (outside tests, which let it propagate)
+        return render_error(500)

@@ -169,8 +169,10 @@ def zhixin_demo_data(app, users, rng):
 
 @hookimpl
 def zhixin_reports():
+    from core.reports import ReportDefinition
     CALLS.append(("reports", None))
-    return [{"id": "hooktest.report"}]
+    return [ReportDefinition(id="hooktest.report", family="customers", title="Hook report",
+                             run=lambda user, params: None, plugin="hooktest")]
 
 
 @hookimpl
@@ -181,5 +183,7 @@ def zhixin_calendar_items(user, start, end):
 
 @hookimpl
 def zhixin_exercises():
+    from core.exercises import Exercise
     CALLS.append(("exercises", None))
-    return [{"id": "hooktest.exercise"}]
+    return [Exercise(id="hooktest.exercise", title="Hook exercise", instructions="Do nothing",
+                     checks=[lambda user: (True, "ok")], plugin="hooktest")]

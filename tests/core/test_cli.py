@@ -1,0 +1,143 @@
+"""The ``zhixin`` command line on the test database."""
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from core.cli import main
+from core.db import db
+from core.models import User
+from tests.conftest import BUNDLED
+
+
+@pytest.fixture
+def cli(make_app, database_url, tmp_path):
+    """``cli(args, plugins="", **env)`` runs ``zhixin`` on the emptied test database."""
+    make_app(plugins=[])  # empties the tables
+    if not db.is_closed():
+        db.close()
+
+    def run(args, plugins="", input=None, **env):
+        environment = {"ZHIXIN_DATABASE_URL": database_url, "ZHIXIN_INSTANCE_PATH": str(tmp_path / "cli"),
+                       "ZHIXIN_PLUGINS": plugins, "ZHIXIN_SECRET_KEY": "cli-test",
+                       "ZHIXIN_PASSWORD_METHOD": "pbkdf2:sha256:1000", "ZHIXIN_ADMIN_PASSWORD": None,
+                       "ZHIXIN_DEMO_PASSWORD": None}
+        environment.update(env)
+        result = CliRunner().invoke(main, args, env=environment, input=input)
+        if not db.is_closed():
+            db.close()
+        return result
+    return run
+
+
+def user(username):
+    with db.connection_context():
+        return User.get_or_none(User.username == username)
+
+
+def test_help_lists_the_commands(cli):
+    output = cli(["--help"]).output
+    for command in ("init", "run", "demo", "plugins", "plugin", "upgrade", "scheduler", "users"):
+        assert f"  {command} " in output, command
+
+
+def test_init_with_admin_password_option(cli):
+    result = cli(["init", "--admin-password", "first-pass-99"])
+    assert result.exit_code == 0, result.output
+    assert "Administrator: admin" in result.output and "first-pass-99" not in result.output
+    admin = user("admin")
+    assert admin.is_admin and admin.must_change_password and admin.must_change_username
+    assert admin.check_password("first-pass-99")
+    again = cli(["init"])
+    assert again.exit_code == 0 and "An administrator exists already (admin)." in again.output
+
+
+def test_init_takes_the_password_from_the_environment(cli):
+    result = cli(["init"], ZHIXIN_ADMIN_PASSWORD="env-pass-123")
+    assert result.exit_code == 0 and "env-pass-123" not in result.output
+    assert user("admin").check_password("env-pass-123")
+
+
+def test_init_generates_and_prints_the_password_once(cli):
+    result = cli(["init"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("Password (shown once): ")[1].split()[0]
+    assert len(password) >= 12 and user("admin").check_password(password)
+
+
+def test_upgrade_on_an_up_to_date_schema_does_nothing(cli):
+    result = cli(["upgrade"], plugins=",".join(BUNDLED))
+    assert result.exit_code == 0, result.output
+    assert "Nothing to do: the schema is up to date." in result.output
+
+
+def test_plugins_lists_the_bundled_plugins_and_their_state(cli):
+    result = cli(["plugins"], plugins="forecast,nosuch")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["NAME", "VERSION", "ENABLED", "REQUIRES", "SOURCE"]
+    rows = {line.split()[0]: line.split() for line in lines[1:] if line and not line.startswith("error")}
+    assert set(BUNDLED) <= set(rows)
+    assert rows["forecast"][2] == "yes" and rows["campaigns"][2] == "no"
+    assert "error: ZHIXIN_PLUGINS names 'nosuch', which is not installed" in result.output
+
+
+def test_users_create_and_reset_password(cli):
+    result = cli(["users", "create", "teacher", "--password", "teach-pass-1", "--full-name", "王老师"])
+    assert result.exit_code == 0 and "Created teacher" in result.output
+    assert user("teacher").check_password("teach-pass-1") and user("teacher").full_name == "王老师"
+    dup = cli(["users", "create", "teacher", "--password", "x-pass-word"])
+    assert dup.exit_code == 1 and "user 'teacher' exists already" in dup.output
+    prompted = cli(["users", "create", "prompted"], input="prompt-pass-1\nprompt-pass-1\n")
+    assert prompted.exit_code == 0 and user("prompted").check_password("prompt-pass-1")
+    reset = cli(["users", "reset-password", "teacher"])
+    assert reset.exit_code == 0
+    new = reset.output.strip().split(": ")[-1]
+    assert user("teacher").check_password(new) and user("teacher").must_change_password
+    missing = cli(["users", "reset-password", "nobody"])
+    assert missing.exit_code == 1 and "no user 'nobody'" in missing.output
+
+
+def test_users_create_refuses_a_weak_password(cli):
+    result = cli(["users", "create", "weak", "--password", "1234"])
+    assert result.exit_code == 1 and "at least 8 characters" in result.output
+    assert user("weak") is None
+
+
+def test_scheduler_once_runs_every_job(cli):
+    result = cli(["scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "core.deliver_email: ok" in result.output
+
+
+def test_demo_no_run_loads_the_demo_and_prints_logins(cli):
+    result = cli(["demo", "--no-run", "--demo-password", "demo-pass-1"])
+    assert result.exit_code == 0, result.output
+    assert "Demo logins (password for all: demo-pass-1)" in result.output
+    assert "teacher" in result.output
+    assert user("teacher").check_password("demo-pass-1")
+    again = cli(["demo", "--no-run", "--demo-password", "demo-pass-1"])
+    assert again.exit_code == 0 and "Demo data exists already." in again.output
+
+
+def test_demo_with_every_bundled_plugin(cli):
+    result = cli(["demo", "--no-run"], plugins=",".join(BUNDLED), ZHIXIN_DEMO_PASSWORD="demo-pass-2")
+    assert result.exit_code == 0, result.output
+    assert user("teacher").check_password("demo-pass-2")
+
+
+@pytest.mark.parametrize("url,message", [
+    ("nonsense", "ZHIXIN_DATABASE_URL: unsupported scheme"),
+    ("postgresql://x@localhost:notaport/db", "ZHIXIN_DATABASE_URL: the port"),
+    ("sqlite:///:memory:", "an in-memory database is empty"),
+    ("postgresql://nobody@127.0.0.1:1/nothing", "cannot use the database"),
+])
+def test_bad_database_url_gives_a_clear_message_and_no_traceback(tmp_path, url, message):
+    env = dict(os.environ, ZHIXIN_DATABASE_URL=url, ZHIXIN_INSTANCE_PATH=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-m", "core.cli", "init"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode != 0
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
