@@ -210,16 +210,17 @@ def _run_grouped(spec, user, params):
     columns = [ReportColumn(f"g{i}", fields[g["field"]].label) for i, g in enumerate(spec["groups"])]
     columns += [ReportColumn(f"a{i}", _agg_label(fields, a), _agg_kind(fields, a),
                              total=a["func"] in ("count", "sum")) for i, a in enumerate(spec["aggregates"])]
+    kinds = [_agg_kind(fields, a) for a in spec["aggregates"]]
     rows = []
     for r in raw:
-        row = {f"a{i}": _value(r[f"a{i}"]) for i in range(len(aggs))}
+        row = {f"a{i}": _value(r[f"a{i}"], kinds[i]) for i in range(len(aggs))}
         for i in range(len(groups)):
             row[f"g{i}"], row[f"_g{i}"] = labels[i](r[f"g{i}"])
         rows.append(row)
     if len(groups) == 2:
-        rows = _with_subtotals(spec, user, params, groups, aggs, rows, labels)
+        rows = _with_subtotals(spec, user, params, groups, aggs, rows, labels, kinds)
     total_row = _base(spec, user, params, *[a.alias(f"a{i}") for i, a in enumerate(aggs)]).dicts().first() or {}
-    totals = {f"a{i}": _value(total_row.get(f"a{i}")) for i in range(len(aggs))}
+    totals = {f"a{i}": _value(total_row.get(f"a{i}"), kinds[i]) for i in range(len(aggs))}
     totals["g0"] = _("Total")
     kind = spec["chart"]
     chart = None
@@ -239,10 +240,14 @@ def _run_grouped(spec, user, params):
     return ReportResult(columns, rows, chart=chart, totals=totals, drilldown=drill, note=note)
 
 
-def _value(v):
-    if isinstance(v, float):
-        return decimal.Decimal(str(round(v, 4)))
-    return v
+def _value(v, kind="number"):
+    """A database aggregate as Decimal (money to the cent; SQLite hands back ints and floats)."""
+    if v is None or isinstance(v, (str, bool)) or kind not in ("money", "number"):
+        return v
+    value = decimal.Decimal(str(round(v, 4))) if isinstance(v, float) else decimal.Decimal(v)
+    if kind == "money":
+        return value.quantize(decimal.Decimal("0.01"))
+    return value if value != value.to_integral_value() else value.quantize(decimal.Decimal(1))
 
 
 def _group_labels(spec, user, fields, raw):
@@ -271,7 +276,7 @@ def _group_labels(spec, user, fields, raw):
     return out
 
 
-def _with_subtotals(spec, user, params, groups, aggs, rows, labels):
+def _with_subtotals(spec, user, params, groups, aggs, rows, labels, kinds):
     """Insert a sub-total row after each first-level group (computed in SQL: averages stay right)."""
     query = _base(spec, user, params, groups[0].alias("g0"),
                   *[a.alias(f"a{i}") for i, a in enumerate(aggs)]).group_by(SQL("g0"))
@@ -284,7 +289,7 @@ def _with_subtotals(spec, user, params, groups, aggs, rows, labels):
     for row in rows + [None]:
         if current is not None and (row is None or row["g0"] != current):
             r, conds = keyed.get(current, ({}, []))
-            sub = {f"a{i}": _value(r.get(f"a{i}")) for i in range(len(aggs))}
+            sub = {f"a{i}": _value(r.get(f"a{i}"), kinds[i]) for i in range(len(aggs))}
             sub.update({"g0": current, "g1": _("Sub-total"), "_subtotal": True, "_subtotal_of": conds})
             out.append(sub)
         if row is not None:
@@ -325,7 +330,8 @@ def _run_list(spec, user, params, page):
     totals = {}
     if number_cols:
         sums = _base(spec, user, params, *[fn.SUM(i.field).alias(i.name) for i in number_cols]).dicts().first()
-        totals = {k: _value(v) for k, v in (sums or {}).items()}
+        totals = {i.name: _value((sums or {}).get(i.name), "money" if i.is_money else "number")
+                  for i in number_cols}
     totals[names[0]] = _("Total: %(n)s", n=total_count)
     columns = [ReportColumn(i.name, i.label, "money" if i.is_money else
                             ("datetime" if i.is_datetime else ("date" if i.kind == "date" else

@@ -14,6 +14,14 @@ from core.models import (Account, Competitor, Contact, Lead, Opportunity, Opport
 D = decimal.Decimal
 
 
+@pytest.fixture
+def client(app):
+    """A test client that asks for English (the organisation's default language is Chinese)."""
+    c = app.test_client()
+    c.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return c
+
+
 def stage(name):
     return SalesStage.get(SalesStage.name == name)
 
