@@ -111,7 +111,7 @@ class ChoiceField(SelectField):
         if self.data in (None, ""):
             return
         if not any(self.coerce(c.value) == self.data for c in self.choices or []):
-            raise ValueError(_l("Choose one of the offered values."))
+            raise ValidationError(_l("Choose one of the offered values."))
 
 
 def int_or_none(value):
@@ -139,7 +139,7 @@ class LookupField(ChoiceField):
         if self.data is None:
             return
         if not any(c.value == self.data for c in self.choices or [] if c.value != ""):
-            raise ValueError(_l("Choose a record you may see."))
+            raise ValidationError(_l("Choose a record you may see."))
 
 
 def name_length():

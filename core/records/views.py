@@ -339,8 +339,12 @@ def edit(type_name, record_id):
 def dependents(record):
     """What deleting ``record`` does to other rows: [(label, count, effect)], effect cascade|unlink|block."""
     out = []
+    # only tables of core and the enabled plugins (a disabled plugin's model may still be imported)
+    enabled = set(current_app.extensions["zhixin_plugins"].gather("zhixin_models"))
     for fk in record._meta.backrefs:
         model = fk.model
+        if model not in enabled:
+            continue
         count = model.select().where(fk == record.id).count()
         if not count:
             continue

@@ -21,9 +21,11 @@ def school(app, positions, make_user):
 
 @pytest.fixture
 def as_user(app, login):
-    """``as_user(user)`` → a test client logged in as ``user``."""
-    def make(user):
-        return login(app.test_client(), user)
+    """``as_user(user, language="en")`` → a test client logged in as ``user``, asking for ``language``."""
+    def make(user, language="en"):
+        client = login(app.test_client(), user)
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        return client
     return make
 
 
