@@ -56,11 +56,13 @@ def capp(make_app, exercise_plugin):
 @pytest.fixture
 def school(capp, make_user, positions):
     """Teacher (instructor) above class A and class B, one student in each, and an outsider admin."""
+    def user(name, **kw):
+        return make_user(name, language="en", **kw)  # the assertions read English pages
     return {
-        "teacher": make_user("teacher", position=positions["teacher"]),
-        "alice": make_user("alice", position=positions["sales_a"]),
-        "bob": make_user("bob", position=positions["sales_b"]),
-        "manager_a": make_user("manager_a", position=positions["dept_a"]),
-        "admin": make_user("root", admin=True),
+        "teacher": user("teacher", position=positions["teacher"]),
+        "alice": user("alice", position=positions["sales_a"]),
+        "bob": user("bob", position=positions["sales_b"]),
+        "manager_a": user("manager_a", position=positions["dept_a"]),
+        "admin": user("root", admin=True),
         "positions": positions,
     }
