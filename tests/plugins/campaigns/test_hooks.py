@@ -157,3 +157,29 @@ def test_plugin_off_leaves_no_trace(make_app, login, make_user):
 def test_plugin_on_shows_menu_entries(app, school, clients):
     html = clients["owner"].get("/").get_data(as_text=True)
     assert 'data-menu="campaigns"' in html and 'data-menu="campaign_tasks"' in html
+
+
+def test_pages_render_in_chinese(app, school, make_user, login, frozen_clock):
+    frozen_clock(NOW)
+    user = make_user("xiaoming", language="zh")
+    campaign = make_campaign(user, "中文活动")
+    task = make_task(campaign, user, NOW - dt.timedelta(days=1), "逾期任务")
+    client = login(app.test_client(), user)
+    pages = {
+        "/campaigns/": "新建市场活动",
+        f"/campaigns/{campaign.id}": "效果跟踪",
+        f"/campaigns/{campaign.id}/effect": "待跟进的新线索",
+        f"/campaigns/{campaign.id}/members/add?type=contact": "添加成员",
+        "/campaigns/tasks/?view=open": "未完成任务",
+        f"/campaigns/tasks/{task.id}/edit": "执行人",
+        f"/campaigns/tasks/{task.id}/complete": "完成说明",
+        "/campaigns/new": "目标受众",
+        "/": "我的事件任务",
+    }
+    for url, text in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.get_data(as_text=True), url
+    tabs = client.get("/campaigns/tasks/").get_data(as_text=True)
+    for label in ("我的任务", "未完成任务", "历史任务", "所有任务", "已逾期"):
+        assert label in tabs
