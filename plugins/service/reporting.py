@@ -9,7 +9,7 @@ PostgreSQL and MariaDB, and exact across daylight-saving changes).
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from peewee import SQL, Case, fn
 
 from core import access, charts, clock
@@ -128,7 +128,7 @@ def grouped(model, kind, key, user, edges, column=None, **scope):
 
 
 def month_label(day):
-    return format_date(day, "yyyy-MM")
+    return f"{day:%Y-%m}"       # the same in both languages, and sorts
 
 
 def monthly_section(user, period, edges, **scope):

@@ -11,7 +11,7 @@ from plugins.service.models import ITEM_MODELS
 def app(make_app):
     """The app with only the service plugin (other plugins' pages are their engineers' business)."""
     app = make_app(plugins=["service"])
-    with app.app_context():
+    with app.test_request_context():      # report labels are translated, which needs a request
         yield app
 
 
