@@ -24,6 +24,8 @@ SUBJECTS = ["准备宣传材料", "确认场地与物料", "发送邀请邮件",
 def load(users, rng):
     today = clock.today()
     owners = users[1:] or users
+    if not Lead.select().exists() and not Contact.select().exists():
+        _fallback_records(owners, rng)
     leads = list(Lead.select().limit(60))
     contacts = list(Contact.select().limit(60))
     accounts = list(Account.select().limit(30))
@@ -65,3 +67,25 @@ def load(users, rng):
             for opp in rng.sample(opportunities, min(len(opportunities), 2)):
                 if services.source_of("opportunity", opp.id) is None:
                     services.set_source("opportunity", opp.id, campaign.id)
+
+
+FALLBACK_COMPANIES = ["华东机械有限公司", "明德培训学校", "星海科技", "江南纺织厂"]
+FALLBACK_PEOPLE = [("张", "伟"), ("李", "娜"), ("王", "芳"), ("刘", "洋"), ("陈", "静"), ("杨", "磊"), ("赵", "敏"),
+                   ("黄", "强")]
+
+
+def _fallback_records(owners, rng):
+    """A few accounts, contacts and leads when core's demo loader made none, so campaigns have members."""
+    accounts = []
+    for i, company in enumerate(FALLBACK_COMPANIES):
+        account = Account(name=company, owner=rng.choice(owners), phone=f"021-5888 10{i:02d}")
+        service.save("account", account, account.owner)
+        accounts.append(account)
+    for i, (last, first) in enumerate(FALLBACK_PEOPLE):
+        owner = rng.choice(owners)
+        contact = Contact(last_name=last, first_name=first, account=accounts[i % len(accounts)], owner=owner,
+                          email=f"contact{i}@example.cn")
+        service.save("contact", contact, owner)
+        lead = Lead(last_name=last, first_name=first + "（线索）", company=rng.choice(FALLBACK_COMPANIES),
+                    owner=owner, email=f"lead{i}@example.cn", source="campaign")
+        service.save("lead", lead, owner)
