@@ -57,7 +57,9 @@ def _rule_out(rule, all_day, tz):
 def _event_component(event, user, tz, exdates=()):
     masked = is_masked(event, user)
     comp = icalendar.Event()
-    comp.add("uid", _uid(event.series if event.series_id else event, "event"))
+    master = event.series if event.series_id else event
+    # an imported UID may carry words of its own: a busy slot gets an opaque one
+    comp.add("uid", f"zhixin-busy-{master.id}@zhixin" if masked else _uid(master, "event"))
     comp.add("dtstamp", (event.modified_at or clock.utcnow()).replace(tzinfo=_dt.timezone.utc))
     comp.add("summary", _("Busy") if masked else event.subject)
     comp.add("dtstart", _when(event.start, event.all_day, tz))
@@ -266,8 +268,7 @@ def import_events(data, user):
             elif item["uid"] in by_uid:
                 series = by_uid[item["uid"]]
                 records.save(EVENT, CalendarEvent(owner=user.id, series=series.id, **item), user)
-            else:
-                skipped += 1
+            # a changed occurrence whose series was skipped (or is not in the file) goes with it
     return created, skipped
 
 

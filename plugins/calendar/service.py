@@ -8,11 +8,11 @@ import datetime as _dt
 import uuid
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 
 from core import access, clock, notify
 from core.db import db
-from core.models import User
+from core.models import Organisation, User
 from core.records import service as records
 from plugins.calendar import recurrence
 from plugins.calendar.models import CalendarEvent, CalendarInvitee, CalendarTask
@@ -330,9 +330,10 @@ def send_reminders(app=None):
         if event.recurring:
             link += "?occurrence=" + stored_from_local(clock.to_local(occ_utc).replace(tzinfo=None),
                                                        event.all_day).strftime("%Y%m%dT%H%M%S")
-        for person in sorted(people):
-            key = f"calendar:{event.id}:{occ_utc:%Y%m%dT%H%M}:{person}"
-            with db.atomic():
+        for person in User.select().where(User.id.in_(list(people)) & User.active).order_by(User.id):
+            key = f"calendar:{event.id}:{occ_utc:%Y%m%dT%H%M}:{person.id}"
+            # in the reader's language (no request here, so no locale from a browser)
+            with force_locale(person.language or Organisation.get_profile().default_language or "zh"), db.atomic():
                 if notify.send(person, _("Reminder: %(subject)s at %(when)s", subject=event.subject, when=when),
                                body=event.location, link=link, kind="calendar_reminder", key=key):
                     sent += 1

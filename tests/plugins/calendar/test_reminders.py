@@ -1,0 +1,79 @@
+"""Reminders through the notification centre: exactly once per occurrence, however often the job runs."""
+import datetime as dt
+import threading
+
+from core import scheduler
+from core.models import Notification
+from plugins.calendar.models import CalendarInvitee
+from plugins.calendar.service import send_reminders
+from tests.plugins.calendar.conftest import make_event
+
+
+def reminder_job(app):
+    return [j for j in scheduler.all_jobs(app) if j.id == "calendar.reminders"][0]
+
+
+def test_reminder_is_sent_once_when_due(cal, make_user, frozen_clock):
+    user = make_user("alice")
+    make_event(user, "Client call", start=dt.datetime(2026, 5, 15, 3, 0), reminder_minutes=15)
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 40))
+    assert send_reminders() == 0  # not yet
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 46))
+    assert send_reminders() == 1
+    assert send_reminders() == 0
+    scheduler.run_once(cal)
+    notes = list(Notification.select())
+    assert len(notes) == 1 and notes[0].user_id == user.id and "Client call" in notes[0].title
+    assert notes[0].link.startswith("/calendar/events/")
+    frozen_clock(dt.datetime(2026, 5, 15, 3, 1))  # started: no late reminder
+    assert send_reminders() == 0
+
+
+def test_reminder_job_run_concurrently_sends_once(cal, make_user, frozen_clock):
+    user = make_user("alice")
+    make_event(user, "Board meeting", start=dt.datetime(2026, 5, 15, 3, 0), reminder_minutes=30)
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 45))
+    job = reminder_job(cal)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(scheduler.run_job(cal, job))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sum(results) == 1
+    assert Notification.select().count() == 1
+
+
+def test_each_occurrence_of_a_series_reminds_its_people_once(cal, make_user, frozen_clock):
+    alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
+    series = make_event(alice, "Standup", start=dt.datetime(2026, 5, 15, 1, 0), rrule="FREQ=DAILY;COUNT=3",
+                        reminder_minutes=10)
+    CalendarInvitee.create(event=series.id, user=bob.id, answer="accepted")
+    CalendarInvitee.create(event=series.id, user=carol.id, answer="declined")
+    for day in (15, 16, 16, 17):
+        frozen_clock(dt.datetime(2026, 5, day, 0, 55))
+        send_reminders()
+    rows = sorted((n.user_id, n.key.split(":")[2]) for n in Notification.select())
+    assert rows == sorted([(alice.id, "20260515T0100"), (alice.id, "20260516T0100"), (alice.id, "20260517T0100"),
+                           (bob.id, "20260515T0100"), (bob.id, "20260516T0100"), (bob.id, "20260517T0100")])
+    assert all(n.key.startswith(f"calendar:{series.id}:") for n in Notification.select())
+
+
+def test_moved_occurrence_reminds_at_its_new_time(client, login, cal, make_user, frozen_clock):
+    alice = make_user("alice")
+    login(client, alice)
+    series = make_event(alice, "Standup", start=dt.datetime(2026, 5, 15, 1, 0), rrule="FREQ=DAILY;COUNT=3",
+                        reminder_minutes=10)
+    client.post(f"/calendar/events/{series.id}/move", data={"start": "2026-05-16T15:00",
+                                                           "occurrence": "20260516T010000"})
+    frozen_clock(dt.datetime(2026, 5, 16, 0, 55))
+    assert send_reminders() == 0  # the 09:00 occurrence was moved away
+    frozen_clock(dt.datetime(2026, 5, 16, 6, 55))
+    assert send_reminders() == 1
