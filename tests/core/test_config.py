@@ -1,0 +1,83 @@
+"""Configuration: the README documents every ZHIXIN_* variable, the code reads no undocumented one, and the
+environment overrides the defaults."""
+import glob
+import os
+import re
+
+import pytest
+
+from core import config, i18n
+from core.db import ConfigError
+
+ROOT = i18n.ROOT
+
+
+def readme():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def test_readme_starts_with_quick_start_of_exactly_two_sh_blocks():
+    text = readme()
+    assert text.startswith("## Quick start")
+    quick = text.split("\n## ", 2)[0] if not text.startswith("## ") else text.split("\n## ")[0]
+    blocks = re.findall(r"```sh\n(.*?)```", quick, re.S)
+    assert len(blocks) == 2
+    assert "zhixin demo" in blocks[0] and "pip install -e ." in blocks[0]
+    assert ".[test]" in blocks[1] and "python -m pytest" in blocks[1]
+    assert len(re.findall(r"```sh", text)) == 2  # the only sh blocks: CI runs the second one
+    for section in ("## Configuration", "## Production deployment", "## Writing a plugin", "## Modules",
+                    "## Benchmarks"):
+        assert section in text
+    assert "gunicorn -w 4" in text and "zhixin scheduler" in text
+
+
+def test_readme_configuration_table_matches_the_environment_list():
+    documented = set(re.findall(r"^\| `(ZHIXIN_[A-Z_]+)` \|", readme(), re.M))
+    assert documented == set(config.ENVIRONMENT)
+
+
+def test_every_zhixin_variable_in_the_code_is_documented():
+    used = set()
+    for path in glob.glob(os.path.join(ROOT, "**", "*.py"), recursive=True):
+        if "/." in path or "/build/" in path:
+            continue
+        with open(path, encoding="utf-8") as fh:
+            used |= set(re.findall(r"\bZHIXIN_[A-Z][A-Z_]*[A-Z]\b", fh.read()))
+    assert used - set(config.ENVIRONMENT) == set()
+
+
+def test_every_setting_has_its_variable():
+    internal = {"SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "WTF_CSRF_TIME_LIMIT", "LANGUAGES"}
+    for key in set(config.DEFAULTS) - internal:
+        assert f"ZHIXIN_{key}" in config.ENVIRONMENT, key
+
+
+def test_environment_overrides_defaults(make_app, monkeypatch, tmp_path):
+    monkeypatch.setenv("ZHIXIN_LOGIN_MAX_FAILURES", "3")
+    monkeypatch.setenv("ZHIXIN_SAFE_MODE", "1")
+    app = make_app(plugins=None, PLUGINS=None, SAFE_MODE="1")
+    assert app.config["LOGIN_MAX_FAILURES"] == 3
+    assert app.config["SAFE_MODE"] is True and app.extensions["zhixin_plugins"].order == []
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_plugins_variable_is_a_comma_list(make_app, monkeypatch):
+    monkeypatch.setenv("ZHIXIN_PLUGINS", "forecast, reports")
+    from core.app import create_app
+    app = create_app({"DATABASE_URL": make_app().config["DATABASE_URL"], "INSTANCE_PATH": "/tmp/zx-cfg"})
+    assert app.config["PLUGINS"] == ["forecast", "reports"]
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+    first = config._instance_secret(str(tmp_path))
+    assert len(first) == 64 and config._instance_secret(str(tmp_path)) == first
+    assert oct(os.stat(tmp_path / "secret_key").st_mode)[-3:] == "600"
+
+
+@pytest.mark.parametrize("url", ["nonsense", "ftp://x/y", "postgresql://u@h:port/db", "sqlite:///:memory:"])
+def test_malformed_database_url_is_a_configuration_error(url):
+    from core.db import make_database
+    with pytest.raises(ConfigError, match="ZHIXIN_DATABASE_URL"):
+        config.check_database_url(url)
+        make_database(url)
