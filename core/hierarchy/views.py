@@ -14,7 +14,7 @@ from core.records.service import audit
 from core.web import fail
 
 admin_link("hierarchy.index", _l("Positions"),
-           _l("The position tree (工作岗位): who sees whose records."))
+           _l("The position tree: who sees whose records."))
 
 
 def _position_or_404(position_id):

@@ -91,7 +91,7 @@ def test_class_template_in_chinese(app):
 
 @pytest.fixture
 def admin_client(app, make_user, login):
-    return login(app.test_client(), make_user("admin", admin=True))
+    return login(app.test_client(), make_user("admin", admin=True, language="en"))
 
 
 def test_positions_admin_is_for_the_administrator_only(app, make_user, login, positions):
@@ -131,6 +131,14 @@ def test_moving_under_its_own_subtree_shows_a_clear_message(admin_client, positi
     assert r.status_code == 400
     assert "cannot move under itself or one of its own sub-positions" in r.get_data(as_text=True)
     assert Position.get_by_id(positions["class_a"].id).parent_id == positions["teacher"].id
+
+
+def test_the_refusal_reads_naturally_in_chinese(app, make_user, login, positions):
+    client = login(app.test_client(), make_user("guanliyuan", admin=True, language="zh"))
+    r = client.post(f"/admin/structure/positions/{positions['class_a'].id}/move",
+                    data={"move-parent": str(positions["sales_a"].id)})
+    assert "Class A 不能移到自身或它自己的下属岗位之下" in r.get_data(as_text=True)
+    assert "两位用户担任同一个管理岗位时" in client.get("/admin/structure/").get_data(as_text=True)
 
 
 def test_deleting_a_held_position_asks_where_its_users_go(admin_client, positions, make_user):

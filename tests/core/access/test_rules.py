@@ -1,0 +1,74 @@
+"""core.access hardening: fail closed on bad data, one indexed subtree query, catalogue types."""
+from core import access
+from core.db import db, is_sqlite
+from core.hierarchy.sharing import set_mode
+from core.models import Opportunity, Position, Product, SharingMode, User
+from tests.core.access.helpers import make_record
+
+
+def ids(user, action="read"):
+    return {o.id for o in access.visible(Opportunity.select(), user, "opportunity", action)}
+
+
+def test_a_malformed_position_path_never_widens_access(app, school):
+    record = make_record("opportunity", school["owner"], "x")
+    Position.update(path="").where(Position.id == school["outsider"].position_id).execute()
+    assert record.id not in ids(User.get_by_id(school["outsider"].id))
+    assert access.subordinate_users(school["outsider"]) is None
+
+
+def test_an_unknown_stored_mode_counts_as_private(app, school):
+    record = make_record("opportunity", school["owner"], "x")
+    SharingMode.insert(family="opportunity", mode="everyone").execute()
+    access.forget_sharing_modes()
+    assert access.mode_of("opportunity") == "private"
+    assert record.id not in ids(school["outsider"])
+
+
+def test_a_deactivated_user_sees_nothing_not_even_their_own(app, school):
+    record = make_record("opportunity", school["owner"], "x")
+    User.update(active=False).where(User.id == school["owner"].id).execute()
+    assert record.id not in ids(User.get_by_id(school["owner"].id))
+    assert not access.can(User.get_by_id(school["owner"].id), "read", record)
+
+
+def test_products_are_read_by_everyone_and_changed_by_the_administrator_only(app, school):
+    product = Product.create(name="Pen", code="PEN")
+    assert access.can(school["outsider"], "read", product)
+    assert not access.can(school["outsider"], "write", product)
+    assert not access.can(school["superior"], "delete", product)
+    assert access.can(school["admin"], "delete", product)
+    assert access.mode_of("product") == "read"
+
+
+def test_subordinates_are_one_range_query_on_the_indexed_path(app, school):
+    sql, _params = access.subordinate_users(school["superior"]).sql()
+    assert sql.count("SELECT") == 1 and '"path" >' in sql.replace("`", '"').replace(' COLLATE "C"', "")
+    if is_sqlite():
+        plan = " ".join(str(row) for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, _params).fetchall())
+        assert "position_path" in plan  # the index on position.path
+
+
+def test_superiors_two_levels_up_see_the_subtree_only(app, school):
+    mine = make_record("opportunity", school["owner"], "a")
+    other_class = make_record("opportunity", school["outsider"], "b")
+    set_mode("opportunity", "private")
+    assert ids(school["class_lead"]) == {mine.id}
+    assert ids(school["superior"]) == {mine.id, other_class.id}
+    assert ids(school["subordinate"]) == set()
+    assert ids(school["peer"]) == set()
+
+
+def test_explain_walks_the_chain_with_the_rule_s_own_verdicts(app, school):
+    record = make_record("opportunity", school["owner"], "x")
+    set_mode("opportunity", "readwrite")
+    steps = access.explain(school["peer"], record)
+    assert steps["same_position"] and not steps["is_superior"] and not steps["is_owner"]
+    assert steps["verdicts"] == {"read": True, "write": True, "delete": False}
+    assert steps["reasons"] == {"read": "mode", "write": "mode", "delete": "none"}
+    assert [p.name for p in steps["owner_path"]] == ["Teacher", "Class A", "Dept A"]
+    boss = access.explain(school["superior"], record)
+    assert boss["is_superior"] and boss["reasons"]["delete"] == "superior"
+    for user in school.values():
+        steps = access.explain(user, record)
+        assert steps["verdicts"] == {a: access.can(user, a, record) for a in access.ACTIONS}
