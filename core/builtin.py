@@ -30,6 +30,12 @@ def zhixin_models():
 
 
 @hookimpl
+def zhixin_demo_data(app, users, rng):
+    from core.records import demo
+    demo.load(app, users, rng)
+
+
+@hookimpl
 def zhixin_record_types():
     from core.records.types import core_record_types
     return core_record_types()

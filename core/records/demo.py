@@ -1,0 +1,177 @@
+"""Demo data of the core records: for every demo user, Chinese accounts with contacts, leads, opportunities
+across the stages and the current and next fiscal quarters (some with product lines), plus competitors and —
+when the product catalogue is still empty — product categories and products."""
+import datetime as _dt
+from decimal import Decimal
+
+from core import clock
+from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
+                         Organisation, Product, ProductCategory, SalesStage)
+from core.records import opportunities, service
+
+CITIES = ["上海", "北京", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安", "天津", "宁波", "青岛", "厦门"]
+WORDS = [("华信", "huaxin"), ("恒达", "hengda"), ("新雅", "xinya"), ("宏远", "hongyuan"), ("金桥", "jinqiao"),
+         ("东方", "dongfang"), ("明德", "mingde"), ("瑞丰", "ruifeng"), ("博雅", "boya"), ("中科", "zhongke"),
+         ("天成", "tiancheng"), ("万通", "wantong"), ("嘉禾", "jiahe"), ("鼎盛", "dingsheng"), ("安泰", "antai"),
+         ("隆基", "longji"), ("永华", "yonghua"), ("康达", "kangda")]
+TRADES = [("机械制造", "manufacturing"), ("电子", "manufacturing"), ("商贸", "retail"), ("信息科技", "technology"),
+          ("医疗器械", "healthcare"), ("物流", "transport"), ("食品", "retail"), ("教育科技", "education"),
+          ("投资", "finance"), ("新能源", "energy"), ("酒店管理", "hospitality"), ("农业科技", "agriculture")]
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高")
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "霞", "平", "刚"]
+TITLES = ["总经理", "采购经理", "技术总监", "财务总监", "信息部主管", "行政经理", "销售总监", "项目经理"]
+DEPARTMENTS = ["采购部", "信息部", "财务部", "总经办", "技术部", "行政部"]
+OPPORTUNITY_TOPICS = ["CRM 系统采购", "年度维保续约", "生产线数字化改造", "门店收银升级", "员工培训项目", "云服务迁移",
+                      "数据分析平台", "二期扩容"]
+NEXT_STEPS = ["安排产品演示", "发送报价单", "约见决策人", "准备技术方案", "商务谈判", "等待客户内部审批"]
+CATALOGUE = [
+    # category, parent category, [(name, code, price, unit)]
+    ("软件", None, []),
+    ("CRM 套件", "软件", [("智欣 CRM 标准版", "CRM-STD", "19800.00", "套"), ("智欣 CRM 专业版", "CRM-PRO", "39800.00", "套"),
+                        ("移动端授权", "CRM-MOB", "680.00", "用户/年")]),
+    ("数据分析", "软件", [("报表分析模块", "BI-RPT", "12000.00", "套")]),
+    ("服务", None, [("实施服务", "SVC-IMP", "1500.00", "人天"), ("培训服务", "SVC-TRN", "1200.00", "人天"),
+                   ("年度维保", "SVC-MNT", "8800.00", "年")]),
+    ("硬件", None, [("扫码枪", "HW-SCAN", "450.00", "台"), ("标签打印机", "HW-PRN", "1280.00", "台")]),
+]
+COMPETITORS = [("慧通软件", "https://huitong.example.cn", "价格低，本地服务团队多", "产品功能较旧，移动端弱"),
+               ("云帆科技", "https://yunfan.example.cn", "云端部署快，界面现代", "定制能力有限，数据在第三方云上"),
+               ("大象信息", "https://daxiang.example.cn", "行业案例多，品牌知名", "价格高，实施周期长"),
+               ("启明系统", "https://qiming.example.cn", "与财务软件集成好", "售后响应慢")]
+
+
+def load(app, users, rng):
+    """Create the core records' demo data (called once, inside a transaction, in Chinese)."""
+    products = _catalogue()
+    competitors = _competitors(users, rng)
+    stages = list(SalesStage.select().order_by(SalesStage.order))
+    quarters = _two_fiscal_quarters()
+    for index, user in enumerate(users):
+        many = index > 0  # the teacher gets a few records of their own; students get a full set
+        accounts = [_account(user, rng) for _i in range(3 if many else 1)]
+        contacts = [_contact(user, acc, rng) for acc in accounts for _j in range(rng.randint(1, 2))]
+        for _k in range(4 if many else 1):
+            _lead(user, rng)
+        for n in range(4 if many else 1):
+            acc = rng.choice(accounts)
+            contact = next((c for c in contacts if c.account_id == acc.id), None)
+            stage = stages[(index + n) % len(stages)]
+            opp = _opportunity(user, acc, contact, stage, quarters, rng)
+            if products and rng.random() < 0.5:
+                _lines(opp, user, products, rng)
+            if competitors and rng.random() < 0.4:
+                OpportunityCompetitor.insert(opportunity=opp.id, competitor=rng.choice(competitors).id) \
+                    .on_conflict_ignore().execute()
+
+
+def _two_fiscal_quarters():
+    """(start, end) of the current fiscal quarter and the next, from the organisation's fiscal year start."""
+    today = clock.today()
+    start_month = Organisation.get_profile().fiscal_year_start or 1
+    offset = (today.month - start_month) % 12
+    q_start = _add_months(_dt.date(today.year, today.month, 1), -(offset % 3))
+    next_start = _add_months(q_start, 3)
+    return q_start, _add_months(next_start, 3) - _dt.timedelta(days=1)
+
+
+def _add_months(day, months):
+    total = day.year * 12 + day.month - 1 + months
+    return _dt.date(total // 12, total % 12 + 1, 1)
+
+
+def _catalogue():
+    if Product.select().exists():  # the administrator (or the catalogue's own demo) made it already
+        return list(Product.select().where(Product.active == True))  # noqa: E712
+    categories = {}
+    for name, parent, items in CATALOGUE:
+        category = ProductCategory.get_or_none(ProductCategory.name == name)
+        if category is None:
+            category = ProductCategory.create(name=name, parent=categories.get(parent))
+        categories[name] = category
+        for product, code, price, unit in items:
+            Product.create(name=product, code=code, category=category, unit_price=Decimal(price), unit=unit)
+    return list(Product.select())
+
+
+def _competitors(users, rng):
+    out = []
+    for name, website, strengths, weaknesses in COMPETITORS:
+        existing = Competitor.get_or_none(Competitor.name == name)
+        if existing:
+            out.append(existing)
+            continue
+        owner = rng.choice(users)
+        record = Competitor(name=name, website=website, strengths=strengths, weaknesses=weaknesses, owner=owner.id)
+        service.save("competitor", record, owner, check=False)
+        out.append(record)
+    return out
+
+
+def _person(rng):
+    return rng.choice(SURNAMES), rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.5 else "")
+
+
+def _phone(rng):
+    return f"1{rng.choice('3578')}{rng.randint(0, 9)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+
+
+def _account(user, rng):
+    city, (word, pinyin) = rng.choice(CITIES), rng.choice(WORDS)
+    trade, industry = rng.choice(TRADES)
+    name = f"{city}{word}{trade}有限公司"
+    suffix = 2
+    while Account.select().where(Account.name == name).exists():
+        name = f"{city}{word}{trade}（第{suffix}分公司）"
+        suffix += 1
+    record = Account(name=name, type=rng.choice(["customer", "customer", "prospect", "partner"]), industry=industry,
+                     phone=f"0{rng.randint(10, 29)}-{rng.randint(5000, 8999)} {rng.randint(1000, 9999)}",
+                     website=f"https://www.{pinyin}.example.cn", region=city,
+                     billing_address=f"{city}市{rng.choice(['高新区', '经开区', '中心区'])}{rng.randint(1, 300)}号",
+                     annual_revenue=Decimal(rng.randint(50, 5000) * 10000), employees=rng.randint(20, 2000),
+                     owner=user.id)
+    service.save("account", record, user, check=False)
+    return record
+
+
+def _contact(user, account, rng):
+    last, first = _person(rng)
+    record = Contact(last_name=last, first_name=first, account=account.id, title=rng.choice(TITLES),
+                     department=rng.choice(DEPARTMENTS), mobile=_phone(rng),
+                     email=f"contact{rng.randint(1000, 99999)}@example.cn",
+                     lead_source=rng.choice(["web", "referral", "trade_show", "phone"]), owner=user.id)
+    service.save("contact", record, user, check=False)
+    return record
+
+
+def _lead(user, rng):
+    last, first = _person(rng)
+    city, (word, _pinyin) = rng.choice(CITIES), rng.choice(WORDS)
+    trade, industry = rng.choice(TRADES)
+    record = Lead(last_name=last, first_name=first, company=f"{city}{word}{trade}", title=rng.choice(TITLES),
+                  phone=_phone(rng), email=f"lead{rng.randint(1000, 99999)}@example.cn",
+                  source=rng.choice(["web", "phone", "referral", "trade_show", "advertisement", "email"]),
+                  status=rng.choice(["new", "new", "contacted", "qualified", "unqualified"]),
+                  rating=rng.choice(["hot", "warm", "cold"]), industry=industry,
+                  annual_revenue=Decimal(rng.randint(10, 900) * 10000), owner=user.id)
+    service.save("lead", record, user, check=False)
+    return record
+
+
+def _opportunity(user, account, contact, stage, quarters, rng):
+    start, end = quarters
+    close = start + _dt.timedelta(days=rng.randint(0, (end - start).days))
+    record = Opportunity(name=f"{account.name[:8]}·{rng.choice(OPPORTUNITY_TOPICS)}", account=account.id,
+                         contact=contact.id if contact else None, amount=Decimal(rng.randint(2, 80) * 5000),
+                         close_date=close, stage=stage.id, probability=None,
+                         type=rng.choice(["new_business", "existing_business", "renewal"]),
+                         lead_source=rng.choice(["web", "referral", "trade_show"]), next_step=rng.choice(NEXT_STEPS),
+                         owner=user.id)
+    service.save("opportunity", record, user, check=False)
+    return record
+
+
+def _lines(opp, user, products, rng):
+    for product in rng.sample(products, k=min(len(products), rng.randint(1, 3))):
+        OpportunityLine.create(opportunity=opp.id, product=product.id, quantity=Decimal(rng.randint(1, 10)),
+                               unit_price=product.unit_price, discount_percent=Decimal(rng.choice([0, 0, 5, 10])))
+    opportunities.recompute(opp, user)
