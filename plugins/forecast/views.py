@@ -201,10 +201,6 @@ def team():
     labels = [r.label for r in table.rows]
     attainment_chart = charts.bar(_("Quota attainment by team member"), labels, [
         (_("Quota attainment"), [r.figures.attainment for r in table.rows])], kind="hbar")
-    figures_chart = charts.bar(_("Quota, closed, expected and best by team member"), labels, [
-        (_("Quota"), [r.figures.quota for r in table.rows]), (_("Closed"), [r.figures.closed for r in table.rows]),
-        (_("Expected total"), [r.figures.expected for r in table.rows]),
-        (_("Best total"), [r.figures.best for r in table.rows])])
     own_team = focus is None or focus.id == viewer.position_id
     form = None
     if own_team:
@@ -215,9 +211,48 @@ def team():
     if mine and not viewer.is_admin:
         breadcrumb = [p for p in breadcrumb if p.path.startswith(mine.path)]
     return render_template("forecast/team.html", viewer=viewer, quarter=quarter, table=table, latest=latest,
-                           attainment_chart=attainment_chart, figures_chart=figures_chart, form=form,
+                           attainment_chart=attainment_chart, form=form, cells=_team_cells(table, quarter, own_team),
                            team_history=team_history, quarters=quarter_choices(quarter), focus=focus,
                            own_team=own_team, breadcrumb=breadcrumb)
+
+
+TABLE_FIGURES = ("quota", "closed", "attainment", "expected", "best", "pipeline", "gap")
+
+
+def _team_cells(table, quarter, own_team):
+    """{(kind, id): [(figure, href, text)]}: the team table's links and texts, built once per row (a large
+    school has hundreds of cells; one url_for and one money formatter per row keeps the page cheap)."""
+    money = money_formatter()
+    out = {}
+
+    def cells(figures, base):
+        f = figures
+        texts = {"quota": "—" if f.quota is None else money(f.quota), "closed": money(f.closed),
+                 "attainment": "—" if f.attainment is None else f"{f.attainment}%",
+                 "expected": money(f.expected), "best": money(f.best),
+                 "pipeline": f"{f.pipeline_count} · {money(f.pipeline_amount)}",
+                 "gap": "—" if f.gap is None else money(f.gap)}
+        return [(n, f"{base}&figure={n}", texts[n]) for n in TABLE_FIGURES]
+
+    for row in table.rows:
+        scope = "user" if row.kind == "person" else "position"
+        out[(row.kind, row.id)] = cells(row.figures, url_for("forecast.figure", scope=scope, id=row.id, quarter=quarter.key))
+        for sub in row.children:
+            out[("position", sub.id)] = cells(sub.figures, url_for("forecast.figure", scope="position", id=sub.id,
+                                                      quarter=quarter.key))
+    total_args = {"scope": "team"} if own_team else {"scope": "position", "id": table.focus.id}
+    out["total"] = cells(table.total, url_for("forecast.figure", quarter=quarter.key, **total_args))
+    return out
+
+
+def money_formatter():
+    """The same text as core's ``|money`` filter, with the locale and currency looked up once."""
+    from babel.numbers import format_currency
+    from flask import g
+    from flask_babel import get_locale
+    locale = get_locale()
+    currency = g.org.currency if g.get("org") else "CNY"
+    return lambda value: format_currency(Decimal(value), currency, locale=locale)
 
 
 # --- one figure's arithmetic ------------------------------------------------------------------------------

@@ -247,3 +247,16 @@ def test_opportunities_list_follows_access(school, opp, frozen_clock):
 
 def test_frozen_date_is_in_q2(frozen_clock):
     assert frozen_clock(dt.datetime(2026, 5, 15, 2, 0)).month == 5
+
+
+def test_team_money_text_matches_core_money_filter(school, fc_app):
+    from core.templating import money
+    from plugins.forecast.views import money_formatter
+    for lang in ("en", "zh"):
+        with fc_app.test_request_context("/", headers={"Accept-Language": lang}):
+            from flask import g
+            from core.models import Organisation
+            g.org = Organisation.get_profile()
+            fmt = money_formatter()
+            for value in (Decimal("0"), Decimal("-1234.5"), Decimal("12345678.91")):
+                assert fmt(value) == money(value)
