@@ -1,0 +1,56 @@
+"""An instructor imports a roster of 5; a student logs in, changes the password, completes an exercise and
+sees it pass; the instructor sees it in the grid."""
+import pytest
+
+from tests.browser.conftest import LiveServer, log_in
+from tests.conftest import TEST_PASSWORD
+from tests.core.classroom.conftest import make_exercise_plugin
+
+ROSTER = ("学号,姓名,班级,部门,邮箱\n"
+          "S001,张伟,一班,一部,\nS002,李娜,一班,一部,\nS003,王芳,一班,二部,\n"
+          "S004,刘洋,二班,一部,\nS005,陈静,二班,一部,\n")
+
+
+@pytest.mark.browser
+def test_roster_to_passed_exercise(make_app, make_user, page):
+    app = make_app(plugins=["forecast", "test_exercises"], extra_plugins=[make_exercise_plugin()],
+                   WTF_CSRF_ENABLED=True)
+    server = LiveServer(app)
+    try:
+        with app.app_context():
+            from core.hierarchy import positions
+            teacher_position = positions.create("Teacher")
+            make_user("teacher", position=teacher_position, language="en")
+        log_in(page, server.url, "teacher", TEST_PASSWORD)
+        page.goto(server.url + "/classroom/roster")
+        page.set_input_files("input[name=file]", files=[{"name": "roster.csv", "mimeType": "text/csv",
+                                                          "buffer": ROSTER.encode("utf-8")}])
+        page.click("button[value=dry_run]")
+        page.wait_for_selector('[data-roster-result="ok"]')
+        page.click("button[value=commit]")
+        password = page.locator('[data-student="S001"] [data-password]').inner_text().strip()
+        assert page.locator("[data-password-sheet] tbody tr").count() == 5
+
+        student = page.context.browser.new_context(locale="en-US").new_page()
+        log_in(student, server.url, "S001", password)
+        student.wait_for_url("**/account/credentials")
+        student.fill("input[name=username]", "S001")
+        student.fill("input[name=current_password]", password)
+        student.fill("input[name=password]", "my-own-secret-9")
+        student.fill("input[name=confirm]", "my-own-secret-9")
+        student.press("input[name=confirm]", "Enter")
+        student.wait_for_selector('[data-menu="home"]')
+        with app.app_context():  # the student does the exercise's work: a qualified lead of their own
+            from core.models import Lead, User
+            Lead.create(last_name="Zhao", company="ACME", status="qualified",
+                        owner=User.get(User.username == "S001"))
+        student.goto(server.url + "/classroom/exercises")
+        student.click("form[action$='/classroom/exercises/check'] button")
+        student.wait_for_selector('[data-exercise="qualify_lead"][data-passed="yes"]')
+
+        page.goto(server.url + "/classroom/grid")
+        cell = page.locator('[data-student="S001"] [data-exercise="qualify_lead"]')
+        assert "✓" in cell.inner_text()
+        assert "✓" not in page.locator('[data-student="S002"] [data-exercise="qualify_lead"]').inner_text()
+    finally:
+        server.stop()
