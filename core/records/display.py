@@ -131,5 +131,7 @@ def filesize(size):
     if size < 1024:
         return _("%(n)d bytes", n=size)
     if size < 1024 * 1024:
-        return _("%(n)s KB", n=f"{size / 1024:.1f}")
-    return _("%(n)s MB", n=f"{size / 1024 / 1024:.1f}")
+        kilobytes = "%.1f" % (size / 1024)
+        return _("%(n)s KB", n=kilobytes)
+    megabytes = "%.1f" % (size / 1024 / 1024)
+    return _("%(n)s MB", n=megabytes)

@@ -56,7 +56,8 @@ def check(filename, data):
     if not data:
         raise RecordError(_("The file is empty."))
     if len(data) > limit:
-        raise RecordError(_("The file is larger than %(size)s MB.", size=f"{limit / 1024 / 1024:g}"))
+        megabytes = "%g" % (limit / 1024 / 1024)
+        raise RecordError(_("The file is larger than %(size)s MB.", size=megabytes))
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext not in ALLOWED:
         raise RecordError(_("Files of this type cannot be uploaded. Allowed: %(types)s.",

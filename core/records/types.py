@@ -235,5 +235,6 @@ def core_record_types():
                    list_columns=("code", "name", "category", "unit_price", "unit", "active"),
                    search_fields=("code", "name"), filter_fields=("category", "active"),
                    detail_fields=("code", "name", "category", "unit_price", "unit", "active", "description"),
+                   labels={"name": _l("Product name")},
                    default_sort="code", menu_order=60, icon="box"),
     ]
