@@ -111,7 +111,7 @@ def contacts_per_account(user, params):
     found = list(query.objects())
     names = visible_names(user, "account", [r.key for r in found])
     rows = [{"label": names.get(r.key), "count": r.n, "_key": r.key} for r in found]
-    cols = [C("label", _l("Account")), C("count", _l("Contacts"), "number", total=True)]
+    cols = [C("label", _l("Account")), C("count", _l("Number of contacts"), "number", total=True)]
     base = drill_filters(params, "created_at")
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["count"]},
                         totals=totals(cols, rows),

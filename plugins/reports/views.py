@@ -19,9 +19,9 @@ from plugins.reports.models import SavedReport
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 FAMILY_LABELS = {
-    "customers": _l("Customers & contacts"), "opportunities": _l("Opportunities"), "sales": _l("Sales"),
-    "leads": _l("Leads"), "competitors": _l("Competitors"), "service": _l("Customer service"),
-    "campaigns": _l("Campaigns"),
+    "customers": _l("Customer & contact reports"), "opportunities": _l("Opportunity reports"),
+    "sales": _l("Sales reports"), "leads": _l("Lead reports"), "competitors": _l("Competitor reports"),
+    "service": _l("Customer service reports"), "campaigns": _l("Campaign reports"),
 }
 # A family filled by another plugin explains itself when that plugin is off.
 FAMILY_PLUGINS = {"service": "service", "campaigns": "campaigns"}
