@@ -49,3 +49,13 @@ def make_task(user, subject="Call back", due=dt.date(2026, 5, 15), **fields):
     task = CalendarTask(owner=user.id, subject=subject, due_date=due, **fields)
     records.save("calendar_task", task, user)
     return task
+
+
+@pytest.fixture
+def make_user(make_user):
+    """Core's ``make_user``, with English as the language unless a test asks for another (assertions read
+    English text; the Chinese pages are checked in test_smoke_pages)."""
+    def factory(username, position=None, admin=False, **fields):
+        fields.setdefault("language", "en")
+        return make_user(username, position=position, admin=admin, **fields)
+    return factory

@@ -2,6 +2,8 @@
 import datetime as dt
 import random
 
+from flask_babel import force_locale
+
 from core import clock
 from core.models import Opportunity, SalesStage
 from core.records import service as records
@@ -61,7 +63,7 @@ def test_hook_gives_events_tasks_and_opportunities_closing(cal, make_user, posit
     make_event(alice, "Morning call", start=dt.datetime(2026, 5, 15, 1))
     make_task(alice, "Due today", due=dt.date(2026, 5, 15))
     plugins = cal.extensions["zhixin_plugins"]
-    with cal.test_request_context("/calendar/today"):
+    with cal.test_request_context("/calendar/today"), force_locale("en"):
         items = plugins.gather("zhixin_calendar_items", user=alice, start=dt.datetime(2026, 5, 14, 16),
                                end=dt.datetime(2026, 5, 15, 16))
     got = sorted((i.kind, i.title) for i in items)
