@@ -11,10 +11,10 @@ from plugins.reports import service
 D = decimal.Decimal
 
 
-def run(report_id, user, **params):
+def run(report_id, user, language="en", **params):
     """Run a report the way the page does (inside a request, for labels and links)."""
     from flask import current_app
-    with current_app.test_request_context("/"):
+    with current_app.test_request_context("/", headers={"Accept-Language": language}):
         definition = service.definitions()[report_id]
         return definition.run(user, ReportParams(**params))
 
@@ -190,3 +190,10 @@ def test_public_read_sharing_mode_lets_peers_see(world):
     g.pop("sharing_modes", None)
     result = run("reports.won_by_owner", world.amy)
     assert {r["label"] for r in result.rows} == {"Ann", "Amy", "Bob"}
+
+
+def test_labels_in_chinese(world):
+    assert set(by_label(run("reports.won_by_quarter", world.admin, language="zh"), "amount")) == {
+        "2025 第4季度", "2026 第1季度", "2026 第2季度"}
+    result = run("reports.win_loss", world.admin, language="zh")
+    assert [str(c.label) for c in result.columns][:3] == ["负责人", "赢单", "丢单"]
