@@ -1,5 +1,7 @@
 """Both languages are complete: every string of the plugin has a Chinese translation, the committed .mo is
 the compiled .po, and the pages speak the CRM's Chinese terms."""
+import gettext
+import io
 import os
 
 from core import i18n
@@ -11,10 +13,15 @@ def test_every_string_is_translated():
     assert i18n.untranslated(PACKAGE) == []
 
 
+def _messages(mo_bytes):
+    catalog = gettext.GNUTranslations(io.BytesIO(mo_bytes))._catalog
+    return {k: v for k, v in catalog.items() if k}        # (the header carries a compile time)
+
+
 def test_committed_mo_matches_the_po():
     po = os.path.join(i18n.ROOT, PACKAGE, "translations", "zh", "LC_MESSAGES", "messages.po")
     with open(po[:-3] + ".mo", "rb") as fh:
-        assert fh.read() == i18n.compiled_bytes(po)
+        assert _messages(fh.read()) == _messages(i18n.compiled_bytes(po))
 
 
 def test_pages_speak_chinese(app, client, login, team, make_item):

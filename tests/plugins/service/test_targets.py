@@ -102,7 +102,7 @@ def test_both_targets_breach_separately_and_go_to_the_parent_position(app, team,
     frozen_clock(T0 + dt.timedelta(days=1))
     assert services.check_breaches() == 2
     assert {n.user_id for n in breach_notes()} == {team["lead"].id}
-    assert {"Response" in n.title for n in breach_notes()} == {True, False}
+    assert {n.key.split(":")[4] for n in breach_notes()} == {"response", "resolution"}
 
 
 def test_a_reopened_item_can_breach_again(app, team, make_item, frozen_clock):
