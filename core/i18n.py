@@ -75,7 +75,8 @@ def update(package_dir):
 def compiled_bytes(po_file):
     with open(po_file, "rb") as fh:
         catalog = read_po(fh)
-    catalog.creation_date = catalog.revision_date = None
+    # keep the dates written in the .po: Babel would stamp the current time instead, and the committed .mo
+    # must be reproducible from its .po (a test recompiles and compares)
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()

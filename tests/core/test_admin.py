@@ -7,6 +7,7 @@ import pytest
 
 from core.models import Organisation, User
 from tests.conftest import TEST_PASSWORD
+from tests.core.english import make_app  # noqa: F401  (English default language)
 
 
 def png_bytes(width=2, height=2):

@@ -5,6 +5,7 @@ import pytest
 
 from core.models import LoginAttempt, User
 from tests.conftest import TEST_PASSWORD
+from tests.core.english import make_app  # noqa: F401  (English default language)
 
 
 @pytest.fixture

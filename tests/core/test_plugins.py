@@ -4,6 +4,7 @@ import pytest
 from core.models import PluginState
 from core.plugins import PluginInfo, resolve_order
 from tests.conftest import BUNDLED
+from tests.core.english import make_app  # noqa: F401  (English default language)
 
 SAMPLES = ["tests.core.sample_plugins.alpha", "tests.core.sample_plugins.beta"]
 BROKEN = "tests.core.sample_plugins.broken"

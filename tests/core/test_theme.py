@@ -8,6 +8,7 @@ from flask import render_template_string
 
 from core.db import ConfigError
 from core.models import Organisation
+from tests.core.english import make_app  # noqa: F401  (English default language)
 
 
 @pytest.fixture
