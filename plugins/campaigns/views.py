@@ -12,7 +12,7 @@ from core.models import Organisation, User
 from core.records import service
 from core.web import fail, paginate, safe_next
 from plugins.campaigns import effect as effects, labels, services, tasks as task_views
-from plugins.campaigns.access import can_task, task_or_404, visible_campaigns
+from plugins.campaigns.access import can_task, task_or_404
 from plugins.campaigns.forms import CampaignForm, CompleteForm, TaskForm, options
 from plugins.campaigns.models import (CAMPAIGN_STATUSES, CAMPAIGN_TYPES, MEMBER_TYPES, RESPONSE_STATUSES,
                                       Campaign, CampaignMember, CampaignTask)
@@ -50,7 +50,8 @@ def _int_arg(name):
 @login_required
 def index():
     user = _user()
-    query = access.visible(Campaign.select(), user, "campaign")
+    query = access.visible(Campaign.select(Campaign, User).join(User, on=(Campaign.owner == User.id)),
+                           user, "campaign")
     q = (request.args.get("q") or "").strip()
     status = request.args.get("status") or ""
     ctype = request.args.get("type") or ""
@@ -156,7 +157,8 @@ def add_members(campaign_id):
     model = services.MEMBER_MODELS[member_type]
     present = CampaignMember.select(CampaignMember.member_id).where(
         (CampaignMember.campaign == campaign.id) & (CampaignMember.member_type == member_type))
-    query = access.visible(model.select(), user, member_type).where(model.id.not_in(present))
+    query = access.visible(model.select(model, User).join(User, on=(model.owner == User.id)), user,
+                           member_type).where(model.id.not_in(present))
     q = (request.args.get("q") or "").strip()
     if q:
         text_fields = {"lead": ("last_name", "first_name", "company", "email"),
