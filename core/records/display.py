@@ -17,9 +17,10 @@ FIELD_LABELS = {
     "modified_by": _l("Modified by"), "modified_at": _l("Modified"), "name": _l("Name"),
     "code": _l("Code"), "category": _l("Category"), "unit_price": _l("Unit price"), "unit": _l("Unit"),
     "active": _l("Active"), "filename": _l("File name"), "size": _l("Size"), "content_type": _l("File type"),
-    "closed_at": _l("Closed"), "converted_at": _l("Converted"), "converted_account": _l("Converted account"),
+    "closed_at": _l("Closed on"), "converted_at": _l("Converted"), "converted_account": _l("Converted account"),
     "converted_contact": _l("Converted contact"), "converted_opportunity": _l("Converted opportunity"),
     "currency": _l("Currency"), "related": _l("Linked record"), "description": _l("Description"),
+    "line": _l("Product line"), "competitor": _l("Competitor"),
 }
 
 STAGE_LABELS = {"Prospecting": _l("Prospecting"), "Qualification": _l("Qualification"),
@@ -119,6 +120,26 @@ def html(rt, record, name):
         if url:
             return Markup('<a href="{}">{}</a>').format(url, value)
     return escape(value)
+
+
+def audit_value(rt, name, raw, cache):
+    """A value from the audit log as people read it: names for ids, labels for keys; None for empty."""
+    if raw in (None, ""):
+        return None
+    field = rt.model._meta.fields.get(name)
+    kind = choice_kind(rt, name)
+    if kind:
+        return str(choice_label(kind, raw))
+    if isinstance(field, peewee.ForeignKeyField):
+        key = (field.rel_model, raw)
+        if key not in cache:
+            obj = field.rel_model.get_or_none(field.rel_model.id == raw)
+            cache[key] = (stage_label(obj) if isinstance(obj, SalesStage) else
+                          obj.display_name if isinstance(obj, User) else str(obj)) if obj is not None else f"#{raw}"
+        return cache[key]
+    if isinstance(field, peewee.BooleanField):
+        return _("Yes") if raw else _("No")
+    return str(raw)
 
 
 def is_numeric(record_or_model, name):

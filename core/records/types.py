@@ -36,7 +36,7 @@ def _stage(o):
 OPP_COLUMNS = [(_l("Opportunity"), str), (_l("Sales stage"), _stage),
                (_l("Amount"), lambda o: templating.money(o.amount, o.currency)),
                (_l("Expected close date"), lambda o: templating.date_filter(o.close_date))]
-CONTACT_COLUMNS = [(_l("Name"), lambda c: c.name), (_l("Job title"), lambda c: c.title),
+CONTACT_COLUMNS = [(_l("Full name"), lambda c: c.name), (_l("Job title"), lambda c: c.title),
                    (_l("Phone"), lambda c: c.phone or c.mobile), (_l("E-mail"), lambda c: c.email)]
 DOC_COLUMNS = [(_l("Title"), lambda d: d.title), (_l("File name"), lambda d: d.filename)]
 
@@ -99,7 +99,7 @@ def opportunity_lines(record, user):
                (_l("Quantity"), lambda line: templating.number(line.quantity)),
                (_l("Unit price"), lambda line: templating.money(line.unit_price, record.currency)),
                (_l("Discount (%)"), lambda line: templating.number(line.discount_percent)),
-               (_l("Total"), lambda line: templating.money(line.total, record.currency))]
+               (_l("Line total"), lambda line: templating.money(line.total, record.currency))]
     return RelatedList("lines", _l("Product lines"), rows, columns, total=len(rows), actions=actions,
                        extra_html=extra)
 
@@ -129,7 +129,7 @@ def opportunity_history(record, user):
         (_l("Sales stage"), _stage), (_l("Amount"), lambda h: templating.money(h.amount, record.currency)),
         (_l("Probability (%)"), lambda h: h.probability),
         (_l("Changed by"), lambda h: h.changed_by.display_name if h.changed_by_id else ""),
-        (_l("Changed"), lambda h: templating.datetime_filter(h.changed_at, "short"))], total=len(rows))
+        (_l("When"), lambda h: templating.datetime_filter(h.changed_at, "short"))], total=len(rows))
 
 
 def competitor_opportunities(record, user):
@@ -207,7 +207,9 @@ def core_record_types():
                                   "converted_account", "converted_contact", "converted_opportunity"),
                    related=(documents_of("lead"),), actions=(lead_actions,),
                    extra={"choices": {"source": "lead_source", "status": "lead_status", "rating": "lead_rating",
-                                      "industry": "industry"}}, menu_order=30, icon="target"),
+                                      "industry": "industry"},
+                          "hide_empty": ("converted_at", "converted_account", "converted_contact",
+                                         "converted_opportunity")}, menu_order=30, icon="target"),
         RecordType("opportunity", m.Opportunity, _l("Opportunity"), _l("Opportunities"), form=OpportunityForm,
                    list_columns=("name", "account", "amount", "stage", "probability", "close_date", "owner"),
                    search_fields=("name", "next_step"), filter_fields=("stage", "type"),
@@ -217,7 +219,7 @@ def core_record_types():
                             documents_of("opportunity")),
                    prepare=opportunities.prepare, after_save=opportunities.after_save,
                    extra={"choices": {"type": "opportunity_type", "lead_source": "lead_source"},
-                          "defaults": opportunity_defaults},
+                          "defaults": opportunity_defaults, "hide_empty": ("closed_at",)},
                    default_sort="-close_date", menu_order=40, icon="chart"),
         RecordType("document", m.Document, _l("Document"), _l("Documents"), form=DocumentForm,
                    list_columns=("title", "folder", "filename", "size", "owner", "modified_at"),
@@ -235,6 +237,6 @@ def core_record_types():
                    list_columns=("code", "name", "category", "unit_price", "unit", "active"),
                    search_fields=("code", "name"), filter_fields=("category", "active"),
                    detail_fields=("code", "name", "category", "unit_price", "unit", "active", "description"),
-                   labels={"name": _l("Product name")},
+                   labels={"name": _l("Product name"), "active": _l("On sale")},
                    default_sort="code", menu_order=60, icon="box"),
     ]

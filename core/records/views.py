@@ -176,6 +176,8 @@ def detail_fields(rt, record):
     else:
         names = [n for n in record._meta.sorted_field_names if n != "id"]
     names = [n for n in names if n not in ("owner", "created_by", "created_at", "modified_by", "modified_at")]
+    hide_empty = rt.extra.get("hide_empty", ())
+    names = [n for n in names if n not in hide_empty or record.__data__.get(n) not in (None, "")]
     computed = rt.extra.get("computed", {})
     user = _user()
     return [(display.label(rt, n), computed[n](record, user) if n in computed else display.html(rt, record, n))
@@ -193,13 +195,20 @@ def audit_log(rt, record, limit=50):
                .where((AuditEntry.record_type == rt.name) & (AuditEntry.record_id == record.id))
                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
     out = []
+    cache = {}
     for e in entries:
         try:
             changes = json.loads(e.changes or "{}")
         except ValueError:
             changes = {}
-        rows = [(display.label(rt, k) if k in record._meta.fields else k, v[0] if v else "", v[1] if v else "")
-                for k, v in changes.items()]
+        rows = []
+        for key, pair in changes.items():
+            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            old, new = display.audit_value(rt, key, old, cache), display.audit_value(rt, key, new, cache)
+            if old is None and new is None:
+                continue
+            label = display.label(rt, key) if key in record._meta.fields else display.FIELD_LABELS.get(key, key)
+            rows.append((label, old, new))
         out.append({"entry": e, "user": e.user if e.user_id else None, "changes": rows})
     return out
 
@@ -222,8 +231,9 @@ def detail(type_name, record_id):
 
 
 def _action_labels():
-    return {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "line_add": _("Line added"),
-            "line_remove": _("Line removed"), "link": _("Linked"), "unlink": _("Unlinked")}
+    return {"create": _("Created this record"), "update": _("Changed"), "delete": _("Deleted this record"),
+            "line_add": _("Added a product line"), "line_remove": _("Removed a product line"),
+            "link": _("Linked a record"), "unlink": _("Removed a link")}
 
 
 # --- create and edit ------------------------------------------------------------------------------------
