@@ -1,0 +1,163 @@
+"""Time the opportunity pages against raw SQL on the same database, in the same run.
+
+    python -m bench.records --size classroom          # bench/data/classroom.db (build it with bench.generate)
+    python -m bench.records --database-url postgresql://postgres@127.0.0.1:5432/zx_bench --repeat 30
+
+For a salesperson (a leaf position) and for the teacher (the top of the tree), each page is requested
+through Flask's test client (logged in, full app with its plugins, templates rendered) and the median time
+is compared with the median time of the same query written by hand as raw SQL (the same access rule: own
+records or owners in positions below, one range query on ``position.path``; the same sort, offset and
+search; a page needs its COUNT too). ``ratio`` = page / raw SQL. ``empty request`` is the floor of any
+request (GET /healthz) for scale: with small data the fixed cost of a request dominates the ratio.
+
+Pages: the opportunity list (first page), page 100 sorted by amount (or the last page if there are fewer),
+a quick search, one detail page, and the open-opportunity count (a small JSON endpoint this benchmark adds,
+counting through ``core.access.visible`` like a dashboard widget would).
+"""
+import argparse
+import statistics
+import time
+
+from bench import default_url
+
+SEARCH_WORD = "printer"
+
+
+def timed(fn, repeat):
+    fn()  # warm-up (templates compiled, caches filled)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def add_count_endpoint(app):
+    from flask import jsonify
+    from flask_login import current_user, login_required
+
+    from core import access
+    from core.models import Opportunity, SalesStage
+
+    @login_required
+    def open_count():
+        query = (Opportunity.select(Opportunity.id).join(SalesStage)
+                 .where(~SalesStage.is_won & ~SalesStage.is_lost))
+        return jsonify(open=access.visible(query, current_user, "opportunity").count())
+    app.add_url_rule("/bench/open-opportunities", "bench_open_count", open_count)
+
+
+class RawSQL:
+    """The hand-written queries, in the dialect of the database at hand."""
+
+    def __init__(self, db, user, path):
+        from core.db import is_postgres
+        from core.models import Position
+        self.db, self.p = db, db.obj.param
+        q = db.obj.quote
+        self.user_table = f"{q[0]}user{q[1]}"
+        self.like = "ILIKE" if is_postgres() else "LIKE"
+        lower, upper = Position.descendant_bounds(path)
+        collate = ' COLLATE "C"' if is_postgres() else ""
+        self.rule = (f"(o.owner_id = {self.p} OR o.owner_id IN (SELECT u.id FROM {self.user_table} u "
+                     f"JOIN position p ON u.position_id = p.id WHERE p.path{collate} > {self.p} "
+                     f"AND p.path{collate} < {self.p}))")
+        self.rule_params = [user.id, lower, upper]
+
+    def run(self, sql, params):
+        cursor = self.db.execute_sql(sql, params)
+        return cursor.fetchall()
+
+    def page(self, order, offset, per_page, where="", where_params=()):
+        joins = (f"FROM opportunity o LEFT JOIN account a ON o.account_id = a.id "
+                 f"LEFT JOIN sales_stage s ON o.stage_id = s.id LEFT JOIN {self.user_table} w ON o.owner_id = w.id")
+        cond = self.rule + where
+        params = self.rule_params + list(where_params)
+        count = self.run(f"SELECT COUNT(*) FROM opportunity o WHERE {cond}", params)[0][0]
+        rows = self.run(f"SELECT o.*, a.name, s.name, w.username {joins} WHERE {cond} ORDER BY {order} "
+                        f"LIMIT {int(per_page)} OFFSET {int(offset)}", params)
+        return count, rows
+
+    def search(self, word, per_page):
+        like = f"%{word}%"
+        return self.page("o.close_date DESC, o.id DESC", 0, per_page,
+                         f" AND (o.name {self.like} {self.p} OR o.next_step {self.like} {self.p})", (like, like))
+
+    def detail(self, record_id):
+        return self.run(f"SELECT o.* FROM opportunity o WHERE o.id = {self.p} AND {self.rule}",
+                        [record_id] + self.rule_params)
+
+    def open_count(self):
+        return self.run(f"SELECT COUNT(*) FROM opportunity o JOIN sales_stage s ON o.stage_id = s.id "
+                        f"WHERE {self.rule} AND s.is_won = {self.p} AND s.is_lost = {self.p}",
+                        self.rule_params + [False, False])[0][0]
+
+
+def measure_role(app, client, user, repeat):
+    from core.db import db
+    from core.models import Position
+    with db.connection_context():
+        path = Position.get_by_id(user.position_id).path
+        raw = RawSQL(db, user, path)
+        per_page = app.config["PAGE_SIZE"]
+        total, first_rows = raw.page("o.close_date DESC, o.id DESC", 0, per_page)
+    page_no = max(1, min(100, (total + per_page - 1) // per_page))
+    record_id = first_rows[0][0]
+    checks = [
+        ("list, first page", "/records/opportunity/",
+         lambda: raw.page("o.close_date DESC, o.id DESC", 0, per_page)),
+        (f"list, page {page_no} by amount", f"/records/opportunity/?sort=amount&page={page_no}",
+         lambda: raw.page("o.amount ASC, o.id ASC", (page_no - 1) * per_page, per_page)),
+        (f"quick search '{SEARCH_WORD}'", f"/records/opportunity/?q={SEARCH_WORD}",
+         lambda: raw.search(SEARCH_WORD, per_page)),
+        ("detail page", f"/records/opportunity/{record_id}", lambda: raw.detail(record_id)),
+        ("open-opportunity count", "/bench/open-opportunities", raw.open_count),
+    ]
+    rows = []
+    for label, url, sql in checks:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code} for {user.username}")
+        page_ms = timed(lambda: client.get(url), repeat)  # each request opens and closes its connection
+        with db.connection_context():
+            sql_ms = timed(sql, repeat)
+        rows.append((label, page_ms, sql_ms))
+    return total, rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.records", description=__doc__.split("\n")[0])
+    parser.add_argument("--size", default="classroom", help="picks the default SQLite file bench/data/<size>.db")
+    parser.add_argument("--database-url")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args(argv)
+    url = args.database_url or default_url(args.size)
+
+    from core.app import create_app
+    from core.db import db
+    from core.models import Opportunity, User
+    app = create_app({"DATABASE_URL": url, "TESTING": False, "WTF_CSRF_ENABLED": False})
+    add_count_endpoint(app)
+    with app.app_context(), db.connection_context():
+        records = Opportunity.select().count()
+        people = {"salesperson": User.get(User.username == "sales000"), "teacher": User.get(User.username == "teacher")}
+    empty = app.test_client()
+    empty_ms = timed(lambda: empty.get("/healthz"), args.repeat)
+    print(f"# {args.size}: {records:,} opportunities, {url.split('@')[-1]}, median of {args.repeat}")
+    print(f"empty request (GET /healthz): {empty_ms:.2f} ms\n")
+    print("| role | page | visible | page ms | raw SQL ms | ratio |")
+    print("|---|---|---:|---:|---:|---:|")
+    for role, user in people.items():
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        with app.app_context():
+            total, rows = measure_role(app, client, user, args.repeat)
+        for label, page_ms, sql_ms in rows:
+            print(f"| {role} | {label} | {total:,} | {page_ms:.1f} | {sql_ms:.2f} | {page_ms / sql_ms:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
