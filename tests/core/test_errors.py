@@ -47,7 +47,7 @@ def test_fail_shows_its_reason(client):
 def test_real_404_and_405(client, make_user, login):
     login(client, make_user("alice"))
     assert client.get("/no/such/page").status_code == 404
-    response = client.get("/logout")
+    response = client.get("/logout", headers={"Accept-Language": "en"})
     assert response.status_code == 405 and "That action is not allowed here." in response.get_data(as_text=True)
 
 
