@@ -12,6 +12,7 @@ from flask import current_app
 from core import clock
 from core.db import db
 from core.models import Notification, User
+from core.web import safe_next
 
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
@@ -20,6 +21,7 @@ MAX_EMAIL_ATTEMPTS = 5
 def send(user, title, body="", link="", kind="info", key=None):
     """Notify ``user``. Returns True if a notification was created (False: ``key`` was already used)."""
     user_id = user.id if hasattr(user, "id") else int(user)
+    link = safe_next(str(link or ""), "")  # a path on this site only: never javascript: or another host
     plugins = current_app.extensions.get("zhixin_plugins")
     origin = plugins.calling_plugin() if plugins else None
     if origin and not plugins.user_filter(user if hasattr(user, "id") else User.get_by_id(user_id), origin):
