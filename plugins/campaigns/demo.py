@@ -60,6 +60,15 @@ def load(users, rng):
                                 completion_note="已按计划完成。" if task_status == "done" else "",
                                 completed_at=due if task_status == "done" else None)
             service.save("campaign_task", task, owner, check=False)
+        if status == "completed":  # a finished campaign has converted some of its responders already
+            responded = CampaignMember.select().where((CampaignMember.campaign == campaign.id)
+                                                      & (CampaignMember.status == "responded")
+                                                      & (CampaignMember.member_type != "lead")).limit(2)
+            for member in list(responded):
+                try:
+                    services.convert_member(campaign, member, campaign.owner)
+                except services.CampaignError:  # the owner cannot see that record: leave it to chase
+                    pass
         if status in ("completed", "active") and leads:
             for lead in rng.sample(leads, min(len(leads), 3)):
                 if services.source_of("lead", lead.id) is None:

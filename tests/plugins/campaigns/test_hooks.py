@@ -171,7 +171,7 @@ def test_pages_render_in_chinese(app, school, make_user, login, frozen_clock):
         f"/campaigns/{campaign.id}/effect": "待跟进的新线索",
         f"/campaigns/{campaign.id}/members/add?type=contact": "添加成员",
         "/campaigns/tasks/?view=open": "未完成任务",
-        f"/campaigns/tasks/{task.id}/edit": "执行人",
+        f"/campaigns/tasks/{task.id}/edit": "时间按单位所在时区显示",
         f"/campaigns/tasks/{task.id}/complete": "完成说明",
         "/campaigns/new": "目标受众",
         "/": "我的事件任务",
