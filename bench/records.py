@@ -60,8 +60,8 @@ class RawSQL:
         self.like = "ILIKE" if is_postgres() else "LIKE"
         lower, upper = Position.descendant_bounds(path)
         collate = ' COLLATE "C"' if is_postgres() else ""
-        self.rule = (f"(o.owner_id = {self.p} OR o.owner_id IN (SELECT u.id FROM {self.user_table} u "
-                     f"JOIN position p ON u.position_id = p.id WHERE p.path{collate} > {self.p} "
+        self.rule = (f"o.owner_id IN (SELECT u.id FROM {self.user_table} u LEFT JOIN position p "
+                     f"ON u.position_id = p.id WHERE u.id = {self.p} OR (p.path{collate} > {self.p} "
                      f"AND p.path{collate} < {self.p}))")
         self.rule_params = [user.id, lower, upper]
 
