@@ -23,15 +23,29 @@ from plugins.reports.engine import (drill_filters, drill_url, narrow, number, ra
 D0 = decimal.Decimal(0)
 
 
+def _stages():
+    """(id, is_won, is_lost) of every sales stage, read once per request."""
+    from flask import g, has_request_context
+    if has_request_context() and "report_stages" in g:
+        return g.report_stages
+    stages = list(SalesStage.select(SalesStage.id, SalesStage.is_won, SalesStage.is_lost)
+                  .order_by(SalesStage.order).tuples())
+    if has_request_context():
+        g.report_stages = stages
+    return stages
+
+
 def _stage_ids(won=None, lost=None, open_=None):
-    query = SalesStage.select(SalesStage.id)
-    if won is not None:
-        query = query.where(SalesStage.is_won == won)
-    if lost is not None:
-        query = query.where(SalesStage.is_lost == lost)
-    if open_:
-        query = query.where((SalesStage.is_won == False) & (SalesStage.is_lost == False))  # noqa: E712
-    return [s.id for s in query]
+    out = []
+    for stage_id, is_won, is_lost in _stages():
+        if won is not None and bool(is_won) != won:
+            continue
+        if lost is not None and bool(is_lost) != lost:
+            continue
+        if open_ and (is_won or is_lost):
+            continue
+        out.append(stage_id)
+    return out
 
 
 def _ids(ids):
@@ -281,20 +295,24 @@ def _days_between(later, earlier):
 
 def average_days_in_stage(user, params):
     """From stage history: a stay in a stage lasts from entering it to entering the next stage of the
-    same opportunity; the average is over completed stays of visible opportunities."""
+    same opportunity (the next history row, found with the window function LEAD); the average is over
+    completed stays of visible opportunities. The date range applies to the day the stage was entered."""
     H = OpportunityStageHistory
-    H2 = OpportunityStageHistory.alias("h2")
-    left = (H2.select(fn.MIN(H2.changed_at)).where(
-        (H2.opportunity == H.opportunity)
-        & ((H2.changed_at > H.changed_at) | ((H2.changed_at == H.changed_at) & (H2.id > H.id)))))
+    left = fn.LEAD(H.changed_at).over(partition_by=[H.opportunity], order_by=[H.changed_at, H.id])
     stays = (H.select(H.stage.alias("stage"), H.changed_at.alias("entered"), left.alias("left_at"))
              .join(Opportunity, on=(H.opportunity == Opportunity.id)))
-    stays = access.visible(stays, user, "opportunity")
-    stays = _narrow_history(stays, params)
+    stays = narrow(access.visible(stays, user, "opportunity"), Opportunity, params, None)
     sub = stays.alias("stays")
     days = _days_between(sub.c.left_at, sub.c.entered)
     query = (SalesStage.select(sub.c.stage.alias("key"), fn.COUNT(SQL_STAR).alias("n"), fn.AVG(days).alias("avg"))
              .from_(sub).where(sub.c.left_at.is_null(False)).group_by(sub.c.stage))
+    if params and (params.date_from or params.date_to):
+        low, high = dates.date_bounds(True, params.date_from,
+                                      params.date_to + _dt.timedelta(days=1) if params.date_to else None)
+        if low:
+            query = query.where(sub.c.entered >= low)
+        if high:
+            query = query.where(sub.c.entered < high)
     found = {r.key: r for r in query.objects()}
     rows = []
     for stage in SalesStage.select().order_by(SalesStage.order):
@@ -309,18 +327,6 @@ def average_days_in_stage(user, params):
                         totals=totals(cols, rows),
                         note=_("A stay lasts from entering a stage to entering the next one; stays not yet "
                                "left are not counted. The date range applies to the day the stage was entered."))
-
-
-def _narrow_history(query, params):
-    query = narrow(query, Opportunity, params, None)
-    if params and (params.date_from or params.date_to):
-        low, high = dates.date_bounds(True, params.date_from,
-                                      params.date_to + _dt.timedelta(days=1) if params.date_to else None)
-        if low:
-            query = query.where(OpportunityStageHistory.changed_at >= low)
-        if high:
-            query = query.where(OpportunityStageHistory.changed_at < high)
-    return query
 
 
 def closing_this_quarter(user, params):

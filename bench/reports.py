@@ -1,0 +1,278 @@
+"""Benchmark: every standard report, as the teacher and as a salesperson, against its raw SQL aggregate.
+
+    python -m bench.reports --size school                       # bench/data/school.db (bench.generate)
+    python -m bench.reports --database-url sqlite:////tmp/copy.db --add-related --repeat 5
+
+For each standard report of the reports plugin, in the same run:
+
+* ``report`` — ``definition.run(user, ReportParams())`` inside a request context: the access filter
+  (``core.access.visible``), the Peewee query, GROUP BY in the database, names for the keys, the rows;
+* ``raw SQL`` — the same aggregate written by hand as one SQL text (same access rule: own records or owners
+  in positions below, as a range on ``position.path``), fetched with the driver;
+
+and prints the medians in ms and their ratio (target ≤ 2, and no report over 1 s at 1M records).
+
+``bench.generate`` makes accounts, contacts, leads and opportunities only. ``--add-related`` first adds, to
+the database given, stage history, product lines and competitor links for a share of the opportunities so
+the reports over those tables have data (run it on a copy of a shared benchmark file).
+"""
+import argparse
+import datetime as dt
+import random
+import statistics
+import time
+
+from bench import default_url
+
+
+def timed(fn, repeat):
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+# --- the hand-written SQL -----------------------------------------------------------------------------------
+
+def dialect():
+    from core.db import is_mysql, is_postgres
+    return "pg" if is_postgres() else ("mysql" if is_mysql() else "sqlite")
+
+
+def month_sql(col, local):
+    d = dialect()
+    if d == "pg":
+        expr = f"({col} AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')" if local else col
+        return f"to_char({expr}, 'YYYY-MM')"
+    if d == "mysql":
+        expr = f"TIMESTAMPADD(SECOND, 28800, {col})" if local else col
+        return f"DATE_FORMAT({expr}, '%%Y-%%m')"
+    expr = f"datetime({col}, '+28800 seconds')" if local else col
+    return f"strftime('%Y-%m', {expr})"
+
+
+def quarter_sql(col):
+    d = dialect()
+    if d == "pg":
+        return f"to_char({col}, 'YYYY-\"Q\"Q')"
+    if d == "mysql":
+        return f"CONCAT(YEAR({col}), '-Q', QUARTER({col}))"
+    return f"strftime('%Y', {col}) || '-Q' || ((CAST(strftime('%m', {col}) AS INTEGER) + 2) / 3)"
+
+
+def year_sql(col):
+    d = dialect()
+    if d == "pg":
+        return f"date_part('year', {col})"
+    if d == "mysql":
+        return f"YEAR({col})"
+    return f"strftime('%Y', {col})"
+
+
+def days_sql(later, earlier):
+    d = dialect()
+    if d == "pg":
+        return f"date_part('epoch', {later} - {earlier}) / 86400.0"
+    if d == "mysql":
+        return f"TIMESTAMPDIFF(SECOND, {earlier}, {later}) / 86400.0"
+    return f"julianday({later}) - julianday({earlier})"
+
+
+def raw_queries(user_id, path):
+    """report id -> (sql, params) for a viewer with ``user_id`` at position ``path`` (None: no position)."""
+    from core.db import db
+    from core.models import SalesStage
+    from plugins.reports import dates
+    p = db.obj.param
+    q = db.obj.quote
+    user_t = f"{q[0]}user{q[1]}"
+    won = ",".join(str(s.id) for s in SalesStage.select().where(SalesStage.is_won)) or "0"
+    lost = ",".join(str(s.id) for s in SalesStage.select().where(SalesStage.is_lost)) or "0"
+    open_ = ",".join(str(s.id) for s in SalesStage.select().where(~SalesStage.is_won & ~SalesStage.is_lost))
+    below = (f"SELECT u.id FROM {user_t} u JOIN position ps ON u.position_id = ps.id "
+             f"WHERE ps.path > {p} AND ps.path < {p}")
+    lo, hi = (path, path[:-1] + "0") if path else ("", "")
+
+    def acc(alias):
+        return f"({alias}.owner_id = {p} OR {alias}.owner_id IN ({below}))", [user_id, lo, hi]
+
+    out = {}
+
+    def add(report, sql, *param_lists):
+        out[report] = (sql, [x for params in param_lists for x in params])
+
+    a_acc, a_par = acc("a")
+    c_acc, c_par = acc("c")
+    o_acc, o_par = acc("o")
+    l_acc, l_par = acc("l")
+    for field in ("industry", "type", "region"):
+        add(f"reports.accounts_by_{field}", f"SELECT a.{field}, COUNT(*) FROM account a WHERE {a_acc} "
+            f"GROUP BY a.{field}", a_par)
+    add("reports.new_accounts_per_month", f"SELECT {month_sql('a.created_at', True)} AS m, COUNT(*) FROM account a "
+        f"WHERE {a_acc} GROUP BY m", a_par)
+    add("reports.new_contacts_per_month", f"SELECT {month_sql('c.created_at', True)} AS m, COUNT(*) FROM contact c "
+        f"WHERE {c_acc} GROUP BY m", c_par)
+    add("reports.contacts_per_account", f"SELECT c.account_id, COUNT(*) FROM contact c WHERE {c_acc} AND "
+        f"c.account_id IN (SELECT a.id FROM account a WHERE {a_acc}) GROUP BY c.account_id "
+        f"ORDER BY COUNT(*) DESC LIMIT 200", c_par, a_par)
+    cut = dt.datetime(2026, 1, 1)
+    add("reports.accounts_without_activity", f"SELECT a.id, a.name FROM account a WHERE {a_acc} AND a.modified_at < {p} "
+        f"AND a.id NOT IN (SELECT o.account_id FROM opportunity o WHERE {o_acc} AND o.modified_at >= {p} "
+        f"AND o.account_id IS NOT NULL) AND a.id NOT IN (SELECT c.account_id FROM contact c WHERE {c_acc} AND "
+        f"c.modified_at >= {p} AND c.account_id IS NOT NULL) ORDER BY a.modified_at LIMIT 500",
+        a_par, [cut], o_par, [cut], c_par, [cut])
+    opp = f"FROM opportunity o WHERE {o_acc} AND o.stage_id IN "
+    add("reports.pipeline_by_stage", f"SELECT o.stage_id, COUNT(*), SUM(o.amount), SUM(o.amount * o.probability / 100) "
+        f"{opp}({open_}) GROUP BY o.stage_id", o_par)
+    add("reports.pipeline_by_close_month", f"SELECT {month_sql('o.close_date', False)} AS m, COUNT(*), SUM(o.amount) "
+        f"{opp}({open_}) GROUP BY m", o_par)
+    add("reports.pipeline_by_owner", f"SELECT o.owner_id, COUNT(*), SUM(o.amount) {opp}({open_}) GROUP BY o.owner_id",
+        o_par)
+    add("reports.win_loss", f"SELECT o.owner_id, COUNT(*), SUM(CASE WHEN o.stage_id IN ({won}) THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN o.stage_id IN ({won}) THEN o.amount ELSE 0 END), SUM(o.amount) {opp}({won},{lost}) "
+        f"GROUP BY o.owner_id", o_par)
+    add("reports.average_deal_size", f"SELECT {quarter_sql('o.close_date')} AS k, COUNT(*), SUM(o.amount), AVG(o.amount) "
+        f"{opp}({won}) GROUP BY k", o_par)
+    add("reports.average_days_in_stage",
+        f"SELECT s.stage_id, COUNT(*), AVG({days_sql('s.left_at', 's.entered')}) FROM (SELECT h.stage_id, "
+        f"h.changed_at AS entered, LEAD(h.changed_at) OVER (PARTITION BY h.opportunity_id ORDER BY h.changed_at, "
+        f"h.id) AS left_at FROM opportunity_stage_history h JOIN opportunity o ON h.opportunity_id = o.id "
+        f"WHERE {o_acc}) s WHERE s.left_at IS NOT NULL GROUP BY s.stage_id", o_par)
+    start, end = dates.period("this_quarter")
+    add("reports.closing_this_quarter", f"SELECT o.id, o.name, o.amount, o.close_date, o.owner_id, o.account_id "
+        f"{opp}({open_}) AND o.close_date >= {p} AND o.close_date < {p} ORDER BY o.close_date, o.id LIMIT 500",
+        o_par, [start, end])
+    add("reports.won_by_month", f"SELECT {month_sql('o.close_date', False)} AS k, COUNT(*), SUM(o.amount) "
+        f"{opp}({won}) GROUP BY k", o_par)
+    add("reports.won_by_quarter", f"SELECT {quarter_sql('o.close_date')} AS k, COUNT(*), SUM(o.amount) "
+        f"{opp}({won}) GROUP BY k", o_par)
+    add("reports.won_by_fiscal_year", f"SELECT {year_sql('o.close_date')} AS k, COUNT(*), SUM(o.amount) "
+        f"{opp}({won}) GROUP BY k", o_par)
+    add("reports.won_by_owner", f"SELECT o.owner_id, COUNT(*), SUM(o.amount) {opp}({won}) GROUP BY o.owner_id", o_par)
+    add("reports.won_by_team", f"SELECT u.position_id, COUNT(*), SUM(o.amount) FROM opportunity o JOIN {user_t} u ON "
+        f"o.owner_id = u.id WHERE {o_acc} AND o.stage_id IN ({won}) GROUP BY u.position_id", o_par)
+    line = "li.quantity * li.unit_price * (100 - li.discount_percent) / 100"
+    lines = (f"FROM opportunity_line li JOIN opportunity o ON li.opportunity_id = o.id "
+             f"JOIN product pr ON li.product_id = pr.id WHERE {o_acc} AND o.stage_id IN ({won})")
+    add("reports.won_by_product", f"SELECT li.product_id, COUNT(DISTINCT o.id), SUM(li.quantity), SUM({line}) {lines} "
+        f"GROUP BY li.product_id", o_par)
+    add("reports.won_by_category", f"SELECT pr.category_id, COUNT(DISTINCT o.id), SUM(li.quantity), SUM({line}) "
+        f"{lines} GROUP BY pr.category_id", o_par)
+    for field in ("source", "status", "rating"):
+        add(f"reports.leads_by_{field}", f"SELECT l.{field}, COUNT(*) FROM lead l WHERE {l_acc} GROUP BY l.{field}",
+            l_par)
+    conv = "SUM(CASE WHEN l.status = 'converted' OR l.converted_at IS NOT NULL THEN 1 ELSE 0 END)"
+    add("reports.lead_conversion_by_source", f"SELECT l.source, COUNT(*), {conv} FROM lead l WHERE {l_acc} "
+        f"GROUP BY l.source", l_par)
+    add("reports.leads_per_owner", f"SELECT l.owner_id, COUNT(*), {conv} FROM lead l WHERE {l_acc} GROUP BY l.owner_id",
+        l_par)
+    bands = [dt.datetime(2026, 1, 1) - dt.timedelta(days=d) for d in (7, 30, 90)]
+    add("reports.lead_ageing", f"SELECT CASE WHEN l.created_at >= {p} THEN 0 WHEN l.created_at >= {p} THEN 1 "
+        f"WHEN l.created_at >= {p} THEN 2 ELSE 3 END AS band, COUNT(*) FROM lead l WHERE "
+        f"l.status NOT IN ('converted', 'unqualified') AND l.converted_at IS NULL AND {l_acc} GROUP BY band",
+        bands, l_par)
+    comp = (f"FROM opportunity_competitor oc JOIN opportunity o ON oc.opportunity_id = o.id WHERE {o_acc} "
+            f"AND oc.competitor_id IN (SELECT id FROM competitor)")
+    add("reports.competitor_opportunities", f"SELECT oc.competitor_id, COUNT(*), SUM(o.amount) {comp} "
+        f"GROUP BY oc.competitor_id", o_par)
+    add("reports.competitor_win_rate", f"SELECT oc.competitor_id, COUNT(*), SUM(CASE WHEN o.stage_id IN ({won}) "
+        f"THEN 1 ELSE 0 END) {comp} AND o.stage_id IN ({won},{lost}) GROUP BY oc.competitor_id", o_par)
+    add("reports.competitor_revenue_lost", f"SELECT oc.competitor_id, COUNT(*), SUM(o.amount) {comp} AND "
+        f"o.stage_id IN ({lost}) GROUP BY oc.competitor_id", o_par)
+    return out
+
+
+# --- related rows for the reports over history, lines and competitors ---------------------------------------
+
+def add_related(share=0.2, seed=7):
+    """Stage history (2–3 stays), 1–3 product lines and 0–2 competitor links for ``share`` of the
+    opportunities — bulk inserts through bench.generate.insert."""
+    from bench.generate import insert
+    from core.db import db
+    from core.models import (Competitor, Opportunity, OpportunityCompetitor, OpportunityLine,
+                             OpportunityStageHistory, Product, ProductCategory, SalesStage, User)
+    if OpportunityStageHistory.select().exists():
+        return
+    rng = random.Random(seed)
+    stages = [s.id for s in SalesStage.select().order_by(SalesStage.order)]
+    owner = User.select(User.id).order_by(User.id).first().id
+    with db.atomic():
+        cats = [ProductCategory.create(name=n).id for n in ("Hardware", "Software", "Services")]
+        products = [Product.create(name=f"Product {i}", code=f"P{i:03d}", category=rng.choice(cats),
+                                   unit_price=rng.randrange(10, 5000)).id for i in range(60)]
+        competitors = [Competitor.create(name=f"Competitor {i}", owner=owner).id for i in range(25)]
+    ids = [o.id for o in Opportunity.select(Opportunity.id).where(Opportunity.id % int(1 / share) == 0)]
+    history, lines, links = [], [], []
+    start = dt.datetime(2025, 6, 1)
+    for oid in ids:
+        at = start + dt.timedelta(days=rng.randrange(300))
+        for s in rng.sample(stages, rng.randrange(2, 4)):
+            history.append({"opportunity": oid, "stage": s, "amount": 0, "probability": 0, "changed_at": at})
+            at += dt.timedelta(days=rng.randrange(1, 40), hours=rng.randrange(24))
+        for _ in range(rng.randrange(1, 4)):
+            lines.append({"opportunity": oid, "product": rng.choice(products), "quantity": rng.randrange(1, 20),
+                          "unit_price": rng.randrange(10, 5000), "discount_percent": rng.choice((0, 5, 10))})
+        for c in rng.sample(competitors, rng.randrange(0, 3)):
+            links.append({"opportunity": oid, "competitor": c})
+    insert(OpportunityStageHistory, history, "stage history")
+    insert(OpportunityLine, lines, "product lines")
+    insert(OpportunityCompetitor, links, "competitor links")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.reports", description=__doc__.split("\n")[0])
+    parser.add_argument("--size", default="school", help="classroom | school | large (bench.generate)")
+    parser.add_argument("--database-url")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--add-related", action="store_true")
+    parser.add_argument("--only", help="comma-separated report ids")
+    args = parser.parse_args(argv)
+    url = args.database_url or default_url(args.size)
+
+    from core import clock
+    from core.app import create_app
+    from core.db import db
+    from core.migrate import upgrade
+    from core.models import Opportunity, Position, User
+    from core.reports import ReportParams
+    from plugins.reports.service import definitions
+    app = create_app({"DATABASE_URL": url, "PLUGINS": ["reports"], "TESTING": False, "SECRET_KEY": "bench"})
+    upgrade(app)
+    clock.freeze(dt.datetime(2026, 5, 15, 2, 0))
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        if args.add_related:
+            add_related()
+        total = Opportunity.select().count()
+        viewers = [User.get(User.username == "teacher"),
+                   User.select().where(User.username.startswith("sales")).order_by(User.id).first()]
+        print(f"{url}: {total:,} opportunities; median of {args.repeat} runs, ms")
+        print(f"{'report':<40} {'viewer':<10} {'report':>9} {'raw SQL':>9} {'ratio':>6}")
+        worst = 0.0
+        with app.test_request_context("/", headers={"Accept-Language": "en"}):
+            reports = definitions()
+            only = set(args.only.split(",")) if args.only else None
+            for viewer in viewers:
+                path = Position.get_by_id(viewer.position_id).path if viewer.position_id else None
+                raws = raw_queries(viewer.id, path)
+                for report_id, definition in sorted(reports.items(), key=lambda kv: (kv[1].family, kv[1].order)):
+                    if only and report_id not in only:
+                        continue
+                    sql, params = raws[report_id]
+                    ms = timed(lambda: definition.run(viewer, ReportParams()), args.repeat)
+                    floor = timed(lambda: db.execute_sql(sql, params).fetchall(), args.repeat)
+                    ratio = ms / floor if floor else float("nan")
+                    worst = max(worst, ms)
+                    print(f"{report_id[8:]:<40} {viewer.username:<10} {ms:>9.1f} {floor:>9.1f} {ratio:>6.2f}",
+                          flush=True)
+        print(f"slowest report: {worst:.0f} ms")
+    if not db.is_closed():
+        db.close()
+    clock.freeze(None)
+
+
+if __name__ == "__main__":
+    main()
