@@ -86,7 +86,11 @@ def login():
             return render_template("core/login.html", form=form), 429
         user = User.get_or_none(User.username == username)
         if user is None or not user.check_password(form.password.data):
-            LoginAttempt.create(username=username.lower()[:80], address=_address(), at=clock.utcnow())
+            with db.atomic():
+                LoginAttempt.create(username=username.lower()[:80], address=_address(), at=clock.utcnow())
+                # attempts older than the lock window count for nothing: keep the table small
+                LoginAttempt.delete().where(LoginAttempt.at < clock.utcnow() - _dt.timedelta(
+                    minutes=current_app.config["LOGIN_LOCK_MINUTES"])).execute()
             flash(_("Wrong user name or password."), "error")
             return render_template("core/login.html", form=form), 200
         if not user.active:

@@ -198,7 +198,7 @@ def month_choices():
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=300)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
     website = StringField(_l("Website"), validators=[
@@ -310,8 +310,10 @@ def plugins():
     rows = []
     for name in sorted(plugins.available):
         info = plugins.available[name]
-        rows.append(dict(info=info, running=plugins.is_enabled(name), chosen=name in chosen,
-                         required_by=sorted(n for n in chosen if name in plugins.available[n].requires)))
+        # a plugin's catalog may translate its DESCRIPTION (metadata is plain text, read without imports)
+        description = _(info.description) if info.description else ""
+        rows.append(dict(info=info, description=description, running=plugins.is_enabled(name),
+                         chosen=name in chosen, required_by=sorted(n for n in chosen if name in plugins.available[n].requires)))
     unknown = {n: m for n, m in plugins.errors.items() if n not in plugins.available}
     return render_template("core/admin/plugins.html", rows=rows, unknown=unknown, read_only=env_decides(),
                            env_value=",".join(current_app.config.get("PLUGINS") or []))
