@@ -11,16 +11,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 EXAMPLE = os.path.join(ROOT, "examples", "exercise-plugin")
 
 
-def pip(*args):
-    return subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True, timeout=300)
-
-
 @pytest.fixture(scope="module")
-def installed_example():
-    proc = pip("install", "--no-deps", "--no-build-isolation", "-q", EXAMPLE)
+def installed_example(tmp_path_factory):
+    """Installed with pip into a folder of its own (put on PYTHONPATH), so the environment every other test
+    runs in is untouched and parallel runs cannot disturb each other."""
+    target = tmp_path_factory.mktemp("site")
+    build = tmp_path_factory.mktemp("build")
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q",
+                           "--target", str(target), EXAMPLE], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, TMPDIR=str(build)))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    yield
-    pip("uninstall", "-y", "-q", "zhixin-lab_exercises")
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(target), ROOT]))
 
 
 SCRIPT = textwrap.dedent('''
@@ -41,7 +42,7 @@ SCRIPT = textwrap.dedent('''
 
 def test_example_plugin_installs_and_loads_through_its_entry_point(installed_example, tmp_path):
     proc = subprocess.run([sys.executable, "-c", SCRIPT, f"sqlite:///{tmp_path}/x.db", str(tmp_path)],
-                          capture_output=True, text=True, timeout=300, cwd=str(tmp_path))
+                          capture_output=True, text=True, timeout=300, cwd=str(tmp_path), env=installed_example)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "source zhixin-lab_exercises 0.1.0 enabled True" in proc.stdout
     assert ("exercises lab.qualify_lead,lab.close_above_quota,lab.campaign_on_time,lab.complaint_in_target"
@@ -50,6 +51,6 @@ def test_example_plugin_installs_and_loads_through_its_entry_point(installed_exa
 
 def test_example_plugins_own_tests_pass(installed_example):
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                          capture_output=True, text=True, timeout=600, cwd=EXAMPLE)
+                          capture_output=True, text=True, timeout=600, cwd=EXAMPLE, env=installed_example)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert " passed" in proc.stdout
