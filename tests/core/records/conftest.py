@@ -48,3 +48,13 @@ def make_opportunity(owner, name="ERP 项目", **kw):
     kw.setdefault("stage", stage("Prospecting"))
     kw.setdefault("close_date", dt.date(2026, 6, 30))
     return Opportunity.create(name=name, owner=owner, created_by=owner, **kw)
+
+
+def set_sharing(family, mode):
+    """Store a family's sharing mode (update or insert on every backend) and drop the per-request cache."""
+    from flask import g, has_app_context
+    from core.models import SharingMode
+    if not SharingMode.update(mode=mode).where(SharingMode.family == family).execute():
+        SharingMode.create(family=family, mode=mode)
+    if has_app_context():
+        g.pop("sharing_modes", None)

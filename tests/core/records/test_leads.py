@@ -3,7 +3,7 @@ import pytest
 
 from core.models import Account, Contact, Lead, Opportunity
 from core.records import RecordError
-from tests.core.records.conftest import make_account, stage
+from tests.core.records.conftest import make_account, set_sharing, stage
 
 
 def _lead(owner, **kw):
@@ -95,8 +95,7 @@ def test_a_failure_half_way_rolls_the_whole_conversion_back(make_app, make_user,
 
 
 def test_convert_needs_write_access(school, as_user):
-    from core.models import SharingMode
-    SharingMode.insert(family="lead", mode="read").on_conflict_replace().execute()
+    set_sharing("lead", "read")
     lead = _lead(school["owner"])
     assert as_user(school["peer"]).get(f"/records/lead/{lead.id}").status_code == 200
     assert _convert(as_user(school["peer"]), lead).status_code == 403

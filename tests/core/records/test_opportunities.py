@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from core.models import (AuditEntry, Competitor, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Organisation)
-from tests.core.records.conftest import make_opportunity, stage
+from tests.core.records.conftest import make_opportunity, set_sharing, stage
 
 
 def _create(client, **data):
@@ -119,8 +119,7 @@ def test_competitors_link_and_unlink(school, as_user):
 
 
 def test_invisible_competitor_cannot_be_linked(school, as_user):
-    from core.models import SharingMode
-    SharingMode.insert(family="competitor", mode="private").on_conflict_replace().execute()
+    set_sharing("competitor", "private")
     opp = make_opportunity(school["owner"])
     hidden = Competitor.create(name="秘密对手", owner=school["outsider"])
     client = as_user(school["owner"])

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from core.models import Account, AuditEntry, Competitor, Contact, Document, Lead, Opportunity
-from tests.core.records.conftest import make_account, make_opportunity, stage
+from tests.core.records.conftest import make_account, make_opportunity, set_sharing, stage
 
 EDITABLE = ("account", "contact", "lead", "opportunity", "document", "competitor")
 
@@ -179,8 +179,7 @@ def test_superior_may_open_and_edit_subordinates_records(school, as_user):
 
 
 def test_readable_but_not_writable_answers_403(school, as_user, app):
-    from core.models import SharingMode
-    SharingMode.insert(family="account", mode="read").on_conflict_replace().execute()
+    set_sharing("account", "read")
     acc = make_account(school["owner"], name="公开只读")
     client = as_user(school["peer"])
     assert client.get(f"/records/account/{acc.id}").status_code == 200
