@@ -2,12 +2,15 @@
 from decimal import Decimal
 
 from flask import url_for
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.models import Position, User
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 
 from plugins.forecast import fiscal, services
+from plugins.forecast.views import CLOSED_LABEL, quarter_label
 
 
 def _quarter(params):
@@ -50,8 +53,8 @@ def run(user, params):
         for key in ("quota", "closed", "expected", "best"):
             totals[key] = sum((r[key] for r in rows if r[key] is not None), Decimal(0))
     return ReportResult(
-        columns=[ReportColumn("user", _l("User")), ReportColumn("quota", _l("Quota"), "money", True),
-                 ReportColumn("closed", _l("Closed"), "money", True),
+        columns=[ReportColumn("user", _l("Team member")), ReportColumn("quota", _l("Quota"), "money", True),
+                 ReportColumn("closed", CLOSED_LABEL, "money", True),
                  ReportColumn("attainment", _l("Quota attainment"), "percent"),
                  ReportColumn("expected", _l("Expected total"), "money", True),
                  ReportColumn("best", _l("Best total"), "money", True),
@@ -59,10 +62,11 @@ def run(user, params):
         rows=rows, totals=totals,
         chart={"kind": "bar", "label": "user", "values": ["quota", "closed", "expected"]},
         drilldown=lambda row: url_for("forecast.my", user=row["user_id"], quarter=quarter.key),
-        note=_l("Fiscal quarter %(quarter)s, opportunities by expected close date.", quarter=quarter.label))
+        note=LazyString(lambda: _("Fiscal quarter %(quarter)s, opportunities by expected close date.",
+                                  quarter=quarter_label(quarter))))
 
 
 def sales_against_quota():
     return ReportDefinition("forecast.sales_against_quota", "sales", _l("Sales against quota"), run,
-                            description=_l("Quota, closed, Quota attainment, expected and best total per salesperson "
+                            description=_l("Quota, closed, attainment, expected and best total per salesperson "
                                            "for a fiscal quarter."), chart="bar", order=20, plugin="forecast")

@@ -21,11 +21,24 @@ from plugins.forecast.models import Snapshot
 
 bp = Blueprint("forecast", __name__, url_prefix="/forecast")
 
+# "Closed amount", not a bare "Closed" (nor "Closed won", a stage flag elsewhere): other modules translate
+# those as a state ("已关闭", "成交"), and in the merged catalogs theirs could win or ours change their pages.
+CLOSED_LABEL = _l("Closed amount")
 FIGURE_LABELS = {
-    "quota": _l("Quota"), "closed": _l("Closed"), "attainment": _l("Quota attainment"),
+    "quota": _l("Quota"), "closed": CLOSED_LABEL, "attainment": _l("Quota attainment"),
     "expected": _l("Expected total"), "best": _l("Best total"), "pipeline": _l("Pipeline"),
     "gap": _l("Gap to quota"), "lost": _l("Closed lost (not counted)"),
 }
+
+
+@bp.app_template_filter("fiscal_label")
+def quarter_label(quarter):
+    """A quarter's name in the user's language: "FY2026 Q1" / "2026财年第1季度" (a fiscal year that spans
+    two calendar years shows both: "FY2026/27 Q1")."""
+    if quarter.start_month == 1:
+        return _("FY%(year)d Q%(number)d", year=quarter.fiscal_year, number=quarter.number)
+    return _("FY%(year)d/%(next)02d Q%(number)d", year=quarter.fiscal_year, next=(quarter.fiscal_year + 1) % 100,
+             number=quarter.number)
 
 
 def _viewer():
@@ -82,7 +95,7 @@ def figure_values(f):
 
 
 def figure_header():
-    return [_("Quota"), _("Closed"), _("Quota attainment"), _("Expected total"), _("Best total"),
+    return [_("Quota"), _("Closed amount"), _("Quota attainment"), _("Expected total"), _("Best total"),
             _("Pipeline (count)"), _("Pipeline (amount)"), _("Gap to quota"), _("Closed lost (not counted)")]
 
 
@@ -129,18 +142,18 @@ def my():
     if request.args.get("format") == "csv":
         return csv_response(f"forecast-{user.username}-FY{quarter.fiscal_year}.csv",
                             [_("Quarter"), _("First day"), _("Last day")] + figure_header(),
-                            [[q.label, q.start, q.end] + figure_values(f) for q, f in trend])
+                            [[quarter_label(q), q.start, q.end] + figure_values(f) for q, f in trend])
     snapshot = Snapshot.get_or_none((Snapshot.user == user.id) & (Snapshot.quarter_start == quarter.start))
     form = None
     if user.id == viewer.id:
         form = CommitForm(quarter=quarter.key, likely=figures.expected, best=figures.best)
         if not services.has_team(viewer):
             form.kind.choices = form.kind.choices[:1]
-    chart = charts.bar(_("Quota, closed, expected and best per quarter"), [q.label for q, _f in trend], [
-        (_("Quota"), [f.quota for _q, f in trend]), (_("Closed"), [f.closed for _q, f in trend]),
+    chart = charts.bar(_("Quota, closed, expected and best per quarter"), [quarter_label(q) for q, _f in trend], [
+        (_("Quota"), [f.quota for _q, f in trend]), (_("Closed amount"), [f.closed for _q, f in trend]),
         (_("Expected total"), [f.expected for _q, f in trend]), (_("Best total"), [f.best for _q, f in trend])])
     return render_template("forecast/my.html", user=user, viewer=viewer, quarter=quarter, figures=figures,
-                           trend_rows=[(q.label, f, "user", user.id, q) for q, f in trend], chart=chart, form=form, snapshot=snapshot,
+                           trend_rows=[(quarter_label(q), f, "user", user.id, q) for q, f in trend], chart=chart, form=form, snapshot=snapshot,
                            commits=services.history(viewer, user, quarter),
                            quarters=quarter_choices(quarter), has_team=services.has_team(viewer),
                            scope=("user", user.id))
@@ -164,7 +177,7 @@ def commit():
         return redirect(back)
     services.submit(viewer, quarter, form.kind.data, form.likely.data.quantize(Decimal("0.01")),
                     form.best.data.quantize(Decimal("0.01")), form.comment.data)
-    flash(_("Your forecast for %(quarter)s is submitted.", quarter=quarter.label), "success")
+    flash(_("Your forecast for %(quarter)s is submitted.", quarter=quarter_label(quarter)), "success")
     return redirect(back)
 
 
@@ -307,7 +320,7 @@ def quotas():
     own = services.quotas_for([viewer.id], quarter).get(viewer.id)
     if request.args.get("format") == "csv":
         return csv_response(f"quotas-{quarter.key}.csv",
-                            [_("User"), _("Position"), _("Quota"), _("Last quarter")],
+                            [_("Team member"), _("Position"), _("Quota"), _("Last quarter")],
                             [[u.display_name, u.position.name if u.position else "", current.get(u.id),
                               previous.get(u.id)] for u in users])
     return render_template("forecast/quotas.html", quarter=quarter, users=users, current=current,
@@ -335,7 +348,7 @@ def _save_quotas(viewer, users, quarter):
     with db.atomic():
         for user_id, amount in values.items():
             changed += services.set_quota(viewer, by_id[user_id], quarter, amount)
-    flash(_("%(count)d quotas changed for %(quarter)s.", count=changed, quarter=quarter.label), "success")
+    flash(_("%(count)d quotas changed for %(quarter)s.", count=changed, quarter=quarter_label(quarter)), "success")
     return {}
 
 
@@ -346,5 +359,5 @@ def copy_quotas():
     quarter = selected_quarter()
     copied, kept = services.copy_last_quarter(viewer, quarter)
     flash(_("%(copied)d quotas copied from %(previous)s; %(kept)d already set were kept.", copied=copied,
-            previous=quarter.previous().label, kept=kept), "success")
+            previous=quarter_label(quarter.previous()), kept=kept), "success")
     return redirect(url_for("forecast.quotas", quarter=quarter.key))

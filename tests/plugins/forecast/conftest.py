@@ -20,6 +20,7 @@ def fc_client(fc_app):
 @pytest.fixture
 def school(fc_app, positions, make_user):
     """teacher → class A (lead_a) → dept A (manager_a) → sales A (alice, bob); class B … sales B (carol)."""
+    make_user = _english(make_user)
     people = {
         "teacher": make_user("teacher", positions["teacher"]),
         "lead_a": make_user("lead_a", positions["class_a"]),
@@ -34,6 +35,14 @@ def school(fc_app, positions, make_user):
     }
     people["positions"] = positions
     return people
+
+
+def _english(make_user):
+    """The page texts asserted on are English; one test checks the Chinese pages."""
+    def make(username, position=None, admin=False, **fields):
+        fields.setdefault("language", "en")
+        return make_user(username, position, admin, **fields)
+    return make
 
 
 def stage(name):

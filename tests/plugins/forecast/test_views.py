@@ -37,7 +37,7 @@ def test_figure_page_shows_arithmetic_and_the_opportunities(school, opp, as_user
     opp(alice, "50", "Closed Lost", name="Lost deal")
     client = as_user(alice)
     html = client.get(f"/forecast/figure?figure=expected&scope=user&id={alice.id}&quarter={KEY}").get_data(
-        as_text=True)
+        as_text=True).replace("CN¥", "¥")
     assert "¥1,000.00 + ¥1,200.00 = ¥2,200.00" in html
     assert "Won deal" in html and "Open deal" in html and "Lost deal" not in html
     html = client.get(f"/forecast/figure?figure=attainment&scope=user&id={alice.id}&quarter={KEY}").get_data(
@@ -173,15 +173,15 @@ def test_commit_history_and_manager_adjustment(school, opp, as_user, frozen_cloc
     client.post("/forecast/commit", data={"quarter": KEY, "kind": "team", "likely": "1", "best": "2"})
     assert Commit.select().count() == 2
     html = client.get(f"/forecast/my?quarter={KEY}").get_data(as_text=True)
-    assert "first" in html and "¥1,200.00" in html
+    assert "first" in html and "1,200.00" in html
     manager = as_user(school["manager_a"])
     team = manager.get(f"/forecast/team?position={school['positions']['sales_a'].id}&quarter={KEY}")
-    assert "¥1,200.00 / ¥1,600.00" in team.get_data(as_text=True)
+    assert "¥1,200.00 / ¥1,600.00" in team.get_data(as_text=True).replace("CN¥", "¥")
     manager.post("/forecast/commit", data={"quarter": KEY, "kind": "team", "likely": "5000", "best": "8000"})
     assert Commit.get(Commit.kind == "team").owner_id == school["manager_a"].id
     teacher_view = as_user(school["teacher"]).get(f"/forecast/team?position={school['positions']['class_a'].id}"
                                                   f"&quarter={KEY}").get_data(as_text=True)
-    assert "¥5,000.00 / ¥8,000.00" in teacher_view
+    assert "¥5,000.00 / ¥8,000.00" in teacher_view.replace("CN¥", "¥")
     # a peer does not see alice's history
     assert "first" not in as_user(school["bob"]).get(f"/forecast/my?quarter={KEY}").get_data(as_text=True)
 
@@ -260,3 +260,20 @@ def test_team_money_text_matches_core_money_filter(school, fc_app):
             fmt = money_formatter()
             for value in (Decimal("0"), Decimal("-1234.5"), Decimal("12345678.91")):
                 assert fmt(value) == money(value)
+
+
+def test_pages_in_chinese(school, opp, as_user, frozen_clock):
+    from flask_babel import get_domain
+    from core.models import User
+    # Flask-Babel caches merged catalogs per locale on a domain all test apps share: an earlier test's app
+    # (say, with this plugin off) would otherwise decide which catalogs this one sees.
+    get_domain().cache.clear()
+    User.update(language="zh").where(User.id == school["teacher"].id).execute()
+    opp(school["alice"], "100", "Closed Won")
+    client = as_user(school["teacher"])
+    team = client.get("/forecast/team").get_data(as_text=True)
+    for text in ("团队销售预期", "定额百分比", "已完成额", "预期总收入", "最佳总收入", "2026财年第2季度", "数字是怎样算出来的"):
+        assert text in team
+    figure = client.get("/forecast/figure?figure=best&scope=team").get_data(as_text=True)
+    assert "计算过程" in figure and "背后的销售机会" in figure
+    assert "个人配额" in client.get("/forecast/quotas").get_data(as_text=True)
