@@ -141,13 +141,14 @@ def zhixin_reports():
 @hookimpl
 def zhixin_calendar_items(user, start, end):
     from plugins.campaigns import tasks as task_views
+    from plugins.campaigns.links import link
     from plugins.campaigns.models import OPEN_TASK_STATUSES, CampaignTask
     query = (task_views.base_query(user)
              .where(CampaignTask.status.in_(OPEN_TASK_STATUSES) & (CampaignTask.due_at >= start)
                     & (CampaignTask.due_at < end))
              .order_by(CampaignTask.due_at))
     return [CalendarItem(title=f"{task.subject} ({task.campaign.name})", start=task.due_at,
-                         url=url_for("campaigns.task_edit", task_id=task.id), kind="campaign_task",
+                         url=link("campaigns.task_edit", task_id=task.id), kind="campaign_task",
                          done=False, owner_id=task.owner_id) for task in query]
 
 

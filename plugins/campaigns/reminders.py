@@ -17,12 +17,12 @@ with ON CONFLICT DO NOTHING in one transaction, so concurrent schedulers or a re
 """
 import datetime as _dt
 
-from flask import url_for
 from flask_babel import force_locale, gettext as _
 
 from core import clock, notify
 from core.db import db
 from core.models import Organisation, User
+from plugins.campaigns.links import link
 from plugins.campaigns.models import OPEN_TASK_STATUSES, Campaign, CampaignTask
 
 ACTIVE_CAMPAIGN_STATUSES = ("planned", "active")
@@ -33,15 +33,6 @@ def reminder_days(campaign, org=None):
         return max(0, campaign.reminder_days)
     org = org or Organisation.get_profile()
     return max(0, org.reminder_days if org.reminder_days is not None else 3)
-
-
-def _link(endpoint, **kwargs):
-    try:
-        return url_for(endpoint, **kwargs)
-    except RuntimeError:  # no request context and no SERVER_NAME: a relative path still works in the bell
-        prefix = {"campaigns.task_edit": "/campaigns/tasks/{task_id}/edit",
-                  "campaigns.detail": "/campaigns/{campaign_id}"}[endpoint]
-        return prefix.format(**kwargs)
 
 
 def _locale(user):
@@ -62,9 +53,9 @@ def candidate_tasks(today, horizon_days):
             .order_by(CampaignTask.id))
 
 
-def _send(user, key, kind, title, body, link):
+def _send(user, key, kind, title, body, url):
     with db.atomic():
-        return notify.send(user, title, body=body, link=link, kind=kind, key=key)
+        return notify.send(user, title, body=body, link=url, kind=kind, key=key)
 
 
 def run(app=None):
@@ -84,13 +75,13 @@ def run(app=None):
             continue
         window = _dt.timedelta(days=days)
         assignee = task.owner
-        link = _link("campaigns.task_edit", task_id=task.id)
+        task_link = link("campaigns.task_edit", task_id=task.id)
         due_day = clock.to_local(task.due_at).date()
         if today >= due_day - window:
             with force_locale(_locale(assignee)):
                 sent += _send(assignee, f"campaigns:task:{task.id}:due:{task.due_at:%Y%m%d%H%M}", "campaign_task_due",
                               _("Task due %(date)s: %(subject)s", date=due_day.isoformat(), subject=task.subject),
-                              _("Campaign: %(campaign)s", campaign=campaign.name), link)
+                              _("Campaign: %(campaign)s", campaign=campaign.name), task_link)
         end = campaign.end_date
         if end and end - window <= today <= end:
             with force_locale(_locale(assignee)):
@@ -98,7 +89,7 @@ def run(app=None):
                               "campaign_task_campaign_end",
                               _("Campaign %(campaign)s ends %(date)s; your task is open: %(subject)s",
                                 campaign=campaign.name, date=end.isoformat(), subject=task.subject),
-                              _("Finish or update the task before the campaign ends."), link)
+                              _("Finish or update the task before the campaign ends."), task_link)
             owners_to_tell.setdefault(campaign.id, [campaign, 0])[1] += 1
     for campaign, open_count in owners_to_tell.values():
         owner = User.get_by_id(campaign.owner_id)
@@ -107,5 +98,5 @@ def run(app=None):
                           _("Campaign %(campaign)s ends %(date)s with %(count)d open tasks",
                             campaign=campaign.name, date=campaign.end_date.isoformat(), count=open_count),
                           _("Check the open tasks of the campaign before it ends."),
-                          _link("campaigns.detail", campaign_id=campaign.id))
+                          link("campaigns.detail", campaign_id=campaign.id))
     return sent

@@ -70,7 +70,7 @@ def test_effect_page_table_charts_and_csv(app, school, clients, measured):
     set_mode("read", family="lead")
     html = clients["owner"].get(f"/campaigns/{measured.id}/effect").get_data(as_text=True)
     assert 'data-figure="roi"' in html and "275.0 %" in html and "50.0 %" in html
-    assert html.count("<svg") == 2
+    assert html.count("<figure class=\"chart\"><svg") == 2
     csv = clients["owner"].get(f"/campaigns/{measured.id}/effect?format=csv")
     assert csv.mimetype == "text/csv"
     text = csv.get_data(as_text=True)
