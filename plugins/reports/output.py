@@ -40,6 +40,7 @@ def build_chart(result, kind=None, title=""):
     chart = charts.make(kind, title)
     label_key, values = spec["label"], spec["values"]
     if kind in ("pie", "funnel"):
+        chart.show_y_labels = False     # a funnel's axis is symmetric and means nothing to the reader
         for row in rows:
             chart.add(charts.label(row.get(label_key)), [_point(row.get(values[0]), link(row))])
         return chart

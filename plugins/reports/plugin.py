@@ -40,3 +40,25 @@ def zhixin_jobs():
     from plugins.reports.service import deliver
     return [Job("reports.deliver", deliver, "interval", {"minutes": 30},
                 "Deliver scheduled saved reports (daily, weekly, monthly) to their owners")]
+
+
+@hookimpl
+def zhixin_demo_data(app, users, rng):
+    """Two saved reports of the teacher: one shared with the whole school, one delivered weekly."""
+    from plugins.reports import builder, service
+    from plugins.reports.models import SavedReport
+    if not users:
+        return
+    teacher = users[0]
+    shared = builder.clean({"type": "opportunity", "groups": [{"field": "owner"}, {"field": "close_date",
+                                                                                   "unit": "quarter"}],
+                            "aggregates": [{"func": "count"}, {"func": "sum", "field": "amount"}],
+                            "filters": [{"field": "close_date", "op": "period", "value": "this_fiscal_year"}],
+                            "chart": "stacked", "date_field": "close_date"})
+    service.save(SavedReport(), shared, teacher, "本财年销售机会（按负责人、财季）",
+                 "本财年预计成交的全部销售机会的数量与金额。", shared=bool(teacher.position_id),
+                 positions=[teacher.position_id] if teacher.position_id else [])
+    weekly = builder.clean({"type": "lead", "groups": [{"field": "source"}], "aggregates": [{"func": "count"}],
+                            "filters": [{"field": "created_at", "op": "period", "value": "last_7_days"}],
+                            "chart": "bar"})
+    service.save(SavedReport(), weekly, teacher, "最近 7 天的新线索（按来源）", schedule="weekly")

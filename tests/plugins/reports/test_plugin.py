@@ -103,3 +103,15 @@ def test_plugin_off_cleanly(make_app, make_user, login):
         assert client.get("/reports/run/reports.win_loss").status_code == 404
         assert "reports.deliver" not in {j.id for j in scheduler.all_jobs(app)}
         assert not any(d.id.startswith("reports.") for d in app.extensions["zhixin_plugins"].gather("zhixin_reports"))
+
+
+def test_demo_data_saves_a_shared_and_a_scheduled_report(app, world, client, login):
+    import random
+
+    from plugins.reports import plugin
+    plugin.zhixin_demo_data(app=app, users=[world.teacher, world.ann], rng=random.Random(1))
+    reports = list(SavedReport.select().order_by(SavedReport.id))
+    assert [(r.shared, r.schedule) for r in reports] == [(True, ""), (False, "weekly")]
+    login(client, world.ann)          # below the teacher: may run the shared one, with her own figures
+    assert client.get(f"/reports/saved/{reports[0].id}").status_code == 200
+    assert client.get(f"/reports/saved/{reports[1].id}").status_code == 404
