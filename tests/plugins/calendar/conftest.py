@@ -32,8 +32,10 @@ def school(cal, positions, make_user):
 
 
 def set_mode(mode):
-    SharingMode.insert(family="calendar", mode=mode).on_conflict(
-        conflict_target=[SharingMode.family], update={SharingMode.mode: mode}).execute()
+    if SharingMode.select().where(SharingMode.family == "calendar").exists():
+        SharingMode.update(mode=mode).where(SharingMode.family == "calendar").execute()
+    else:
+        SharingMode.create(family="calendar", mode=mode)
 
 
 def make_event(user, subject="Meeting", start=dt.datetime(2026, 5, 18, 1, 0), hours=1, **fields):
