@@ -226,6 +226,12 @@ def move(event, key, new_start_local, new_end_local, user):
         return event
 
 
+def shift_exceptions(series, delta):
+    """The series moved by ``delta``: its exception rows follow, so they still replace their occurrences."""
+    for ex in CalendarEvent.select().where(CalendarEvent.series == series.id):
+        CalendarEvent.update(recurrence_id=ex.recurrence_id + delta).where(CalendarEvent.id == ex.id).execute()
+
+
 def delete_occurrence(series, rid, user):
     """Remove one occurrence of a series: a cancelled exception row (an EXDATE in iCalendar)."""
     with db.atomic():

@@ -287,10 +287,13 @@ def event_edit(event_id):
             target = service.exception_for(event, service.parse_key(key)) or CalendarEvent(
                 owner=event.owner_id, series=event.id, recurrence_id=service.parse_key(key), uid=event.uid)
         before = records.field_values(target) if target.id else {}
+        old_start = target.start
         if _apply_form(form, target, user, with_rule=not (one or event.series_id)) is None:
             try:
                 with db.atomic():
                     records.save(EVENT, target, user, before)
+                    if target.recurring and old_start and target.start != old_start:
+                        service.shift_exceptions(target, target.start - old_start)
                     if not one:
                         added = service.set_invitees(event.series if event.series_id else event,
                                                      set(form.invite_users.data or []),
@@ -314,6 +317,11 @@ def event_delete(event_id):
         if not access.can(user, "write", event):
             abort(403)
         service.delete_occurrence(event, rid, user)
+        flash(_("This occurrence was removed; the rest of the series stays."), "success")
+    elif event.series_id:  # a changed occurrence: removing it must not bring the original back
+        before = records.field_values(event)
+        event.cancelled = True
+        records.save(EVENT, event, user, before)
         flash(_("This occurrence was removed; the rest of the series stays."), "success")
     else:
         records.delete(EVENT, event, user)

@@ -171,3 +171,58 @@ def test_invitees_answer(client, login, make_user, frozen_clock):
     assert "Weekly review" in client.get("/calendar/invitations").get_data(as_text=True)
     client.post(f"/calendar/events/{event.id}/answer", data={"invitee": invs["user"].id, "answer": "declined"})
     assert {i.answer for i in CalendarInvitee.select()} == {"accepted", "declined"}
+
+
+def test_moving_the_series_keeps_its_changed_occurrences_in_place(client, login, make_user):
+    user = make_user("alice")
+    login(client, user)
+    series = make_event(user, "Standup", start=dt.datetime(2026, 5, 4, 1), rrule="FREQ=DAILY;COUNT=3")
+    client.post(f"/calendar/events/{series.id}/move", data={"start": "2026-05-05T15:00",
+                                                           "occurrence": "20260505T010000"})
+    data = dict(FORM, subject="Standup", start_date="2026-05-04", start_time="10:00", end_date="2026-05-04",
+                end_time="11:00", scope="series", freq="DAILY", ends="count", count="3")
+    client.post(f"/calendar/events/{series.id}/edit", data=data)
+    got = [(o.start.day, o.start.hour) for o in occurrences(user, dt.date(2026, 5, 1), dt.date(2026, 5, 31))]
+    assert got == [(4, 10), (5, 15), (6, 10)]
+
+
+def test_deleting_a_changed_occurrence_does_not_bring_the_original_back(client, login, make_user):
+    user = make_user("alice")
+    login(client, user)
+    series = make_event(user, "Standup", start=dt.datetime(2026, 5, 4, 1), rrule="FREQ=DAILY;COUNT=3")
+    client.post(f"/calendar/events/{series.id}/move", data={"start": "2026-05-05T15:00",
+                                                           "occurrence": "20260505T010000"})
+    exception = CalendarEvent.get(CalendarEvent.series == series.id)
+    client.post(f"/calendar/events/{exception.id}/delete")
+    assert [o.start.day for o in occurrences(user, dt.date(2026, 5, 1), dt.date(2026, 5, 31))] == [4, 6]
+
+
+def test_agenda_quarter_follows_the_fiscal_year(client, login, make_user, frozen_clock):
+    user = make_user("alice")
+    login(client, user)
+    Organisation.update(fiscal_year_start=4).where(Organisation.id == 1).execute()
+    make_event(user, "March review", start=dt.datetime(2026, 3, 31, 1))
+    make_event(user, "April kickoff", start=dt.datetime(2026, 4, 1, 1))
+    make_event(user, "June close", start=dt.datetime(2026, 6, 30, 1))
+    make_event(user, "July start", start=dt.datetime(2026, 7, 1, 1))
+    page = client.get("/calendar/?view=agenda&quarter=FY2026-Q1").get_data(as_text=True)
+    assert "April kickoff" in page and "June close" in page
+    assert "March review" not in page and "July start" not in page
+    assert 'value="FY2026-Q1" selected' in page and "FY2026/27 Q1 (2026-04 – 2026-06)" in page
+    march = client.get("/calendar/?view=agenda&quarter=FY2025-Q4").get_data(as_text=True)
+    assert "March review" in march and "April kickoff" not in march
+    assert client.get("/calendar/?view=agenda&quarter=2026Q9").status_code == 400
+    exported = client.get("/calendar/export.ics?view=agenda&quarter=FY2026-Q1").get_data(as_text=True)
+    assert "April kickoff" in exported and "March review" not in exported
+
+
+def test_agenda_search_and_pages(client, login, make_user, frozen_clock, cal):
+    user = make_user("alice")
+    login(client, user)
+    make_event(user, "Daily call", start=dt.datetime(2026, 5, 15, 1), rrule="FREQ=DAILY")
+    make_event(user, "Lunch with Li", start=dt.datetime(2026, 5, 16, 4))
+    page = client.get("/calendar/?view=agenda&date=2026-05-15&q=Lunch").get_data(as_text=True)
+    assert "Lunch with Li" in page and "Daily call" not in page
+    first = client.get("/calendar/?view=agenda&date=2026-05-15").get_data(as_text=True)
+    assert 'rel="next"' in first  # 30 daily calls + lunch: more than one page
+    assert "Daily call" in client.get("/calendar/?view=agenda&date=2026-05-15&page=2").get_data(as_text=True)
