@@ -1,89 +1,59 @@
 """Benchmark: the teacher's team forecast page against the raw SQL aggregate it is built on.
 
-    python -m bench.forecast [--size large] [--database-url sqlite:////tmp/zx-bench-forecast.db] [--runs 7]
+    python -m bench.generate --size large          # once: the shared benchmark data (see bench/README.md)
+    python -m bench.forecast --size large [--database-url URL] [--repeat 9]
 
-Builds a school (teacher → classes → departments → salesperson positions, several students each) with
-opportunities spread over the fiscal year — through ``bench.generate`` when it offers ``generate(app, size)``,
-otherwise with the small generator below — then times, in the same run:
+Uses the database ``bench.generate`` builds (1,000 users in a 5-level tree; 40 % of the records are
+opportunities with close dates within a year of today); when it holds no opportunities the generator runs
+first. A quota for the current quarter is added for every user below the teacher if the quarter has none
+(the forecast's own table; nothing else is changed). Then, interleaved and in the same run:
 
-* the floor: the raw SQL aggregate of the quarter (GROUP BY owner, no access filter, no page);
-* the page: GET /forecast/team as the teacher (access filter, roll-up, quotas, commits, two charts, HTML).
+* floor — the raw SQL aggregate of the current quarter: one GROUP BY owner over the opportunities closing
+  in it, no access filter, no page;
+* page  — GET /forecast/team as the teacher through Flask's test client with every bundled plugin on:
+  access filter, roll-up by position path, quotas, commits, the attainment chart, every cell's HTML.
 
-It prints both medians in ms and their ratio (target ≤ 2).
+Prints both medians in ms and their ratio (target <= 2) as a Markdown table.
 """
 import argparse
-import datetime as dt
-import os
-import random
+import platform
 import statistics
-import tempfile
 import time
 from decimal import Decimal
 
-SIZES = {  # classes, departments per class, students per salesperson position, opportunities
-    "small": (2, 2, 3, 2_000),
-    "medium": (6, 3, 4, 20_000),
-    "large": (10, 4, 6, 200_000),
-}
+from bench import SIZES, default_url
 
 
-def build_app(url):
-    from core.app import create_app
-    from core.migrate import upgrade
-    app = create_app({"DATABASE_URL": url, "PLUGINS": ["forecast"], "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "bench", "PASSWORD_METHOD": "pbkdf2:sha256:1000",
-                      "INSTANCE_PATH": os.path.join(tempfile.gettempdir(), "zx-bench-instance")})
-    upgrade(app)
-    return app
-
-
-def generate_school(size, rng):
-    """Positions, users, quotas and opportunities in bulk (insert_many in chunks, one transaction)."""
+def ensure_data(app, size, url):
     from core.db import db
-    from core.hierarchy import positions as P
-    from core.models import Opportunity, SalesStage, User
-    from plugins.forecast import fiscal
+    from core.models import Opportunity
+    with app.app_context(), db.connection_context():
+        if Opportunity.select().exists():
+            return
+    from bench import generate
+    generate.main(["--size", size] + (["--database-url", url] if url != default_url(size) else []))
+
+
+def ensure_quotas(quarter):
+    """One quota per user below the teacher for ``quarter`` (only when the quarter has none)."""
+    import random
+    from core.models import Position, User
     from plugins.forecast.models import Quota
-    classes, departments, students, opportunities = SIZES[size]
-    password = "pbkdf2:sha256:1000$bench$0"
-    with db.atomic():
-        teacher_pos = P.create("Teacher")
-        users = [("teacher", teacher_pos)]
-        for c in range(1, classes + 1):
-            cls = P.create(f"Class {c}", teacher_pos)
-            users.append((f"class{c}", cls))
-            for d in range(1, departments + 1):
-                dept = P.create(f"Class {c} Department {d}", cls)
-                sales = P.create(f"Class {c} Department {d} Sales", dept)
-                users.append((f"manager{c}_{d}", dept))
-                users += [(f"student{c}_{d}_{s}", sales) for s in range(1, students + 1)]
-        User.insert_many([dict(username=u, full_name=u.title(), password_hash=password, position=p.id)
-                          for u, p in users]).execute()
-        ids = [u.id for u in User.select(User.id).order_by(User.id)]
-        stages = list(SalesStage.select())
-        quarter = fiscal.current_quarter()
-        year = quarter.year_quarters()
-        Quota.insert_many([dict(user=uid, quarter_start=quarter.start, amount=Decimal(rng.randint(50, 300)) * 1000)
-                           for uid in ids[1:]]).execute()
-        span = (year[-1].end - year[0].start).days
-        rows = []
-        for i in range(opportunities):
-            stage = rng.choice(stages)
-            rows.append(dict(name=f"Opportunity {i}", owner=rng.choice(ids), amount=Decimal(rng.randint(100, 99_999_99)) / 100,
-                             stage=stage.id, probability=stage.probability,
-                             close_date=year[0].start + dt.timedelta(days=rng.randint(0, span))))
-            if len(rows) == 1000:
-                Opportunity.insert_many(rows).execute()
-                rows = []
-        if rows:
-            Opportunity.insert_many(rows).execute()
-    return User.get(User.username == "teacher")
+    if Quota.select().where(Quota.quarter_start == quarter.start).exists():
+        return
+    rng = random.Random(2026)
+    users = User.select(User.id).join(Position).where(Position.depth > 0)
+    rows = [dict(user=u.id, quarter_start=quarter.start, amount=Decimal(rng.randint(50, 500)) * 1000)
+            for u in users]
+    for i in range(0, len(rows), 500):
+        Quota.insert_many(rows[i:i + 500]).execute()
 
 
-def median_ms(funcs, runs):
-    """Median ms of each function, measured interleaved so drift (caches, checkpoints) hits all alike."""
+def median_ms(funcs, repeat):
+    """Median ms of each function, measured interleaved so drift (caches, checkpoints, other load on the
+    machine) hits all of them alike."""
     times = [[] for _f in funcs]
-    for _i in range(runs):
+    for _i in range(repeat):
         for i, func in enumerate(funcs):
             start = time.perf_counter()
             func()
@@ -92,72 +62,58 @@ def median_ms(funcs, runs):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.forecast", description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="large")
-    parser.add_argument("--database-url", default=f"sqlite:///{tempfile.gettempdir()}/zx-bench-forecast.db")
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--reuse", action="store_true", help="keep the data a previous run generated")
+    parser.add_argument("--database-url", help="default: the generator's sqlite file bench/data/<size>.db")
+    parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args(argv)
-    if args.reuse:
-        pass
-    elif args.database_url.startswith("sqlite:///"):
-        path = args.database_url[len("sqlite:///"):]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-    else:
-        _drop_all(args.database_url)
-    app = build_app(args.database_url)
+    url = args.database_url or default_url(args.size)
+
+    from core.app import create_app
     from core.db import db
+    from core.migrate import upgrade
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "bench"})
+    upgrade(app)
+    ensure_data(app, args.size, url)
+
+    from core.models import Opportunity, User
     from plugins.forecast import fiscal
     from plugins.forecast.figures import aggregate_query
     with app.app_context(), db.connection_context():
-        t0 = time.perf_counter()
-        from core.models import Opportunity, User
-        teacher = User.get_or_none(User.username == "teacher") if args.reuse else None
-        teacher = teacher or generate_school(args.size, random.Random(2026))
         quarter = fiscal.current_quarter()
-        print(f"data: {User.select().count()} users, {Opportunity.select().count()} opportunities "
-              f"({args.size}, generated in {time.perf_counter() - t0:.1f} s) on {args.database_url.split(':')[0]}")
+        ensure_quotas(quarter)
+        teacher = User.get(User.username == "teacher")
+        users = User.select().count()
+        opportunities = Opportunity.select().count()
         in_quarter = Opportunity.select().where(Opportunity.close_date.between(quarter.start, quarter.end)).count()
-        print(f"quarter {quarter.key}: {in_quarter} opportunities close in it")
+
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(teacher.id)
         session["_fresh"] = True
-    url = f"/forecast/team?quarter={quarter.key}"
+    url_path = f"/forecast/team?quarter={quarter.key}"
 
-    def raw():
+    def floor():
         with app.app_context(), db.connection_context():
             list(aggregate_query(quarter.start, quarter.end).dicts())
 
     def page():
-        response = client.get(url)
+        response = client.get(url_path)
         assert response.status_code == 200, response.status_code
 
-    raw(), page()  # warm caches and templates
-    floor, team = median_ms([raw, page], args.runs)
-    print(f"raw SQL aggregate (floor): {floor:8.1f} ms")
-    print(f"team forecast page       : {team:8.1f} ms")
-    print(f"ratio page / floor       : {team / floor:8.2f}  (target <= 2)")
-    return team / floor
-
-
-def _drop_all(url):
-    """Start from an empty database (the benchmark owns the one it is given)."""
-    import peewee
-    from core.db import make_database
-    database = make_database(url)
-    database.connect()
-    if isinstance(database, peewee.PostgresqlDatabase):
-        database.execute_sql("DROP SCHEMA public CASCADE")
-        database.execute_sql("CREATE SCHEMA public")
-    else:
-        database.execute_sql("SET FOREIGN_KEY_CHECKS=0")
-        for table in database.get_tables():
-            database.execute_sql(f"DROP TABLE `{table}`")
-        database.execute_sql("SET FOREIGN_KEY_CHECKS=1")
-    database.close()
+    floor(), page()  # warm the caches and the templates once
+    floor_ms, page_ms = median_ms([floor, page], args.repeat)
+    backend = url.split(":", 1)[0]
+    print(f"## Team forecast, {args.size} ({backend}), "
+          f"Python {platform.python_version()}\n")
+    print(f"{users:,} users, {opportunities:,} opportunities, {in_quarter:,} closing in {quarter.key}; "
+          f"median of {args.repeat} interleaved runs.\n")
+    print("| measurement | ms |")
+    print("|---|---:|")
+    print(f"| raw SQL aggregate (floor) | {floor_ms:.1f} |")
+    print(f"| team forecast page, teacher | {page_ms:.1f} |")
+    print(f"| **ratio page / floor** (target <= 2) | **{page_ms / floor_ms:.2f}** |")
+    return page_ms / floor_ms
 
 
 if __name__ == "__main__":

@@ -204,25 +204,46 @@ def _segments(path, base):
     return [int(x) for x in rest[:2] if x]
 
 
+@dataclass
+class Member:
+    """A user as the team table needs them (read as plain tuples: a school has a thousand)."""
+    id: int
+    username: str
+    full_name: str
+    path: str
+    position_name: str
+    quota: Decimal = None
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+
+def members(viewer, focus, own, quarter):
+    """The users a team table covers, with their position path and their quota: one query."""
+    query = (User.select(User.id, User.username, User.full_name, Position.path, Position.name, Quota.amount)
+             .join(Position, JOIN.LEFT_OUTER, on=(User.position == Position.id))
+             .switch(User)
+             .join(Quota, JOIN.LEFT_OUTER, on=((Quota.user == User.id) & (Quota.quarter_start == quarter.start))))
+    if focus is not None:
+        cond = below_condition(focus.path)
+        cond |= (User.id == viewer.id) if own else (User.position == focus.id)
+        query = query.where(cond)
+    return [Member(*row) for row in query.order_by(User.full_name, User.username).tuples()]
+
+
 def team(viewer, quarter, focus=None):
     """The team table of ``focus`` (default: the viewer's position) for ``quarter``."""
     mine = position_of(viewer)
     focus = focus or mine
     own = focus is None or (mine is not None and focus.id == mine.id)
-    users = User.select(User.id, User.username, User.full_name, User.position, Position.path, Position.name)
-    users = users.join(Position, JOIN.LEFT_OUTER, on=(User.position == Position.id))
     if focus is not None:
-        in_team = below_condition(focus.path)
-        in_team |= (User.id == viewer.id) if own else (User.position == focus.id)
-        users = users.where(in_team)
         children = list(Position.select().where(Position.parent == focus.id).order_by(Position.name))
     else:  # an administrator without a position: everyone, by top-level position
         children = list(Position.select().where(Position.parent.is_null()).order_by(Position.name))
-    users = list(users.order_by(User.full_name, User.username))
-    user_ids = [u.id for u in users]
+    people = members(viewer, focus, own, quarter)
     by_owner = aggregate(viewer, quarter.start, quarter.end, where=Opportunity.owner.in_(
-        _user_subquery(viewer, focus, own))) if user_ids else {}
-    quotas = quotas_for(_user_subquery(viewer, focus, own), quarter) if user_ids else {}
+        _user_subquery(viewer, focus, own))) if people else {}
     grandchildren = {}
     if children:
         for p in Position.select().where(Position.parent.in_([c.id for c in children])).order_by(Position.name):
@@ -234,11 +255,9 @@ def team(viewer, quarter, focus=None):
         position_rows[c.id] = row
         sub_rows.update({g.id: g for g in row.children})
     base = focus.path if focus is not None else "/"
-    for u in users:
-        figures = by_owner.get(u.id, Figures())
-        figures = Figures(quotas.get(u.id)) + figures
-        path = u.position.path if u.position else ""
-        segments = _segments(path, base) if path and (focus is None or path != focus.path) else []
+    for u in people:
+        figures = Figures(u.quota) + by_owner.get(u.id, Figures())
+        segments = _segments(u.path, base) if u.path and (focus is None or u.path != focus.path) else []
         if segments and segments[0] in position_rows:
             row = position_rows[segments[0]]
             row.figures = row.figures + figures
@@ -248,8 +267,7 @@ def team(viewer, quarter, focus=None):
             elif segments[1] in sub_rows:
                 sub_rows[segments[1]].figures = sub_rows[segments[1]].figures + figures
         else:
-            rows.append(Row("person", u.id, u.display_name, figures,
-                            position_name=u.position.name if u.position else "",
+            rows.append(Row("person", u.id, u.display_name, figures, position_name=u.position_name or "",
                             user_ids=[u.id]))
     rows.sort(key=lambda r: (r.id != viewer.id, r.label))
     rows += [position_rows[c.id] for c in children]
