@@ -437,11 +437,11 @@ def settings():
                                        public_window_minutes=form.public_window_minutes.data).where(
                     ServiceSettings.id == 1).execute()
                 for priority, (response, resolution) in values.items():
+                    # update, then insert if the row is missing (MySQL has no ON CONFLICT with a target)
+                    ServiceTarget.update(response_minutes=response, resolution_minutes=resolution).where(
+                        ServiceTarget.priority == priority).execute()
                     ServiceTarget.insert(priority=priority, response_minutes=response,
-                                         resolution_minutes=resolution).on_conflict(
-                        conflict_target=[ServiceTarget.priority],
-                        update={ServiceTarget.response_minutes: response,
-                                ServiceTarget.resolution_minutes: resolution}).execute()
+                                         resolution_minutes=resolution).on_conflict_ignore().execute()
                 record_service.audit("service_settings", 1, "update", _user(), {"targets": values})
             flash(_("Service settings saved."), "success")
             return redirect(url_for("service.settings"))
