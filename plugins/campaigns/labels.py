@@ -10,8 +10,13 @@ CAMPAIGN_STATUSES = {"planned": _l("Planned"), "active": _l("Active"), "complete
                      "cancelled": _l("Cancelled")}
 RESPONSE_STATUSES = {"planned": _l("Planned"), "sent": _l("Sent"), "responded": _l("Responded"),
                      "converted": _l("Converted")}
-TASK_STATUSES = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done"),
+TASK_STATUSES = {"open": _l("Not started"), "in_progress": _l("In progress"), "done": _l("Done"),
                  "cancelled": _l("Cancelled")}
 TASK_PRIORITIES = {"high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
 MEMBER_TYPES = {"lead": _l("Lead"), "contact": _l("Contact"), "account": _l("Account")}
-TASK_VIEWS = {"mine": _l("My tasks"), "open": _l("Open tasks"), "history": _l("History"), "all": _l("All tasks")}
+
+
+def task_views():
+    """The four task views' names. Specific msgids on purpose: Flask-Babel merges every plugin's catalog and
+    the last one wins, so a bare "History" or "Open" elsewhere would rename 历史任务 or the task status."""
+    return {"mine": _l("My tasks"), "open": _l("Open tasks"), "history": _l("Task history"), "all": _l("All tasks")}

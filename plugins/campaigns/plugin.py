@@ -110,6 +110,18 @@ def zhixin_record_fields(record_type):
 
 
 @hookimpl
+def zhixin_record_saved(record_type, record, user, created, changes):
+    """A lead converted into an opportunity passes its source campaign on (the opportunity is attributed)."""
+    if record_type != "lead" or "converted_opportunity" not in changes:
+        return
+    from plugins.campaigns import services
+    opportunity_id = record.__data__.get("converted_opportunity")
+    campaign = services.source_of("lead", record.id)
+    if opportunity_id and campaign is not None and services.source_of("opportunity", opportunity_id) is None:
+        services.set_source("opportunity", opportunity_id, campaign.id)
+
+
+@hookimpl
 def zhixin_record_deleted(record_type, record, user):
     from plugins.campaigns import services
     from plugins.campaigns.models import CampaignMember, CampaignSource
@@ -159,12 +171,12 @@ def zhixin_dashboard_widgets(user):
 
 def _render_widget(user):
     from core import clock
-    from plugins.campaigns import tasks as task_views
+    from plugins.campaigns import labels, tasks as task_views
     from plugins.campaigns.models import CampaignTask
     mine = task_views.tasks_in_view("mine", user)
     now = clock.utcnow()
     return Markup(render_template(
-        "campaigns/widget.html", count=mine.order_by().count(),
+        "campaigns/widget.html", my_tasks_label=labels.task_views()["mine"], count=mine.order_by().count(),
         overdue=mine.where(CampaignTask.due_at < now).order_by().count(),
         upcoming=list(mine.order_by(CampaignTask.due_at, CampaignTask.id).limit(5)), now=now))
 

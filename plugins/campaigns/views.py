@@ -303,7 +303,8 @@ def tasks():
     campaigns = access.visible(Campaign.select(Campaign.id, Campaign.name), user, "campaign").order_by(Campaign.name)
     return render_template("campaigns/tasks.html", page=page, view=view, sort=sort, args=args,
                            counts=task_views.counts(user, filters, today), campaigns=campaigns,
-                           users=_user_choices(), labels=labels, now=clock.utcnow(), today=today)
+                           users=_user_choices(), labels=labels, view_labels=labels.task_views(),
+                           now=clock.utcnow(), today=today)
 
 
 def _task_form(task=None):

@@ -181,5 +181,19 @@ def test_pages_render_in_chinese(app, school, make_user, login, frozen_clock):
         assert response.status_code == 200, url
         assert text in response.get_data(as_text=True), url
     tabs = client.get("/campaigns/tasks/").get_data(as_text=True)
-    for label in ("我的任务", "未完成任务", "历史任务", "所有任务", "已逾期"):
+    for label in ("我的任务", "未完成任务", "历史任务", "所有任务"):
         assert label in tabs
+    assert "data-overdue" in tabs
+
+
+def test_converting_a_sourced_lead_attributes_its_opportunity_to_the_campaign(app, school):
+    from core.records import leads
+    from plugins.campaigns import effect as effects, services
+    owner = school["owner"]
+    campaign = make_campaign(owner, "来源传递")
+    lead = Lead.create(last_name="赵", company="赵氏贸易", owner=owner)
+    services.set_source("lead", lead.id, campaign.id)
+    _account, _contact, opp = leads.convert(lead, owner, account_name="赵氏贸易", opportunity={
+        "name": "赵氏首单", "close_date": dt.date(2026, 6, 30), "amount": Decimal("5000")})
+    assert services.source_of("opportunity", opp.id).id == campaign.id
+    assert effects.compute(campaign, owner).opportunities == 1
