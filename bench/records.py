@@ -131,20 +131,26 @@ def main(argv=None):
     parser.add_argument("--size", default="classroom", help="picks the default SQLite file bench/data/<size>.db")
     parser.add_argument("--database-url")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--plugins", help="comma list of enabled plugins (default: every bundled plugin)")
     args = parser.parse_args(argv)
     url = args.database_url or default_url(args.size)
 
     from core.app import create_app
     from core.db import db
     from core.models import Opportunity, User
-    app = create_app({"DATABASE_URL": url, "TESTING": False, "WTF_CSRF_ENABLED": False})
+    settings = {"DATABASE_URL": url, "TESTING": False, "WTF_CSRF_ENABLED": False}
+    if args.plugins is not None:
+        settings["PLUGINS"] = [p for p in args.plugins.split(",") if p]
+    app = create_app(settings)
     add_count_endpoint(app)
     with app.app_context(), db.connection_context():
         records = Opportunity.select().count()
         people = {"salesperson": User.get(User.username == "sales000"), "teacher": User.get(User.username == "teacher")}
     empty = app.test_client()
     empty_ms = timed(lambda: empty.get("/healthz"), args.repeat)
-    print(f"# {args.size}: {records:,} opportunities, {url.split('@')[-1]}, median of {args.repeat}")
+    plugins = ", ".join(app.extensions["zhixin_plugins"].order) or "none"
+    print(f"# {args.size}: {records:,} opportunities, {url.split('@')[-1]}, median of {args.repeat}, "
+          f"plugins: {plugins}")
     print(f"empty request (GET /healthz): {empty_ms:.2f} ms\n")
     print("| role | page | visible | page ms | raw SQL ms | ratio |")
     print("|---|---|---:|---:|---:|---:|")
