@@ -13,8 +13,8 @@ from core import clock
 from core.db import db
 from core.records import service as records
 from plugins.calendar import recurrence
-from plugins.calendar.models import CalendarEvent, CalendarTask
-from plugins.calendar.service import EVENT, is_masked, local_span, new_uid
+from plugins.calendar.models import CalendarEvent
+from plugins.calendar.service import EVENT, is_masked, new_uid
 
 PRODID = "-//Zhixin CRM//Calendar//ZH"
 PRIORITY_OUT = {"high": 1, "normal": 5, "low": 9}
@@ -272,4 +272,4 @@ def import_events(data, user):
     return created, skipped
 
 
-__all__ = ["ImportProblem", "build", "import_events", "local_span", "parse"]
+__all__ = ["ImportProblem", "build", "import_events", "parse"]

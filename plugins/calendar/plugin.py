@@ -26,7 +26,8 @@ def zhixin_models():
 
 @hookimpl
 def zhixin_record_types():
-    common = dict(family="calendar", menu_group="", plugin="calendar")
+    # own pages and menu; no generic CSV import (events need their recurrence and iCalendar UID)
+    common = dict(family="calendar", menu_group="", plugin="calendar", extra={"importable": False})
     return [
         RecordType("calendar_event", CalendarEvent, _l("Event"), _l("Events"), icon="calendar",
                    list_columns=("subject", "start", "end", "location", "owner"), search_fields=("subject",),
@@ -40,8 +41,8 @@ def zhixin_record_types():
 
 @hookimpl
 def zhixin_blueprints(app):
-    from plugins.calendar.views import bp
-    return [bp]
+    from plugins.calendar import ical_views, task_views, views  # noqa: F401  (each adds its routes to bp)
+    return [views.bp]
 
 
 @hookimpl

@@ -22,8 +22,8 @@ def feed_url(client):
 def test_feed_is_read_back_with_the_same_events(client, login, make_user, frozen_clock):
     user = make_user("alice")
     login(client, user)
-    make_event(user, "Weekly review", start=dt.datetime(2026, 5, 4, 1), rrule="FREQ=WEEKLY;BYDAY=MO;UNTIL=20260630T235959",
-               location="Room A", reminder_minutes=15)
+    make_event(user, "Weekly review", start=dt.datetime(2026, 5, 4, 1),
+               rrule="FREQ=WEEKLY;BYDAY=MO;UNTIL=20260630T235959", location="Room A", reminder_minutes=15)
     series = CalendarEvent.get()
     client.post(f"/calendar/events/{series.id}/delete", data={"scope": "this", "occurrence": "20260511T010000"})
     client.post(f"/calendar/events/{series.id}/move", data={"start": "2026-05-19T14:00",
