@@ -168,7 +168,8 @@ def _report(user, params, section_id):
         period = reporting.fiscal_period(reporting.fiscal_year_of(today))
     section = reporting.build(user, period, only=section_id, owner_id=params.owner_id,
                               position_id=params.position_id)[0]
-    columns = [ReportColumn(key, label, kind, total=kind == "number") for key, label, kind in section.columns]
+    columns = [ReportColumn(key, label, kind, total=kind == "number" and not key.startswith("avg_"))
+               for key, label, kind in section.columns]
     values = [key for key, _label, kind in section.columns if kind in ("number", "percent")]
     if section_id == "monthly":
         values = values[:4]

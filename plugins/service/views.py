@@ -11,7 +11,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from peewee import SQL, Value
+from peewee import SQL, Case, Value
 
 from core import access, clock
 from core.db import db
@@ -46,8 +46,9 @@ def _user():
 # --- lists -----------------------------------------------------------------------------------------------
 
 def _filtered(kind, model, user, tab, args, now):
+    rank = Case(model.priority, [(p, i) for i, p in enumerate(PRIORITIES, 1)], 0)
     query = model.select(*[getattr(model, c) for c in LIST_COLUMNS], model.owner.alias("owner_id"),
-                         Value(kind).alias("kind"))
+                         rank.alias("priority_rank"), Value(kind).alias("kind"))
     query = access.visible(query, user, RECORD_TYPES[kind])
     if tab == "my":
         query = query.where(model.owner == user.id)
@@ -80,7 +81,8 @@ def _list(kinds, title, endpoint, endpoint_args):
     union = queries[0]
     for q in queries[1:]:
         union = union.union_all(q)
-    page = paginate(union.order_by(SQL(f"{key} {direction}"), SQL(f"id {direction}")).dicts())
+    column = "priority_rank" if key == "priority" else key       # urgent above high, not alphabetical
+    page = paginate(union.order_by(SQL(f"{column} {direction}"), SQL(f"id {direction}")).dicts())
     owners = {u.id: u for u in User.select().where(User.id.in_([r["owner_id"] for r in page.items]))} \
         if page.items else {}
     counts = {t: _tab_count(kinds, user, t, now) for t in ("my", "open", "all")}

@@ -107,3 +107,12 @@ def test_filters_and_the_combined_list(app, client, login, team, make_item):
     assert client.get("/service/?tab=all&sort=subject").status_code == 200
     assert client.get("/service/?tab=all&sort=-priority&page=1").status_code == 200
     assert client.get("/service/nothing/").status_code == 404
+
+
+def test_priority_sorts_by_urgency(app, client, login, team, make_item):
+    for priority in ("high", "low", "urgent", "normal"):
+        make_item("feedback", team["owner"], subject=f"p-{priority}", priority=priority)
+    login(client, team["owner"])
+    html = client.get("/service/feedback/?tab=all&sort=-priority").get_data(as_text=True)
+    order = [html.index(f"p-{p}") for p in ("urgent", "high", "normal", "low")]
+    assert order == sorted(order)
