@@ -80,8 +80,8 @@ def csv_response(filename, header, rows):
 def _csv_cell(value):
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return str(value)
+    if isinstance(value, Decimal):  # money with its cents (SQLite gives back 10 for 10.00), never rounded
+        return str(value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value)
     text = str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
@@ -139,6 +139,12 @@ def my():
             abort(404)
     figures = services.user_figures(viewer, user, quarter)
     trend = services.year_trend(viewer, [user.id], quarter)
+    if request.args.get("format") == "csv" and request.args.get("table") == "commits":
+        return csv_response(f"forecast-commits-{user.username}-{quarter.key}.csv",
+                            [_("Submitted at"), _("For"), _("Likely"), _("Best case"), _("Comment")],
+                            [[c.created_at.isoformat(sep=" ", timespec="minutes"),
+                              _("Own opportunities") if c.kind == "own" else _("Whole team (adjusted)"),
+                              c.likely, c.best, c.comment] for c in services.history(viewer, user, quarter)])
     if request.args.get("format") == "csv":
         return csv_response(f"forecast-{user.username}-FY{quarter.fiscal_year}.csv",
                             [_("Quarter"), _("First day"), _("Last day")] + figure_header(),
@@ -289,6 +295,9 @@ def figure():
     quotas = []
     if name in ("quota", "attainment", "gap"):
         quotas = services.quota_rows(users_query, quarter)
+    if request.args.get("format") == "csv" and name == "quota":
+        return csv_response(f"forecast-quota-{quarter.key}.csv", [_("Team member"), _("Quota")],
+                            [[u.display_name, amount] for u, amount in quotas])
     if request.args.get("format") == "csv":
         return csv_response(f"forecast-{name}-{quarter.key}.csv",
                             [_("Opportunity"), _("Owner"), _("Stage"), _("Close date"), _("Amount"),

@@ -277,3 +277,17 @@ def test_pages_in_chinese(school, opp, as_user, frozen_clock):
     figure = client.get("/forecast/figure?figure=best&scope=team").get_data(as_text=True)
     assert "计算过程" in figure and "背后的销售机会" in figure
     assert "个人配额" in client.get("/forecast/quotas").get_data(as_text=True)
+
+
+def test_every_table_exports_csv(school, opp, as_user, frozen_clock):
+    alice = school["alice"]
+    services.set_quota(school["teacher"], alice, Q2, Decimal("1000"))
+    client = as_user(alice)
+    client.post("/forecast/commit", data={"quarter": KEY, "kind": "own", "likely": "10", "best": "20",
+                                          "comment": "=HYPERLINK(\"x\")"})
+    commits = client.get(f"/forecast/my?quarter={KEY}&format=csv&table=commits").get_data(as_text=True)
+    assert "10.00" in commits and "'=HYPERLINK" in commits          # formula injection neutralised
+    quota = as_user(school["teacher"]).get(f"/forecast/figure?figure=quota&scope=team&quarter={KEY}&format=csv")
+    assert "Alice" in quota.get_data(as_text=True) and "1000.00" in quota.get_data(as_text=True)
+    trend = client.get(f"/forecast/my?quarter={KEY}&format=csv").get_data(as_text=True)
+    assert trend.startswith("\ufeff") and len(trend.strip().splitlines()) == 5
