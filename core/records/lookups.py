@@ -10,7 +10,7 @@ LOOKUP_LIMIT = 500
 SORT_FIELDS = ("name", "last_name", "title")
 
 
-def visible_choices(user, record_type, exclude_id=None, limit=LOOKUP_LIMIT):
+def visible_choices(user, record_type, exclude_id=None, limit=None):
     rt = records.get(record_type)
     model = rt.model
     query = access.visible(model.select(), user, rt)
@@ -20,7 +20,7 @@ def visible_choices(user, record_type, exclude_id=None, limit=LOOKUP_LIMIT):
             break
     if exclude_id:
         query = query.where(model.id != exclude_id)
-    return [(r.id, str(r)) for r in query.limit(limit)]
+    return [(r.id, str(r)) for r in query.limit(limit or LOOKUP_LIMIT)]
 
 
 def bind_lookups(form, user, exclude=None, cache=None):
@@ -36,6 +36,12 @@ def bind_lookups(form, user, exclude=None, cache=None):
                 options = visible_choices(user, rt, own)
                 if cache is not None:
                     cache[key] = options
+            current = field.data
+            if current is not None and current not in {value for value, _label in options}:
+                # beyond the first LOOKUP_LIMIT rows: keep the current (or posted) value if it is visible
+                extra = access.visible(rt.model.select(), user, rt).where(rt.model.id == current).first()
+                if extra is not None and extra.id != own:
+                    options = options + [(extra.id, str(extra))]
             field.choices = [("", NONE_LABEL)] + options
 
 

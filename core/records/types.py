@@ -166,6 +166,12 @@ def document_related(record, user):
     return Markup('{}: <a href="{}">{}</a>').format(rt.label, url, str(target))
 
 
+def lead_prepare_form(form, record):
+    """"Converted" is set by converting, never chosen by hand (a converted lead keeps it)."""
+    if record is None or record.converted_at is None:
+        form.status.choices = [c for c in form.status.choices if c.value != "converted"]
+
+
 def opportunity_defaults():
     from core.records.lookups import stage_choices
     from core import clock
@@ -197,7 +203,8 @@ def core_record_types():
                    search_fields=("last_name", "first_name", "email", "phone", "mobile"),
                    filter_fields=("lead_source",), related=(contact_opportunities, contact_reports,
                                                              documents_of("contact")),
-                   extra={"choices": {"lead_source": "lead_source"}}, menu_order=20, icon="user"),
+                   extra={"choices": {"lead_source": "lead_source"}, "person_name": ("last_name", "first_name")},
+                   menu_order=20, icon="user"),
         RecordType("lead", m.Lead, _l("Lead"), _l("Leads"), form=LeadForm,
                    list_columns=("last_name", "first_name", "company", "source", "status", "rating", "owner"),
                    search_fields=("last_name", "first_name", "company", "email", "phone"),
@@ -209,7 +216,9 @@ def core_record_types():
                    extra={"choices": {"source": "lead_source", "status": "lead_status", "rating": "lead_rating",
                                       "industry": "industry"},
                           "hide_empty": ("converted_at", "converted_account", "converted_contact",
-                                         "converted_opportunity")}, menu_order=30, icon="target"),
+                                         "converted_opportunity"),
+                          "prepare_form": lead_prepare_form, "person_name": ("last_name", "first_name")},
+                   menu_order=30, icon="target"),
         RecordType("opportunity", m.Opportunity, _l("Opportunity"), _l("Opportunities"), form=OpportunityForm,
                    list_columns=("name", "account", "amount", "stage", "probability", "close_date", "owner"),
                    search_fields=("name", "next_step"), filter_fields=("stage", "type"),

@@ -96,6 +96,9 @@ def list_query(rt, user, args):
         for name in rt.search_fields:
             part = model._meta.fields[name].contains(state["q"])  # a bound parameter, never SQL text
             expr = part if expr is None else (expr | part)
+        person = rt.extra.get("person_name")
+        if person:
+            expr = expr | _full_name_search(model, person, state["q"])
         query = query.where(expr)
     sort = args.get("sort") or rt.default_sort
     key = sort.lstrip("-")
@@ -106,6 +109,21 @@ def list_query(rt, user, args):
     state["sort"] = sort
     query = query.order_by(column.desc() if desc else column.asc(), model.id.desc() if desc else model.id.asc())
     return query, state
+
+
+def _full_name_search(model, person, q):
+    """"王芳" finds last name 王 + first name 芳 (also two-character family names); "Jing Chen" finds
+    first name Jing + last name Chen."""
+    last, first = (model._meta.fields[n] for n in person)
+    expr = None
+    parts = q.split()
+    if len(parts) == 2:
+        expr = ((first == parts[0]) & (last == parts[1])) | ((last == parts[0]) & (first == parts[1]))
+    for k in (1, 2):
+        if len(q) > k and " " not in q:
+            part = (last == q[:k]) & first.startswith(q[k:])
+            expr = part if expr is None else (expr | part)
+    return expr if expr is not None else (last == q)
 
 
 def filter_options(rt, user):
@@ -265,6 +283,9 @@ def _initial(rt, record, extras):
 
 def _prepare_form(rt, form, user, record):
     bind_lookups(form, user, exclude=record if record is not None and record.id else None)
+    hook = rt.extra.get("prepare_form")
+    if hook:
+        hook(form, record)
     if "stage" in form._fields and isinstance(form.stage, ChoiceField):
         form.stage.choices = stage_choices()
 
@@ -479,8 +500,13 @@ def _posted_mapping(rt, header):
 
 
 def _run_import(rt, user, rows, mapping, commit):
+    hook = rt.extra.get("prepare_form")
+
     def factory(data):
-        return rt.form(formdata=data, meta={"csrf": False})
+        form = rt.form(formdata=data, meta={"csrf": False})
+        if hook:
+            hook(form, None)
+        return form
     result, good = csvio.check_rows(rt, user, rows, mapping, factory)
     if result.errors or not commit:
         return result

@@ -281,3 +281,33 @@ def test_documents_and_leads_absent_from_models_after_failed_create(school, as_u
     client = as_user(school["owner"])
     client.post("/records/lead/new", data={"last_name": ""})
     assert Lead.select().count() == 0 and Document.select().count() == 0
+
+
+def test_quick_search_finds_chinese_and_western_full_names(school, as_user):
+    Contact.create(last_name="欧阳", first_name="娜娜", owner=school["owner"])
+    Contact.create(last_name="王", first_name="芳", owner=school["owner"])
+    Lead.create(last_name="Chen", first_name="Jing", owner=school["owner"])
+    client = as_user(school["owner"])
+    assert "芳" in client.get("/records/contact/?q=王芳").get_data(as_text=True)
+    html = client.get("/records/contact/?q=欧阳娜").get_data(as_text=True)
+    assert "娜娜" in html and ">芳<" not in html
+    assert "Chen" in client.get("/records/lead/?q=Jing%20Chen").get_data(as_text=True)
+
+
+def test_converted_status_is_not_offered_by_hand(school, as_user):
+    client = as_user(school["owner"])
+    assert 'value="converted"' not in client.get("/records/lead/new").get_data(as_text=True)
+    r = client.post("/records/lead/new", data={"last_name": "吴", "status": "converted"})
+    assert r.status_code == 400 and Lead.select().count() == 0
+
+
+def test_lookup_keeps_a_visible_current_value_beyond_the_choice_limit(school, as_user, monkeypatch):
+    from core.records import lookups
+    monkeypatch.setattr(lookups, "LOOKUP_LIMIT", 1)
+    make_account(school["owner"], name="Alpha")
+    far = make_account(school["owner"], name="Bravo")
+    hidden = make_account(school["outsider"], name="Charlie")
+    client = as_user(school["owner"])
+    assert "Bravo" not in client.get("/records/contact/new").get_data(as_text=True)  # only the first choice
+    assert client.post("/records/contact/new", data={"last_name": "韩", "account": str(far.id)}).status_code == 302
+    assert client.post("/records/contact/new", data={"last_name": "韩", "account": str(hidden.id)}).status_code == 400
