@@ -119,14 +119,19 @@ def delete(campaign_id):
 def detail(campaign_id):
     user = _user()
     campaign = access.get_or_404(user, "campaign", campaign_id)
-    members = list(CampaignMember.select().where(CampaignMember.campaign == campaign.id)
-                   .order_by(CampaignMember.member_type, CampaignMember.id))
+    member_status = request.args.get("member_status") or ""
+    member_query = CampaignMember.select().where(CampaignMember.campaign == campaign.id)
+    if member_status in RESPONSE_STATUSES:
+        member_query = member_query.where(CampaignMember.status == member_status)
+    member_page = paginate(member_query.order_by(CampaignMember.member_type, CampaignMember.id))
+    members = member_page.items
     records = services.member_records(members)
     readable = services.readable_member_keys(members, user)
     tasks = list(task_views.base_query(user).where(CampaignTask.campaign == campaign.id)
                  .order_by(CampaignTask.due_at, CampaignTask.id))
     can_write = access.can(user, "write", campaign)
     return render_template("campaigns/detail.html", campaign=campaign, members=members, records=records,
+                           member_page=member_page, member_status=member_status,
                            readable=readable, tasks=tasks, can_write=can_write,
                            can_delete=access.can(user, "delete", campaign), labels=labels,
                            effect=effects.compute(campaign, user), percent=effects.percent,
@@ -152,6 +157,8 @@ def add_members(campaign_id):
                 added, skipped = services.add_members(campaign, member_type, ids, user)
             except ValueError:
                 fail(400, _("Invalid selection."))
+            if added:
+                service.audit("campaign", campaign.id, "update", user, {"members": [None, f"+{added} {member_type}"]})
             flash(_("%(added)d members added, %(skipped)d skipped.", added=added, skipped=skipped), "success")
             return redirect(url_for(".detail", campaign_id=campaign.id))
     model = services.MEMBER_MODELS[member_type]
@@ -192,6 +199,8 @@ def member_status(campaign_id, member_id):
     if status == "converted" and not member.lead_id:
         fail(400, _("Use “Convert to lead” to convert a member."))
     services.set_member_status(member, status)
+    service.audit("campaign", campaign.id, "update", _user(),
+                  {f"member {member.member_type} #{member.member_id}": [member.status, status]})
     flash(_("Response status saved."), "success")
     return redirect(safe_next(request.form.get("next"), url_for(".detail", campaign_id=campaign.id)))
 
@@ -200,7 +209,10 @@ def member_status(campaign_id, member_id):
 @login_required
 def remove_member(campaign_id, member_id):
     campaign = access.get_or_404(_user(), "campaign", campaign_id, "write")
-    _member_of(campaign, member_id).delete_instance()
+    member = _member_of(campaign, member_id)
+    member.delete_instance()
+    service.audit("campaign", campaign.id, "update", _user(),
+                  {f"member {member.member_type} #{member.member_id}": [member.status, None]})
     flash(_("Member removed."), "success")
     return redirect(url_for(".detail", campaign_id=campaign.id))
 

@@ -133,3 +133,25 @@ def test_adding_many_members_at_once_skips_those_already_in(app, school, clients
     assert CampaignMember.get_by_id(member.id).status == "responded"
     assert clients["owner"].post(f"/campaigns/{campaign.id}/members/{member.id}/status",
                                  data={"status": "converted"}).status_code == 400
+
+
+def test_members_list_is_paged_filtered_and_changes_are_audited(app, school, clients):
+    from core.models import AuditEntry
+    owner = school["owner"]
+    campaign = make_campaign(owner, "大活动")
+    for i in range(app.config["PAGE_SIZE"] + 3):
+        lead = Lead.create(last_name=f"L{i:03d}", owner=owner)
+        CampaignMember.create(campaign=campaign, member_type="lead", member_id=lead.id,
+                              status="responded" if i == 0 else "sent")
+    client = clients["owner"]
+    first = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert first.count("data-member=") == app.config["PAGE_SIZE"] and 'rel="next"' in first
+    second = client.get(f"/campaigns/{campaign.id}?page=2").get_data(as_text=True)
+    assert second.count("data-member=") == 3
+    only = client.get(f"/campaigns/{campaign.id}?member_status=responded").get_data(as_text=True)
+    assert only.count("data-member=") == 1 and "L000" in only
+    member = CampaignMember.get(CampaignMember.status == "responded")
+    client.post(f"/campaigns/{campaign.id}/members/{member.id}/status", data={"status": "sent"})
+    entry = AuditEntry.select().where((AuditEntry.record_type == "campaign")
+                                      & (AuditEntry.record_id == campaign.id)).order_by(AuditEntry.id.desc()).first()
+    assert "responded" in entry.changes and "sent" in entry.changes
