@@ -204,7 +204,8 @@ def add_related(share=0.2, seed=7):
         products = [Product.create(name=f"Product {i}", code=f"P{i:03d}", category=rng.choice(cats),
                                    unit_price=rng.randrange(10, 5000)).id for i in range(60)]
         competitors = [Competitor.create(name=f"Competitor {i}", owner=owner).id for i in range(25)]
-    ids = [o.id for o in Opportunity.select(Opportunity.id).where(Opportunity.id % int(1 / share) == 0)]
+    every = max(1, round(1 / share))
+    ids = [oid for (oid,) in Opportunity.select(Opportunity.id).order_by(Opportunity.id).tuples()][::every]
     history, lines, links = [], [], []
     start = dt.datetime(2025, 6, 1)
     for oid in ids:

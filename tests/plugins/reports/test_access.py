@@ -27,7 +27,8 @@ def owners_in_csv(client, report_id="reports.pipeline_by_owner"):
 
 def set_mode(family, mode):
     from flask import g
-    SharingMode.insert(family=family, mode=mode).on_conflict_replace().execute()
+    if not SharingMode.update(mode=mode).where(SharingMode.family == family).execute():
+        SharingMode.create(family=family, mode=mode)
     g.pop("sharing_modes", None)    # the test's app context (and its g) outlives each request
 
 

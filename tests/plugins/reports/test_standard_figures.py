@@ -185,7 +185,8 @@ def test_reports_run_as_the_viewer(world, viewer, expected):
 
 
 def test_public_read_sharing_mode_lets_peers_see(world):
-    SharingMode.insert(family="opportunity", mode="read").on_conflict_replace().execute()
+    if not SharingMode.update(mode="read").where(SharingMode.family == "opportunity").execute():
+        SharingMode.create(family="opportunity", mode="read")
     from flask import g
     g.pop("sharing_modes", None)
     result = run("reports.won_by_owner", world.amy)
