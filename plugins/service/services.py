@@ -33,11 +33,19 @@ class ServiceError(Exception):
 
 
 class PublicVisitor:
-    """The author of a public-form submission: nobody logged in (stamped as NULL, audited as such)."""
+    """The author of a public-form submission: nobody logged in (stamped as NULL, audited as such). It looks
+    enough like an anonymous user for other plugins' record hooks."""
     id = None
-    is_authenticated = False
-    is_admin = False
+    username = ""
+    full_name = display_name = "public form"
+    email = language = ""
+    is_authenticated = is_active = is_admin = False
+    is_anonymous = True
     position_id = None
+    position = None
+
+    def get_id(self):
+        return None
 
 
 PUBLIC = PublicVisitor()
@@ -48,6 +56,11 @@ def kind_of(record):
         if type(record) is model:
             return kind
     raise KeyError(type(record))
+
+
+def local_text(at):
+    """A stored UTC time as the organisation's wall-clock time, for notification texts."""
+    return clock.to_local(at).strftime("%Y-%m-%d %H:%M")
 
 
 def item_path(kind, item_id):
@@ -177,7 +190,7 @@ def notify_assignee(kind, item):
         title = {"feedback": _("New feedback for you: %(subject)s", subject=item.subject),
                  "complaint": _("New complaint for you: %(subject)s", subject=item.subject),
                  "case": _("New service case for you: %(subject)s", subject=item.subject)}[kind]
-        body = _("Please respond by %(due)s (UTC).", due=item.response_due_at.strftime("%Y-%m-%d %H:%M")) \
+        body = _("Please respond by %(due)s.", due=local_text(item.response_due_at)) \
             if item.response_due_at else ""
     notify.send(owner, title, body=body, link=item_path(kind, item.id), kind="service.assigned")
 
@@ -336,14 +349,14 @@ def breach(kind, model, item, target, flag, now):
         claimed = model.update({flag: now}).where((model.id == item.id) & flag.is_null()).execute()
         if claimed != 1:
             return 0
-        event(kind, item.id, "breach", target, due_at.strftime("%Y-%m-%d %H:%M"), None)
+        event(kind, item.id, "breach", target, local_text(due_at), None)
         owner = User.get_by_id(item.owner_id)
         for boss in superiors_of(owner):
             with force_locale(boss.language or "zh"):
                 title = (_("Response target missed: %(subject)s", subject=item.subject) if target == "response"
                          else _("Resolution target missed: %(subject)s", subject=item.subject))
-                body = _("Assigned to %(user)s; the target was %(due)s (UTC).", user=owner.display_name,
-                         due=due_at.strftime("%Y-%m-%d %H:%M"))
+                body = _("Assigned to %(user)s; the target was %(due)s.", user=owner.display_name,
+                         due=local_text(due_at))
             key = f"service:breach:{kind}:{item.id}:{target}:{due_at:%Y%m%d%H%M}:{boss.id}"
             sent += notify.send(boss, title, body=body, link=item_path(kind, item.id), kind="service.breach",
                                 key=key)

@@ -35,12 +35,15 @@ def test_without_rule_or_default_owner_an_administrator_takes_it(app, team):
     assert services.pick_assignee().id == team["admin"].id
 
 
-def test_arrival_by_rule_notifies_the_assignee_at_once(app, team, positions, make_item):
+def test_arrival_by_rule_notifies_the_assignee_at_once(app, team, positions, make_item, frozen_clock):
+    import datetime as dt
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
     set_rule(positions["sales_a"])
-    item = make_item("complaint", None, by=services.PUBLIC, subject="Broken on arrival")
+    item = make_item("complaint", None, by=services.PUBLIC, subject="Broken on arrival", priority="high")
     assert item.owner_id == team["owner"].id and item.status == "assigned"
     note = Notification.get(Notification.user == team["owner"].id)
     assert "Broken on arrival" in note.title and note.link == f"/service/complaint/{item.id}"
+    assert "2026-05-15 12:00" in note.body          # 2 h after arrival, in Shanghai time
     assert ServiceEvent.select().where((ServiceEvent.item_id == item.id) & (ServiceEvent.kind == "assigned")).exists()
 
 
