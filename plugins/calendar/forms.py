@@ -44,7 +44,8 @@ class EventForm(FlaskForm):
     private = BooleanField(_l("Private (others see only \"busy\")"))
     reminder = SelectField(_l("Reminder"), choices=REMINDERS, default="")
     related_type = SelectField(_l("Related to"), choices=[], validate_choice=False)
-    related_id = IntegerField(_l("Related record number"), validators=[Optional(), NumberRange(min=1)])
+    related_id = IntegerField(_l("Related record number"), validators=[Optional(), NumberRange(min=1)],
+                              description=_l("The number in the record's address, e.g. 12 for …/12."))
     invite_users = SelectMultipleField(_l("Invite colleagues"), coerce=int, choices=[], validate_choice=False)
     invite_contacts = SelectMultipleField(_l("Invite contacts"), coerce=int, choices=[], validate_choice=False)
     freq = SelectField(_l("Repeat"), choices=ch([("", _l("Does not repeat")), ("DAILY", _l("Daily")),
@@ -89,7 +90,8 @@ class TaskForm(FlaskForm):
                          default="not_started")
     owner = SelectField(_l("Assigned to"), coerce=int, choices=[], validate_choice=False)
     related_type = SelectField(_l("Related to"), choices=[], validate_choice=False)
-    related_id = IntegerField(_l("Related record number"), validators=[Optional(), NumberRange(min=1)])
+    related_id = IntegerField(_l("Related record number"), validators=[Optional(), NumberRange(min=1)],
+                              description=_l("The number in the record's address, e.g. 12 for …/12."))
     description = TextAreaField(_l("Description"), validators=[Optional()])
 
 

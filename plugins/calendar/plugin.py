@@ -145,3 +145,23 @@ def zhixin_access_filter(user, record_type, action):
     if has_request_context() and request.blueprint == "calendar":
         return None
     return (CalendarEvent.private == False) | (CalendarEvent.owner == user.id)  # noqa: E712
+
+
+@hookimpl
+def zhixin_template_slot(slot, context):
+    """On any record's detail page: its coming events and open tasks, and links to plan new ones for it."""
+    record, type_name = context.get("record"), context.get("record_type")
+    if slot != "record_sidebar" or record is None or type_name in ("calendar_event", "calendar_task"):
+        return None
+    from flask_login import current_user
+    if not current_user.is_authenticated:
+        return None
+    user = current_user._get_current_object()
+    mine = (CalendarEvent.related_type == type_name) & (CalendarEvent.related_id == record.id)
+    events = list(service.visible_events(user).where(mine & CalendarEvent.series.is_null())
+                  .order_by(CalendarEvent.start.desc()).limit(5))
+    tasks = list(service.open_tasks(service.visible_tasks(user)).where(
+        (CalendarTask.related_type == type_name) & (CalendarTask.related_id == record.id))
+        .order_by(CalendarTask.due_date).limit(5))
+    return Markup(render_template("calendar/record_sidebar.html", events=events, tasks=tasks,
+                                  type_name=type_name, record=record, local_span=service.local_span))

@@ -100,6 +100,8 @@ def task_new():
     form = _task_form(user)
     if request.method == "GET":
         form.due_date.data = _parse_date(request.args.get("date"), clock.today())
+        form.related_type.data = request.args.get("related_type", "")
+        form.related_id.data = request.args.get("related_id", type=int)
     if form.validate_on_submit():
         task = CalendarTask(uid=service.new_uid())
         if _save_task(form, task, user):

@@ -228,6 +228,8 @@ def event_new():
             form.start_date.data = form.end_date.data = day or clock.today()
             form.start_time.data, form.end_time.data = _dt.time(9), _dt.time(10)
             form.all_day.data = bool(day)
+        form.related_type.data = request.args.get("related_type", "")
+        form.related_id.data = request.args.get("related_id", type=int)
     if form.validate_on_submit():
         event = CalendarEvent(owner=user.id, uid=service.new_uid())
         if _apply_form(form, event, user) is None:

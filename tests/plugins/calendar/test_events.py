@@ -226,3 +226,17 @@ def test_agenda_search_and_pages(client, login, make_user, frozen_clock, cal):
     first = client.get("/calendar/?view=agenda&date=2026-05-15").get_data(as_text=True)
     assert 'rel="next"' in first  # 30 daily calls + lunch: more than one page
     assert "Daily call" in client.get("/calendar/?view=agenda&date=2026-05-15&page=2").get_data(as_text=True)
+
+
+def test_record_page_lists_its_events_and_plans_new_ones(client, login, make_user):
+    alice = make_user("alice")
+    login(client, alice)
+    account = Account(name="Huaxin Trading", owner=alice.id)
+    records.save("account", account, alice)
+    make_event(alice, "Visit Huaxin", related_type="account", related_id=account.id)
+    make_event(alice, "Unrelated")
+    page = client.get(f"/records/account/{account.id}").get_data(as_text=True)
+    assert "data-calendar-related" in page and "Visit Huaxin" in page and "Unrelated" not in page
+    form = client.get(f"/calendar/events/new?related_type=account&related_id={account.id}").get_data(as_text=True)
+    assert f'name="related_id" type="text" value="{account.id}"' in form or f'value="{account.id}"' in form
+    assert '<option selected value="account">' in form or 'value="account" selected' in form
