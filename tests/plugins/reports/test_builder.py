@@ -178,3 +178,20 @@ def test_builder_covers_a_plugin_contributed_record_type(visit_app, make_user, l
     assert b"Visits I can see" in family.data
     assert client.get("/reports/run/visittest.visits?format=csv").data.decode("utf-8-sig").splitlines()[1] == \
         "Visits,3"
+
+
+@pytest.mark.parametrize("unit,expected", [
+    ("day", [["2026-01-10", "1"], ["2026-02-01", "1"], ["2026-02-03", "1"], ["2026-02-20", "1"],
+             ["2026-03-01", "1"]]),
+    # weeks start on Monday; Edge (1 February 01:00 in Shanghai, a Sunday) belongs to the week of 26 January
+    ("week", [["2026-01-05", "1"], ["2026-01-26", "1"], ["2026-02-02", "1"], ["2026-02-16", "1"],
+              ["2026-02-23", "1"]]),
+    ("quarter", [["2026 Q1", "5"]]),
+    ("fiscal_year", [["2026", "5"]]),
+])
+def test_date_units_bucket_the_same_on_every_backend(client, login, world, unit, expected):
+    login(client, world.admin)
+    report = save(client, name=f"Accounts by {unit}", type="account", group_field_0="created_at",
+                  group_unit_0=unit, agg_func_0="count")
+    rows = csv_rows(client.get(f"/reports/saved/{report.id}?format=csv"))
+    assert rows[1:-1] == expected
