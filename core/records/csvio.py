@@ -37,7 +37,7 @@ def rows_csv(header, rows):
 
 def export_rows(rt, query, columns):
     for record in query.iterator():
-        yield [display.text(rt, record, c) for c in columns]
+        yield [display.csv_value(rt, record, c) for c in columns]
 
 
 # --- import -------------------------------------------------------------------------------------------

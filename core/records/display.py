@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from core import templating
+from core import clock, templating
 from core.models import MoneyField, SalesStage, User
 from core.records import registry as records
 from core.records.forms import choice_label
@@ -108,6 +108,26 @@ def text(rt, record, name):
     if isinstance(value, decimal.Decimal):
         return templating.number(value)
     return str(value)
+
+
+def csv_value(rt, record, name):
+    """The value for a CSV cell: like :func:`text`, but numbers and dates stay machine-readable
+    (``12345.60``, ``2026-06-30``) so a spreadsheet can compute with them and an import reads them back."""
+    field = record._meta.fields.get(name)
+    value = getattr(record, name, None) if field is not None and not isinstance(field, peewee.ForeignKeyField) \
+        else None
+    if value is None or choice_kind(rt, name):
+        return text(rt, record, name)
+    if isinstance(field, peewee.DateTimeField):
+        return clock.to_local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(field, peewee.DateField) and isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(field, peewee.DecimalField):
+        places = decimal.Decimal(1).scaleb(-(field.decimal_places or 0))
+        return str(decimal.Decimal(value).quantize(places))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return text(rt, record, name)
 
 
 def html(rt, record, name):

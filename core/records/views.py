@@ -78,8 +78,8 @@ def list_query(rt, user, args):
             sort_keys[name] = getattr(alias, _fk_target_column(field.rel_model).name)
         elif field is not None:
             sort_keys[name] = field
-    state = {"filters": {}, "q": (args.get("q") or "").strip()[:100]}
-    for name, option_values, _options in filter_options(rt, user):
+    state = {"filters": {}, "q": (args.get("q") or "").strip()[:100], "filter_options": filter_options(rt, user)}
+    for name, option_values, _options in state["filter_options"]:
         value = args.get(f"filter_{name}", "")
         if value == "" or value not in option_values:
             continue
@@ -167,7 +167,7 @@ def list_records(type_name):
     can_reassign = rt.owned and editable(rt)
     return render_template(
         "core/records/list.html", rt=rt, page=page, state=state, args=args, display=display,
-        filters=filter_options(rt, user), columns=rt.list_columns, editable=editable(rt),
+        filters=state["filter_options"], columns=rt.list_columns, editable=editable(rt),
         can_reassign=can_reassign, owners=owner_choices(user) if can_reassign and page.items else [],
         importable=editable(rt) and rt.extra.get("importable", True))
 

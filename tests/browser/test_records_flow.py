@@ -49,3 +49,7 @@ def test_salesperson_converts_a_lead_and_closes_the_opportunity(live_server, pag
     assert "3,999.00" in fields and "Closed Won" in fields and "100%" in fields
     history = page.locator('[data-related="stage_history"]').inner_text()
     assert "Proposal" in history and "Closed Won" in history
+
+    export = page.request.get(server.url + "/records/opportunity/export.csv",  # streamed by the real server
+                              headers={"Accept-Language": "en"})
+    assert export.ok and "Hengda first order,Hengda Electronics,3999.00,Closed Won,100" in export.text()

@@ -50,7 +50,8 @@ def test_formula_looking_cells_are_exported_as_text(school, as_user):
 def test_opportunity_export_uses_money_and_stage_labels(school, as_user):
     make_opportunity(school["owner"], name="大单", amount=Decimal("12345.60"), stage=stage("Negotiation"))
     rows = _rows(as_user(school["owner"]).get("/records/opportunity/export.csv"))
-    assert rows[1][0] == "大单" and "12,345.60" in rows[1][2] and rows[1][3] == "Negotiation"
+    assert rows[1][0] == "大单" and rows[1][2] == "12345.60" and rows[1][3] == "Negotiation"
+    assert rows[1][4] == "10" and rows[1][5] == "2026-06-30"
 
 
 def _upload(client, type_name, text, **form):
@@ -185,3 +186,19 @@ def test_documents_and_products_have_no_import(school, as_user):
     client = as_user(school["owner"])
     assert client.get("/records/document/import").status_code == 404
     assert client.get("/records/product/import").status_code == 404
+
+
+def test_an_export_imports_back_with_the_guessed_mapping(school, as_user):
+    make_account(school["owner"], name="往返客户", type="partner", industry="finance", phone="021-1234 5678")
+    client = as_user(school["owner"])
+    exported = client.get("/records/account/export.csv").get_data()
+    Account.delete().execute()
+    r = client.post("/records/account/import", data={"file": (io.BytesIO(exported), "accounts.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200
+    text = exported.decode("utf-8-sig")
+    r = client.post("/records/account/import", data={"csv_text": text, "action": "commit"})
+    assert r.status_code == 302, r.get_data(as_text=True)[-1500:]
+    acc = Account.get(Account.name == "往返客户")
+    assert (acc.type, acc.industry, acc.phone, acc.owner_id) == ("partner", "finance", "021-1234 5678",
+                                                                 school["owner"].id)
