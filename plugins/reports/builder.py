@@ -19,7 +19,7 @@ from core.models import User
 from core.records import registry
 from core.reports import ReportColumn, ReportResult
 from plugins.reports import dates
-from plugins.reports.engine import drill_filters, drill_url, number, scoped, user_names, visible_names
+from plugins.reports.engine import drill_filters, drill_url, scoped, user_names, visible_names
 from plugins.reports.fields import NO_VALUE, BadInput, condition, fields_of
 
 AGGREGATES = {"count": _l("Count"), "sum": _l("Sum"), "avg": _l("Average"), "min": _l("Minimum"),

@@ -78,10 +78,7 @@ def _kind(field):
         return "bool"
     if isinstance(field, (peewee.DateTimeField, peewee.DateField)):
         return "date"
-    if isinstance(field, (peewee.IntegerField, peewee.FloatField, peewee.DecimalField)) and \
-            not isinstance(field, peewee.AutoField):
-        return "number"
-    if isinstance(field, peewee.AutoField):
+    if isinstance(field, (peewee.IntegerField, peewee.FloatField, peewee.DecimalField, peewee.AutoField)):
         return "number"
     return "text"
 

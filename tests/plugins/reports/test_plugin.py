@@ -60,7 +60,6 @@ def test_bad_report_parameters_are_a_400(client, login, world):
 
 
 def _scheduled(world, schedule="weekly"):
-    from core.reports import ReportParams  # noqa: F401
     from flask import current_app
     with current_app.test_request_context("/"):
         spec = {"type": "opportunity", "groups": [{"field": "owner", "unit": ""}], "columns": [], "filters": [],
