@@ -77,3 +77,27 @@ def test_reassigning_notifies_the_new_assignee_and_shows_on_the_timeline(app, cl
     assert Notification.select().where(Notification.user == team["peer"].id).count() == 1
     html = client.get(f"/service/feedback/{item.id}").get_data(as_text=True)
     assert html.count('data-event="assigned"') == 2
+
+
+def test_concurrent_arrivals_still_take_turns(app, team, positions):
+    import threading
+    from core.db import db
+    set_rule(positions["sales_a"])
+    picked, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def arrive():
+        try:
+            with app.app_context(), db.connection_context():
+                barrier.wait()
+                picked.append(services.pick_assignee().id)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+    threads = [threading.Thread(target=arrive) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    db.connect(reuse_if_open=True)
+    assert not errors
+    assert sorted(picked) == sorted([team["owner"].id, team["peer"].id] * 2)

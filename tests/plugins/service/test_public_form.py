@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from core import clock
 from core.models import Contact, Notification
 from plugins.service.models import Complaint, Feedback, PublicSubmission, ServiceSettings
 from tests.plugins.service.conftest import public_post, set_rule, solve_challenge

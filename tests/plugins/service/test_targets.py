@@ -3,7 +3,6 @@ once per breach, however often or concurrently it runs."""
 import datetime as dt
 import threading
 
-from core import clock
 from core.db import db
 from core.models import Notification
 from core.scheduler import all_jobs, run_job
