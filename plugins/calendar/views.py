@@ -1,6 +1,7 @@
 """Calendar pages: the month/week/day/agenda views and events. Tasks and the daily work plan are in
 ``task_views``, iCalendar in ``ical_views`` — all on this one blueprint."""
 import datetime as _dt
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,6 +9,7 @@ from flask_login import current_user, login_required
 
 from core import access, clock
 from core.db import db
+from core.extension import CalendarItem
 from core.models import Contact, User
 from core.records import service as records
 from core.web import Page, fail, paginate, safe_next
@@ -78,6 +80,7 @@ def index():
     tasks = list(service.visible_tasks(user, owners).where(
         (CalendarTask.due_date >= first) & (CalendarTask.due_date <= last)).order_by(
         CalendarTask.due_date, CalendarTask.due_time))
+    extras = [] if search else _contributed(user, first, last, owners)
     people = {u.id: u for u in User.select().where(User.id.in_(
         {o.event.owner_id for o in items} | {t.owner_id for t in tasks}))} if items or tasks else {}
     args = {"view": view, "who": who}
@@ -88,19 +91,49 @@ def index():
                prev_day=periods.step(view, day, -1), next_day=periods.step(view, day, 1), quarter=quarter,
                quarters=periods.quarter_choices(day) if view == "agenda" else [])
     if view == "month":
-        ctx["weeks"] = _month_weeks(first, last, items, tasks)
+        ctx["weeks"] = _month_weeks(first, last, items, tasks, extras)
     elif view in ("week", "day"):
-        ctx["columns"] = _day_columns(first, last, items, tasks)
+        ctx["columns"] = _day_columns(first, last, items, tasks, extras)
         ctx["hours"] = HOURS
     else:
         rows = [(o.start, "event", o) for o in items] + [
-            (_dt.datetime.combine(t.due_date, t.due_time or _dt.time()), "task", t) for t in tasks]
+            (_dt.datetime.combine(t.due_date, t.due_time or _dt.time()), "task", t) for t in tasks] + [
+            (_dt.datetime.combine(x.day, x.time or _dt.time()), "other", x) for x in extras]
         rows.sort(key=lambda r: (r[0], r[1]))
         per_page = current_app.config["PAGE_SIZE"]
         page_no = max(1, request.args.get("page", 1, type=int))  # occurrences are computed: cut in Python
         ctx["agenda"] = rows[(page_no - 1) * per_page: page_no * per_page]
         ctx["agenda_page"] = Page([], page_no, per_page, len(rows))
     return render_template("calendar/view.html", **ctx)
+
+
+@dataclass
+class Contributed:
+    """An item another module returned from ``zhixin_calendar_items``, placed on a local day."""
+    item: CalendarItem
+    day: _dt.date
+    time: _dt.time = None
+
+
+OWN_KINDS = ("event", "task")  # this plugin's own hook items are drawn from its own queries
+
+
+def _contributed(user, first, last, owners):
+    """Other modules' items for the local days [first, last], narrowed to the chosen people."""
+    lo = clock.to_utc(_dt.datetime.combine(first, _dt.time()))
+    hi = clock.to_utc(_dt.datetime.combine(last + periods.DAY, _dt.time()))
+    out = []
+    for item in current_app.extensions["zhixin_plugins"].gather("zhixin_calendar_items", user=user, start=lo, end=hi):
+        if item.kind in OWN_KINDS or (owners is not None and item.owner_id is not None
+                                       and item.owner_id not in owners):
+            continue
+        if isinstance(item.start, _dt.datetime):
+            local = clock.to_local(item.start).replace(tzinfo=None)
+            out.append(Contributed(item, local.date(), None if item.all_day else local.time()))
+        elif isinstance(item.start, _dt.date):
+            out.append(Contributed(item, item.start))
+    out = [x for x in out if first <= x.day <= last]
+    return sorted(out, key=lambda x: (x.day, x.time or _dt.time(), str(x.item.title)))
 
 
 def _days(first, last):
@@ -114,13 +147,13 @@ def _on_day(occ, day):
     return occ.start.date() <= day <= occ.local_end_day
 
 
-def _month_weeks(first, last, items, tasks):
-    days = [(d, [o for o in items if _on_day(o, d)], [t for t in tasks if t.due_date == d])
-            for d in _days(first, last)]
+def _month_weeks(first, last, items, tasks, extras):
+    days = [(d, [o for o in items if _on_day(o, d)], [t for t in tasks if t.due_date == d],
+             [x for x in extras if x.day == d]) for d in _days(first, last)]
     return [days[i:i + 7] for i in range(0, len(days), 7)]
 
 
-def _day_columns(first, last, items, tasks):
+def _day_columns(first, last, items, tasks, extras):
     """Per day: all-day items (and tasks) on top, then timed items by the hour they start (or cover)."""
     columns = []
     for d in _days(first, last):
@@ -131,7 +164,7 @@ def _day_columns(first, last, items, tasks):
         for o in timed:
             by_hour[o.start.hour].append(o)
         columns.append({"day": d, "top": top, "tasks": [t for t in tasks if t.due_date == d],
-                        "by_hour": by_hour})
+                        "extras": [x for x in extras if x.day == d], "by_hour": by_hour})
     return columns
 
 

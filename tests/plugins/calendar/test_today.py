@@ -93,7 +93,9 @@ def test_other_plugins_items_appear_on_today(make_app, login, make_user, frozen_
         client = app.test_client()
         login(client, user)
         page = client.get("/calendar/today").get_data(as_text=True)
+        week = client.get("/calendar/?view=week").get_data(as_text=True)
     assert '<a href="/somewhere/7">Service case due</a>' in page
+    assert 'href="/somewhere/7" data-kind="service">' in week and "Service case due" in week
 
 
 def test_dashboard_widget_shows_next_events_and_tasks(client, login, make_user, frozen_clock):
@@ -113,3 +115,21 @@ def test_demo_data_covers_this_and_next_month(cal, make_user, frozen_clock):
     assert min(starts) >= dt.date(2026, 5, 1) - dt.timedelta(days=1) and max(starts) < dt.date(2026, 7, 1)
     assert {e.owner_id for e in CalendarEvent.select()} == {u.id for u in users}
     assert CalendarTask.select().count() >= 6
+
+
+def test_opportunities_closing_show_in_the_month_view_and_today(client, login, make_user, positions, frozen_clock):
+    alice = make_user("alice", position=positions["sales_a"])
+    bob = make_user("bob", position=positions["sales_b"])
+    stage = SalesStage.get(SalesStage.name == "Proposal")
+    records.save("opportunity", Opportunity(name="Big deal", close_date=dt.date(2026, 5, 15), stage=stage,
+                                            owner=alice.id), alice)
+    records.save("opportunity", Opportunity(name="Hidden deal", close_date=dt.date(2026, 5, 15), stage=stage,
+                                            owner=bob.id), bob)
+    login(client, alice)
+    month = client.get("/calendar/?date=2026-05-01").get_data(as_text=True)
+    cell = month.split('data-date="2026-05-15"')[1].split("</td>")[0]
+    assert "Expected to close: Big deal" in cell and 'data-kind="opportunity"' in cell
+    assert "Hidden deal" not in month
+    assert "Expected to close: Big deal" in client.get("/calendar/today").get_data(as_text=True)
+    agenda = client.get("/calendar/?view=agenda&date=2026-05-10").get_data(as_text=True)
+    assert "Expected to close: Big deal" in agenda
