@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from core.db import db
 from core.records import RecordError, display, service
-from core.records.forms import CHOICE_LABELS, ChoiceField, LookupField
+from core.records.forms import CHOICE_LABELS, LookupField
 from core.records.lookups import assignable_users, bind_lookups, stage_choices
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "|")

@@ -160,7 +160,8 @@ def _lead(user, rng):
 def _opportunity(user, account, contact, stage, quarters, rng):
     start, end = quarters
     close = start + _dt.timedelta(days=rng.randint(0, (end - start).days))
-    record = Opportunity(name=f"{account.name.replace('有限公司', '')}·{rng.choice(OPPORTUNITY_TOPICS)}", account=account.id,
+    name = f"{account.name.replace('有限公司', '')}·{rng.choice(OPPORTUNITY_TOPICS)}"
+    record = Opportunity(name=name, account=account.id,
                          contact=contact.id if contact else None, amount=Decimal(rng.randint(2, 80) * 5000),
                          close_date=close, stage=stage.id, probability=None,
                          type=rng.choice(["new_business", "existing_business", "renewal"]),

@@ -58,8 +58,8 @@ def add_line(opportunity, product, quantity, unit_price, discount, user):
         line = OpportunityLine.create(opportunity=opportunity.id, product=product.id,
                                       quantity=Decimal(quantity), unit_price=Decimal(price),
                                       discount_percent=Decimal(discount or 0))
-        service.audit("opportunity", opportunity.id, "line_add", user,
-                      {"line": [None, f"{product.code} × {line.quantity} @ {line.unit_price} -{line.discount_percent}%"]})
+        text = f"{product.code} × {line.quantity} @ {line.unit_price} -{line.discount_percent}%"
+        service.audit("opportunity", opportunity.id, "line_add", user, {"line": [None, text]})
         return line, recompute(opportunity, user)
 
 

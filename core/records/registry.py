@@ -9,7 +9,16 @@ class RecordType:
 
     ``family`` names the sharing-mode setting the type follows (accounts and contacts share ``"account"``);
     ``owned=False`` marks catalogue types (products) that everyone reads and only administrators change.
-    The remaining fields drive the generic list/detail/form/CSV views in ``core.records``.
+    The remaining fields drive the generic list/detail/form/CSV views in ``core.records``: a type with a
+    ``form`` (a ``core.records.forms.RecordForm`` whose field names equal the model's) gets create, edit,
+    delete, mass reassign and CSV import; every type gets list, detail and CSV export.
+
+    ``extra`` keys the generic views understand: ``choices`` {field: kind in forms.CHOICE_LABELS} (stored
+    English keys shown as translated labels), ``defaults`` () -> initial form data, ``hide_empty`` fields left
+    off the detail page while empty, ``computed`` {name: (record, user) -> html} for detail rows that are no
+    column, ``prepare_form`` (form, record), ``before_form_save`` (form, record, user) inside the save
+    transaction (raise RecordError to refuse), ``after_delete`` (record), ``importable`` (default True),
+    ``person_name`` (last, first) field names for full-name search.
     """
     name: str
     model: Any

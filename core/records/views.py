@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
     stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from core import access
 from core.db import db
