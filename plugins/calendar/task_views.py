@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from core import access, clock
+from core import access, clock, notify
+from core.db import db
 from core.models import User
 from core.records import RecordError, service as records
 from core.web import fail, paginate, safe_next
@@ -84,7 +85,13 @@ def _save_task(form, task, user):
     task.related_type = form.related_type.data or ""
     task.related_id = form.related_id.data if task.related_type else None
     try:
-        records.save(TASK, task, user, before)
+        with db.atomic():
+            records.save(TASK, task, user, before)
+            if task.owner_id != user.id and before.get("owner") != task.owner_id:
+                notify.send(task.owner_id, _("%(name)s assigned you a task: %(subject)s", name=user.display_name,
+                                             subject=task.subject),
+                            link=url_for("calendar.task_detail", task_id=task.id), kind="calendar_task",
+                            key=f"calendar:task:{task.id}:{task.owner_id}:{clock.utcnow():%Y%m%d%H%M%S}")
     except PermissionError:
         abort(403)
     except RecordError as exc:

@@ -1,6 +1,7 @@
 """Tasks through HTTP: create with due date and time, assign within one's own team, list filters."""
 import datetime as dt
 
+from core.models import Notification
 from plugins.calendar.models import CalendarTask
 from tests.plugins.calendar.conftest import make_task
 
@@ -17,6 +18,8 @@ def test_create_and_assign_to_a_subordinate_but_not_a_peer(client, login, make_u
     assert response.status_code == 302
     task = CalendarTask.get()
     assert (task.owner_id, task.due_time, task.priority) == (junior.id, dt.time(17, 30), "high")
+    note = Notification.get(Notification.user == junior.id)  # the assignee hears of it
+    assert "Send the quote" in note.title and note.link == f"/calendar/tasks/{task.id}"
     page = client.post("/calendar/tasks/new", data=dict(FORM, owner=str(peer.id))).get_data(as_text=True)
     assert "You may assign tasks to yourself and to the people below you." in page
     assert CalendarTask.select().count() == 1
