@@ -311,8 +311,10 @@ def event_edit(event_id):
     form = EventForm()
     _fill_choices(form, user)
     if request.method == "GET":
-        _form_from_event(form, service.find_occurrence(event, key) if one else
-                         service.Occurrence(event, *service.local_span(event)))
+        changed = service.exception_for(event, service.parse_key(key)) if one else None
+        source = changed or (event if not one else None)
+        _form_from_event(form, service.Occurrence(source, *service.local_span(source)) if source else
+                         service.find_occurrence(event, key))
     if form.validate_on_submit():
         target = event
         if one:  # this occurrence only: an exception row, the series stays as it was
@@ -326,6 +328,8 @@ def event_edit(event_id):
                     records.save(EVENT, target, user, before)
                     if target.recurring and old_start and target.start != old_start:
                         service.shift_exceptions(target, target.start - old_start)
+                    if not one and not target.series_id and not target.rrule:  # no longer repeats
+                        CalendarEvent.delete().where(CalendarEvent.series == target.id).execute()
                     if not one:
                         added = service.set_invitees(event.series if event.series_id else event,
                                                      set(form.invite_users.data or []),

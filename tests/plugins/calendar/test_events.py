@@ -240,3 +240,20 @@ def test_record_page_lists_its_events_and_plans_new_ones(client, login, make_use
     form = client.get(f"/calendar/events/new?related_type=account&related_id={account.id}").get_data(as_text=True)
     assert f'name="related_id" type="text" value="{account.id}"' in form or f'value="{account.id}"' in form
     assert '<option selected value="account">' in form or 'value="account" selected' in form
+
+
+def test_edit_form_of_a_changed_occurrence_shows_its_changes(client, login, make_user):
+    user = make_user("alice")
+    login(client, user)
+    series = make_event(user, "Standup", start=dt.datetime(2026, 5, 4, 1), rrule="FREQ=DAILY;COUNT=3")
+    key = "20260505T010000"
+    data = dict(FORM, subject="Standup (late)", start_date="2026-05-05", start_time="15:00", end_date="2026-05-05",
+                end_time="16:00", scope="this", occurrence=key)
+    client.post(f"/calendar/events/{series.id}/edit", data=data)
+    page = client.get(f"/calendar/events/{series.id}/edit?scope=this&occurrence={key}").get_data(as_text=True)
+    assert 'value="Standup (late)"' in page and 'value="15:00"' in page
+    # the series stops repeating: its changed occurrences go with it
+    data = dict(FORM, subject="Standup", start_date="2026-05-04", start_time="09:00", end_date="2026-05-04",
+                end_time="10:00", scope="series", freq="")
+    client.post(f"/calendar/events/{series.id}/edit", data=data)
+    assert CalendarEvent.select().count() == 1
