@@ -4,6 +4,7 @@ import datetime as _dt
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from peewee import Case
 from wtforms.fields.choices import SelectChoice
 
 from core import access, clock, notify
@@ -19,8 +20,9 @@ from plugins.calendar.views import _parse_date, _user, bp
 
 # --- tasks ------------------------------------------------------------------------------------------
 
+PRIORITY_ORDER = Case(CalendarTask.priority, (("high", 0), ("normal", 1), ("low", 2)), 1)
 TASK_SORTS = {"due": (CalendarTask.due_date, CalendarTask.due_time), "subject": (CalendarTask.subject,),
-              "priority": (CalendarTask.priority,), "status": (CalendarTask.status,)}
+              "priority": (PRIORITY_ORDER, CalendarTask.due_date), "status": (CalendarTask.status,)}
 
 
 @bp.route("/tasks/")
@@ -189,8 +191,9 @@ def today():
         (CalendarTask.status == "completed") & (CalendarTask.due_date == day)).order_by(CalendarTask.id))
     lo = clock.to_utc(_dt.datetime.combine(day, _dt.time()))
     plugins = current_app.extensions["zhixin_plugins"]
+    # the plan is personal: other modules' items that are mine (or nobody's in particular)
     contributed = [i for i in plugins.gather("zhixin_calendar_items", user=user, start=lo, end=lo + periods.DAY)
-                   if i.kind not in ("event", "task")]
+                   if i.kind not in ("event", "task") and i.owner_id in (None, user.id)]
     contributed.sort(key=lambda i: (str(i.kind), str(i.title)))
     pending = CalendarInvitee.select().join(CalendarEvent).where(
         (CalendarInvitee.user == user.id) & (CalendarInvitee.answer == "needs_action")

@@ -53,3 +53,15 @@ def test_edit_and_delete_a_task(client, login, make_user, frozen_clock):
     assert task.subject == "New subject" and task.completed_at is not None
     client.post(f"/calendar/tasks/{task.id}/delete")
     assert CalendarTask.select().count() == 0
+
+
+def test_sorting_by_priority_puts_high_first(client, login, make_user, frozen_clock):
+    user = make_user("alice")
+    login(client, user)
+    make_task(user, "Lowly", priority="low")
+    make_task(user, "Urgent", priority="high")
+    make_task(user, "Usual", priority="normal")
+    page = client.get("/calendar/tasks/?sort=priority").get_data(as_text=True)
+    assert page.index("Urgent") < page.index("Usual") < page.index("Lowly")
+    page = client.get("/calendar/tasks/?sort=-priority").get_data(as_text=True)
+    assert page.index("Lowly") < page.index("Usual") < page.index("Urgent")
