@@ -118,12 +118,11 @@ def raw_queries(user_id, path):
     add("reports.contacts_per_account", f"SELECT c.account_id, COUNT(*) FROM contact c WHERE {c_acc} AND "
         f"c.account_id IN (SELECT a.id FROM account a WHERE {a_acc}) GROUP BY c.account_id "
         f"ORDER BY COUNT(*) DESC LIMIT 200", c_par, a_par)
-    cut = dt.datetime(2026, 1, 1)
+    cut = dt.datetime(2026, 4, 15, 2)
     add("reports.accounts_without_activity", f"SELECT a.id, a.name FROM account a WHERE {a_acc} AND a.modified_at < {p} "
-        f"AND a.id NOT IN (SELECT o.account_id FROM opportunity o WHERE {o_acc} AND o.modified_at >= {p} "
-        f"AND o.account_id IS NOT NULL) AND a.id NOT IN (SELECT c.account_id FROM contact c WHERE {c_acc} AND "
-        f"c.modified_at >= {p} AND c.account_id IS NOT NULL) ORDER BY a.modified_at LIMIT 500",
-        a_par, [cut], o_par, [cut], c_par, [cut])
+        f"AND NOT EXISTS (SELECT 1 FROM opportunity o WHERE o.account_id = a.id AND o.modified_at >= {p} AND {o_acc}) "
+        f"AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.account_id = a.id AND c.modified_at >= {p} AND {c_acc}) "
+        f"ORDER BY a.modified_at, a.id LIMIT 500", a_par, [cut], [cut], o_par, [cut], c_par)
     opp = f"FROM opportunity o WHERE {o_acc} AND o.stage_id IN "
     add("reports.pipeline_by_stage", f"SELECT o.stage_id, COUNT(*), SUM(o.amount), SUM(o.amount * o.probability / 100) "
         f"{opp}({open_}) GROUP BY o.stage_id", o_par)
