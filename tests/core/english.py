@@ -13,3 +13,11 @@ def make_app(make_app):
             Organisation.update(default_language="en").where(Organisation.id == 1).execute()
         return app
     return factory
+
+
+def fresh():
+    """A setting no other test uses, so ``make_app(**fresh())`` builds a new app even where the fixture reuses
+    apps between tests: for tests about what happens at start-up (hooks, a restart, the environment) or that
+    add routes of their own."""
+    import uuid
+    return {"TEST_BUILD": uuid.uuid4().hex}

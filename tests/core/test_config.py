@@ -8,6 +8,7 @@ import pytest
 
 from core import config, i18n
 from core.db import ConfigError
+from tests.core.english import fresh
 
 ROOT = i18n.ROOT
 
@@ -56,7 +57,7 @@ def test_every_setting_has_its_variable():
 def test_environment_overrides_defaults(make_app, monkeypatch, tmp_path):
     monkeypatch.setenv("ZHIXIN_LOGIN_MAX_FAILURES", "3")
     monkeypatch.setenv("ZHIXIN_SAFE_MODE", "1")
-    app = make_app(plugins=None, PLUGINS=None, SAFE_MODE="1")
+    app = make_app(plugins=None, PLUGINS=None, SAFE_MODE="1", **fresh())
     assert app.config["LOGIN_MAX_FAILURES"] == 3
     assert app.config["SAFE_MODE"] is True and app.extensions["zhixin_plugins"].order == []
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

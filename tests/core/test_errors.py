@@ -5,11 +5,12 @@ import pytest
 
 from core.models import User
 from core.web import fail
+from tests.core.english import fresh
 
 
 @pytest.fixture
 def app(make_app):
-    app = make_app(plugins=[])
+    app = make_app(plugins=[], **fresh())  # it gets routes of its own
 
     @app.route("/_fail/<int:code>")
     def _fail(code):

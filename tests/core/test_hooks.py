@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from core import hookimpl, hookspecs
 from tests.core import hook_plugin
+from tests.core.english import fresh
 from tests.core.hook_plugin import CALLS, HookThing
 
 SPECS = sorted(name for name, fn in vars(hookspecs).items() if name.startswith("zhixin_") and callable(fn))
@@ -20,7 +21,7 @@ def called(hook):
 @pytest.fixture
 def hook_app(make_app, make_user):
     CALLS.clear()
-    app = make_app(plugins=["hooktest"], extra_plugins=[hook_plugin])
+    app = make_app(plugins=["hooktest"], extra_plugins=[hook_plugin], **fresh())
     with app.app_context():
         app.hook_admin = make_user("root", admin=True)
         app.hook_user = make_user("alice")
@@ -127,7 +128,7 @@ def test_cooperation_hooks_can_be_gathered(hook_app):
 
 def test_disabled_plugin_hooks_do_not_fire(make_app, make_user, login):
     CALLS.clear()
-    app = make_app(plugins=[], extra_plugins=[hook_plugin])  # installed in-process, but not enabled
+    app = make_app(plugins=[], extra_plugins=[hook_plugin], **fresh())  # installed in-process, but not enabled
     assert not app.extensions["zhixin_plugins"].is_enabled("hooktest")
     with app.app_context():
         client = login(app.test_client(), make_user("alice"))
@@ -154,7 +155,7 @@ def test_a_misspelled_plugin_module_is_reported_not_fatal(make_app, tmp_path, mo
     module.write_text("from core import hookimpl\nNAME = 'typo'\nHOOKS = __name__\n"
                       "@hookimpl\ndef zhixin_menu_item(user):\n    return []\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    app = make_app(plugins=["typo"], extra_plugins=["typo_plugin"])
+    app = make_app(plugins=["typo"], extra_plugins=["typo_plugin"], **fresh())
     plugins = app.extensions["zhixin_plugins"]
     assert not plugins.is_enabled("typo")
     assert "zhixin_menu_item" in plugins.errors["typo"]

@@ -4,7 +4,7 @@ import pytest
 from core.models import PluginState
 from core.plugins import PluginInfo, resolve_order
 from tests.conftest import BUNDLED
-from tests.core.english import make_app  # noqa: F401  (English default language)
+from tests.core.english import fresh, make_app  # noqa: F401  (English default language)
 
 SAMPLES = ["tests.core.sample_plugins.alpha", "tests.core.sample_plugins.beta"]
 BROKEN = "tests.core.sample_plugins.broken"
@@ -14,7 +14,7 @@ BROKEN = "tests.core.sample_plugins.broken"
 def admin_app(make_app, make_user, login):
     """An app where the admin page decides (no ZHIXIN_PLUGINS), with alpha, beta and a broken plugin."""
     def build():
-        app = make_app(PLUGINS=None, extra_plugins=SAMPLES + [BROKEN])
+        app = make_app(PLUGINS=None, extra_plugins=SAMPLES + [BROKEN], **fresh())  # a restart
         ctx = app.app_context()
         ctx.push()
         from core.models import User
@@ -134,7 +134,7 @@ def test_switching_an_unknown_plugin_is_404(admin_app):
 
 
 def test_safe_mode_starts_with_no_plugins(make_app, make_user, login):
-    app = make_app(PLUGINS=None, SAFE_MODE=True)
+    app = make_app(PLUGINS=None, SAFE_MODE=True, **fresh())
     assert app.extensions["zhixin_plugins"].order == []
     with app.app_context():
         client = login(app.test_client(), make_user("root", admin=True))
