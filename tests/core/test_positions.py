@@ -181,3 +181,15 @@ def test_cli_builds_the_classroom_template(app, database_url, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Created 16 positions" in result.output
     assert Position.select().where(Position.name == "Class 3 Department 2 Salesperson").count() == 1
+
+
+def test_cli_lists_the_tree_with_counts(app, database_url, monkeypatch, positions, make_user):
+    from core.cli import main
+    make_user("student", position=positions["sales_a"])
+    monkeypatch.setenv("ZHIXIN_DATABASE_URL", database_url)
+    monkeypatch.setenv("ZHIXIN_PLUGINS", "")
+    result = CliRunner().invoke(main, ["positions", "list"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Teacher" and "      Sales A" in lines
+    assert "1 users hold a position; 0 hold none." in result.output
