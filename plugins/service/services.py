@@ -100,15 +100,17 @@ def rule_candidates(settings):
 def pick_assignee():
     """The next assignee by the admin's rule: round-robin within the position, else the default owner,
     else the first active administrator. The counter is bumped in SQL, so concurrent arrivals rotate."""
-    with db.atomic():
+    if not ServiceSettings.select().where(ServiceSettings.id == 1).exists():
         ServiceSettings.insert(id=1).on_conflict_ignore().execute()
+    with db.atomic():
+        # the UPDATE comes first: it takes the row's write lock before anything reads it, so concurrent
+        # arrivals queue here (a shared lock first would deadlock on MariaDB)
+        ServiceSettings.update(round_robin_counter=ServiceSettings.round_robin_counter + 1).where(
+            ServiceSettings.id == 1).execute()
         settings = ServiceSettings.get_by_id(1)
         users = rule_candidates(settings)
         if users:
-            ServiceSettings.update(round_robin_counter=ServiceSettings.round_robin_counter + 1).where(
-                ServiceSettings.id == 1).execute()
-            counter = ServiceSettings.get_by_id(1).round_robin_counter
-            return users[(counter - 1) % len(users)]
+            return users[(settings.round_robin_counter - 1) % len(users)]
         owner = settings.default_owner if settings.default_owner_id else None
         if owner is not None and owner.active:
             return owner
