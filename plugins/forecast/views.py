@@ -159,7 +159,8 @@ def my():
         (_("Quota"), [f.quota for _q, f in trend]), (_("Closed amount"), [f.closed for _q, f in trend]),
         (_("Expected total"), [f.expected for _q, f in trend]), (_("Best total"), [f.best for _q, f in trend])])
     return render_template("forecast/my.html", user=user, viewer=viewer, quarter=quarter, figures=figures,
-                           trend_rows=[(quarter_label(q), f, "user", user.id, q) for q, f in trend], chart=chart, form=form, snapshot=snapshot,
+                           trend_rows=[(quarter_label(q), f, "user", user.id, q) for q, f in trend],
+                           chart=chart, form=form, snapshot=snapshot,
                            commits=services.history(viewer, user, quarter),
                            quarters=quarter_choices(quarter), has_team=services.has_team(viewer),
                            scope=("user", user.id))
@@ -255,7 +256,8 @@ def _team_cells(table, quarter, own_team):
 
     for row in table.rows:
         scope = "user" if row.kind == "person" else "position"
-        out[(row.kind, row.id)] = cells(row.figures, url_for("forecast.figure", scope=scope, id=row.id, quarter=quarter.key))
+        out[(row.kind, row.id)] = cells(row.figures, url_for("forecast.figure", scope=scope, id=row.id,
+                                                             quarter=quarter.key))
         for sub in row.children:
             out[("position", sub.id)] = cells(sub.figures, url_for("forecast.figure", scope="position", id=sub.id,
                                                       quarter=quarter.key))
