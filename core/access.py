@@ -101,19 +101,35 @@ def rule(user, record_type, action="read"):
         return None if action == "read" else _nothing()
     if action in MODE_ALLOWS[mode_of(rt)]:
         return None
-    return rt.model.owner.in_(_owners_visible_to(user))
+    return _owner_rule(rt.model, user)
 
 
-def _owners_visible_to(user):
-    """The owners whose records ``user`` reaches by position: themselves and everyone strictly below.
+def _owner_rule(model, user):
+    """``model.owner`` among the users ``user`` reaches by position: themselves and everyone strictly below.
 
-    One ``IN (subquery)`` rather than ``owner = me OR owner IN (…)``: without the OR the planner may walk
-    the list's sort index and probe the (small) owner set, and MySQL keeps its semi-join strategies."""
+    One subquery over the users (a range on the indexed ``position.path``), never ``owner = me OR owner
+    IN (…)`` (an OR keeps planners from using the list's sort index, and MySQL from its semi-joins). When
+    the user reaches most of the organisation (the teacher), the same set is written as ``owner NOT IN
+    (the few users out of reach)``: the database can then walk the sort index of a list (page 100 sorted
+    by amount: milliseconds instead of sorting every row) instead of collecting every owner's rows."""
     path = _position_path(user)
     if not path:
-        return [user.id]
-    return (User.select(User.id).join(Position, JOIN.LEFT_OUTER, on=(User.position == Position.id))
-            .where((User.id == user.id) | position_tree.below(path)))
+        return model.owner == user.id
+    reach = (User.id == user.id) | (Position.path.is_null(False) & position_tree.below(path))
+    users = User.select(User.id).join(Position, JOIN.LEFT_OUTER, on=(User.position == Position.id))
+    if _reaches_most_users(path):
+        return model.owner.not_in(users.where(~reach))
+    return model.owner.in_(users.where(reach))
+
+
+def _reaches_most_users(path):
+    """True when more than half of all users hold a position below ``path`` (cached for the request)."""
+    cache = g.setdefault("reaches_most", {}) if has_app_context() else {}
+    if path not in cache:
+        below = (User.select(User.id).join(Position, on=(User.position == Position.id))
+                 .where(position_tree.below(path)).count())
+        cache[path] = below * 2 > User.select(User.id).count()
+    return cache[path]
 
 
 def _plugins():

@@ -72,3 +72,20 @@ def test_explain_walks_the_chain_with_the_rule_s_own_verdicts(app, school):
     for user in school.values():
         steps = access.explain(user, record)
         assert steps["verdicts"] == {a: access.can(user, a, record) for a in access.ACTIONS}
+
+
+def test_the_teacher_s_rule_is_the_complement_and_still_exact(app, school, make_user):
+    """The teacher reaches most users, so the rule is written as NOT IN (users out of reach); records of a
+    user without a position (NULL path in the LEFT JOIN) must stay out of reach."""
+    set_mode("opportunity", "private")
+    loner = make_user("loner")  # no position
+    mine = make_record("opportunity", school["owner"], "a")
+    theirs = make_record("opportunity", loner, "b")
+    admins = make_record("opportunity", school["admin"], "c")
+    teacher_sql = access.visible(Opportunity.select(), school["superior"], "opportunity").sql()[0]
+    lead_sql = access.visible(Opportunity.select(), school["class_lead"], "opportunity").sql()[0]
+    assert "NOT IN" in teacher_sql and "NOT IN" not in lead_sql
+    assert ids(school["superior"]) == {mine.id}
+    assert theirs.id not in ids(school["superior"]) and admins.id not in ids(school["superior"])
+    assert ids(school["class_lead"]) == {mine.id}
+    assert access.can(school["superior"], "delete", mine) and not access.can(school["superior"], "read", theirs)
