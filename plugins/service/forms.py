@@ -104,3 +104,54 @@ class PublicForm(FlaskForm):
     def validate_website(self, field):
         if field.data:
             raise ValidationError(_l("Leave this field empty."))
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time typed in the organisation's time zone, kept as naive UTC (how times are stored).
+    Accepts ``2026-01-31 23:30``, ``2026-01-31T23:30`` and a bare date."""
+    FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=list(self.FORMATS), **kwargs)
+
+    def process_formdata(self, valuelist):
+        import datetime as dt
+        from core import clock
+        raw = " ".join(valuelist).strip() if valuelist else ""
+        if not raw:
+            self.data = None
+            return
+        for fmt in self.FORMATS:
+            try:
+                self.data = clock.to_utc(dt.datetime.strptime(raw, fmt))
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(self.gettext("Not a valid datetime value."))
+
+    def _value(self):
+        from core import clock
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return clock.to_local(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+
+class ServiceRecordForm(FlaskForm):
+    """The generic record views' form (CSV import, /records/…): field names equal the model's."""
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=MAX_MESSAGE * 4)])
+    channel = SelectField(_l("Channel"), choices=choices(CHANNELS), default="phone")
+    priority = SelectField(_l("Priority"), choices=choices(PRIORITIES), default="normal")
+    status = SelectField(_l("Status"), choices=choices(STATUSES), default="new")
+    received_at = LocalDateTimeField(_l("Received at"), validators=[Optional()])
+    submitter_name = StringField(_l("Customer name"), validators=[Length(max=100)])
+    submitter_email = StringField(_l("Customer e-mail"), validators=[Optional(), Length(max=254),
+                                                                      Regexp(EMAIL, message=_l("Enter an e-mail address."))])
+    submitter_phone = StringField(_l("Customer phone"), validators=[Length(max=50)])
+    resolution = TextAreaField(_l("Resolution"), validators=[Length(max=MAX_MESSAGE * 4)])
+
+
+class ComplaintRecordForm(ServiceRecordForm):
+    category = SelectField(_l("Category"), choices=choices(CATEGORIES), default="other")
+    severity = SelectField(_l("Severity"), choices=choices(SEVERITIES), default="minor")

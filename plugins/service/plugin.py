@@ -58,6 +58,7 @@ def _detail_url(kind):
 
 @hookimpl
 def zhixin_record_types():
+    from plugins.service.forms import ComplaintRecordForm, ServiceRecordForm
     from plugins.service.models import Complaint, Feedback, ServiceCase
     common = dict(family=FAMILY, default_mode="private", menu_group="", plugin="service",
                   search_fields=("subject", "submitter_email"), filter_fields=("status", "priority", "channel"),
@@ -67,13 +68,15 @@ def zhixin_record_types():
                   "submitter_email", "submitter_phone", "resolution")
     return [
         RecordType("feedback", Feedback, _l("Feedback"), _l("Feedback"), list_columns=columns,
-                   csv_fields=csv_fields, icon="message", extra={"detail_url": _detail_url("feedback")}, **common),
+                   csv_fields=csv_fields, form=ServiceRecordForm, icon="message",
+                   extra={"detail_url": _detail_url("feedback")}, **common),
         RecordType("complaint", Complaint, _l("Complaint"), _l("Complaints"),
                    list_columns=columns[:3] + ("category", "severity") + columns[3:],
-                   csv_fields=csv_fields + ("category", "severity"), icon="alert",
+                   csv_fields=csv_fields + ("category", "severity"), icon="alert", form=ComplaintRecordForm,
                    extra={"detail_url": _detail_url("complaint")}, **common),
         RecordType("service_case", ServiceCase, _l("Service case"), _l("Service cases"), list_columns=columns,
-                   csv_fields=csv_fields, icon="lifebuoy", extra={"detail_url": _detail_url("case")}, **common),
+                   csv_fields=csv_fields, form=ServiceRecordForm, icon="lifebuoy",
+                   extra={"detail_url": _detail_url("case")}, **common),
     ]
 
 

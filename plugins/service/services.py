@@ -177,7 +177,7 @@ def announce(kind, item, user, created, changes):
     if created or "owner" in changes:
         old = changes.get("owner", [None, None])[0] if not created else None
         event(kind, item.id, "assigned", str(old or ""), str(item.owner_id), actor)
-        if item.owner_id and item.owner_id != actor:
+        if item.owner_id and item.owner_id != actor and item.is_open:   # (an imported old case: no)
             notify_assignee(kind, item)
 
 

@@ -160,3 +160,37 @@ def test_plugin_switched_off_after_use_leaves_its_routes_404(make_app, make_user
         client = login(off.test_client(), user)
         assert client.get(f"/service/feedback/{item.id}").status_code == 404
         assert Feedback.select().count() == 1           # disabling never drops data
+
+
+def test_csv_import_through_core_gets_targets_timeline_and_local_times(app, client, login, team, frozen_clock):
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
+    login(client, team["boss"])
+    csv_text = ("subject,channel,priority,status,received_at,submitter_email,owner\n"
+                "Late parcel,phone,high,new,2026-05-14 23:30,a@example.com,owner\n"
+                "Old matter,email,low,closed,2026-01-31 23:30,,boss\n")
+    response = client.post("/records/feedback/import", data={"csv_text": csv_text, "action": "commit"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    late = Feedback.get(Feedback.subject == "Late parcel")
+    assert late.received_at == dt.datetime(2026, 5, 14, 15, 30)            # typed in Shanghai time
+    assert late.owner_id == team["owner"].id and late.status == "assigned"
+    assert late.response_due_at == late.received_at + dt.timedelta(hours=2)
+    assert ServiceEvent.select().where(ServiceEvent.item_id == late.id).count() == 2
+    old = Feedback.get(Feedback.subject == "Old matter")
+    assert old.resolved_at is not None
+    from core.models import Notification
+    assert [n.user_id for n in Notification.select()] == [team["owner"].id]   # nobody told of the closed one
+    bad = client.post("/records/feedback/import", data={"csv_text": "subject,received_at\nx,yesterday\n",
+                                                        "action": "commit"})
+    assert bad.status_code == 400 and Feedback.select().count() == 2
+
+
+def test_generic_record_views_show_service_items_under_the_same_rules(app, client, login, team, make_item):
+    item = make_item("complaint", team["owner"], subject="generic view")
+    case = make_item("case", team["owner"])
+    login(client, team["owner"])
+    for url in ("/records/complaint/", f"/records/complaint/{item.id}", "/records/complaint/new",
+                f"/records/service_case/{case.id}/edit", "/records/feedback/import"):
+        assert client.get(url).status_code == 200, url
+    login(client, team["outsider"])
+    assert client.get(f"/records/complaint/{item.id}").status_code == 404
+    assert "generic view" not in client.get("/records/complaint/").get_data(as_text=True)
