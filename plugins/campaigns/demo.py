@@ -35,7 +35,8 @@ def load(users, rng):
         start = today + _dt.timedelta(days=start_offset)
         campaign = Campaign(name=name, type=ctype, status=status, start_date=start,
                             end_date=start + _dt.timedelta(days=length), owner=owner,
-                            budget=Decimal(cost) * Decimal("1.2") if cost else Decimal(10000), expected_cost=cost or 8000,
+                            budget=Decimal(cost) * Decimal("1.2") if cost else Decimal(10000),
+                            expected_cost=cost or 8000,
                             actual_cost=cost, expected_response=rng.choice([5, 10, 15, 20]),
                             expected_revenue=rng.choice([50000, 80000, 120000]),
                             target_audience=rng.choice(["华东区制造业客户", "中小学及培训机构", "老客户", "新注册用户"]),

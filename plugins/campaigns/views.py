@@ -325,7 +325,8 @@ def _task_form(task=None):
     writable = access.visible(Campaign.select(Campaign.id, Campaign.name), user, "campaign", "write")
     choices = [(c.id, c.name) for c in writable.order_by(Campaign.name)]
     if task is not None and task.campaign_id not in {c[0] for c in choices}:
-        choices.append((task.campaign_id, task.campaign.name))  # the assignee edits a task of a campaign they cannot change
+        # the assignee edits a task of a campaign they cannot change: keep it where it is
+        choices.append((task.campaign_id, task.campaign.name))
     form.campaign.choices = options(choices)
     form.owner.choices = options(_user_choices())
     if request.method == "GET":
