@@ -197,3 +197,19 @@ def test_converting_a_sourced_lead_attributes_its_opportunity_to_the_campaign(ap
         "name": "赵氏首单", "close_date": dt.date(2026, 6, 30), "amount": Decimal("5000")})
     assert services.source_of("opportunity", opp.id).id == campaign.id
     assert effects.compute(campaign, owner).opportunities == 1
+
+
+def test_lead_form_of_the_records_pages_sets_and_shows_the_source_campaign(app, school, clients):
+    owner = school["owner"]
+    campaign = make_campaign(owner, "表单来源")
+    client = clients["owner"]
+    form = client.get("/records/lead/new").get_data(as_text=True)
+    assert 'name="source_campaign"' in form and "表单来源" in form
+    response = client.post("/records/lead/new", data={"last_name": "孙", "status": "new",
+                                                      "source_campaign": str(campaign.id)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    lead = Lead.get(Lead.last_name == "孙")
+    assert CampaignSource.get((CampaignSource.record_type == "lead")
+                              & (CampaignSource.record_id == lead.id)).campaign_id == campaign.id
+    detail = client.get(f"/records/lead/{lead.id}").get_data(as_text=True)
+    assert f'href="/campaigns/{campaign.id}"' in detail
