@@ -27,7 +27,9 @@ def owners_in_csv(client, report_id="reports.pipeline_by_owner"):
 
 def set_mode(family, mode):
     from flask import g
-    if not SharingMode.update(mode=mode).where(SharingMode.family == family).execute():
+    if SharingMode.select().where(SharingMode.family == family).exists():   # (MySQL counts changed rows only)
+        SharingMode.update(mode=mode).where(SharingMode.family == family).execute()
+    else:
         SharingMode.create(family=family, mode=mode)
     g.pop("sharing_modes", None)    # the test's app context (and its g) outlives each request
 

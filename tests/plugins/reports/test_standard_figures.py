@@ -185,7 +185,9 @@ def test_reports_run_as_the_viewer(world, viewer, expected):
 
 
 def test_public_read_sharing_mode_lets_peers_see(world):
-    if not SharingMode.update(mode="read").where(SharingMode.family == "opportunity").execute():
+    if SharingMode.select().where(SharingMode.family == "opportunity").exists():
+        SharingMode.update(mode="read").where(SharingMode.family == "opportunity").execute()
+    else:
         SharingMode.create(family="opportunity", mode="read")
     from flask import g
     g.pop("sharing_modes", None)
