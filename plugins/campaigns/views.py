@@ -205,6 +205,19 @@ def member_status(campaign_id, member_id):
     return redirect(safe_next(request.form.get("next"), url_for(".detail", campaign_id=campaign.id)))
 
 
+@bp.route("/<int:campaign_id>/members/mark-sent", methods=["POST"])
+@login_required
+def mark_sent(campaign_id):
+    """After the mailing went out: every planned member becomes "sent" in one step."""
+    campaign = access.get_or_404(_user(), "campaign", campaign_id, "write")
+    changed = CampaignMember.update(status="sent").where(
+        (CampaignMember.campaign == campaign.id) & (CampaignMember.status == "planned")).execute()
+    if changed:
+        service.audit("campaign", campaign.id, "update", _user(), {"members": ["planned", f"sent ×{changed}"]})
+    flash(_("%(count)d members marked as sent.", count=changed), "success")
+    return redirect(url_for(".detail", campaign_id=campaign.id))
+
+
 @bp.route("/<int:campaign_id>/members/<int:member_id>/remove", methods=["POST"])
 @login_required
 def remove_member(campaign_id, member_id):

@@ -155,3 +155,15 @@ def test_members_list_is_paged_filtered_and_changes_are_audited(app, school, cli
     entry = AuditEntry.select().where((AuditEntry.record_type == "campaign")
                                       & (AuditEntry.record_id == campaign.id)).order_by(AuditEntry.id.desc()).first()
     assert "responded" in entry.changes and "sent" in entry.changes
+
+
+def test_planned_members_are_marked_sent_in_one_step(app, school, clients):
+    set_mode("read")
+    owner = school["owner"]
+    campaign = make_campaign(owner)
+    for i, status in enumerate(["planned", "planned", "responded"]):
+        CampaignMember.create(campaign=campaign, member_type="lead", status=status,
+                              member_id=Lead.create(last_name=f"M{i}", owner=owner).id)
+    assert clients["peer"].post(f"/campaigns/{campaign.id}/members/mark-sent").status_code == 403
+    assert clients["owner"].post(f"/campaigns/{campaign.id}/members/mark-sent").status_code == 302
+    assert sorted(m.status for m in CampaignMember.select()) == ["responded", "sent", "sent"]
