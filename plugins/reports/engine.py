@@ -61,14 +61,19 @@ def visible_names(user, record_type, ids):
     if not ids:
         return {}
     model = rt.model
-    if rt.display is None:      # only the columns a record's name is made of
-        columns = [model.id] + [model._meta.fields[n] for n in NAME_FIELDS if n in model._meta.fields]
-        query = model.select(*columns)
+    fields = model._meta.fields
+    if rt.display is None and "name" in fields:   # the common case: plain tuples, no model instances
+        query = access.visible(model.select(model.id, fields["name"]).where(model.id.in_(ids)), user, rt)
+        names = {i: ("" if n is None else str(n)) or f"#{i}" for i, n in query.tuples()}
     else:
-        query = model.select()
-    rows = access.visible(query.where(model.id.in_(ids)), user, rt)
-    names = {r.id: (rt.display(r) if rt.display else str(r)) for r in rows}
-    return {i: names.get(i, _("(hidden)")) for i in ids}
+        if rt.display is None:      # only the columns a record's name is made of
+            query = model.select(model.id, *[fields[n] for n in NAME_FIELDS if n in fields])
+        else:
+            query = model.select()
+        rows = access.visible(query.where(model.id.in_(ids)), user, rt)
+        names = {r.id: (rt.display(r) if rt.display else str(r)) for r in rows}
+    hidden = _("(hidden)")
+    return {i: names.get(i, hidden) for i in ids}
 
 
 def drill_filters(params, date_field):

@@ -331,22 +331,26 @@ def average_days_in_stage(user, params):
                                "left are not counted. The date range applies to the day the stage was entered."))
 
 
+def _as_date(value):
+    """A DateField read as a tuple: SQLite hands back the text."""
+    return value if isinstance(value, _dt.date) or value is None else _dt.date.fromisoformat(str(value)[:10])
+
+
 def closing_this_quarter(user, params):
     start, end = dates.period("this_quarter")
     open_ids = _stage_ids(open_=True)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
-                   Opportunity.select(Opportunity.id, Opportunity.name, Opportunity.amount, Opportunity.close_date,
-                                      Opportunity.owner, Opportunity.account, Opportunity.stage,
-                                      Opportunity.probability))
+                   Opportunity.select(Opportunity.id, Opportunity.name, Opportunity.account, Opportunity.stage,
+                                      Opportunity.close_date, Opportunity.amount, Opportunity.owner))
     query = query.where(Opportunity.stage.in_(open_ids) & (Opportunity.close_date >= start)
                         & (Opportunity.close_date < end)).order_by(Opportunity.close_date, Opportunity.id).limit(500)
-    found = list(query)
-    owners = user_names(o.owner_id for o in found)
-    accounts = visible_names(user, "account", [o.account_id for o in found])
-    stages = {s.id: s.name for s in SalesStage.select()}
-    rows = [{"label": o.name, "account": accounts.get(o.account_id, ""), "stage": stages.get(o.stage_id, ""),
-             "close_date": o.close_date, "amount": number(o.amount), "owner": owners.get(o.owner_id, ""),
-             "_id": o.id} for o in found]
+    found = list(query.tuples())
+    owners = user_names(o[6] for o in found)
+    accounts = visible_names(user, "account", [o[2] for o in found])
+    stages = dict(SalesStage.select(SalesStage.id, SalesStage.name).tuples())
+    rows = [{"label": name, "account": accounts.get(account_id, ""), "stage": stages.get(stage_id, ""),
+             "close_date": _as_date(close_date), "amount": number(amount), "owner": owners.get(owner_id, ""),
+             "_id": oid} for oid, name, account_id, stage_id, close_date, amount, owner_id in found]
     cols = [C("label", _l("Opportunity")), C("account", _l("Account")), C("stage", _l("Stage")),
             C("close_date", _l("Close date"), "date"), C("amount", _l("Amount"), "money", True),
             C("owner", _l("Owner"))]
