@@ -18,7 +18,7 @@ from core.models import AuditEntry, SalesStage, User
 from core.records import RecordError, csvio, display, registry as records, service
 from core.records.forms import CHOICE_LABELS, ChoiceField, ReassignForm
 from core.records.lookups import bind_lookups, owner_choices, stage_choices
-from core.web import fail, paginate
+from core.web import Page, fail, page_number
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -64,19 +64,11 @@ def _fk_target_column(target):
 
 
 def list_query(rt, user, args):
-    """(query, state) for the list and the export: the same filters, search and sort."""
+    """(query, state) for the list and the export: the same filters, search and sort.
+
+    ``state["base"]`` is the same selection without the joins that fetch the shown lookups, for counting."""
     model = rt.model
-    query = access.visible(model.select(model), user, rt)
-    sort_keys = {}
-    for name in rt.list_columns:
-        field = model._meta.fields.get(name)
-        if isinstance(field, peewee.ForeignKeyField):
-            alias = field.rel_model.alias()
-            query = (query.select_extend(alias)
-                     .join_from(model, alias, peewee.JOIN.LEFT_OUTER, on=(field == alias.id), attr=name))
-            sort_keys[name] = getattr(alias, _fk_target_column(field.rel_model).name)
-        elif field is not None:
-            sort_keys[name] = field
+    base = access.visible(model.select(model), user, rt)
     state = {"filters": {}, "q": (args.get("q") or "").strip()[:100], "filter_options": filter_options(rt, user)}
     for name, option_values, _options in state["filter_options"]:
         value = args.get(f"filter_{name}", "")
@@ -85,11 +77,11 @@ def list_query(rt, user, args):
         state["filters"][name] = value
         field = model._meta.fields[name]
         if isinstance(field, peewee.BooleanField):
-            query = query.where(field == (value == "1"))
+            base = base.where(field == (value == "1"))
         elif isinstance(field, peewee.ForeignKeyField):
-            query = query.where(field == int(value))
+            base = base.where(field == int(value))
         else:
-            query = query.where(field == value)
+            base = base.where(field == value)
     if state["q"] and rt.search_fields:
         expr = None
         for name in rt.search_fields:
@@ -98,14 +90,25 @@ def list_query(rt, user, args):
         person = rt.extra.get("person_name")
         if person:
             expr = expr | _full_name_search(model, person, state["q"])
-        query = query.where(expr)
+        base = base.where(expr)
+    query, sort_keys = base, {}
+    for name in rt.list_columns:  # one query for the page, lookups included (no query per row)
+        field = model._meta.fields.get(name)
+        if isinstance(field, peewee.ForeignKeyField):
+            alias = field.rel_model.alias()
+            query = (query.select_extend(alias)
+                     .join_from(model, alias, peewee.JOIN.LEFT_OUTER, on=(field == alias.id), attr=name))
+            sort_keys[name] = getattr(alias, _fk_target_column(field.rel_model).name)
+        elif field is not None:
+            sort_keys[name] = field
     sort = args.get("sort") or rt.default_sort
     key = sort.lstrip("-")
-    if key not in sort_keys and key not in model._meta.fields:
+    if key not in sort_keys:
         sort, key = rt.default_sort, rt.default_sort.lstrip("-")
     column = sort_keys.get(key) or model._meta.fields[key]
     desc = sort.startswith("-")
     state["sort"] = sort
+    state["base"] = base
     query = query.order_by(column.desc() if desc else column.asc(), model.id.desc() if desc else model.id.asc())
     return query, state
 
@@ -148,6 +151,16 @@ def filter_options(rt, user):
     return out
 
 
+def _page(query, base):
+    """One page of the joined query; the total counted on the plain selection (cheaper than over joins)."""
+    number, per_page = page_number(), current_app.config["PAGE_SIZE"]
+    total = base.order_by().count()
+    items = list(query.paginate(number, per_page))
+    if not items and number > 1 and total:
+        abort(404)
+    return Page(items, number, per_page, total)
+
+
 def _list_args(state):
     args = {f"filter_{k}": v for k, v in state["filters"].items()}
     if state["q"]:
@@ -161,7 +174,7 @@ def list_records(type_name):
     rt = _type_or_404(type_name)
     user = _user()
     query, state = list_query(rt, user, request.args)
-    page = paginate(query)
+    page = _page(query, state["base"])
     args = _list_args(state)
     can_reassign = rt.owned and editable(rt)
     return render_template(
