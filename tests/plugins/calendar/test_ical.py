@@ -172,3 +172,12 @@ def test_export_then_import_round_trips_the_series(client, login, make_user, fro
     assert theirs.rrule == "FREQ=MONTHLY;COUNT=6;BYMONTHDAY=-1"
     assert [o.start for o in occurrences(bob, dt.date(2026, 1, 1), dt.date(2026, 12, 31))] == [
         o.start for o in occurrences(alice, dt.date(2026, 1, 1), dt.date(2026, 12, 31))]
+
+
+def test_feed_of_a_deactivated_user_is_gone(client, login, make_user):
+    from core.models import User
+    user = make_user("alice")
+    login(client, user)
+    url = feed_url(client)
+    User.update(active=False).where(User.id == user.id).execute()
+    assert client.get(url).status_code == 404

@@ -133,3 +133,17 @@ def test_opportunities_closing_show_in_the_month_view_and_today(client, login, m
     assert "Expected to close: Big deal" in client.get("/calendar/today").get_data(as_text=True)
     agenda = client.get("/calendar/?view=agenda&date=2026-05-10").get_data(as_text=True)
     assert "Expected to close: Big deal" in agenda
+
+
+def test_teaching_clock_shift_moves_today(client, login, make_user):
+    """The instructor's shifted clock (an offset in the organisation profile) decides "today"."""
+    from core.models import Organisation
+    clock.freeze(None)
+    user = make_user("alice")
+    login(client, user)
+    real_today = clock.today()
+    Organisation.update(clock_offset_seconds=10 * 86400).where(Organisation.id == 1).execute()
+    page = client.get("/calendar/today").get_data(as_text=True)
+    assert f'data-today="{(real_today + dt.timedelta(days=10)).isoformat()}"' in page
+    client.post("/calendar/tasks/quick", data={"subject": "Lab task"})
+    assert CalendarTask.get().due_date == real_today + dt.timedelta(days=10)
