@@ -185,6 +185,10 @@ def _rule_in(comp, dtstart, all_day, tz, label):
             bit = f"UNTIL={until:%Y%m%d}T235959"  # stored form: the whole last local day
         bits.append(bit)
     text = ";".join(bits)
+    freq = dict(b.split("=", 1) for b in bits if "=" in b).get("FREQ", "")
+    if freq not in recurrence.FREQS:  # hourly or faster rules are not a calendar's business here
+        raise ImportProblem(_("Event \"%(event)s\" repeats %(freq)s, which is not supported (daily, weekly, "
+                              "monthly or yearly only).", event=label, freq=freq.lower() or "?"))
     try:
         recurrence.rule_set(text, _dt.datetime.combine(dtstart, _dt.time()) if all_day else dtstart)
     except recurrence.RecurrenceError as exc:

@@ -28,10 +28,12 @@ def _user():
 
 
 def _parse_date(value, default=None):
+    """A date from the address; out-of-range years (which would overflow the view's arithmetic) are ignored."""
     try:
-        return _dt.date.fromisoformat(value) if value else default
+        day = _dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if day is None or 1900 <= day.year <= 2200 else default
 
 
 def _parse_local(value):

@@ -181,3 +181,18 @@ def test_feed_of_a_deactivated_user_is_gone(client, login, make_user):
     url = feed_url(client)
     User.update(active=False).where(User.id == user.id).execute()
     assert client.get(url).status_code == 404
+
+
+def test_import_refuses_rules_faster_than_daily(client, login, make_user):
+    login(client, make_user("alice"))
+    page = upload(client, GOOD.replace("RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4", "RRULE:FREQ=SECONDLY")).get_data(
+        as_text=True)
+    assert "Nothing was imported." in page and "secondly" in page
+    assert CalendarEvent.select().count() == 0
+
+
+def test_out_of_range_dates_in_the_address_fall_back_to_today(client, login, make_user, frozen_clock):
+    login(client, make_user("alice"))
+    for value in ("0001-01-01", "9999-12-31", "not-a-date"):
+        assert client.get(f"/calendar/?view=month&date={value}").status_code == 200
+        assert client.get(f"/calendar/today?date={value}").status_code == 200
