@@ -2,6 +2,9 @@
 // resize it. Without JavaScript the "+" links and the edit form do the same.
 (function () {
   "use strict";
+  document.querySelectorAll("select[data-who]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });  // the button stays for no-JS
+  });
   var root = document.querySelector("[data-calendar]");
   if (!root) { return; }
   var csrf = root.getAttribute("data-csrf");
