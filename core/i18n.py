@@ -92,19 +92,19 @@ def compile_package(package_dir):
 
 
 def untranslated(package_dir):
+    """(locale, msgid) of every extracted string without a (non-fuzzy) translation, contexts included."""
     base = os.path.join(ROOT, package_dir) if not os.path.isabs(package_dir) else package_dir
+    template, _ = extract(package_dir)
+    wanted = {(m.id, m.context) for m in template if m.id}
     missing = []
     for locale in LOCALES:
         path = po_path(base, locale)
-        template, _ = extract(package_dir)
-        ids = {m.id for m in template if m.id}
-        if not os.path.exists(path):
-            missing += [(locale, i if isinstance(i, str) else i[0]) for i in ids]
-            continue
-        with open(path, "rb") as fh:
-            catalog = read_po(fh, locale=locale)
-        for msg_id in ids:
-            msg = catalog.get(msg_id)
+        catalog = None
+        if os.path.exists(path):
+            with open(path, "rb") as fh:
+                catalog = read_po(fh, locale=locale)
+        for msg_id, context in wanted:
+            msg = catalog.get(msg_id, context=context) if catalog is not None else None
             text = msg.string if msg else None
             done = all(text) if isinstance(text, (list, tuple)) else bool(text)
             if msg is None or not done or msg.fuzzy:
