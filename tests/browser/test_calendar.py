@@ -65,3 +65,36 @@ def test_weekly_event_from_week_view_shows_in_month_view_and_task_completes_toda
     with server.app.app_context():
         from plugins.calendar.models import CalendarTask
         assert CalendarTask.get_by_id(task_id).status == "completed"
+
+
+
+def test_leader_picks_the_team_calendar(live_server, page, make_user, frozen_clock):
+    frozen_clock(dt.datetime(2026, 5, 12, 1, 0))
+    server = live_server(plugins=["calendar"])
+    with server.app.app_context():
+        from core.hierarchy import positions
+        from core.records import service as records
+        from plugins.calendar.models import CalendarEvent
+        dept = positions.create("Dept")
+        sales = positions.create("Sales", dept)
+        leader = make_user("leader", position=dept, full_name="Wang Wei")
+        records.save("calendar_event", CalendarEvent(owner=leader.id, subject="Budget review",
+                                                     start=dt.datetime(2026, 5, 14, 2),
+                                                     end=dt.datetime(2026, 5, 14, 3)), leader)
+        junior = make_user("junior", position=sales, full_name="Li Na")
+        records.save("calendar_event", CalendarEvent(owner=junior.id, subject="Client visit",
+                                                     start=dt.datetime(2026, 5, 13, 2),
+                                                     end=dt.datetime(2026, 5, 13, 3)), junior)
+    log_in(page, server.url, "leader", TEST_PASSWORD)
+    page.wait_for_selector('[data-menu="calendar"]')
+    page.click('[data-menu="calendar"]')
+    page.wait_for_selector("[data-calendar]")
+    assert page.locator(".cal-item", has_text="Client visit").count() == 0
+    with page.expect_navigation():
+        page.select_option("select[data-who]", "team")  # no button press: the choice applies at once
+    item = page.locator('td[data-date="2026-05-13"] .cal-item', has_text="Client visit")
+    assert item.count() == 1
+    legend = page.inner_text(".cal-legend")
+    assert "Li Na" in legend and "Wang Wei" in legend  # one colour per person
+    colours = {page.locator(".cal-item", has_text=s).get_attribute("style") for s in ("Client visit", "Budget review")}
+    assert len(colours) == 2
