@@ -18,7 +18,6 @@ CORE_DIR = os.path.dirname(os.path.abspath(__file__))
 CORE_COMPONENTS = ("records", "hierarchy", "classroom")
 THEMES_DIR = os.path.join(os.path.dirname(CORE_DIR), "themes")
 
-babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
@@ -116,7 +115,9 @@ def _org():
 
 def _init_extensions(app):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs(app))
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # One Babel per app: Flask-Babel caches loaded catalogs on the Babel object's domain, so a shared one
+    # would hand an app the catalogs of whichever app (with other plugins enabled) loaded them first.
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

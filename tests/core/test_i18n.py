@@ -100,3 +100,21 @@ def test_chinese_pages_have_no_english_left_in_the_shell(client, make_user, logi
     html = client.get("/account").get_data(as_text=True)
     for english in ("My account", "Log out", "Notifications", "Change password", "Home"):
         assert f">{english}<" not in html, english
+
+
+def test_each_app_loads_the_catalogs_of_its_own_plugins(make_app, make_user, login):
+    """Flask-Babel caches catalogs on the Babel object: a shared one gave a later app the catalogs of the
+    first app that loaded Chinese, without the plugins enabled since."""
+    from tests.core.english import fresh
+    bare = make_app(plugins=[], **fresh())
+    with bare.app_context():
+        client = login(bare.test_client(), make_user("alice", language="zh"))
+        assert "首页" in client.get("/").get_data(as_text=True)  # Chinese loaded by an app without plugins
+    full = make_app(plugins=["forecast"], **fresh())
+    with full.app_context():
+        from core.models import User
+        client = login(full.test_client(), User.get(User.username == "alice"))
+        html = client.get("/").get_data(as_text=True)
+    assert 'data-menu="forecast"' in html
+    label = html.split('data-menu="forecast"')[1].split("</a>")[0]
+    assert "Sales forecast" not in label and "销售预期" in label
