@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core import access
+from core import access, clock
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
 from core.records import RecordError, csvio, display, registry as records, service
@@ -191,7 +191,7 @@ def export(type_name):
     query, _state = list_query(rt, _user(), request.args)
     header = [str(display.label(rt, c)) for c in rt.list_columns]
     body = csvio.rows_csv(header, csvio.export_rows(rt, query, rt.list_columns))
-    filename = f"{rt.name}s.csv"
+    filename = f"{rt.name}_{clock.today().isoformat()}.csv"
     return Response(stream_with_context(body), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
