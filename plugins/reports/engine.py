@@ -97,10 +97,15 @@ def drill_url(record_type, filters):
     return url_for("reports.drill", type_name=record_type) + ("?" + query if query else "")
 
 
+ZERO = decimal.Decimal(0)
+
+
 def number(value):
     if value is None:
-        return decimal.Decimal(0)
-    return value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+        return ZERO
+    if isinstance(value, decimal.Decimal):
+        return value
+    return decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(str(value))
 
 
 def ratio(part, whole):
@@ -116,5 +121,5 @@ def totals(columns, rows):
     out = {}
     for col in columns:
         if col.total:
-            out[col.key] = sum((number(r.get(col.key)) for r in rows), decimal.Decimal(0))
+            out[col.key] = sum((number(r.get(col.key)) for r in rows), ZERO)
     return out
