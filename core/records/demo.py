@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from core import clock
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
-                         Organisation, Product, ProductCategory, SalesStage)
-from core.records import opportunities, service
+                         OpportunityStageHistory, Organisation, Product, ProductCategory, SalesStage)
+from core.records import leads, opportunities, service
 
 CITIES = ["上海", "北京", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安", "天津", "宁波", "青岛", "厦门"]
 WORDS = [("华信", "huaxin"), ("恒达", "hengda"), ("新雅", "xinya"), ("宏远", "hongyuan"), ("金桥", "jinqiao"),
@@ -50,13 +50,15 @@ def load(app, users, rng):
         many = index > 0  # the teacher gets a few records of their own; students get a full set
         accounts = [_account(user, rng) for _i in range(3 if many else 1)]
         contacts = [_contact(user, acc, rng) for acc in accounts for _j in range(rng.randint(1, 2))]
-        for _k in range(4 if many else 1):
-            _lead(user, rng)
+        leads = [_lead(user, rng) for _k in range(4 if many else 1)]
+        if many and rng.random() < 0.5:  # some students converted a lead already
+            _convert(leads[0], user, stages, quarters, rng)
         for n in range(4 if many else 1):
             acc = rng.choice(accounts)
             contact = next((c for c in contacts if c.account_id == acc.id), None)
             stage = stages[(index + n) % len(stages)]
             opp = _opportunity(user, acc, contact, stage, quarters, rng)
+            _earlier_stages(opp, user, stages, rng)
             if products and rng.random() < 0.5:
                 _lines(opp, user, products, rng)
             if competitors and rng.random() < 0.4:
@@ -169,6 +171,26 @@ def _opportunity(user, account, contact, stage, quarters, rng):
                          owner=user.id)
     service.save("opportunity", record, user, check=False)
     return record
+
+
+def _earlier_stages(opp, user, stages, rng):
+    """History rows for the open stages an opportunity went through before its current one."""
+    current = next(i for i, s in enumerate(stages) if s.id == opp.stage_id)
+    passed = [s for s in stages[:current] if not s.is_closed]
+    now = clock.utcnow()
+    for steps_back, stage in enumerate(reversed(passed), start=1):
+        OpportunityStageHistory.create(opportunity=opp.id, stage=stage.id, amount=opp.amount,
+                                       probability=stage.probability, changed_by=user.id,
+                                       changed_at=now - _dt.timedelta(days=7 * steps_back + rng.randint(0, 3)))
+
+
+def _convert(lead, user, stages, quarters, rng):
+    start, end = quarters
+    leads.convert(lead, user, account_name=f"{lead.company}有限公司", opportunity={
+        "name": f"{lead.company}·{rng.choice(OPPORTUNITY_TOPICS)}",
+        "close_date": start + _dt.timedelta(days=rng.randint(0, (end - start).days)),
+        "stage": stages[1].id if len(stages) > 1 else stages[0].id,
+        "amount": Decimal(rng.randint(2, 40) * 5000)})
 
 
 def _lines(opp, user, products, rng):

@@ -32,6 +32,11 @@ def test_demo_data_gives_every_user_records_across_stages_and_quarters(make_app,
         for opp in with_lines:
             assert opp.amount == sum((line.total for line in opp.lines), start=opp.amount * 0)
         assert any("有限公司" in a.name for a in Account.select())
+        converted = Lead.select().where(Lead.converted_at.is_null(False))
+        assert converted.exists()
+        assert all(lead.converted_account_id and lead.converted_contact_id for lead in converted)
+        negotiating = [o for o in Opportunity.select() if o.stage.name == "Negotiation"]
+        assert negotiating and all(o.stage_history.count() == 5 for o in negotiating)  # 4 earlier + current
 
 
 def test_demo_keeps_an_existing_product_catalogue(app, make_user):
