@@ -2,7 +2,7 @@
 import logging
 import os
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -89,7 +89,11 @@ def _translation_dirs(app):
 
 
 def select_locale():
+    """User preference, then the session's choice, then the browser, then the organisation default.
+    Outside a request (scheduler jobs) only the organisation default applies."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return _org().default_language or "zh"
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("language") in languages:
