@@ -300,6 +300,9 @@ def _prepare_form(rt, form, user, record):
         hook(form, record)
     if "stage" in form._fields and isinstance(form.stage, ChoiceField):
         form.stage.choices = stage_choices()
+        if "probability" in form._fields:  # lets the page fill in the stage's default probability
+            defaults = {s.id: s.probability for s in SalesStage.select()}
+            form.stage.render_kw = {"data-probabilities": json.dumps(defaults)}
 
 
 def save_form(rt, form, record, user, extras):

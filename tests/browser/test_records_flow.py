@@ -43,6 +43,7 @@ def test_salesperson_converts_a_lead_and_closes_the_opportunity(live_server, pag
 
     page.click('[data-action="edit"]')
     page.select_option("select[name=stage]", label="Closed Won")
+    assert page.input_value("input[name=probability]") == "100"  # the page follows the stage's default
     page.click('form[data-form="opportunity"] button[type=submit]')
     page.wait_for_selector("text=Opportunity saved.")
     fields = page.locator('[data-section="fields"]').inner_text()
