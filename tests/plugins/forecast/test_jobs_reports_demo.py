@@ -85,3 +85,21 @@ def test_demo_quotas(school, frozen_clock):
     demo.load(users, random.Random(1))
     assert Quota.select().count() == 4 * 3                  # everyone below the teacher, three quarters
     assert services.quotas_for(None, fiscal.current_quarter())[school["alice"].id] > 0
+
+
+def test_report_runs_inside_the_reports_plugin(make_app, make_user, login):
+    """Through the reports plugin's own page (both plugins on): the report renders with its figures."""
+    from core.hierarchy import positions as P
+    app = make_app(plugins=["forecast", "reports"])
+    with app.app_context():
+        top = P.create("Teacher")
+        sales = P.create("Sales", top)
+        teacher = make_user("teacher", top, language="en")
+        alice = make_user("alice", sales, full_name="Alice Report")
+        services.set_quota(teacher, alice, fiscal.current_quarter(), Decimal("1000"))
+        client = app.test_client()
+        login(client, teacher)
+        page = client.get("/reports/run/forecast.sales_against_quota")
+        assert page.status_code == 200
+        assert "Alice Report" in page.get_data(as_text=True)
+        assert "forecast.sales_against_quota" in client.get("/reports/family/sales").get_data(as_text=True)
