@@ -220,6 +220,9 @@ def add_related(share=0.2, seed=7):
     insert(OpportunityStageHistory, history, "stage history")
     insert(OpportunityLine, lines, "product lines")
     insert(OpportunityCompetitor, links, "competitor links")
+    from core.db import is_mysql
+    db.execute_sql("ANALYZE TABLE opportunity_stage_history, opportunity_line, opportunity_competitor"
+                   if is_mysql() else "ANALYZE")          # planner statistics for the new rows
 
 
 def main(argv=None):
