@@ -291,3 +291,31 @@ def test_every_table_exports_csv(school, opp, as_user, frozen_clock):
     assert "Alice" in quota.get_data(as_text=True) and "1000.00" in quota.get_data(as_text=True)
     trend = client.get(f"/forecast/my?quarter={KEY}&format=csv").get_data(as_text=True)
     assert trend.startswith("\ufeff") and len(trend.strip().splitlines()) == 5
+
+
+@pytest.mark.parametrize("mode", ["private", "read", "readwrite", "readwritedelete"])
+def test_figures_stay_in_the_subtree_in_every_sharing_mode(school, opp, as_user, frozen_clock, mode):
+    """A wider opportunity sharing mode lets peers open each other's opportunities, but a forecast is about
+    the people below you: peers, other classes and outsiders never get each other's figures."""
+    from core.models import SharingMode
+    SharingMode.delete().where(SharingMode.family == "opportunity").execute()
+    SharingMode.create(family="opportunity", mode=mode)
+    p = school["positions"]
+    opp(school["alice"], "4242.42", "Closed Won", name="Alice deal")
+    opp(school["carol"], "9191.91", "Closed Won", name="Carol deal")
+    deals = {"alice": ("Alice deal", "4,242.42"), "carol": ("Carol deal", "9,191.91")}
+    for viewer, other, unseen in (("bob", "alice", ["alice"]), ("manager_a", "carol", ["carol"]),
+                                  ("outsider", "alice", ["alice", "carol"]), ("alice", "bob", ["carol"])):
+        client = as_user(school[viewer])
+        assert client.get(f"/forecast/my?user={school[other].id}").status_code == 404
+        assert client.get(f"/forecast/figure?figure=closed&scope=user&id={school[other].id}").status_code == 404
+        for page in ("/forecast/my", "/forecast/team", f"/forecast/figure?figure=closed&scope=team&quarter={KEY}"):
+            html = client.get(page).get_data(as_text=True)
+            for owner in unseen:
+                name, amount = deals[owner]
+                assert name not in html and amount not in html, (viewer, page, owner)
+    teacher = as_user(school["teacher"])
+    assert teacher.get(f"/forecast/figure?figure=closed&scope=position&id={p['sales_b'].id}&quarter={KEY}") \
+        .status_code == 200
+    admin = as_user(school["admin"]).get(f"/forecast/figure?figure=closed&scope=team&quarter={KEY}")
+    assert "Alice deal" in admin.get_data(as_text=True) and "Carol deal" in admin.get_data(as_text=True)
