@@ -116,16 +116,28 @@ def set_quota(viewer, user, quarter, amount):
     return True
 
 
-def quota_users(viewer):
-    """The users whose quotas ``viewer`` may set, ordered by position path then name."""
+def quota_users(viewer, within=None):
+    """The users whose quotas ``viewer`` may set (optionally only in ``within``'s subtree, its holders
+    included), ordered by position path then name."""
     query = (User.select(User, Position).join(Position, JOIN.LEFT_OUTER, on=(User.position == Position.id))
              .order_by(Position.path, User.full_name, User.username))
+    if within is not None:
+        query = query.where(below_condition(within.path) | (Position.id == within.id))
     if viewer.is_admin:
         return list(query)
     mine = position_of(viewer)
     if not mine:
         return []
     return list(query.where(below_condition(mine.path)))
+
+
+def positions_below(viewer):
+    """The positions a viewer may narrow the quota grid to (their subtree; everything for an admin)."""
+    query = Position.select().order_by(Position.path)
+    if viewer.is_admin:
+        return list(query)
+    mine = position_of(viewer)
+    return list(query.where(below_condition(mine.path))) if mine else []
 
 
 def copy_last_quarter(viewer, quarter):

@@ -319,13 +319,18 @@ def figure():
 def quotas():
     viewer = _viewer()
     quarter = selected_quarter()
-    users = services.quota_users(viewer)
+    within = None
+    if request.args.get("position"):
+        within = Position.get_or_none(Position.id == _int_arg("position"))
+        if within is None or not services.may_view_position(viewer, within):
+            abort(404)
+    users = services.quota_users(viewer, within)
     ids = [u.id for u in users]
     errors = {}
     if request.method == "POST":
         errors = _save_quotas(viewer, users, quarter)
         if not errors:
-            return redirect(url_for("forecast.quotas", quarter=quarter.key))
+            return redirect(url_for("forecast.quotas", quarter=quarter.key, position=within.id if within else None))
     current = services.quotas_for(ids, quarter) if ids else {}
     previous = services.quotas_for(ids, quarter.previous()) if ids else {}
     own = services.quotas_for([viewer.id], quarter).get(viewer.id)
@@ -336,7 +341,8 @@ def quotas():
                               previous.get(u.id)] for u in users])
     return render_template("forecast/quotas.html", quarter=quarter, users=users, current=current,
                            previous=previous, own=own, errors=errors, typed=request.form,
-                           quarters=quarter_choices(quarter), viewer=viewer)
+                           quarters=quarter_choices(quarter), viewer=viewer, within=within,
+                           positions=services.positions_below(viewer))
 
 
 def _save_quotas(viewer, users, quarter):

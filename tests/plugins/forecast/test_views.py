@@ -319,3 +319,17 @@ def test_figures_stay_in_the_subtree_in_every_sharing_mode(school, opp, as_user,
         .status_code == 200
     admin = as_user(school["admin"]).get(f"/forecast/figure?figure=closed&scope=team&quarter={KEY}")
     assert "Alice deal" in admin.get_data(as_text=True) and "Carol deal" in admin.get_data(as_text=True)
+
+
+def test_quota_grid_narrows_to_a_team(school, as_user, frozen_clock):
+    p = school["positions"]
+    client = as_user(school["teacher"])
+    html = client.get(f"/forecast/quotas?position={p['class_b'].id}").get_data(as_text=True)
+    assert f'name="quota-{school["carol"].id}"' in html and f'name="quota-{school["alice"].id}"' not in html
+    assert f'name="quota-{school["lead_b"].id}"' in html
+    # saving the narrowed grid leaves the others alone
+    client.post(f"/forecast/quotas?quarter={KEY}&position={p['class_b'].id}",
+                data={f"quota-{school['carol'].id}": "10", f"quota-{school['alice'].id}": "20"})
+    assert set(services.quotas_for(None, Q2)) == {school["carol"].id}
+    # a manager cannot narrow to another class
+    assert as_user(school["manager_a"]).get(f"/forecast/quotas?position={p['class_b'].id}").status_code == 404
