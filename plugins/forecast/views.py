@@ -276,6 +276,34 @@ def money_formatter():
     return lambda value: format_currency(Decimal(value), currency, locale=locale)
 
 
+@bp.route("/team/year")
+@login_required
+def team_year():
+    """A team's fiscal year by quarter: quota, closed, expected and best (chart, table, CSV)."""
+    viewer = _viewer()
+    quarter = selected_quarter()
+    if not services.has_team(viewer):
+        abort(404)
+    scope, scope_id = "team", None
+    if request.args.get("position"):
+        scope, scope_id = "position", _int_arg("position")
+    found = services.scope_users(viewer, scope, scope_id)
+    if found is None:
+        abort(404)
+    users_query, scope_label = found
+    trend = services.year_trend(viewer, users_query, quarter)
+    if request.args.get("format") == "csv":
+        return csv_response(f"team-forecast-FY{quarter.fiscal_year}.csv",
+                            [_("Quarter"), _("First day"), _("Last day")] + figure_header(),
+                            [[quarter_label(q), q.start, q.end] + figure_values(f) for q, f in trend])
+    chart = charts.bar(_("Quota, closed, expected and best per quarter"), [quarter_label(q) for q, _f in trend], [
+        (_("Quota"), [f.quota for _q, f in trend]), (_("Closed amount"), [f.closed for _q, f in trend]),
+        (_("Expected total"), [f.expected for _q, f in trend]), (_("Best total"), [f.best for _q, f in trend])])
+    return render_template("forecast/team_year.html", quarter=quarter, chart=chart, scope_label=scope_label,
+                           scope_id=scope_id, quarters=quarter_choices(quarter),
+                           trend_rows=[(quarter_label(q), f, scope, scope_id, q) for q, f in trend])
+
+
 # --- one figure's arithmetic ------------------------------------------------------------------------------
 
 @bp.route("/figure")

@@ -333,3 +333,22 @@ def test_quota_grid_narrows_to_a_team(school, as_user, frozen_clock):
     assert set(services.quotas_for(None, Q2)) == {school["carol"].id}
     # a manager cannot narrow to another class
     assert as_user(school["manager_a"]).get(f"/forecast/quotas?position={p['class_b'].id}").status_code == 404
+
+
+def test_team_fiscal_year_by_quarter(school, opp, as_user, frozen_clock):
+    p = school["positions"]
+    opp(school["alice"], "100", "Closed Won", close_date=dt.date(2026, 2, 1))
+    opp(school["carol"], "200", "Closed Won", close_date=dt.date(2026, 8, 1))
+    services.set_quota(school["teacher"], school["alice"], Q2, Decimal("1000"))
+    teacher = as_user(school["teacher"])
+    csv = teacher.get(f"/forecast/team/year?quarter={KEY}&format=csv").get_data(as_text=True).splitlines()
+    rows = [line.split(",") for line in csv[1:]]          # quarter, first day, last day, quota, closed, …
+    assert [r[4] for r in rows] == ["100.00", "0.00", "200.00", "0.00"]
+    assert [r[3] for r in rows] == ["", "1000.00", "", ""]
+    narrowed = teacher.get(f"/forecast/team/year?quarter={KEY}&position={p['class_a'].id}&format=csv")
+    assert [line.split(",")[4] for line in narrowed.get_data(as_text=True).splitlines()[1:]] == [
+        "100.00", "0.00", "0.00", "0.00"]                 # carol (class B) is not in class A
+    assert "<svg" in teacher.get("/forecast/team/year").get_data(as_text=True)
+    manager = as_user(school["manager_a"])
+    assert manager.get(f"/forecast/team/year?position={p['class_b'].id}").status_code == 404
+    assert as_user(school["alice"]).get("/forecast/team/year").status_code == 404
