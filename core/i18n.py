@@ -27,7 +27,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def packages():
     """Every package in the repository that has (or should have) a catalog."""
-    out = ["core", "core/records", "core/hierarchy"]
+    from core.app import CORE_COMPONENTS
+    out = ["core"] + [f"core/{c}" for c in CORE_COMPONENTS]
     plugins = os.path.join(ROOT, "plugins")
     out += sorted(os.path.join("plugins", d) for d in os.listdir(plugins)
                   if os.path.isfile(os.path.join(plugins, d, "__init__.py")))

@@ -16,7 +16,7 @@ from core.models import User
 from core.records import registry as records
 from core.web import fail
 
-ACTION_LABELS = {"read": _l("Read"), "write": _l("Change"), "delete": _l("Delete")}
+ACTION_LABELS = {"read": _l("Read"), "write": _l("Edit"), "delete": _l("Delete")}
 REASONS = {
     "admin": _l("The administrator may do everything."),
     "catalogue": _l("Catalogue records are read by everyone and changed only by the administrator."),

@@ -1,12 +1,13 @@
 """Display labels of the plugin's choice values (lazy, so they follow the viewer's language)."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 CAMPAIGN_TYPES = {
     "email": _l("E-mail"), "telemarketing": _l("Telemarketing"), "trade_show": _l("Trade show"),
     "webinar": _l("Webinar"), "advertisement": _l("Advertisement"), "direct_mail": _l("Direct mail"),
     "other": _l("Other"),
 }
-CAMPAIGN_STATUSES = {"planned": _l("Planned"), "active": _l("Active"), "completed": _l("Completed"),
+CAMPAIGN_STATUSES = {"planned": _l("Planned"), "active": lazy_pgettext("campaign status", "Active"), "completed": _l("Completed"),
                      "cancelled": _l("Cancelled")}
 RESPONSE_STATUSES = {"planned": _l("Planned"), "sent": _l("Sent"), "responded": _l("Responded"),
                      "converted": _l("Converted")}

@@ -43,7 +43,7 @@ FIELD_LABELS = {
     "lead_source": _l("Lead source"), "company": _l("Company"), "source": _l("Source"), "status": _l("Status"),
     "rating": _l("Rating"), "converted_at": _l("Converted"), "contact": _l("Contact"), "amount": _l("Amount"),
     "currency": _l("Currency"), "close_date": _l("Close date"), "stage": _l("Stage"),
-    "probability": _l("Probability (%)"), "next_step": _l("Next step"), "closed_at": _l("Closed"),
+    "probability": _l("Probability (%)"), "next_step": _l("Next step"), "closed_at": _l("Closed on"),
     "folder": _l("Folder"), "filename": _l("File name"), "size": _l("Size"), "code": _l("Code"),
     "category": _l("Category"), "unit_price": _l("Unit price"), "unit": _l("Unit"), "active": _l("Active"),
     "strengths": _l("Strengths"), "weaknesses": _l("Weaknesses"), "billing_address": _l("Billing address"),

@@ -11,6 +11,14 @@ def paths():
     return {p.name: p.path for p in Position.select()}
 
 
+@pytest.fixture(autouse=True)
+def english(app):
+    """Outside a request the organisation's language (Chinese) applies; these assertions read English."""
+    from flask_babel import force_locale
+    with force_locale("en"):
+        yield
+
+
 def test_create_builds_materialized_paths(app):
     top = tree.create("Teacher")
     child = tree.create("Class 1", top)
