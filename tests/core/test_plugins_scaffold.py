@@ -13,20 +13,24 @@ from core.scaffold import ScaffoldError, scaffold
 NAME = "homework"
 
 
-def pip(*args):
-    return subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True, timeout=300)
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @pytest.fixture
 def installed_scaffold(tmp_path):
+    """The scaffold, pip-installed into a folder of its own that the subprocesses put on PYTHONPATH: the
+    environment other tests (and a parallel run on another database) use is never changed."""
     result = CliRunner().invoke(main, ["plugin", "new", NAME, "--path", str(tmp_path)])
     assert result.exit_code == 0, result.output
     target = tmp_path / f"zhixin-{NAME}"
     assert f"Created {target}" in result.output
-    proc = pip("install", "--no-deps", "--no-build-isolation", "-q", "-e", str(target))
+    site = tmp_path / "site"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q",
+                           "--target", str(site), str(target)], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, TMPDIR=str(tmp_path)))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    yield target
-    pip("uninstall", "-y", "-q", f"zhixin-{NAME}")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), ROOT]))
+    return target, env
 
 
 SCRIPT = textwrap.dedent('''
@@ -69,8 +73,9 @@ SCRIPT = textwrap.dedent('''
 
 def test_scaffolded_plugin_installs_lists_enables_and_serves(installed_scaffold, tmp_path):
     url = f"sqlite:///{tmp_path}/scaffold.db"
+    target, env = installed_scaffold
     proc = subprocess.run([sys.executable, "-c", SCRIPT, url, str(tmp_path / "instance")], capture_output=True,
-                          text=True, timeout=300, cwd=str(tmp_path))
+                          text=True, timeout=300, cwd=str(tmp_path), env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
     assert "listed homework 0.1.0 zhixin-homework 0.1.0 no-error" in out
@@ -82,9 +87,10 @@ def test_scaffolded_plugin_installs_lists_enables_and_serves(installed_scaffold,
 
 
 def test_scaffolded_plugin_own_test_passes(installed_scaffold):
+    target, env = installed_scaffold
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                          capture_output=True, text=True, timeout=300, cwd=str(installed_scaffold),
-                          env={k: v for k, v in os.environ.items() if not k.startswith("ZHIXIN_")})
+                          capture_output=True, text=True, timeout=300, cwd=str(target),
+                          env={k: v for k, v in env.items() if not k.startswith("ZHIXIN_")})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 passed" in proc.stdout
 
