@@ -91,3 +91,15 @@ def test_money_and_dates_follow_the_organisation_profile(app, client):
         app.preprocess_request()
         out = render_template_string("{{ amount|money }}|{{ at|date('short') }}", amount=decimal.Decimal("8"), at=at)
     assert out.startswith("¥8.00|2026/1/1")
+
+
+def test_only_the_menu_entry_matching_the_page_furthest_is_active(make_app, make_user, login):
+    """/service/feedback/ lies under both "Customer service" (/service/) and "Feedback": only the latter is
+    highlighted."""
+    import re
+    app = make_app(plugins=["service"])
+    with app.app_context():
+        client = login(app.test_client(), make_user("mia"))
+        html = client.get("/service/feedback/").get_data(as_text=True)
+    active = re.findall(r'data-menu="([^"]+)"\s+class="active"', html)
+    assert active == ["service-feedback"]
