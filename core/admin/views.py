@@ -22,6 +22,7 @@ from core import clock
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices
 from core.db import db
+from core.records.service import audit, diff, field_values
 from core.models import Organisation, PluginState, Position, User
 from core.web import fail, paginate
 
@@ -66,6 +67,17 @@ class UserForm(FlaskForm):
         self.position.choices = position_choices()
 
 
+SECRET_FIELDS = {"password_hash"}
+
+
+def _save_user(user, action, before=None):
+    """Save ``user`` and write who changed what to the audit log (never the password hash)."""
+    with db.atomic():
+        user.save()
+        changes = {k: v for k, v in diff(before or {}, field_values(user)).items() if k not in SECRET_FIELDS}
+        audit("user", user.id, action, current_user, changes)
+
+
 def _user_or_404(user_id):
     user = User.get_or_none(User.id == user_id)
     if user is None:
@@ -99,7 +111,7 @@ def user_new():
         user = User(must_change_password=True)
         _fill_user(user, form)
         user.set_password(password)
-        user.save()
+        _save_user(user, "create")
         return render_template("core/admin/password_shown.html", user=user, password=password, created=True)
     return render_template("core/admin/user_form.html", form=form, user=None)
 
@@ -115,8 +127,9 @@ def user_edit(user_id):
         if user.id == current_user.id and user.is_admin and not form.is_admin.data:
             form.is_admin.errors.append(_("You cannot take away your own administrator rights."))
         else:
+            before = field_values(user)
             _fill_user(user, form)
-            user.save()
+            _save_user(user, "update", before)
             flash(_("The user %(name)s is saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("core/admin/user_form.html", form=form, user=user)
@@ -138,7 +151,9 @@ def user_set_active(user_id):
     active = request.form.get("active") == "1"
     if user.id == current_user.id and not active:
         fail(409, _("You cannot deactivate your own account."))
-    User.update(active=active).where(User.id == user.id).execute()
+    before = field_values(user)
+    user.active = active
+    _save_user(user, "activate" if active else "deactivate", before)
     if active:
         flash(_("%(name)s can log in again.", name=user.username), "success")
     else:
@@ -154,7 +169,7 @@ def user_reset_password(user_id):
     password = secrets.token_urlsafe(9)
     user.set_password(password)
     user.must_change_password = True
-    user.save()
+    _save_user(user, "password_reset")
     return render_template("core/admin/password_shown.html", user=user, password=password, created=False)
 
 
@@ -257,7 +272,11 @@ def organisation():
         with db.atomic():
             if not Organisation.select().where(Organisation.id == 1).exists():
                 Organisation.insert(id=1).execute()
+            before = field_values(Organisation.get_by_id(1))
             Organisation.update(**values).where(Organisation.id == 1).execute()
+            changes = diff(before, {**before, **values})
+            changes.pop("modified_at", None)
+            audit("organisation", 1, "update", current_user, changes)
         if old_logo and values.get("logo", old_logo) != old_logo:
             _remove_upload(old_logo)
         g.pop("org_profile", None)

@@ -221,3 +221,23 @@ def test_image_kind_recognises_the_accepted_formats():
     assert image_kind(b"GIF89a\x01\x00") == "gif"
     assert image_kind(b"RIFF\x10\x00\x00\x00WEBPVP8 ") == "webp"
     assert image_kind(b"<?xml version=") is None
+
+
+def test_user_and_organisation_changes_are_audited_without_secrets(app, make_user, login):
+    from core.models import AuditEntry
+    admin = make_user("boss", admin=True, language="en")
+    ann = make_user("ann")
+    client = login(app.test_client(), admin)
+    client.post(f"/admin/users/{ann.id}", data={"username": "ann", "full_name": "Ann Li", "email": "",
+                                              "position": "0", "language": "zh"})
+    client.post(f"/admin/users/{ann.id}/reset-password")
+    client.post(f"/admin/users/{ann.id}/active", data={"active": "0"})
+    rows = list(AuditEntry.select().where(AuditEntry.record_type == "user").order_by(AuditEntry.id))
+    assert [r.action for r in rows] == ["update", "password_reset", "deactivate"]
+    assert all(r.user_id == admin.id for r in rows)
+    assert '"full_name": ["Ann", "Ann Li"]' in rows[0].changes
+    assert "password_hash" not in "".join(r.changes for r in rows)
+    client.post("/admin/organisation", data={"name": "Test School", "currency": "CNY", "fiscal_year_start": "4",
+                                             "timezone": "Asia/Shanghai", "default_language": "zh"})
+    org_rows = list(AuditEntry.select().where(AuditEntry.record_type == "organisation"))
+    assert len(org_rows) == 1 and '"fiscal_year_start": [1, 4]' in org_rows[0].changes
