@@ -1,5 +1,7 @@
 """An instructor imports a roster of 5; a student logs in, changes the password, completes an exercise and
 sees it pass; the instructor sees it in the grid."""
+import re
+
 import pytest
 
 from tests.browser.conftest import LiveServer, log_in
@@ -40,10 +42,13 @@ def test_roster_to_passed_exercise(make_app, make_user, page):
         student.fill("input[name=confirm]", "my-own-secret-9")
         student.press("input[name=confirm]", "Enter")
         student.wait_for_selector('[data-menu="home"]')
-        with app.app_context():  # the student does the exercise's work: a qualified lead of their own
-            from core.models import Lead, User
-            Lead.create(last_name="Zhao", company="ACME", status="qualified",
-                        owner=User.get(User.username == "S001"))
+        # the student does the exercise's work in the CRM: a lead of their own, qualified
+        student.goto(server.url + "/records/lead/new")
+        student.fill("input[name=last_name]", "赵")
+        student.fill("input[name=company]", "华东贸易")
+        student.select_option("select[name=status]", "qualified")
+        student.click("form.record-form button[type=submit], main form[method=post] button[type=submit] >> nth=-1")
+        student.wait_for_url(re.compile(r"/records/lead/\d+$"))
         student.goto(server.url + "/classroom/exercises")
         student.click("form[action$='/classroom/exercises/check'] button")
         student.wait_for_selector('[data-exercise="qualify_lead"][data-passed="yes"]')
