@@ -329,9 +329,12 @@ def create(type_name):
     if not rt.owned and not user.is_admin:
         abort(403)
     extras = extra_fields(rt)
-    record = rt.model()
-    form = form_class(rt, extras)(data=_defaults(rt))
-    _prepare_form(rt, form, user, None)
+    return _form_page(rt, user, rt.model(), extras, form_class(rt, extras)(data=_defaults(rt)), is_new=True)
+
+
+def _form_page(rt, user, record, extras, form, is_new):
+    """The create/edit form: validate, save through the record service, or show it again (400)."""
+    _prepare_form(rt, form, user, None if is_new else record)
     if form.validate_on_submit():
         try:
             save_form(rt, form, record, user, extras)
@@ -340,7 +343,7 @@ def create(type_name):
         else:
             flash(_("%(type)s saved.", type=rt.label), "success")
             return redirect(url_for("records.detail", type_name=rt.name, record_id=record.id))
-    return render_template("core/records/form.html", rt=rt, form=form, record=None), \
+    return render_template("core/records/form.html", rt=rt, form=form, record=None if is_new else record), \
         400 if form.is_submitted() else 200
 
 
@@ -366,18 +369,8 @@ def edit(type_name, record_id):
     user = _user()
     record = access.get_or_404(user, rt, record_id, "write")
     extras = extra_fields(rt)
-    form = form_class(rt, extras)(data=_initial(rt, record, extras))
-    _prepare_form(rt, form, user, record)
-    if form.validate_on_submit():
-        try:
-            save_form(rt, form, record, user, extras)
-        except RecordError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("%(type)s saved.", type=rt.label), "success")
-            return redirect(url_for("records.detail", type_name=rt.name, record_id=record.id))
-    return render_template("core/records/form.html", rt=rt, form=form, record=record), \
-        400 if form.is_submitted() else 200
+    return _form_page(rt, user, record, extras, form_class(rt, extras)(data=_initial(rt, record, extras)),
+                      is_new=False)
 
 
 # --- delete ---------------------------------------------------------------------------------------------
