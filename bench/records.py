@@ -15,22 +15,10 @@ a quick search, one detail page, and the open-opportunity count (a small JSON en
 counting through ``core.access.visible`` like a dashboard widget would).
 """
 import argparse
-import statistics
-import time
 
-from bench import default_url
+from bench import default_url, timed
 
 SEARCH_WORD = "printer"
-
-
-def timed(fn, repeat):
-    fn()  # warm-up (templates compiled, caches filled)
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def add_count_endpoint(app):

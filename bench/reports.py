@@ -19,20 +19,8 @@ the reports over those tables have data (run it on a copy of a shared benchmark 
 import argparse
 import datetime as dt
 import random
-import statistics
-import time
 
-from bench import default_url
-
-
-def timed(fn, repeat):
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+from bench import default_url, timed
 
 
 # --- the hand-written SQL -----------------------------------------------------------------------------------

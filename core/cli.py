@@ -1,5 +1,4 @@
 """The ``zhixin`` command line."""
-import os
 import secrets
 import sys
 

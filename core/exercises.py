@@ -13,7 +13,7 @@ student's own data through core's access layer, e.g.::
         return ok, _("A lead of yours is qualified.") if ok else _("Qualify one of your leads.")
 """
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
