@@ -3,6 +3,7 @@ import os
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from core import hookimpl
 from core.extension import Job, MenuItem, MigrationSet, Widget
@@ -58,7 +59,7 @@ def _render_widget(user):
     if services.has_team(user):
         users_query, _label = services.scope_users(user, "team", None)
         team, _count = services.scope_figures(user, users_query, quarter)
-    return render_template("forecast/widget.html", user=user, quarter=quarter, figures=figures, team=team)
+    return Markup(render_template("forecast/widget.html", user=user, quarter=quarter, figures=figures, team=team))
 
 
 @hookimpl

@@ -191,6 +191,7 @@ def test_widget_and_menu(school, opp, as_user, frozen_clock):
     opp(school["alice"], "500", "Closed Won")
     html = as_user(school["alice"]).get("/").get_data(as_text=True)
     assert 'data-widget="forecast"' in html and "50.0%" in html
+    assert "data-forecast-widget>" in html and "&lt;table" not in html  # the widget is HTML, not escaped text
     assert 'data-menu="forecast-team"' not in html
     assert 'data-menu="forecast-team"' in as_user(school["teacher"]).get("/").get_data(as_text=True)
 
