@@ -16,8 +16,8 @@ _offset = {"delta": _dt.timedelta(0)}
 
 def utcnow():
     """Current time as a naive UTC datetime (how times are stored)."""
-    if _frozen["at"] is not None:
-        return _frozen["at"]
+    if _frozen["at"] is not None:  # a frozen clock stands in for real time; the teaching shift still applies
+        return _frozen["at"] + _offset["delta"]
     return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None) + _offset["delta"]
 
 

@@ -97,3 +97,32 @@ def test_reminders_of_a_class_limited_module_reach_only_that_class(capp, school,
         assert exercise_plugin.remind(school["alice"]) is True
         assert exercise_plugin.remind(school["bob"]) is False
     assert [n.user_id for n in Notification.select()] == [school["alice"].id]
+
+
+def test_shifted_clock_drives_a_reminder_and_the_current_quarter(make_app, exercise_plugin, school, login):
+    """Shift "today" to three days before a task is due: the reminder job sends it, and the forecast's
+    current quarter is the shifted date's quarter."""
+    from core.models import Notification
+    from core.records import registry
+    from core.scheduler import all_jobs, run_job
+    app = make_app(plugins=["campaigns", "forecast", "test_exercises"], extra_plugins=[exercise_plugin])
+    with app.test_request_context():
+        Campaign, Task = registry.get("campaign").model, registry.get("campaign_task").model
+        today = clock.today()
+        campaign = Campaign.create(name="Autumn fair", owner=school["alice"], status="active",
+                                   start_date=today, end_date=today + dt.timedelta(days=200))
+        Task.create(campaign=campaign, subject="Book the stand", owner=school["alice"], status="open",
+                    due_at=clock.utcnow() + dt.timedelta(days=100))
+    job = next(j for j in all_jobs(app) if j.id == "campaigns.reminders")
+    run_job(app, job)
+    assert Notification.select().where(Notification.user == school["alice"].id).count() == 0
+    teacher = login(app.test_client(), school["teacher"])
+    teacher.post("/classroom/clock", data={"days": "98"})
+    run_job(app, job)
+    assert Notification.select().where(Notification.user == school["alice"].id).count() >= 1
+    from plugins.forecast.fiscal import quarter_of
+    shifted = today + dt.timedelta(days=98)
+    html = login(app.test_client(), school["alice"]).get("/forecast/my").get_data(as_text=True)
+    expected = quarter_of(shifted, Organisation.get_by_id(1).fiscal_year_start)
+    assert f"FY{expected.fiscal_year} Q{expected.number}" in html or expected.key in html
+    teacher.post("/classroom/clock", data={"action": "reset"})
