@@ -51,13 +51,13 @@ def id_among(field, ids):
 
 
 def user_names(ids):
-    """id -> display name, reading only the users asked for. Outside PostgreSQL, past a few hundred ids one
-    scan of the (small) user table beats a long IN list."""
+    """id -> display name; past a few hundred ids one scan of the (small) user table beats a long list
+    (on PostgreSQL the one-array form stays cheaper up to about 400 ids; measured on the bench data)."""
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
     query = User.select(User.id, User.full_name, User.username)
-    if len(ids) <= 200 or is_postgres():
+    if len(ids) <= (400 if is_postgres() else 200):
         query = query.where(id_among(User.id, ids))
     return {i: (full or name) for i, full, name in query.tuples() if i in ids}
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
 from core import access, clock
-from core.db import db, is_mysql, is_sqlite
+from core.db import db, is_mysql, is_postgres, is_sqlite
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)
 from core.reports import ReportColumn as C
@@ -284,12 +284,21 @@ def average_deal_size(user, params):
                       Opportunity.select(*cols)).where(Opportunity.stage.in_(won))
     aggregates = (fn.COUNT(Opportunity.id).alias("n"), fn.SUM(Opportunity.amount).alias("amount"),
                   fn.AVG(Opportunity.amount).alias("average"))
+    if is_postgres():
+        # one scan: the quarters and, as the ROLLUP's grand-total row (GROUPING = 1, sorted last), the
+        # overall count, sum and AVG — the same SQL aggregates as the second query below
+        is_total = fn.GROUPING(key)
+        found = list(base_query(key.alias("g0"), is_total.alias("is_total"), *aggregates)
+                     .group_by(fn.ROLLUP(key)).order_by(is_total, key).objects())
+        overall = found.pop() if found and found[-1].is_total else None
+    else:
+        found = list(base_query(key.alias("g0"), *aggregates).group_by(key).order_by(key).objects())
+        overall = base_query(*aggregates).objects().first()
     rows = []
-    for r in base_query(key.alias("g0"), *aggregates).group_by(key).order_by(key).objects():
+    for r in found:
         label, start, end = dates.describe("quarter", r.g0)
         rows.append({"label": label, "count": r.n, "amount": number(r.amount),
                      "average": number(r.average).quantize(decimal.Decimal("0.01")), "_start": start, "_end": end})
-    overall = base_query(*aggregates).objects().first()
     cols = [C("label", _l("Fiscal quarter")), C("count", _l("Deals won"), "number", True),
             C("amount", _l("Won amount"), "money", True), C("average", _l("Average deal size"), "money")]
     sums = {"count": overall.n if overall else 0, "amount": number(overall.amount if overall else 0),
@@ -556,10 +565,10 @@ def leads_per_owner(user, params):
     converted = fn.SUM(Case(None, [(_converted(), 1)], 0))
     query = scoped(Lead, user, "lead", params, "created_at",
                    Lead.select(Lead.owner.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")))
-    found = list(query.group_by(Lead.owner).order_by(fn.COUNT(Lead.id).desc(), Lead.owner).objects())
-    names = user_names(r.key for r in found)
-    rows = [{"label": names.get(r.key, ""), "count": r.n, "converted": int(r.conv or 0),
-             "rate": ratio(r.conv or 0, r.n), "_key": r.key} for r in found]
+    found = _by_owner_named(query.group_by(Lead.owner), ("key", "n", "conv"),
+                            lambda agg: (agg.c.n.desc(), agg.c.key))
+    rows = [{"label": label, "count": n, "converted": int(conv or 0), "rate": ratio(conv or 0, n), "_key": key}
+            for key, n, conv, label in found]
     cols = [C("label", _l("Owner")), C("count", _l("Leads"), "number", True),
             C("converted", _l("Converted"), "number", True), C("rate", _l("Conversion rate"), "percent")]
     sums = totals(cols, rows)
