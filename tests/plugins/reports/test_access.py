@@ -184,3 +184,16 @@ def test_report_count_and_sum_match_what_the_viewer_can_list(app, world, viewer,
         if params.owner_id:
             all_listed = all_listed.where(Opportunity.owner == params.owner_id)
         assert won.totals["amount"] == sum((o.amount for o in all_listed if o.stage_id in won_ids), D(0))
+
+
+def test_closing_this_quarter_hides_the_name_of_an_account_the_viewer_cannot_read(client, login, world):
+    """amy's open deal sits on ann's account Acme: the row is amy's, the account's name is not hers to see."""
+    from core.models import Opportunity
+    Opportunity.update(account=world.acme).where(Opportunity.id == world.o5.id).execute()
+    set_mode("account", "private")
+    login(client, world.amy)
+    text = client.get("/reports/run/reports.closing_this_quarter?format=csv").data.decode("utf-8-sig")
+    assert "O5 amy open" in text and "Acme" not in text
+    login(client, world.ann)
+    text = client.get("/reports/run/reports.closing_this_quarter?format=csv").data.decode("utf-8-sig")
+    assert "O4 ann open" in text and "Acme" in text
