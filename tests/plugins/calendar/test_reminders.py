@@ -1,12 +1,12 @@
 """Reminders through the notification centre: exactly once per occurrence, however often the job runs."""
 import datetime as dt
-import threading
 
 from core import scheduler
 from core.models import Notification
 from plugins.calendar.models import CalendarInvitee
 from plugins.calendar.service import send_reminders
 from tests.plugins.calendar.conftest import make_event
+from tests.concurrency import run_at_once
 
 
 def reminder_job(app):
@@ -34,19 +34,7 @@ def test_reminder_job_run_concurrently_sends_once(cal, make_user, frozen_clock):
     make_event(user, "Board meeting", start=dt.datetime(2026, 5, 15, 3, 0), reminder_minutes=30)
     frozen_clock(dt.datetime(2026, 5, 15, 2, 45))
     job = reminder_job(cal)
-    results, errors = [], []
-
-    def run():
-        try:
-            results.append(scheduler.run_job(cal, job))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = run_at_once(lambda: scheduler.run_job(cal, job), 4)
     assert sum(results) == 1
     assert Notification.select().count() == 1
 

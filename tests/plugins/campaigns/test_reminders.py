@@ -1,12 +1,12 @@
 """Deadline reminders: when they fire (organisation time zone), exactly once under concurrent schedulers,
 catch-up after downtime, nothing for closed tasks or closed campaigns, the owner's end-of-campaign warning."""
 import datetime as dt
-import threading
 
 from core import scheduler
 from core.models import Notification, Organisation
 from plugins.campaigns import reminders
 from tests.plugins.campaigns.conftest import make_campaign, make_task
+from tests.concurrency import run_at_once
 
 # Shanghai is UTC+8 all year. Due 2026-05-18 09:00 local = 2026-05-18 01:00 UTC.
 DUE = dt.datetime(2026, 5, 18, 1, 0)
@@ -129,22 +129,7 @@ def test_two_schedulers_at_once_send_each_reminder_exactly_once(app, school, fro
         for i, user in enumerate(others):
             make_task(campaign, user, utc_for_local(2026, 5, 29, 10 + i), f"任务{c}-{i}")
     job = next(j for j in scheduler.all_jobs(app) if j.id == "campaigns.reminders")
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(5)
-            results.append(scheduler.run_job(app, job))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors
+    results = run_at_once(lambda: scheduler.run_job(app, job), 2)
     expected = 3 * 4 * 2 + 3          # per task: due + campaign end; per campaign: the owner
     assert sum(results) == expected
     assert Notification.select().count() == expected

@@ -4,6 +4,7 @@ from core.models import Notification
 from plugins.service import services
 from plugins.service.models import Feedback, ServiceEvent
 from tests.plugins.service.conftest import set_rule
+from tests.concurrency import run_at_once
 
 
 def test_round_robin_goes_through_the_position_and_the_ones_below(app, team, positions):
@@ -80,24 +81,11 @@ def test_reassigning_notifies_the_new_assignee_and_shows_on_the_timeline(app, cl
 
 
 def test_concurrent_arrivals_still_take_turns(app, team, positions):
-    import threading
     from core.db import db
     set_rule(positions["sales_a"])
-    picked, errors = [], []
-    barrier = threading.Barrier(4)
 
     def arrive():
-        try:
-            with app.app_context(), db.connection_context():
-                barrier.wait()
-                picked.append(services.pick_assignee().id)
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-    threads = [threading.Thread(target=arrive) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    db.connect(reuse_if_open=True)
-    assert not errors
+        with app.app_context(), db.connection_context():
+            return services.pick_assignee().id
+    picked = run_at_once(arrive, 4)
     assert sorted(picked) == sorted([team["owner"].id, team["peer"].id] * 2)

@@ -1,13 +1,12 @@
 """Response and resolution targets per priority; the breach job notifies the assignee's superiors exactly
 once per breach, however often or concurrently it runs."""
 import datetime as dt
-import threading
 
-from core.db import db
 from core.models import Notification
 from core.scheduler import all_jobs, run_job
 from plugins.service import services
 from plugins.service.models import Complaint, Feedback, ServiceEvent, ServiceTarget
+from tests.concurrency import run_at_once
 
 T0 = dt.datetime(2026, 5, 15, 2, 0, 0)
 
@@ -60,22 +59,7 @@ def test_breach_is_notified_once_when_two_schedulers_run_at_the_same_time(app, t
         make_item("complaint", team["owner"], subject=f"late {n}", priority="urgent")
     frozen_clock(T0 + dt.timedelta(hours=1))
     job = next(j for j in all_jobs(app) if j.id == "service.check_targets")
-    results, errors = [], []
-    barrier = threading.Barrier(3)
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(run_job(app, job))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    db.connect(reuse_if_open=True)
-    assert not errors
+    results = run_at_once(lambda: run_job(app, job), 3)
     assert sum(results) == 5
     assert len(breach_notes()) == 5
     assert len({n.key for n in breach_notes()}) == 5
