@@ -1,4 +1,5 @@
 """Who is an instructor, and which classes they look after."""
+from core.hierarchy import positions as position_tree
 from core.models import Position, User
 
 
@@ -23,13 +24,6 @@ def classes_for(user):
     return list(query.where(Position.parent == root.id))
 
 
-def in_subtree(path):
-    """Expression: users whose position is ``path`` itself or lies below it."""
-    lower, upper = Position.descendant_bounds(path)
-    return (Position.path == path) | ((Position.path > lower) & (Position.path < upper))
-
-
 def students_of(position):
     """Users in a class (the position and everything below it), ordered by user name."""
-    return (User.select(User).join(Position, on=(User.position == Position.id))
-            .where(in_subtree(position.path)).order_by(User.username))
+    return User.select().where(User.id.in_(position_tree.users_in(position))).order_by(User.username)

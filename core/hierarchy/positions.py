@@ -51,6 +51,13 @@ def below(path, include_self=False):
     return ((column == path) | expr) if include_self else expr
 
 
+def users_in(position, include_self=True):
+    """A subquery of the ids of users holding ``position`` (with ``include_self``) or a position below it —
+    a team filter for reports and lists; it narrows, never widens (visibility stays with core.access)."""
+    return (User.select(User.id).join(Position, on=(User.position == Position.id))
+            .where(below(position.path, include_self)))
+
+
 def subtree(position, include_self=True):
     return Position.select().where(below(position.path, include_self))
 

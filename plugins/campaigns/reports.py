@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from core import access
-from core.models import Position, User
+from core.hierarchy import positions as position_tree
+from core.models import Position
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 from plugins.campaigns import effect as effects, labels
 from plugins.campaigns.models import TASK_STATUSES, Campaign, CampaignTask
@@ -23,10 +24,7 @@ def _campaigns(user, params):
     if params.position_id:
         pos = Position.get_or_none(Position.id == params.position_id)
         if pos is not None:
-            lower, upper = Position.descendant_bounds(pos.path)
-            team = (User.select(User.id).join(Position, on=(User.position == Position.id))
-                    .where((Position.path == pos.path) | ((Position.path > lower) & (Position.path < upper))))
-            query = query.where(Campaign.owner.in_(team))
+            query = query.where(Campaign.owner.in_(position_tree.users_in(pos)))
     return query.order_by(Campaign.start_date.desc(nulls="LAST"), Campaign.id.desc())
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import peewee
 from flask_babel import lazy_gettext as _l
 
+from core.hierarchy import positions as position_tree
 from core.models import Position, User
 from plugins.reports import dates
 
@@ -115,9 +116,7 @@ def team_user_ids(position_id):
     pos = Position.get_or_none(Position.id == position_id)
     if pos is None:
         raise BadInput("unknown team")
-    lower, upper = Position.descendant_bounds(pos.path)
-    return (User.select(User.id).join(Position, on=(User.position == Position.id))
-            .where((Position.path >= lower) & (Position.path < upper)))
+    return position_tree.users_in(pos)
 
 
 def _convert(info, value):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from peewee import SQL, Case, fn
 
 from core import access, charts, clock
+from core.hierarchy import positions as position_tree
 from core.models import Organisation, Position, User
 from plugins.service.models import CATEGORIES, CHANNELS, Complaint, Feedback
 from plugins.service.services import RECORD_TYPES
@@ -99,10 +100,7 @@ def _scoped(query, model, user, kind, owner_id=None, position_id=None):
     if position_id:
         pos = Position.get_or_none(Position.id == position_id)
         if pos is not None:
-            lower, upper = Position.descendant_bounds(pos.path)
-            team = (User.select(User.id).join(Position, on=(User.position == Position.id))
-                    .where((Position.path == pos.path) | ((Position.path > lower) & (Position.path < upper))))
-            query = query.where(model.owner.in_(team))
+            query = query.where(model.owner.in_(position_tree.users_in(pos)))
     return query
 
 

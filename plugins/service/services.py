@@ -14,6 +14,7 @@ from peewee import JOIN, fn
 
 from core import clock, notify
 from core.db import db
+from core.hierarchy import positions as position_tree
 from core.models import Contact, Position, User
 from core.records import service as record_service
 from plugins.service.models import (
@@ -91,10 +92,8 @@ def rule_candidates(settings):
     pos = Position.get_or_none(Position.id == settings.assign_position_id) if settings.assign_position_id else None
     if pos is None:
         return []
-    lower, upper = Position.descendant_bounds(pos.path)
-    subtree = (Position.path == pos.path) | ((Position.path > lower) & (Position.path < upper))
-    return list(User.select().join(Position, on=(User.position == Position.id))
-                .where(subtree & (User.active == True)).order_by(User.id))  # noqa: E712
+    return list(User.select().where(User.id.in_(position_tree.users_in(pos)) & (User.active == True))  # noqa: E712
+                .order_by(User.id))
 
 
 def pick_assignee():
