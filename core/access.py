@@ -14,8 +14,9 @@ Positions form a tree stored as a materialized path (``/1/4/9/``): "below me" is
 on ``position.path`` (see :func:`core.hierarchy.positions.below`), never a walk in Python.
 """
 from flask import abort, g, has_app_context
-from peewee import JOIN, Value
+from peewee import JOIN, SQL, NodeList, Value
 
+from core.db import db
 from core.hierarchy import positions as position_tree
 from core.models import SHARING_MODES, Position, SharingMode, User
 from core.records import registry as records
@@ -115,11 +116,34 @@ def _owner_rule(model, user):
     path = _position_path(user)
     if not path:
         return model.owner == user.id
-    reach = (User.id == user.id) | (Position.path.is_null(False) & position_tree.below(path))
-    users = User.select(User.id).join(Position, JOIN.LEFT_OUTER, on=(User.position == Position.id))
-    if _reaches_most_users(path):
-        return model.owner.not_in(users.where(~reach))
-    return model.owner.in_(users.where(reach))
+    lower, upper = Position.descendant_bounds(path)
+    out_of_reach = _reaches_most_users(path)
+    users = SQL(_reach_sql(out_of_reach), [user.id, lower, upper])
+    return NodeList((model.owner, SQL("NOT IN" if out_of_reach else "IN"), users), parens=True)
+
+
+_REACH_SQL = {}     # (database class, out of reach?) -> the users subquery's SQL text
+
+
+def _reach_sql(out_of_reach):
+    """The SQL text, in parentheses, of "the ids of the users reached (or, ``out_of_reach``, not reached)
+    from a position", with three parameters: the user's id and the bounds of the path range. Built with
+    Peewee once per database kind and kept: only the parameters differ between users, and compiling the
+    subquery anew cost a third of building every access-filtered query. (Written as a node list rather
+    than ``owner.in_(subquery)`` for the same reason: ``in_`` compiles its right-hand side a second time
+    to check that it is not an empty list.)"""
+    key = (type(db.obj), out_of_reach)
+    if key not in _REACH_SQL:
+        U, P = User.alias("reach_user"), Position.alias("reach_position")
+        marks = [-1, "/reach-lower/", "/reach-upper/"]
+        reach = (U.id == marks[0]) | (P.path.is_null(False) & position_tree.range_below(*marks[1:], table=P))
+        query = (U.select(U.id).join(P, JOIN.LEFT_OUTER, on=(U.position == P.id))
+                 .where(~reach if out_of_reach else reach))
+        text, params = db.obj.get_sql_context().sql(query).query()
+        if params != marks:
+            raise RuntimeError(f"the reach subquery binds {params!r}, expected {marks!r}")
+        _REACH_SQL[key] = f"({text})"
+    return _REACH_SQL[key]
 
 
 def _reaches_most_users(path):

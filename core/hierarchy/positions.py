@@ -36,19 +36,23 @@ def valid_path(path):
     return bool(path) and bool(PATH_RE.match(path))
 
 
-def _path_column():
-    return Position.path.collate('"C"') if is_postgres() else Position.path
+def _path_column(table=Position):
+    return table.path.collate('"C"') if is_postgres() else table.path
 
 
-def below(path, include_self=False):
-    """A condition on ``Position`` true for the positions strictly below ``path`` (and ``path`` itself
-    with ``include_self``): one indexed range query."""
+def below(path, include_self=False, table=Position):
+    """A condition on ``Position`` (or its alias ``table``) true for the positions strictly below ``path``
+    (and ``path`` itself with ``include_self``): one indexed range query."""
     if not valid_path(path):
         return Value(1) == 0  # a malformed path never widens anything
-    column = _path_column()
-    lower, upper = Position.descendant_bounds(path)
-    expr = (column > lower) & (column < upper)
-    return ((column == path) | expr) if include_self else expr
+    expr = range_below(*Position.descendant_bounds(path), table=table)
+    return ((_path_column(table) == path) | expr) if include_self else expr
+
+
+def range_below(lower, upper, table=Position):
+    """``lower < path < upper`` in byte order (the bounds from ``Position.descendant_bounds``)."""
+    column = _path_column(table)
+    return (column > lower) & (column < upper)
 
 
 def users_in(position, include_self=True):
