@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import url_for
 from flask_babel import gettext as _
-from peewee import Value, fn
+from peewee import SQL, Value, fn
 
 from core import access
 from core.db import is_postgres
@@ -39,6 +39,12 @@ def narrow(query, model, params, date_field=None):
     if params.position_id and hasattr(model, "owner"):
         query = query.where(model.owner.in_(team_user_ids(params.position_id)))
     return query
+
+
+# GROUP BY / ORDER BY the first selected column by its position (all three databases accept it): a date
+# bucket is a long expression, and naming it again in both clauses made Peewee build its SQL three times
+# (a third of a small report's cost) for the database to recognise the same expression.
+FIRST_COLUMN = SQL("1")
 
 
 def id_among(field, ids):

@@ -17,8 +17,8 @@ from core.models import (Account, Competitor, Contact, Lead, Opportunity, Opport
 from core.reports import ReportColumn as C
 from core.reports import ReportDefinition, ReportResult
 from plugins.reports import dates
-from plugins.reports.engine import (drill_filters, drill_url, narrow, number, ratio, scoped, totals, user_names,
-                                    visible_names)
+from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, narrow, number, ratio, scoped, totals,
+                                    user_names, visible_names)
 
 D0 = decimal.Decimal(0)
 
@@ -80,7 +80,7 @@ def _per_month(model, record_type, user, params, column_name, title):
     query = scoped(model, user, record_type, params, column_name,
                    model.select(key.alias("g0"), fn.COUNT(model.id).alias("n")))
     rows = []
-    for r in query.group_by(key).order_by(key).objects():
+    for r in query.group_by(FIRST_COLUMN).order_by(FIRST_COLUMN).objects():
         label, start, end = dates.describe("month", r.g0)
         rows.append({"label": label, "count": r.n, "_start": start, "_end": end})
     cols = [C("label", _l("Month")), C("count", title, "number", total=True)]
@@ -192,7 +192,7 @@ def _opportunities_by_bucket(user, params, unit, stage_ids, value_title, chart="
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(key.alias("g0"), fn.COUNT(Opportunity.id).alias("n"),
                                       fn.SUM(Opportunity.amount).alias("amount")))
-    query = query.where(Opportunity.stage.in_(stage_ids)).group_by(key).order_by(key)
+    query = query.where(Opportunity.stage.in_(stage_ids)).group_by(FIRST_COLUMN).order_by(FIRST_COLUMN)
     rows = []
     for r in query.objects():
         label, start, end = dates.describe(unit, r.g0)
@@ -292,7 +292,8 @@ def average_deal_size(user, params):
                      .group_by(fn.ROLLUP(key)).order_by(is_total, key).objects())
         overall = found.pop() if found and found[-1].is_total else None
     else:
-        found = list(base_query(key.alias("g0"), *aggregates).group_by(key).order_by(key).objects())
+        found = list(base_query(key.alias("g0"), *aggregates).group_by(FIRST_COLUMN).order_by(FIRST_COLUMN)
+                     .objects())
         overall = base_query(*aggregates).objects().first()
     rows = []
     for r in found:
