@@ -20,7 +20,7 @@ import argparse
 import datetime as dt
 import random
 
-from bench import default_url, timed
+from bench import BENCH_NOW, default_url, timed
 
 
 # --- the hand-written SQL -----------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def raw_queries(user_id, path, form="or"):
     add("reports.contacts_per_account", f"SELECT c.account_id, COUNT(*) FROM contact c WHERE {c_acc} AND "
         f"c.account_id IN (SELECT a.id FROM account a WHERE {a_acc}) GROUP BY c.account_id "
         f"ORDER BY COUNT(*) DESC LIMIT 200", c_par, a_par)
-    cut = dt.datetime(2026, 4, 15, 2)
+    cut = BENCH_NOW - dt.timedelta(days=30)
     add("reports.accounts_without_activity", f"SELECT a.id, a.name, a.modified_at, u.full_name, u.username FROM account a LEFT JOIN {user_t} u ON "
         f"u.id = a.owner_id WHERE {a_acc} AND a.modified_at < {p} "
         f"AND NOT EXISTS (SELECT 1 FROM opportunity o WHERE o.account_id = a.id AND o.modified_at >= {p} AND {o_acc}) "
@@ -142,8 +142,10 @@ def raw_queries(user_id, path, form="or"):
     add("reports.win_loss", named(f"SELECT o.owner_id, COUNT(*) AS n, SUM(CASE WHEN o.stage_id IN ({won}) THEN 1 "
                                   f"ELSE 0 END) AS won, SUM(CASE WHEN o.stage_id IN ({won}) THEN o.amount ELSE 0 END) "
                                   f"AS won_amount, SUM(o.amount) AS amount {opp}({won},{lost}) GROUP BY o.owner_id"), o_par)
+    # per quarter, and the overall average as the last row (the report's totals row)
     add("reports.average_deal_size", f"SELECT {quarter_sql('o.close_date')} AS k, COUNT(*), SUM(o.amount), AVG(o.amount) "
-        f"{opp}({won}) GROUP BY k", o_par)
+        f"{opp}({won}) GROUP BY k UNION ALL SELECT NULL, COUNT(*), SUM(o.amount), AVG(o.amount) {opp}({won})",
+        o_par, o_par)
     add("reports.average_days_in_stage",
         f"SELECT s.stage_id, COUNT(*), AVG({days_sql('s.left_at', 's.entered')}) FROM (SELECT h.stage_id, "
         f"h.changed_at AS entered, LEAD(h.changed_at) OVER (PARTITION BY h.opportunity_id ORDER BY h.changed_at, "
@@ -181,7 +183,7 @@ def raw_queries(user_id, path, form="or"):
     add("reports.leads_per_owner", named(f"SELECT l.owner_id, COUNT(*) AS n, {conv} AS converted FROM lead l "
                                          f"WHERE {l_acc} GROUP BY l.owner_id"),
         l_par)
-    bands = [dt.datetime(2026, 1, 1) - dt.timedelta(days=d) for d in (7, 30, 90)]
+    bands = [BENCH_NOW - dt.timedelta(days=d) for d in (7, 30, 90)]
     add("reports.lead_ageing", f"SELECT CASE WHEN l.created_at >= {p} THEN 0 WHEN l.created_at >= {p} THEN 1 "
         f"WHEN l.created_at >= {p} THEN 2 ELSE 3 END AS band, COUNT(*) FROM lead l WHERE "
         f"l.status NOT IN ('converted', 'unqualified') AND l.converted_at IS NULL AND {l_acc} GROUP BY band",
@@ -202,7 +204,7 @@ def raw_queries(user_id, path, form="or"):
 def add_related(share=0.2, seed=7):
     """Stage history (2–3 stays), 1–3 product lines and 0–2 competitor links for ``share`` of the
     opportunities — bulk inserts through bench.generate.insert."""
-    from bench.generate import insert
+    from bench.generate import analyze, insert
     from core.db import db
     from core.models import (Competitor, Opportunity, OpportunityCompetitor, OpportunityLine,
                              OpportunityStageHistory, Product, ProductCategory, SalesStage, User)
@@ -233,9 +235,7 @@ def add_related(share=0.2, seed=7):
     insert(OpportunityStageHistory, history, "stage history")
     insert(OpportunityLine, lines, "product lines")
     insert(OpportunityCompetitor, links, "competitor links")
-    from core.db import is_mysql
-    db.execute_sql("ANALYZE TABLE opportunity_stage_history, opportunity_line, opportunity_competitor"
-                   if is_mysql() else "ANALYZE")          # planner statistics for the new rows
+    analyze()
 
 
 def statements_of(run):
@@ -273,7 +273,7 @@ def main(argv=None):
     from plugins.reports.service import definitions
     app = create_app({"DATABASE_URL": url, "PLUGINS": ["reports"], "TESTING": False, "SECRET_KEY": "bench"})
     upgrade(app)
-    clock.freeze(dt.datetime(2026, 5, 15, 2, 0))
+    clock.freeze(BENCH_NOW)
     with app.app_context():
         db.connect(reuse_if_open=True)
         if args.add_related:

@@ -5,6 +5,7 @@ records — and returns a ``ReportResult``. The service and campaign families co
 """
 import datetime as _dt
 import decimal
+from collections import namedtuple
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,13 +24,16 @@ from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, narr
 D0 = decimal.Decimal(0)
 
 
+Stage = namedtuple("Stage", "id name is_won is_lost")
+
+
 def _stages():
-    """(id, is_won, is_lost) of every sales stage, read once per request."""
+    """The sales stages in their order (id, name, is_won, is_lost), read once per request."""
     from flask import g, has_request_context
     if has_request_context() and "report_stages" in g:
         return g.report_stages
-    stages = list(SalesStage.select(SalesStage.id, SalesStage.is_won, SalesStage.is_lost)
-                  .order_by(SalesStage.order).tuples())
+    stages = [Stage(*row) for row in SalesStage.select(SalesStage.id, SalesStage.name, SalesStage.is_won,
+                                                        SalesStage.is_lost).order_by(SalesStage.order).tuples()]
     if has_request_context():
         g.report_stages = stages
     return stages
@@ -37,14 +41,14 @@ def _stages():
 
 def _stage_ids(won=None, lost=None, open_=None):
     out = []
-    for stage_id, is_won, is_lost in _stages():
-        if won is not None and bool(is_won) != won:
+    for stage in _stages():
+        if won is not None and bool(stage.is_won) != won:
             continue
-        if lost is not None and bool(is_lost) != lost:
+        if lost is not None and bool(stage.is_lost) != lost:
             continue
-        if open_ and (is_won or is_lost):
+        if open_ and (stage.is_won or stage.is_lost):
             continue
-        out.append(stage_id)
+        out.append(stage.id)
     return out
 
 
@@ -174,7 +178,7 @@ def pipeline_by_stage(user, params):
                                       fn.SUM(Opportunity.amount).alias("amount"), _weighted().alias("weighted")))
     found = {r.key: r for r in query.where(Opportunity.stage.in_(open_ids)).group_by(Opportunity.stage).objects()}
     rows = []
-    for stage in SalesStage.select().where(SalesStage.id.in_(open_ids)).order_by(SalesStage.order):
+    for stage in (s for s in _stages() if s.id in open_ids):
         r = found.get(stage.id)
         rows.append({"label": stage.name, "count": r.n if r else 0, "amount": number(r.amount if r else 0),
                      "weighted": number(r.weighted if r else 0).quantize(decimal.Decimal("0.01")),
@@ -340,7 +344,7 @@ def average_days_in_stage(user, params):
             query = query.where(sub.c.entered < high)
     found = {r.key: r for r in query.objects()}
     rows = []
-    for stage in SalesStage.select().order_by(SalesStage.order):
+    for stage in _stages():
         r = found.get(stage.id)
         if r is None and (stage.is_won or stage.is_lost):
             continue
@@ -381,7 +385,7 @@ def closing_this_quarter(user, params):
              .join(User, JOIN.LEFT_OUTER, on=(soon.c.owner_id == User.id))
              .order_by(soon.c.close_date, soon.c.id))
     hidden = _("(hidden)")
-    stages = dict(SalesStage.select(SalesStage.id, SalesStage.name).tuples())
+    stages = {stage.id: stage.name for stage in _stages()}
     rows = []
     for (oid, name, account_id, stage_id, close_date, amount, owner_id, account_name, user_id, full_name,
          username) in db.execute(query).fetchall():
@@ -547,7 +551,7 @@ def lead_ageing(user, params):
     open_lead = Lead.status.not_in(("converted", "unqualified")) & Lead.converted_at.is_null()
     query = scoped(Lead, user, "lead", params, "created_at",
                    Lead.select(band.alias("g0"), fn.COUNT(Lead.id).alias("n"))).where(open_lead)
-    found = {int(r.g0): r.n for r in query.group_by(band).objects()}
+    found = {int(r.g0): r.n for r in query.group_by(FIRST_COLUMN).objects()}
     labels = [_("0–7 days"), _("8–30 days"), _("31–90 days"), _("over 90 days")]
     rows = [{"label": labels[i], "count": found.get(i, 0), "_bounds": bounds[i]} for i in range(len(AGE_BANDS))]
     cols = [C("label", _l("Age")), C("count", _l("Open leads"), "number", True)]
