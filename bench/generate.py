@@ -34,21 +34,27 @@ CHUNK = 1000
 
 
 class Progress:
-    """A plain progress bar on stderr (no dependency)."""
+    """A plain progress bar on stderr (no dependency); into a file or pipe, a line per quarter instead."""
 
     def __init__(self, label, total, width=30):
         self.label, self.total, self.width, self.done, self.start = label, max(total, 1), width, 0, time.time()
+        self.live = sys.stderr.isatty()
 
     def advance(self, n):
+        quarter = 4 * self.done // self.total
         self.done += n
+        if not self.live and 4 * self.done // self.total == quarter:
+            return
         filled = int(self.width * self.done / self.total)
         rate = self.done / max(time.time() - self.start, 1e-6)
-        sys.stderr.write(f"\r{self.label:<14} [{'#' * filled}{'.' * (self.width - filled)}] "
-                         f"{self.done:>9,}/{self.total:,} {rate:>9,.0f}/s")
+        bar = (f"{self.label:<14} [{'#' * filled}{'.' * (self.width - filled)}] "
+               f"{self.done:>9,}/{self.total:,} {rate:>9,.0f}/s")
+        sys.stderr.write("\r" + bar if self.live else bar + "\n")
         sys.stderr.flush()
 
     def close(self):
-        sys.stderr.write("\n")
+        if self.live:
+            sys.stderr.write("\n")
 
 
 def insert(model, rows, label):
