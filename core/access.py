@@ -108,19 +108,17 @@ def rule(user, record_type, action="read"):
 def _owner_rule(model, user):
     """``model.owner`` among the users ``user`` reaches by position: themselves and everyone strictly below.
 
-    With nobody below (most students: a salesperson's position is a leaf) that is ``owner = me``, which
-    every planner answers from the owner index. Otherwise one subquery over the users (a range on the
-    indexed ``position.path``), never ``owner = me OR owner IN (…)`` (an OR keeps planners from using the
+    One subquery over the users (a range on the indexed ``position.path``), never ``owner = me OR owner IN
+    (…)`` (an OR keeps planners from using the
     list's sort index, and MySQL from its semi-joins). When the user reaches most of the organisation (the
     teacher), the same set is written as ``owner NOT IN (the few users out of reach)``: the database can
     then walk the sort index of a list (page 100 sorted by amount: milliseconds instead of sorting every
     row) instead of collecting every owner's rows."""
     path = _position_path(user)
-    below, everyone = _users_below(path) if path else (0, 0)
-    if not below:
+    if not path:
         return model.owner == user.id
     lower, upper = Position.descendant_bounds(path)
-    out_of_reach = below * 2 > everyone
+    out_of_reach = _reaches_most_users(path)
     users = SQL(_reach_sql(out_of_reach), [user.id, lower, upper])
     return NodeList((model.owner, SQL("NOT IN" if out_of_reach else "IN"), users), parens=True)
 
@@ -149,13 +147,14 @@ def _reach_sql(out_of_reach):
     return _REACH_SQL[key]
 
 
-def _users_below(path):
-    """(users holding a position strictly below ``path``, all users), counted once per request."""
-    cache = g.setdefault("users_below", {}) if has_app_context() else {}
+def _reaches_most_users(path):
+    """True when more than half of all users hold a position below ``path`` (cached for the app context).
+    Only the form of the rule depends on it, never its meaning, so a stale answer costs speed at most."""
+    cache = g.setdefault("reaches_most", {}) if has_app_context() else {}
     if path not in cache:
         below = (User.select(User.id).join(Position, on=(User.position == Position.id))
                  .where(position_tree.below(path)).count())
-        cache[path] = (below, User.select(User.id).count() if below else 0)
+        cache[path] = below * 2 > User.select(User.id).count()
     return cache[path]
 
 
