@@ -13,7 +13,7 @@ takes the rule apart for the access explainer ("Why can I see this?"), again fro
 Positions form a tree stored as a materialized path (``/1/4/9/``): "below me" is one indexed range query
 on ``position.path`` (see :func:`core.hierarchy.positions.below`), never a walk in Python.
 """
-from flask import abort, g, has_app_context
+from flask import abort, g, has_app_context, has_request_context, request
 from peewee import JOIN, SQL, NodeList, Value
 
 from core.db import db
@@ -66,7 +66,7 @@ def _position_path(user):
     position_id = getattr(user, "position_id", None)
     if not position_id:
         return None
-    cache = g.setdefault("position_paths", {}) if has_app_context() else {}
+    cache = _request_cache("position_paths")
     if position_id not in cache:
         row = Position.select(Position.path).where(Position.id == position_id).first()
         path = row.path if row else None
@@ -108,17 +108,19 @@ def rule(user, record_type, action="read"):
 def _owner_rule(model, user):
     """``model.owner`` among the users ``user`` reaches by position: themselves and everyone strictly below.
 
-    One subquery over the users (a range on the indexed ``position.path``), never ``owner = me OR owner IN
-    (…)`` (an OR keeps planners from using the
-    list's sort index, and MySQL from its semi-joins). When the user reaches most of the organisation (the
-    teacher), the same set is written as ``owner NOT IN (the few users out of reach)``: the database can
-    then walk the sort index of a list (page 100 sorted by amount: milliseconds instead of sorting every
-    row) instead of collecting every owner's rows."""
+    With nobody below (most students: a salesperson's position is a leaf) that is ``owner = me``, which
+    every planner answers from the owner index (MariaDB chose full scans for the subquery form). Otherwise
+    one subquery over the users (a range on the indexed ``position.path``), never ``owner = me OR owner IN
+    (…)`` (an OR keeps planners from using the list's sort index, and MySQL from its semi-joins). When the
+    user reaches most of the organisation (the teacher), the same set is written as ``owner NOT IN (the few
+    users out of reach)``: the database can then walk the sort index of a list (page 100 sorted by amount:
+    milliseconds instead of sorting every row) instead of collecting every owner's rows."""
     path = _position_path(user)
-    if not path:
+    below, everyone = _users_below(path) if path else (0, 0)
+    if not below:
         return model.owner == user.id
     lower, upper = Position.descendant_bounds(path)
-    out_of_reach = _reaches_most_users(path)
+    out_of_reach = below * 2 > everyone
     users = SQL(_reach_sql(out_of_reach), [user.id, lower, upper])
     return NodeList((model.owner, SQL("NOT IN" if out_of_reach else "IN"), users), parens=True)
 
@@ -147,14 +149,20 @@ def _reach_sql(out_of_reach):
     return _REACH_SQL[key]
 
 
-def _reaches_most_users(path):
-    """True when more than half of all users hold a position below ``path`` (cached for the app context).
-    Only the form of the rule depends on it, never its meaning, so a stale answer costs speed at most."""
-    cache = g.setdefault("reaches_most", {}) if has_app_context() else {}
+def _request_cache(name):
+    """A dict kept for the current request only, in the request's own environ — not on ``g``, which
+    outlives requests when an app context is already pushed (tests, CLI): positions and users change
+    between requests, and the rule's meaning depends on them. Outside a request nothing is kept."""
+    return request.environ.setdefault(f"zhixin.access.{name}", {}) if has_request_context() else {}
+
+
+def _users_below(path):
+    """(users holding a position strictly below ``path``, all users), counted once per request."""
+    cache = _request_cache("users_below")
     if path not in cache:
         below = (User.select(User.id).join(Position, on=(User.position == Position.id))
                  .where(position_tree.below(path)).count())
-        cache[path] = below * 2 > User.select(User.id).count()
+        cache[path] = (below, User.select(User.id).count() if below else 0)
     return cache[path]
 
 
