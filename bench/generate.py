@@ -7,8 +7,10 @@
 Tree (depth 0..4): teacher → 10 classes → 5 departments each → 4 groups each → one salesperson position
 per group. Users: the teacher, one lead per class, department and group, and the rest (739) spread over
 the salesperson positions. Records (40 % opportunities, 20 % each accounts, contacts, leads) get owners
-drawn uniformly from all users but the teacher. Rows go in as bulk inserts in chunks of 1,000 inside one ``atomic()`` per
-table (see :func:`insert`). The same seed gives the same data.
+drawn uniformly from all users but the teacher, creation dates over the two years before ``BENCH_NOW``,
+varied industries, types, regions and lead sources, statuses and ratings; contacts belong to accounts.
+Rows go in as bulk inserts in chunks of 1,000 inside one ``atomic()`` per table (see :func:`insert`). The
+same seed gives the same data.
 """
 import argparse
 import datetime as dt

@@ -137,8 +137,8 @@ def raw_queries(user_id, path, form="or"):
         f"c.account_id IN (SELECT a.id FROM account a WHERE {a_acc}) GROUP BY c.account_id "
         f"ORDER BY COUNT(*) DESC LIMIT 200", c_par, a_par)
     cut = BENCH_NOW - dt.timedelta(days=30)
-    add("reports.accounts_without_activity", f"SELECT a.id, a.name, a.modified_at, u.full_name, u.username FROM account a LEFT JOIN {user_t} u ON "
-        f"u.id = a.owner_id WHERE {a_acc} AND a.modified_at < {p} "
+    add("reports.accounts_without_activity", f"SELECT a.id, a.name, a.modified_at, u.full_name, u.username "
+        f"FROM account a LEFT JOIN {user_t} u ON u.id = a.owner_id WHERE {a_acc} AND a.modified_at < {p} "
         f"AND NOT EXISTS (SELECT 1 FROM opportunity o WHERE o.account_id = a.id AND o.modified_at >= {p} AND {o_acc}) "
         f"AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.account_id = a.id AND c.modified_at >= {p} AND {c_acc}) "
         f"ORDER BY a.modified_at, a.id LIMIT 500", a_par, [cut], [cut], o_par, [cut], c_par)
@@ -147,14 +147,16 @@ def raw_queries(user_id, path, form="or"):
         f"{opp}({open_}) GROUP BY o.stage_id", o_par)
     add("reports.pipeline_by_close_month", f"SELECT {month_sql('o.close_date', False)} AS m, COUNT(*), SUM(o.amount) "
         f"{opp}({open_}) GROUP BY m", o_par)
-    add("reports.pipeline_by_owner", named(f"SELECT o.owner_id, COUNT(*) AS n, SUM(o.amount) AS amount {opp}({open_}) "
-                                           f"GROUP BY o.owner_id"), o_par)
+    add("reports.pipeline_by_owner", named(f"SELECT o.owner_id, COUNT(*) AS n, SUM(o.amount) AS amount "
+                                           f"{opp}({open_}) GROUP BY o.owner_id"), o_par)
     add("reports.win_loss", named(f"SELECT o.owner_id, COUNT(*) AS n, SUM(CASE WHEN o.stage_id IN ({won}) THEN 1 "
                                   f"ELSE 0 END) AS won, SUM(CASE WHEN o.stage_id IN ({won}) THEN o.amount ELSE 0 END) "
-                                  f"AS won_amount, SUM(o.amount) AS amount {opp}({won},{lost}) GROUP BY o.owner_id"), o_par)
+                                  f"AS won_amount, SUM(o.amount) AS amount {opp}({won},{lost}) GROUP BY o.owner_id"),
+        o_par)
     # per quarter, and the overall average as the last row (the report's totals row)
-    add("reports.average_deal_size", f"SELECT {quarter_sql('o.close_date')} AS k, COUNT(*), SUM(o.amount), AVG(o.amount) "
-        f"{opp}({won}) GROUP BY k UNION ALL SELECT NULL, COUNT(*), SUM(o.amount), AVG(o.amount) {opp}({won})",
+    add("reports.average_deal_size", f"SELECT {quarter_sql('o.close_date')} AS k, COUNT(*), SUM(o.amount), "
+        f"AVG(o.amount) {opp}({won}) GROUP BY k "
+        f"UNION ALL SELECT NULL, COUNT(*), SUM(o.amount), AVG(o.amount) {opp}({won})",
         o_par, o_par)
     add("reports.average_days_in_stage",
         f"SELECT s.stage_id, COUNT(*), AVG({days_sql('s.left_at', 's.entered')}) FROM (SELECT h.stage_id, "
