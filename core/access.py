@@ -89,6 +89,35 @@ def _is_user(user):
             and getattr(user, "is_active", True))
 
 
+# --- people: whose figures (a forecast, a quota, a team) a viewer reaches ---------------------------------
+
+def is_superior(viewer, user):
+    """Does ``viewer`` stand above ``user``: ``user``'s position strictly below the viewer's? The
+    administrator stands above everyone; a deactivated or anonymous viewer above no one."""
+    if not _is_user(viewer):
+        return False
+    if viewer.is_admin:
+        return True
+    mine, theirs = _position_path(viewer), _position_path(user)
+    return bool(mine and theirs and theirs != mine and theirs.startswith(mine))
+
+
+def reaches_user(viewer, user):
+    """May ``viewer`` see figures about ``user``: about themselves, or about someone below them."""
+    return bool(_is_user(viewer) and (viewer.id == user.id or is_superior(viewer, user)))
+
+
+def reaches_position(viewer, position):
+    """May ``viewer`` see a position's team figures: their own position's, or one strictly below it."""
+    if not _is_user(viewer):
+        return False
+    if viewer.is_admin:
+        return True
+    mine = _position_path(viewer)
+    theirs = position.path if position_tree.valid_path(position.path) else None
+    return bool(mine and theirs and theirs.startswith(mine))
+
+
 def rule(user, record_type, action="read"):
     """The core rule as a Peewee expression over ``record_type``'s model, or None for "everything"."""
     if action not in ACTIONS:

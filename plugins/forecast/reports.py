@@ -6,6 +6,7 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core import access
 from core.models import Position, User
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 
@@ -28,7 +29,7 @@ def run(user, params):
         users_query = users_query.where(User.id == params.owner_id)
     if params.position_id:
         position = Position.get_or_none(Position.id == params.position_id)
-        if position is None or not services.may_view_position(user, position):
+        if position is None or not access.reaches_position(user, position):
             users_query = users_query.where(User.id.is_null())
         else:
             inner = services.scope_users(user, "position", position.id)[0]

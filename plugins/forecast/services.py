@@ -36,24 +36,6 @@ def below_condition(path):
     return position_tree.below(path)
 
 
-def is_below(viewer, user):
-    """True when ``user``'s position lies strictly below ``viewer``'s."""
-    mine, theirs = position_of(viewer), position_of(user)
-    return bool(mine and theirs and theirs.is_below(mine))
-
-
-def may_view_user(viewer, user):
-    return viewer.is_admin or viewer.id == user.id or is_below(viewer, user)
-
-
-def may_view_position(viewer, position):
-    """The viewer's own position (as their team) or any position strictly below it."""
-    if viewer.is_admin:
-        return True
-    mine = position_of(viewer)
-    return bool(mine and (position.id == mine.id or position.is_below(mine)))
-
-
 def has_team(viewer):
     mine = position_of(viewer)
     if viewer.is_admin:
@@ -63,7 +45,7 @@ def has_team(viewer):
 
 def may_set_quota(viewer, user):
     """A superior (position strictly above) or the administrator; never oneself, never a peer."""
-    return bool(viewer.is_admin or is_below(viewer, user))
+    return access.is_superior(viewer, user)
 
 
 # --- quotas ------------------------------------------------------------------------------------------------
@@ -304,12 +286,12 @@ def scope_users(viewer, scope, scope_id):
     (holders included); ``team``: the viewer's own team (themselves and everyone below)."""
     if scope == "user":
         user = User.get_or_none(User.id == scope_id)
-        if user is None or not may_view_user(viewer, user):
+        if user is None or not access.reaches_user(viewer, user):
             return None
         return User.select(User.id).where(User.id == user.id), user.display_name
     if scope == "position":
         position = Position.get_or_none(Position.id == scope_id)
-        if position is None or not may_view_position(viewer, position):
+        if position is None or not access.reaches_position(viewer, position):
             return None
         mine = position_of(viewer)
         own = mine is not None and position.id == mine.id

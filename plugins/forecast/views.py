@@ -12,7 +12,7 @@ from wtforms import DecimalField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from core import charts
+from core import access, charts
 from core.models import Position, User
 from core.web import paginate
 
@@ -135,7 +135,7 @@ def my():
     user = viewer
     if request.args.get("user"):
         user = User.get_or_none(User.id == _int_arg("user"))
-        if user is None or not services.may_view_user(viewer, user):
+        if user is None or not access.reaches_user(viewer, user):
             abort(404)
     figures = services.user_figures(viewer, user, quarter)
     trend = services.year_trend(viewer, [user.id], quarter)
@@ -207,7 +207,7 @@ def team():
     focus = None
     if request.args.get("position"):
         focus = Position.get_or_none(Position.id == _int_arg("position"))
-        if focus is None or not services.may_view_position(viewer, focus):
+        if focus is None or not access.reaches_position(viewer, focus):
             abort(404)
     table = services.team(viewer, quarter, focus)
     if request.args.get("format") == "csv":
@@ -350,7 +350,7 @@ def quotas():
     within = None
     if request.args.get("position"):
         within = Position.get_or_none(Position.id == _int_arg("position"))
-        if within is None or not services.may_view_position(viewer, within):
+        if within is None or not access.reaches_position(viewer, within):
             abort(404)
     users = services.quota_users(viewer, within)
     ids = [u.id for u in users]

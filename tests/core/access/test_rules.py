@@ -89,3 +89,19 @@ def test_the_teacher_s_rule_is_the_complement_and_still_exact(app, school, make_
     assert theirs.id not in ids(school["superior"]) and admins.id not in ids(school["superior"])
     assert ids(school["class_lead"]) == {mine.id}
     assert access.can(school["superior"], "delete", mine) and not access.can(school["superior"], "read", theirs)
+
+
+def test_whose_figures_a_viewer_reaches_from_every_side(app, school, positions):
+    owner = school["owner"]
+    assert access.reaches_user(owner, owner) and not access.is_superior(owner, owner)
+    assert access.is_superior(owner, school["subordinate"]) and access.reaches_user(owner, school["subordinate"])
+    for other in ("peer", "superior", "class_lead", "outsider"):
+        assert not access.reaches_user(owner, school[other]), other
+    assert access.is_superior(school["superior"], owner) and access.is_superior(school["admin"], owner)
+    assert access.reaches_position(owner, positions["dept_a"]) and access.reaches_position(owner, positions["sales_a"])
+    assert not access.reaches_position(owner, positions["class_a"])
+    assert not access.reaches_position(owner, positions["dept_b"])
+    assert access.reaches_position(school["admin"], positions["teacher"])
+    User.update(active=False).where(User.id == owner.id).execute()
+    gone = User.get_by_id(owner.id)
+    assert not access.reaches_user(gone, gone) and not access.reaches_position(gone, positions["dept_a"])

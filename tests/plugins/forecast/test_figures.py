@@ -2,6 +2,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from core import access
 from core.models import Opportunity, User
 from plugins.forecast import fiscal, services
 from plugins.forecast.figures import aggregate_query
@@ -151,7 +152,7 @@ def test_user_moving_between_positions_takes_figures_along(school, opp):
     assert _team_row(after, "position", p["class_b"].id).figures.closed == Decimal("500")
     assert after.total.closed == before.total.closed
     # manager_a no longer sees alice's figures
-    assert not services.may_view_user(school["manager_a"], User.get_by_id(alice.id))
+    assert not access.reaches_user(school["manager_a"], User.get_by_id(alice.id))
 
 
 def test_admin_without_position_sees_everyone(school, opp):
