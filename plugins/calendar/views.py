@@ -12,7 +12,7 @@ from core.db import db
 from core.extension import CalendarItem
 from core.models import Contact, User
 from core.records import service as records
-from core.web import Page, fail, paginate, safe_next
+from core.web import Page, fail, page_number, paginate, safe_next
 from plugins.calendar import periods, recurrence, related, service
 from plugins.calendar.forms import ANSWER_LABELS, PRIORITY_LABELS, STATUS_LABELS, EventForm, ch
 from plugins.calendar.models import ANSWERS, CalendarEvent, CalendarInvitee, CalendarTask
@@ -103,7 +103,7 @@ def index():
             (_dt.datetime.combine(x.day, x.time or _dt.time()), "other", x) for x in extras]
         rows.sort(key=lambda r: (r[0], r[1]))
         per_page = current_app.config["PAGE_SIZE"]
-        page_no = max(1, request.args.get("page", 1, type=int))  # occurrences are computed: cut in Python
+        page_no = page_number()  # occurrences are computed: cut in Python
         ctx["agenda"] = rows[(page_no - 1) * per_page: page_no * per_page]
         ctx["agenda_page"] = Page([], page_no, per_page, len(rows))
     return render_template("calendar/view.html", **ctx)

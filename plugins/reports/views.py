@@ -11,7 +11,7 @@ from core import access
 from core.models import Position, User
 from core.records import registry
 from core.reports import FAMILIES, ReportParams
-from core.web import fail, paginate
+from core.web import fail, page_number, paginate
 from plugins.reports import builder, dates, output, service
 from plugins.reports.fields import NO_VALUE, OPERATORS, BadInput, condition, fields_of
 from plugins.reports.models import SavedReport
@@ -244,11 +244,7 @@ def saved(report_id):
     except BadInput as exc:
         fail(409, _("This saved report no longer fits its record type: %(reason)s", reason=exc))
     params = parse_params(request.args)
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    result = _run_safely(builder.run, spec, _user(), params, page)
+    result = _run_safely(builder.run, spec, _user(), params, page_number())
     kind = request.args.get("chart") if request.args.get("chart") in builder.CHARTS else None
     return _respond(result, report.name, kind or spec["chart"] or None,
                     {"report": report, "slug": f"report-{report.id}", "endpoint": "reports.saved",
