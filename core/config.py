@@ -32,7 +32,7 @@ DEFAULTS = {
     "LANGUAGES": ["zh", "en"],
 }
 
-# Documented environment variables (README's configuration table is checked against this list).
+# Documented environment variables (docs/configuration.md's table is checked against this list).
 ENVIRONMENT = {
     "ZHIXIN_DATABASE_URL": "Database URL: sqlite:///path/zhixin.db, postgresql://user@host:5432/db or "
                            "mysql://user@host:3306/db (default: an SQLite file in the instance folder)",

@@ -14,7 +14,7 @@ from plugins.service import services
 from plugins.service.models import (DEFAULT_TARGETS, ITEM_MODELS, MODELS, OPEN_STATUSES, ServiceEvent,
                                     ServiceReply, ServiceSettings, ServiceTarget)
 
-FAMILY = "service"   # one sharing-mode setting for feedback, complaints and cases (see README)
+FAMILY = "service"   # one sharing-mode setting for feedback, complaints and cases (see docs/service.md)
 
 
 @hookimpl

@@ -36,6 +36,13 @@ def test_readme_is_a_front_door_with_a_title_and_the_quick_start_of_exactly_two_
     assert "--port" in quick
 
 
+def test_the_package_long_description_is_the_readme():
+    from setuptools.config.setupcfg import read_configuration
+    metadata = read_configuration(os.path.join(ROOT, "setup.cfg"))["metadata"]
+    assert metadata["long_description"] == readme()
+    assert metadata["long_description_content_type"] == "text/markdown"
+
+
 def test_every_page_the_readme_links_in_docs_exists_except_the_module_naming_scheme_written_elsewhere():
     linked = set(re.findall(r"\]\((docs/[\w-]+\.md)\)", readme()))
     assert {"docs/install.md", "docs/configuration.md", "docs/plugin-guide.md", "docs/hooks.md",
