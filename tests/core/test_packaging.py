@@ -27,7 +27,8 @@ def wheel_files(tmp_path_factory):
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         entry_points = zf.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    return names, entry_points
+        metadata = zf.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    return names, entry_points, metadata
 
 
 def repo_files(pattern):
@@ -36,7 +37,7 @@ def repo_files(pattern):
 
 @pytest.mark.slow
 def test_wheel_contains_templates_static_catalogs_migrations_and_theme(wheel_files):
-    names, _ = wheel_files
+    names, _, _ = wheel_files
     wanted = (repo_files("core/**/*.html") + repo_files("plugins/**/*.html") + repo_files("themes/**/*.*")
               + repo_files("**/translations/**/*.po") + repo_files("**/translations/**/*.mo")
               + repo_files("core/**/migrations/*.py") + repo_files("plugins/**/migrations/*.py")
@@ -53,14 +54,23 @@ def test_wheel_contains_templates_static_catalogs_migrations_and_theme(wheel_fil
 
 @pytest.mark.slow
 def test_every_po_has_its_compiled_mo_in_the_wheel(wheel_files):
-    names, _ = wheel_files
+    names, _, _ = wheel_files
     for po in [n for n in names if n.endswith(".po")]:
         assert po[:-3] + ".mo" in names, po
 
 
 @pytest.mark.slow
 def test_wheel_declares_the_console_script_and_bundled_plugins(wheel_files):
-    _, entry_points = wheel_files
+    _, entry_points, _ = wheel_files
     assert "zhixin = core.cli:main" in entry_points
     for name in ("forecast", "campaigns", "service", "reports", "calendar"):
         assert f"{name} = plugins.{name}" in entry_points
+
+
+@pytest.mark.slow
+def test_wheel_metadata_carries_the_readme_as_its_markdown_description(wheel_files):
+    _, _, metadata = wheel_files
+    assert "Description-Content-Type: text/markdown" in metadata
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        title = fh.readline().strip()
+    assert title == "# Zhixin CRM (智欣 CRM)" and title in metadata
