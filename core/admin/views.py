@@ -26,9 +26,10 @@ from core.records.service import audit, diff, field_values
 from core.models import Organisation, PluginState, Position, User
 from core.web import fail, paginate
 
-admin_link("admin.organisation", _l("Organisation"), _l("Name, logo, currency, fiscal year, time zone, language"))
-admin_link("admin.users", _l("Users"), _l("Create, edit, deactivate users; reset passwords"))
-admin_link("admin.plugins", _l("Plugins"), _l("Enable or disable the modules of the CRM"))
+admin_link("admin.organisation", _l("Organisation"), _l("Name, logo, currency, fiscal year, time zone, language"),
+           order=10)
+admin_link("admin.users", _l("Users"), _l("Create, edit, deactivate users; reset passwords"), order=20)
+admin_link("admin.plugins", _l("Plugins"), _l("Enable or disable the modules of the CRM"), order=90)
 
 USERNAME_RULE = Regexp(r"^[\w.@+-]+$", message=_l("Use letters, digits and . @ + - _ only."))
 
