@@ -22,6 +22,7 @@ from core import clock
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices
 from core.db import db
+from core.plugins import enabled_names
 from core.records.service import audit, diff, field_values
 from core.models import Organisation, PluginState, Position, User
 from core.web import fail, paginate
@@ -316,7 +317,6 @@ def env_decides():
 
 def stored_choice():
     """The administrator's enabled set as stored (defaults: bundled and in-process plugins on)."""
-    from core.plugins import enabled_names
     states = {row.name: row.enabled for row in PluginState.select()}
     names, _unknown = enabled_names({"PLUGINS": None}, _plugins().available, states)
     return set(names)
