@@ -94,7 +94,7 @@ def insert(model, rows, label):
 
 def build_tree():
     """Positions with the tree API (so paths are built by the product's own code)."""
-    from core.hierarchy import positions as tree
+    from core import positions as tree
     teacher = tree.create("Teacher")
     levels = {0: [teacher], 1: [], 2: [], 3: [], 4: []}
     for c in range(1, CLASSES + 1):

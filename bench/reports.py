@@ -279,7 +279,7 @@ def main(argv=None):
     from core import clock
     from core.app import create_app
     from core.db import db
-    from core.hierarchy import positions as position_tree
+    from core import positions as position_tree
     from core.migrate import upgrade
     from core.models import Opportunity, Position, User
     from core.reports import ReportParams

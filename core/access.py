@@ -11,13 +11,13 @@ filtered in SQL) and :func:`can` (one record), which is computed by the same SQL
 takes the rule apart for the access explainer ("Why can I see this?"), again from the same pieces.
 
 Positions form a tree stored as a materialized path (``/1/4/9/``): "below me" is one indexed range query
-on ``position.path`` (see :func:`core.hierarchy.positions.below`), never a walk in Python.
+on ``position.path`` (see :func:`core.positions.below`), never a walk in Python.
 """
 from flask import abort, g, has_app_context, has_request_context, request
 from peewee import JOIN, SQL, NodeList, Value
 
 from core.db import db
-from core.hierarchy import positions as position_tree
+from core import positions as position_tree
 from core.models import SHARING_MODES, Position, SharingMode, User
 from core.records import registry as records
 

@@ -4,19 +4,27 @@ import os
 
 from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 from peewee import OperationalError, ProgrammingError
 
-from core import clock, config as config_module, db as db_module
+from core import auth, builtin, clock, config as config_module, db as db_module, errors, templating, views
+from core.admin import bp as admin_bp, views as _admin_views  # noqa: F401 (routes)
+from core.classroom import bp as classroom_bp, plugin as classroom_hooks, views as _classroom_views  # noqa: F401
+from core.hierarchy import bp as hierarchy_bp, plugin as hierarchy_hooks
+from core.hierarchy import catalogue as _catalogue, explain as _explain, sharing as _sharing  # noqa: F401 (routes)
+from core.hierarchy import views as _position_views  # noqa: F401 (routes)
+from core.models import Organisation, PluginState, User
 from core.plugins import Plugins, call_impl, discover, enabled_names
+from core.records.views import bp as records_bp
+from core.themes import find_theme, theme_dirs, theme_roots
 
 log = logging.getLogger(__name__)
 CORE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Parts of core that keep their own templates and catalog (each is looked up like core itself).
 CORE_COMPONENTS = ("records", "hierarchy", "classroom")
-THEMES_DIR = os.path.join(os.path.dirname(CORE_DIR), "themes")
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -36,7 +44,6 @@ def create_app(config=None, extra_plugins=()):
     _init_templates(app)
     _register_blueprints(app)
     _init_request_hooks(app)
-    from core import errors, templating
     errors.init_app(app)
     templating.init_app(app)
     _run_startup_hooks(app)
@@ -44,7 +51,6 @@ def create_app(config=None, extra_plugins=()):
 
 
 def _stored_plugin_states():
-    from core.models import PluginState
     try:
         with db_module.db.connection_context():
             return {row.name: row.enabled for row in PluginState.select()}
@@ -56,9 +62,6 @@ def _stored_plugin_states():
 
 
 def _load_plugins(app, extra_plugins):
-    from core import builtin
-    from core.classroom import plugin as classroom_hooks
-    from core.hierarchy import plugin as hierarchy_hooks
     available = discover(extra_plugins)
     names, unknown = enabled_names(app.config, available, _stored_plugin_states())
     plugins = Plugins(available, names, core_plugins=[builtin, hierarchy_hooks, classroom_hooks])
@@ -109,12 +112,10 @@ def select_timezone():
 
 
 def _org():
-    from core.models import Organisation
     try:
         return Organisation.get_profile()
     except Exception:
-        from core.models import Organisation as O
-        return O()
+        return Organisation()
 
 
 def _init_extensions(app):
@@ -125,41 +126,17 @@ def _init_extensions(app):
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    from flask_babel import lazy_gettext as _l
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
 def _load_user(user_id):
-    from core.models import User
     try:
         user = User.get_or_none(User.id == int(user_id))
     except ValueError:
         return None
     return user if user is not None and user.active else None
-
-
-def theme_roots(app):
-    """Folders that hold themes: ``THEMES_PATH`` (os.pathsep-separated) first, then the bundled ``themes/``."""
-    extra = app.config.get("THEMES_PATH") or ""
-    if isinstance(extra, str):
-        extra = [p for p in extra.split(os.pathsep) if p]
-    return [os.path.abspath(p) for p in extra] + [THEMES_DIR]
-
-
-def find_theme(app, name):
-    for root in theme_roots(app):
-        if os.path.isdir(os.path.join(root, name)):
-            return os.path.join(root, name)
-    return None
-
-
-def theme_dirs(app):
-    """The active theme's folder, then the default theme's (a theme may override only some templates)."""
-    names = [app.config["THEME"]] + (["default"] if app.config["THEME"] != "default" else [])
-    found = [find_theme(app, n) for n in names]
-    return [d for d in found if d]
 
 
 def _init_templates(app):
@@ -181,11 +158,6 @@ def _init_templates(app):
 
 
 def _register_blueprints(app):
-    from core import auth, views
-    from core.admin import bp as admin_bp
-    from core.classroom import bp as classroom_bp, views as _classroom_views  # noqa: F401 (routes)
-    from core.hierarchy.views import bp as hierarchy_bp
-    from core.records.views import bp as records_bp
     for bp in (auth.bp, views.bp, admin_bp, records_bp, hierarchy_bp, classroom_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/static/<path:filename>", "theme_static", views.theme_static)

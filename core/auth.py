@@ -1,6 +1,7 @@
 """Login, logout, the forced change of credentials at first login, own password and language."""
 import datetime as _dt
 import math
+import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -171,3 +172,17 @@ def set_language(code):
     if current_user.is_authenticated:
         User.update(language=code).where(User.id == current_user.id).execute()
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
+
+
+def ensure_admin(app, password=None, username="admin"):
+    """Create the administrator if there is none; returns (user, password or None if it existed)."""
+    with app.app_context(), db.connection_context():
+        existing = User.select().where(User.is_admin).first()
+        if existing:
+            return existing, None
+        password = password or secrets.token_urlsafe(12)
+        user = User(username=username, full_name="Administrator", is_admin=True,
+                    must_change_password=True, must_change_username=True)
+        user.set_password(password)
+        user.save()
+        return user, password

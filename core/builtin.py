@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
 from core.extension import MenuItem, MigrationSet
-from core.models import CORE_MODELS
+from core.models import CORE_MODELS, DEFAULT_STAGES, Organisation, SalesStage
+from core.records import demo
+from core.records.types import core_record_types
 
 
 @hookimpl
@@ -16,7 +18,6 @@ def zhixin_migrations():
 
 @hookimpl
 def zhixin_defaults(app):
-    from core.models import DEFAULT_STAGES, Organisation, SalesStage
     if not Organisation.select().where(Organisation.id == 1).exists():
         Organisation.insert(id=1).execute()
     if not SalesStage.select().exists():
@@ -31,13 +32,11 @@ def zhixin_models():
 
 @hookimpl
 def zhixin_demo_data(app, users, rng):
-    from core.records import demo
     demo.load(app, users, rng)
 
 
 @hookimpl
 def zhixin_record_types():
-    from core.records.types import core_record_types
     return core_record_types()
 
 

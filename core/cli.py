@@ -4,12 +4,22 @@ import sys
 
 import click
 import peewee
+from flask_babel import force_locale
 
-from core.db import ConfigError
+from core import positions as position_tree
+from core.app import create_app
+from core.auth import ensure_admin
+from core.db import ConfigError, db
+from core.demo import load_demo
+from core.migrate import upgrade as run_upgrade
+from core.models import Organisation, Position, User
+from core.scaffold import ScaffoldError, scaffold
+from core.scheduler import run_forever, run_once
+
+__all__ = ["ensure_admin", "main", "make_app", "password_problem"]
 
 
 def make_app(**overrides):
-    from core.app import create_app
     try:
         return create_app(overrides or None)
     except ConfigError as exc:
@@ -55,29 +65,12 @@ def main():
     """Zhixin CRM (智欣 CRM): a teaching CRM built from plugins."""
 
 
-def ensure_admin(app, password=None, username="admin"):
-    """Create the administrator if there is none; returns (user, password or None if it existed)."""
-    from core.db import db
-    from core.models import User
-    with app.app_context(), db.connection_context():
-        existing = User.select().where(User.is_admin).first()
-        if existing:
-            return existing, None
-        password = password or secrets.token_urlsafe(12)
-        user = User(username=username, full_name="Administrator", is_admin=True,
-                    must_change_password=True, must_change_username=True)
-        user.set_password(password)
-        user.save()
-        return user, password
-
-
 @main.command()
 @click.option("--admin-password", envvar="ZHIXIN_ADMIN_PASSWORD", help="Initial administrator password.")
 def init(admin_password):
     """Create the database tables and the administrator."""
-    from core.migrate import upgrade
     app = make_app()
-    _apply(upgrade(app))
+    _apply(run_upgrade(app))
     user, password = ensure_admin(app, admin_password)
     if password is None:
         click.echo(f"An administrator exists already ({user.username}).")
@@ -97,7 +90,6 @@ def _apply(applied):
 @main.command()
 def upgrade():
     """Apply pending migrations of core and every enabled plugin."""
-    from core.migrate import upgrade as run_upgrade
     applied = run_upgrade(make_app())
     _apply(applied)
     if not any(names for _, names in applied):
@@ -110,7 +102,6 @@ def upgrade():
 @click.option("--debug/--no-debug", default=False)
 def run(host, port, debug):
     """Run the development server (production: gunicorn "core.app:create_app()")."""
-    from core.migrate import upgrade as run_upgrade
     app = make_app()
     _apply(run_upgrade(app))
     click.echo(f"Zhixin CRM on http://{host}:{port}/")
@@ -126,8 +117,6 @@ def run(host, port, debug):
 @click.option("--port", default=5000, show_default=True, type=int)
 def demo(demo_password, admin_password, seed, no_run, host, port):
     """Initialise if needed, load demo data, print the logins, then run."""
-    from core.demo import load_demo
-    from core.migrate import upgrade as run_upgrade
     app = make_app()
     _apply(run_upgrade(app))
     demo_password = demo_password or secrets.token_urlsafe(9)
@@ -169,7 +158,6 @@ def plugin():
 @click.option("--path", "path", default=".", type=click.Path(file_okay=False), help="Parent folder.")
 def plugin_new(name, path):
     """Scaffold an external plugin distribution NAME."""
-    from core.scaffold import ScaffoldError, scaffold
     try:
         target = scaffold(name, path)
     except ScaffoldError as exc:
@@ -182,7 +170,6 @@ def plugin_new(name, path):
 @click.option("--once", is_flag=True, help="Run every job once and exit.")
 def scheduler(once):
     """Run the scheduled jobs (one process in production)."""
-    from core.scheduler import run_forever, run_once
     app = make_app()
     if once:
         failed = False
@@ -195,6 +182,53 @@ def scheduler(once):
         sys.exit(1 if failed else 0)
     click.echo("Scheduler running (Ctrl+C to stop).")
     run_forever(app)
+
+
+@main.group()
+def positions():
+    """Positions (工作岗位): show the tree, build the classroom template."""
+
+
+@positions.group()
+def template():
+    """Build a ready-made position layout."""
+
+
+@template.command()
+@click.option("--classes", default=3, show_default=True, type=click.IntRange(1, 50))
+@click.option("--departments", default=2, show_default=True, type=click.IntRange(1, 20),
+              help="Departments per class.")
+@click.option("--language", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the position names (default: the organisation's language).")
+def classroom(classes, departments, language):
+    """Teacher → one position per class → departments → a salesperson position in each department."""
+    app = make_app()
+    with app.app_context(), db.connection_context():
+        language = language or Organisation.get_profile().default_language or "zh"
+        with force_locale(language):
+            try:
+                layout = position_tree.classroom_template(classes=classes, departments=departments)
+            except position_tree.PositionError as exc:
+                raise click.ClickException(str(exc)) from exc
+        count = 1 + len(layout["classes"]) + len(layout["departments"]) + len(layout["salespeople"])
+        click.echo(f"Created {count} positions under {layout['teacher'].name}.")
+        _echo_tree(position_tree.subtree(layout["teacher"]))
+
+
+@positions.command("list")
+def list_positions():
+    """Print the position tree with the number of users in each position."""
+    app = make_app()
+    with app.app_context(), db.connection_context():
+        _echo_tree(Position.select())
+        counts = dict(User.select(User.position, peewee.fn.COUNT(User.id)).group_by(User.position).tuples())
+        click.echo(f"{sum(v for k, v in counts.items() if k)} users hold a position; "
+                   f"{counts.get(None, 0)} hold none.")
+
+
+def _echo_tree(query):
+    for p in query.order_by(Position.path):
+        click.echo("  " * p.depth + p.name)
 
 
 def password_problem(password):
@@ -218,8 +252,6 @@ def users():
 @click.option("--admin", is_flag=True)
 def users_create(username, password, full_name, admin):
     """Create a user."""
-    from core.db import db
-    from core.models import User
     app = make_app()
     with app.app_context(), db.connection_context():
         if User.select().where(User.username == username).exists():
@@ -238,8 +270,6 @@ def users_create(username, password, full_name, admin):
 @click.option("--password", help="New password (default: generated and printed).")
 def users_reset_password(username, password):
     """Reset a user's password; they must change it at next login."""
-    from core.db import db
-    from core.models import User
     app = make_app()
     with app.app_context(), db.connection_context():
         user = User.get_or_none(User.username == username)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 _state = threading.local()
 _frozen = {"at": None}
 _offset = {"delta": _dt.timedelta(0)}
+_zone = {"source": None}
 
 
 def utcnow():
@@ -40,10 +41,15 @@ def freeze(at):
     _frozen["at"] = at
 
 
+def set_timezone_source(source):
+    """Where the organisation's time zone comes from: a function returning a zone name (``core.models``
+    registers the organisation profile's, so the clock needs no import of the models)."""
+    _zone["source"] = source
+
+
 def org_timezone():
-    from core.models import Organisation
     try:
-        return ZoneInfo(Organisation.get_profile().timezone or "UTC")
+        return ZoneInfo((_zone["source"] and _zone["source"]()) or "UTC")
     except Exception:  # an unknown zone name falls back to UTC rather than break every page
         return ZoneInfo("UTC")
 

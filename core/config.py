@@ -3,6 +3,8 @@ import os
 import secrets
 from urllib.parse import urlparse
 
+from core.db import ConfigError, backend
+
 DEFAULTS = {
     # Database URL; None means an SQLite file in the instance folder.
     "DATABASE_URL": None,
@@ -89,7 +91,6 @@ def load(app, overrides=None):
 
 def check_database_url(url):
     """Refuse a malformed database URL with a message that names the variable (not a traceback later)."""
-    from core.db import ConfigError, backend
     backend(url)
     parsed = urlparse(url)
     try:

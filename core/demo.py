@@ -3,6 +3,8 @@ import random
 
 from flask_babel import force_locale
 
+from core import positions
+from core.auth import ensure_admin
 from core.db import db
 from core.models import Organisation, User
 from core.plugins import call_impl
@@ -14,8 +16,6 @@ DEMO_ORG = dict(name="智欣商贸有限公司", address="上海市浦东新区�
 
 def load_demo(app, password, admin_password, seed=2026, classes=2, departments=2, progress=print):
     """Create the demo school once (a second run only prints the logins). Returns {"logins": [...]}."""
-    from core.hierarchy import positions
-    from core.cli import ensure_admin
     rng = random.Random(seed)
     with app.app_context(), db.connection_context():
         admin, _ = ensure_admin(app, admin_password)

@@ -2,6 +2,7 @@
 from playhouse.migrations import Runner
 
 from core.db import db
+from core.plugins import call_impl
 
 
 def migration_sets(app):
@@ -26,7 +27,6 @@ def upgrade(app):
 
 def ensure_defaults(app):
     """Every enabled plugin's (and core's) default rows, each in its own transaction."""
-    from core.plugins import call_impl
     for impl in app.extensions["zhixin_plugins"].pm.hook.zhixin_defaults.get_hookimpls():
         with db.atomic():
             call_impl(impl, app=app)

@@ -2,15 +2,15 @@
 BlockingScheduler in UTC). Jobs must still be idempotent in the database (``JobClaim.claim``)."""
 import logging
 
-from core import clock
+from core import clock, notify
 from core.db import db
 from core.extension import Job
+from core.models import Organisation
 
 log = logging.getLogger(__name__)
 
 
 def core_jobs():
-    from core import notify
     return [Job("core.deliver_email", notify.deliver_email, "interval", {"minutes": 1},
                 "Send pending notification e-mails")]
 
@@ -22,7 +22,6 @@ def all_jobs(app):
 
 def run_job(app, job):
     """Run one job inside an app context with its own connection, on the organisation's clock."""
-    from core.models import Organisation
     with app.app_context(), db.connection_context():
         clock.set_offset(Organisation.get_profile().clock_offset())
         try:

@@ -9,6 +9,8 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from core import clock
+from core.extension import MenuItem
+from core.records.registry import registry
 
 MENU_GROUPS = ("main", "records", "plugins", "instructor", "admin")
 
@@ -16,8 +18,6 @@ MENU_GROUPS = ("main", "records", "plugins", "instructor", "admin")
 def menu_for(user):
     plugins = current_app.extensions["zhixin_plugins"]
     items = plugins.gather("zhixin_menu_items", user=user)
-    from core.records.registry import registry
-    from core.extension import MenuItem
     for rt in registry().values():
         if rt.menu_group:
             items.append(MenuItem(f"records:{rt.name}", rt.label_plural, "records.list", group=rt.menu_group,

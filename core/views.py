@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import notify
+from core.themes import theme_dirs
 from core.web import paginate, safe_next
 
 bp = Blueprint("main", __name__)
@@ -57,7 +58,6 @@ def unread_notifications():
 
 
 def theme_static(filename):
-    from core.app import theme_dirs
     for base in theme_dirs(current_app):
         static = os.path.join(base, "static")
         if os.path.isfile(os.path.join(static, filename)):

@@ -176,7 +176,7 @@ def frozen_clock():
 @pytest.fixture
 def positions():
     """A small school: teacher → class A/B → department → salesperson positions (dict by key)."""
-    from core.hierarchy import positions as P
+    from core import positions as P
     teacher = P.create("Teacher")
     out = {"teacher": teacher}
     for cls in ("a", "b"):

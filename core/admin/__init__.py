@@ -1,8 +1,10 @@
 """Administration (系统管理): organisation, positions, users, sharing modes, products, plugins."""
 from functools import wraps
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
+
+from core.models import Organisation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -17,16 +19,18 @@ def admin_required(view):
     return wrapper
 
 
-ADMIN_LINKS = []  # (endpoint, label, help): admin pages add themselves in order
+ADMIN_LINKS = {}  # endpoint -> (order, label, help): admin pages add themselves when imported
 
 
-def admin_link(endpoint, label, help_text=""):
-    ADMIN_LINKS.append((endpoint, label, help_text))
+def admin_link(endpoint, label, help_text="", order=100):
+    """A panel on the admin index. ``order`` places it (never the import order of the modules)."""
+    ADMIN_LINKS[endpoint] = (order, label, help_text)
 
 
 @bp.app_template_global()
 def admin_links():
-    return list(ADMIN_LINKS)
+    ranked = sorted(ADMIN_LINKS.items(), key=lambda item: (item[1][0], item[0]))
+    return [(endpoint, label, help_text) for endpoint, (_order, label, help_text) in ranked]
 
 
 @bp.route("/")
@@ -38,12 +42,8 @@ def index():
 @bp.route("/logo")
 def logo():
     """The organisation's logo (public: the login page shows it)."""
-    from flask import current_app, send_from_directory
-    from core.models import Organisation
     org = Organisation.get_profile()
     if not org.logo:
         abort(404)
     return send_from_directory(current_app.config["UPLOAD_FOLDER"], org.logo, max_age=300)
 
-
-from core.admin import views  # noqa: E402,F401  (routes register on bp)

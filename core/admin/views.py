@@ -22,13 +22,15 @@ from core import clock
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices
 from core.db import db
+from core.plugins import enabled_names
 from core.records.service import audit, diff, field_values
 from core.models import Organisation, PluginState, Position, User
 from core.web import fail, paginate
 
-admin_link("admin.organisation", _l("Organisation"), _l("Name, logo, currency, fiscal year, time zone, language"))
-admin_link("admin.users", _l("Users"), _l("Create, edit, deactivate users; reset passwords"))
-admin_link("admin.plugins", _l("Plugins"), _l("Enable or disable the modules of the CRM"))
+admin_link("admin.organisation", _l("Organisation"), _l("Name, logo, currency, fiscal year, time zone, language"),
+           order=10)
+admin_link("admin.users", _l("Users"), _l("Create, edit, deactivate users; reset passwords"), order=20)
+admin_link("admin.plugins", _l("Plugins"), _l("Enable or disable the modules of the CRM"), order=90)
 
 USERNAME_RULE = Regexp(r"^[\w.@+-]+$", message=_l("Use letters, digits and . @ + - _ only."))
 
@@ -315,7 +317,6 @@ def env_decides():
 
 def stored_choice():
     """The administrator's enabled set as stored (defaults: bundled and in-process plugins on)."""
-    from core.plugins import enabled_names
     states = {row.name: row.enabled for row in PluginState.select()}
     names, _unknown = enabled_names({"PLUGINS": None}, _plugins().available, states)
     return set(names)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from core.db import db
-from core.hierarchy import positions as tree
+from core import positions as tree
 from core.models import Position, User
 
 HEADERS = {

@@ -1,5 +1,5 @@
 """Who is an instructor, and which classes they look after."""
-from core.hierarchy import positions as position_tree
+from core import positions as position_tree
 from core.models import Position, User
 
 

@@ -14,9 +14,12 @@ from core.models import Opportunity, OpportunityLine, OpportunityStageHistory, P
 from core.records import service
 from core.web import fail, paginate
 
-admin_link("hierarchy.products", _l("Products"), _l("The product catalogue: codes, prices, units."))
-admin_link("hierarchy.categories", _l("Product categories"), _l("The tree of product categories."))
-admin_link("hierarchy.stages", _l("Sales stages"), _l("Stages of an opportunity with their default probability."))
+admin_link("hierarchy.products", _l("Products"), _l("The product catalogue: codes, prices, units."),
+           order=50)
+admin_link("hierarchy.categories", _l("Product categories"), _l("The tree of product categories."),
+           order=60)
+admin_link("hierarchy.stages", _l("Sales stages"), _l("Stages of an opportunity with their default probability."),
+           order=70)
 
 
 # --- categories -----------------------------------------------------------------------------------------

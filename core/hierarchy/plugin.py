@@ -1,24 +1,18 @@
 """The structure component's own hook implementations, registered as a core plugin (like core.builtin):
-the ``zhixin positions`` commands and the "Why can I see this?" link on every record's detail page."""
+the "Why can I see this?" link on every record's detail page."""
 from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup, escape
 
 from core import hookimpl
-
-
-@hookimpl
-def zhixin_cli_commands():
-    from core.hierarchy.cli import positions
-    return [positions]
+from core.records import registry as records
 
 
 @hookimpl
 def zhixin_template_slot(slot, context):
     if slot != "record_sidebar":
         return None
-    from flask_login import current_user
-    from core.records import registry as records
     record, record_type = context.get("record"), context.get("record_type")
     if record is None or record_type is None or not current_user.is_authenticated:
         return None

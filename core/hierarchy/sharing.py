@@ -16,7 +16,7 @@ from core.records import registry as records
 from core.records.service import audit
 
 admin_link("hierarchy.sharing", _l("Sharing modes"),
-           _l("Private or public per record family: what peers and other classes see."))
+           _l("Private or public per record family: what peers and other classes see."), order=40)
 
 MODE_LABELS = {
     "private": _l("Private"),

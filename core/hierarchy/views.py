@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from core import positions as tree
 from core.admin import admin_link, admin_required
 from core.hierarchy import bp
-from core.hierarchy import positions as tree
 from core.hierarchy.forms import DeleteForm, MoveForm, PositionForm, RenameForm, TemplateForm, choices
 from core.models import Position
 from core.records.service import audit
 from core.web import fail
 
 admin_link("hierarchy.index", _l("Positions"),
-           _l("The position tree: who sees whose records."))
+           _l("The position tree: who sees whose records."), order=30)
 
 
 def _position_or_404(position_id):
@@ -166,5 +166,3 @@ def delete_position(position_id):
             return redirect(url_for("hierarchy.index"))
     return _edit_page(position, delete_form=form, status=409)
 
-
-from core.hierarchy import catalogue, explain, sharing  # noqa: E402,F401  (routes register on bp)

@@ -1,6 +1,6 @@
 """PostgreSQL: an index on ``position.path COLLATE "C"``.
 
-core.hierarchy.positions compares paths bytewise on PostgreSQL (a database created with a natural-language
+core.positions compares paths bytewise on PostgreSQL (a database created with a natural-language
 collation may sort '/' unlike ASCII and break the subtree range); this index keeps that range query
 indexed. SQLite and MySQL/MariaDB compare these ASCII paths bytewise already and use the plain index.
 """

@@ -1,4 +1,6 @@
 """Core models. Plugins import from here: ``from core.models import Opportunity, User``."""
+from peewee import DeferredForeignKey
+
 from core.db import BaseModel, db
 from core.models.base import MoneyField, Record
 from core.models.records import (
@@ -7,8 +9,6 @@ from core.models.records import (
     OpportunityLine, OpportunityStageHistory, Product, ProductCategory, SalesStage)
 from core.models.system import AuditEntry, JobClaim, LoginAttempt, Notification, PluginState
 from core.models.users import SHARING_MODES, Organisation, Position, SharingMode, User
-
-from peewee import DeferredForeignKey  # noqa: E402
 
 DeferredForeignKey.resolve(Opportunity)  # Lead.converted_opportunity
 

@@ -112,6 +112,9 @@ class Organisation(BaseModel):
         return _dt.timedelta(seconds=self.clock_offset_seconds or 0)
 
 
+clock.set_timezone_source(lambda: Organisation.get_profile().timezone)
+
+
 class SharingMode(BaseModel):
     """The sharing mode (共享模式) of one record family: private, read, readwrite or readwritedelete."""
     family = peewee.CharField(max_length=64, unique=True)

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from core import access
-from core.hierarchy import positions as position_tree
+from core import positions as position_tree
 from core.models import Position
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 from plugins.campaigns import effect as effects, labels

@@ -10,7 +10,7 @@ from peewee import JOIN
 
 from core import access, clock
 from core.db import db
-from core.hierarchy import positions as position_tree
+from core import positions as position_tree
 from core.models import Opportunity, Position, SalesStage, User
 from core.records import service as record_service
 

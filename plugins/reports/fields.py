@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import peewee
 from flask_babel import lazy_gettext as _l
 
-from core.hierarchy import positions as position_tree
+from core import positions as position_tree
 from core.models import Position, User
 from plugins.reports import dates
 

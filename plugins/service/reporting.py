@@ -13,7 +13,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from peewee import SQL, Case, fn
 
 from core import access, charts, clock
-from core.hierarchy import positions as position_tree
+from core import positions as position_tree
 from core.models import Organisation, Position, User
 from plugins.service.models import CATEGORIES, CHANNELS, Complaint, Feedback
 from plugins.service.services import RECORD_TYPES

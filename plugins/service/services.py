@@ -14,7 +14,7 @@ from peewee import JOIN, fn
 
 from core import clock, notify
 from core.db import db
-from core.hierarchy import positions as position_tree
+from core import positions as position_tree
 from core.models import Contact, Position, User
 from core.records import service as record_service
 from plugins.service.models import (

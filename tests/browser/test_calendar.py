@@ -72,7 +72,7 @@ def test_leader_picks_the_team_calendar(live_server, page, make_user, frozen_clo
     frozen_clock(dt.datetime(2026, 5, 12, 1, 0))
     server = live_server(plugins=["calendar"])
     with server.app.app_context():
-        from core.hierarchy import positions
+        from core import positions
         from core.records import service as records
         from plugins.calendar.models import CalendarEvent
         dept = positions.create("Dept")

@@ -20,7 +20,7 @@ def test_roster_to_passed_exercise(make_app, make_user, page):
     server = LiveServer(app)
     try:
         with app.app_context():
-            from core.hierarchy import positions
+            from core import positions
             teacher_position = positions.create("Teacher")
             make_user("teacher", position=teacher_position, language="en")
         log_in(page, server.url, "teacher", TEST_PASSWORD)

@@ -10,7 +10,7 @@ from tests.conftest import TEST_PASSWORD
 
 def _school(server, make_user):
     from core import clock
-    from core.hierarchy import positions as P
+    from core import positions as P
     from core.models import Opportunity, SalesStage
     with server.app.app_context():
         teacher_pos = P.create("Teacher")

@@ -11,7 +11,7 @@ from tests.conftest import TEST_PASSWORD
 def test_salesperson_converts_a_lead_and_closes_the_opportunity(live_server, page, make_user):
     server = live_server(plugins=[])
     with server.app.app_context():
-        from core.hierarchy import positions as P
+        from core import positions as P
         from core.models import Product
         sales = P.create("Sales", P.create("Teacher"))
         make_user("sally", position=sales, full_name="Sally")

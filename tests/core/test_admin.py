@@ -1,5 +1,6 @@
 """Administration: users, the organisation profile (with logo checks) and who may open these pages."""
 import io
+import re
 import struct
 import zlib
 
@@ -241,3 +242,11 @@ def test_user_and_organisation_changes_are_audited_without_secrets(app, make_use
                                              "timezone": "Asia/Shanghai", "default_language": "zh"})
     org_rows = list(AuditEntry.select().where(AuditEntry.record_type == "organisation"))
     assert len(org_rows) == 1 and '"fiscal_year_start": [1, 4]' in org_rows[0].changes
+
+
+def test_admin_index_lists_the_structure_pages_together_between_users_and_plugins(admin_client):
+    page = admin_client.get("/admin/").get_data(as_text=True)
+    hrefs = re.findall(r'<a class="panel" href="([^"]+)"', page)
+    assert hrefs == ["/admin/organisation", "/admin/users", "/admin/structure/", "/admin/structure/sharing",
+                     "/admin/structure/products", "/admin/structure/categories", "/admin/structure/stages",
+                     "/admin/plugins"]

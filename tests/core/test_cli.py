@@ -39,7 +39,7 @@ def user(username):
 
 def test_help_lists_the_commands(cli):
     output = cli(["--help"]).output
-    for command in ("init", "run", "demo", "plugins", "plugin", "upgrade", "scheduler", "users"):
+    for command in ("init", "run", "demo", "plugins", "plugin", "positions", "upgrade", "scheduler", "users"):
         assert f"  {command} " in output, command
 
 
@@ -126,6 +126,26 @@ def test_demo_with_every_bundled_plugin(cli):
     result = cli(["demo", "--no-run"], plugins=",".join(BUNDLED), ZHIXIN_DEMO_PASSWORD="demo-pass-2")
     assert result.exit_code == 0, result.output
     assert user("teacher").check_password("demo-pass-2")
+
+
+def test_positions_template_builds_the_classroom_tree_and_list_prints_it(cli):
+    result = cli(["positions", "template", "classroom", "--classes", "2", "--departments", "1",
+                  "--language", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Created 7 positions under Teacher." in result.output  # teacher, 2 classes, 2 departments, 2 sales
+    listing = cli(["positions", "list"])
+    assert listing.exit_code == 0, listing.output
+    assert listing.output.splitlines()[:4] == [
+        "Teacher", "  Class 1", "    Class 1 Department 1", "      Class 1 Department 1 Salesperson"]
+    assert "0 users hold a position; 0 hold none." in listing.output
+
+
+def test_a_second_classroom_template_gets_its_own_teacher_position(cli):
+    args = ["positions", "template", "classroom", "--classes", "1", "--departments", "1", "--language", "en"]
+    assert cli(args).exit_code == 0
+    again = cli(args)
+    assert again.exit_code == 0, again.output
+    assert "Created 4 positions under Teacher (2)." in again.output
 
 
 @pytest.mark.parametrize("url,message", [

@@ -3,7 +3,7 @@ through the tree operations and through the admin pages."""
 import pytest
 from click.testing import CliRunner
 
-from core.hierarchy import positions as tree
+from core import positions as tree
 from core.models import AuditEntry, Position, User
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 
 from core import access
-from core.hierarchy import positions as tree
+from core import positions as tree
 from core.hierarchy.sharing import set_mode
 from core.models import Account, Opportunity, Position, SalesStage, SharingMode, User
 

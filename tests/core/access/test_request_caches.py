@@ -1,7 +1,7 @@
 """Access keeps what it reads about positions for one request only. An app context that is already pushed
 (tests, the CLI) outlives its requests, so a cache on ``g`` would let one request's tree decide the next."""
 from core import access
-from core.hierarchy import positions as tree
+from core import positions as tree
 from core.models import Account
 
 

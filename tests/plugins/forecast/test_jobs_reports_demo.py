@@ -89,7 +89,7 @@ def test_demo_quotas(school, frozen_clock):
 
 def test_report_runs_inside_the_reports_plugin(make_app, make_user, login):
     """Through the reports plugin's own page (both plugins on): the report renders with its figures."""
-    from core.hierarchy import positions as P
+    from core import positions as P
     app = make_app(plugins=["forecast", "reports"])
     with app.app_context():
         top = P.create("Teacher")

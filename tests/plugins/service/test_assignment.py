@@ -25,7 +25,7 @@ def test_default_owner_takes_items_when_no_position_is_chosen_or_nobody_holds_it
                                                                                     make_user):
     set_rule(None, default_owner=team["boss"])
     assert services.pick_assignee().id == team["boss"].id
-    from core.hierarchy import positions as P
+    from core import positions as P
     empty = P.create("Empty desk", positions["teacher"])
     set_rule(empty, default_owner=team["lead"])
     assert services.pick_assignee().id == team["lead"].id

@@ -109,7 +109,7 @@ def test_calendar_items_are_open_visible_items_due_in_the_range(app, team, make_
 def test_reports_are_contributed_to_the_reports_plugin_and_run_as_the_viewer(make_app, make_user, frozen_clock):
     app = make_app(plugins=["service", "reports"])
     with app.test_request_context():
-        from core.hierarchy import positions as P
+        from core import positions as P
         frozen_clock(dt.datetime(2026, 6, 1))
         top = P.create("Top")
         owner, outsider = make_user("o", P.create("A", top)), make_user("x", P.create("B", top))

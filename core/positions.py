@@ -1,4 +1,5 @@
-"""Position tree operations (工作岗位): create, rename, move, delete, and the classroom template.
+"""The position tree (工作岗位): create, rename, move, delete, and the classroom template — the domain logic
+behind the admin pages, the ``zhixin positions`` commands and the access rules.
 
 The tree is a materialized path of ids (``/1/4/9/``) on ``position.path`` (indexed). "Strictly below
 ``/1/4/``" is the range ``'/1/4/' < path < '/1/40'`` ('0' sorts right after '/'), so a subtree is one
