@@ -103,9 +103,9 @@ def test_closed_won_revenue_by_month_quarter_and_fiscal_year(world):
     assert by_label(run("reports.won_by_month", world.admin), "amount") == {
         "2025-11": (D("8000"),), "2026-01": (D("1000"),), "2026-04": (D("3000"),), "2026-05": (D("6000"),)}
     assert by_label(run("reports.won_by_quarter", world.admin), "amount") == {
-        "2025 Q4": (D("8000"),), "2026 Q1": (D("1000"),), "2026 Q2": (D("9000"),)}
+        "FY2025 Q4": (D("8000"),), "FY2026 Q1": (D("1000"),), "FY2026 Q2": (D("9000"),)}
     assert by_label(run("reports.won_by_fiscal_year", world.admin), "amount") == {
-        "2025": (D("8000"),), "2026": (D("10000"),)}
+        "FY2025": (D("8000"),), "FY2026": (D("10000"),)}
 
 
 def test_fiscal_year_starting_in_april_moves_quarters_and_years(world, app):
@@ -113,9 +113,9 @@ def test_fiscal_year_starting_in_april_moves_quarters_and_years(world, app):
     from flask import g
     g.pop("org_profile", None)
     assert by_label(run("reports.won_by_fiscal_year", world.admin), "amount") == {
-        "FY2025": (D("9000"),), "FY2026": (D("9000"),)}
+        "FY2025/26": (D("9000"),), "FY2026/27": (D("9000"),)}
     assert by_label(run("reports.won_by_quarter", world.admin), "amount") == {
-        "FY2025 Q3": (D("8000"),), "FY2025 Q4": (D("1000"),), "FY2026 Q1": (D("9000"),)}
+        "FY2025/26 Q3": (D("8000"),), "FY2025/26 Q4": (D("1000"),), "FY2026/27 Q1": (D("9000"),)}
 
 
 def test_won_revenue_by_owner_team_product_and_category(world):
