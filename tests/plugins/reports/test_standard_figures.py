@@ -79,8 +79,8 @@ def test_win_loss_ratio(world):
 def test_average_deal_size_per_fiscal_quarter(world):
     result = run("reports.average_deal_size", world.admin)
     assert by_label(result, "count", "amount", "average") == {
-        "2025 Q4": (1, D("8000"), D("8000.00")), "2026 Q1": (1, D("1000"), D("1000.00")),
-        "2026 Q2": (2, D("9000"), D("4500.00"))}
+        "FY2025 Q4": (1, D("8000"), D("8000.00")), "FY2026 Q1": (1, D("1000"), D("1000.00")),
+        "FY2026 Q2": (2, D("9000"), D("4500.00"))}
     assert result.totals == {"count": 4, "amount": D("18000"), "average": D("4500.00")}
 
 
@@ -197,6 +197,6 @@ def test_public_read_sharing_mode_lets_peers_see(world):
 
 def test_labels_in_chinese(world):
     assert set(by_label(run("reports.won_by_quarter", world.admin, language="zh"), "amount")) == {
-        "2025 第4季度", "2026 第1季度", "2026 第2季度"}
+        "2025财年第4季度", "2026财年第1季度", "2026财年第2季度"}
     result = run("reports.win_loss", world.admin, language="zh")
     assert [str(c.label) for c in result.columns][:3] == ["负责人", "赢单", "丢单"]
