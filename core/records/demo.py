@@ -4,9 +4,9 @@ when the product catalogue is still empty — product categories and products.""
 import datetime as _dt
 from decimal import Decimal
 
-from core import clock
+from core import clock, fiscal
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
-                         OpportunityStageHistory, Organisation, Product, ProductCategory, SalesStage)
+                         OpportunityStageHistory, Product, ProductCategory, SalesStage)
 from core.records import leads, opportunities, service
 
 CITIES = ["上海", "北京", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安", "天津", "宁波", "青岛", "厦门"]
@@ -68,17 +68,8 @@ def load(app, users, rng):
 
 def _two_fiscal_quarters():
     """(start, end) of the current fiscal quarter and the next, from the organisation's fiscal year start."""
-    today = clock.today()
-    start_month = Organisation.get_profile().fiscal_year_start or 1
-    offset = (today.month - start_month) % 12
-    q_start = _add_months(_dt.date(today.year, today.month, 1), -(offset % 3))
-    next_start = _add_months(q_start, 3)
-    return q_start, _add_months(next_start, 3) - _dt.timedelta(days=1)
-
-
-def _add_months(day, months):
-    total = day.year * 12 + day.month - 1 + months
-    return _dt.date(total // 12, total % 12 + 1, 1)
+    quarter = fiscal.current_quarter()
+    return quarter.start, quarter.next().end
 
 
 def _catalogue():

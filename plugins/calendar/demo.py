@@ -2,10 +2,10 @@
 import datetime as _dt
 
 from core import clock
+from core.fiscal import add_months
 from core.models import Contact
 from core.records import service as records
 from plugins.calendar.models import CalendarEvent, CalendarInvitee, CalendarTask
-from plugins.calendar.periods import add_months
 from plugins.calendar.service import EVENT, TASK, new_uid
 
 SUBJECTS = ["拜访客户", "电话回访", "产品演示", "合同谈判", "部门例会", "方案评审", "培训：销售技巧", "客户答疑"]

@@ -1,7 +1,9 @@
 """Demo quotas: every demo user below the teacher gets a quota for the previous, current and next quarter."""
 from decimal import Decimal
 
-from plugins.forecast import fiscal, services
+from core import fiscal
+
+from plugins.forecast import services
 
 
 def load(users, rng):

@@ -8,11 +8,10 @@ what was forecast then).
 """
 import logging
 
-from core import clock
+from core import clock, fiscal
 from core.db import db
 from core.models import JobClaim, Position, User
 
-from plugins.forecast import fiscal
 from plugins.forecast.figures import Figures, aggregate_query, _SUMMED, _to_int
 from plugins.forecast.models import Snapshot
 from plugins.forecast.services import quotas_for

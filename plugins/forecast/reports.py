@@ -6,11 +6,11 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core import access
+from core import access, fiscal
 from core.models import Position, User
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 
-from plugins.forecast import fiscal, services
+from plugins.forecast import services
 from plugins.forecast.views import CLOSED_LABEL, quarter_label
 
 

@@ -8,13 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 from peewee import JOIN
 
-from core import access, clock
+from core import access, clock, fiscal
 from core.db import db
 from core import positions as position_tree
 from core.models import Opportunity, Position, SalesStage, User
 from core.records import service as record_service
 
-from plugins.forecast import fiscal
 from plugins.forecast.figures import Figures, aggregate, quarter_index_expr, total
 from plugins.forecast.models import Commit, Quota
 

@@ -12,11 +12,11 @@ from wtforms import DecimalField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from core import access, charts
+from core import access, charts, fiscal
 from core.models import Position, User
 from core.web import paginate
 
-from plugins.forecast import fiscal, services
+from plugins.forecast import services
 from plugins.forecast.models import Snapshot
 
 bp = Blueprint("forecast", __name__, url_prefix="/forecast")
@@ -31,14 +31,10 @@ FIGURE_LABELS = {
 }
 
 
-@bp.app_template_filter("fiscal_label")
-def quarter_label(quarter):
-    """A quarter's name in the user's language: "FY2026 Q1" / "2026财年第1季度" (a fiscal year that spans
-    two calendar years shows both: "FY2026/27 Q1")."""
-    if quarter.start_month == 1:
-        return _("FY%(year)d Q%(number)d", year=quarter.fiscal_year, number=quarter.number)
-    return _("FY%(year)d/%(next)02d Q%(number)d", year=quarter.fiscal_year, next=(quarter.fiscal_year + 1) % 100,
-             number=quarter.number)
+# one quarter and fiscal-year label everywhere: core's ("FY2026 Q1" / "2026财年第1季度", "FY2026/27 Q1")
+quarter_label = fiscal.quarter_label
+bp.add_app_template_filter(fiscal.quarter_label, "fiscal_label")
+bp.add_app_template_filter(lambda quarter: quarter.year.label, "fiscal_year_label")
 
 
 def _viewer():

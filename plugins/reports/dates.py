@@ -18,16 +18,10 @@ import datetime as _dt
 
 from peewee import SQL, NodeList, Value, fn
 
-from core import clock
+from core import clock, fiscal
 from core.db import is_mysql, is_postgres, is_sqlite
 
 UNITS = ("day", "week", "month", "quarter", "fiscal_year")
-
-
-def fiscal_start():
-    from core.models import Organisation
-    month = Organisation.get_profile().fiscal_year_start or 1
-    return month if 1 <= month <= 12 else 1
 
 
 def local_expr(column):
@@ -72,7 +66,7 @@ def bucket(column, unit, is_datetime=False, fiscal_month=None):
     year, month = _year_month(expr)
     if unit == "month":
         return year * 100 + month
-    start = fiscal_month or fiscal_start()
+    start = fiscal_month or fiscal.start_month()
     index = NodeList((year * 12 + month - start,), parens=True)   # months since year 0 of the fiscal calendar
     fiscal_year = _div(index, 12)
     if unit == "fiscal_year":
@@ -89,29 +83,12 @@ def _as_date(value):
     return _dt.date.fromisoformat(str(value)[:10])
 
 
-def _add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return _dt.date(index // 12, index % 12 + 1, 1)
-
-
-def fiscal_year_range(fiscal_year, fiscal_month=None):
-    start = _dt.date(fiscal_year, fiscal_month or fiscal_start(), 1)
-    return start, _add_months(start, 12)
-
-
-def fiscal_year_label(fiscal_year, fiscal_month=None):
-    from flask_babel import gettext as _
-    if (fiscal_month or fiscal_start()) == 1:
-        return str(fiscal_year)
-    return _("FY%(year)s", year=fiscal_year)
-
-
 def describe(unit, key, fiscal_month=None):
     """(label, first local date, first local date after) of a bucket key; (label, None, None) for NULL."""
     from flask_babel import gettext as _
     if key is None:
         return _("(none)"), None, None
-    start_month = fiscal_month or fiscal_start()
+    start_month = fiscal_month or fiscal.start_month()
     if unit == "day":
         day = _as_date(key)
         return day.isoformat(), day, day + _dt.timedelta(days=1)
@@ -121,51 +98,39 @@ def describe(unit, key, fiscal_month=None):
     key = int(key)
     if unit == "month":
         start = _dt.date(key // 100, key % 100, 1)
-        return f"{start.year}-{start.month:02d}", start, _add_months(start, 1)
+        return f"{start.year}-{start.month:02d}", start, fiscal.add_months(start, 1)
     if unit == "fiscal_year":
-        start, end = fiscal_year_range(key, start_month)
-        return fiscal_year_label(key, start_month), start, end
-    fiscal_year, quarter = divmod(key, 10)
-    start = _add_months(_dt.date(fiscal_year, start_month, 1), 3 * (quarter - 1))
-    label = _("%(year)s Q%(quarter)s", year=fiscal_year_label(fiscal_year, start_month), quarter=quarter)
-    return label, start, _add_months(start, 3)
+        year = fiscal.FiscalYear(key, start_month)
+        return year.label, year.start, year.after
+    fiscal_year, number = divmod(key, 10)
+    quarter = fiscal.Quarter(fiscal_year, number, start_month)
+    return quarter.label, quarter.start, quarter.after
 
 
 # --- periods ("this fiscal quarter") ---------------------------------------------------------------------
 
-def fiscal_quarter_of(day, fiscal_month=None):
-    """(start, end) local dates of the fiscal quarter holding ``day``."""
-    start_month = fiscal_month or fiscal_start()
-    index = day.year * 12 + day.month - start_month
-    fiscal_year = index // 12
-    quarter = (index - fiscal_year * 12) // 3
-    start = _add_months(_dt.date(fiscal_year, start_month, 1), 3 * quarter)
-    return start, _add_months(start, 3)
-
-
 def period(name, today=None, fiscal_month=None):
     """(first day, first day after) of a relative period name, or None when the name is unknown."""
     today = today or clock.today()
-    start_month = fiscal_month or fiscal_start()
+    start_month = fiscal_month or fiscal.start_month()
     one = _dt.timedelta(days=1)
     monday = today - _dt.timedelta(days=today.weekday())
-    month = today.replace(day=1)
-    quarter = fiscal_quarter_of(today, start_month)
-    year_start, year_end = fiscal_year_range(
-        (today.year * 12 + today.month - start_month) // 12, start_month)
+    month = fiscal.month_of(today, start_month)
+    quarter = fiscal.quarter_of(today, start_month)
+    year = fiscal.year_of(today, start_month)
     table = {
         "today": (today, today + one),
         "yesterday": (today - one, today),
         "this_week": (monday, monday + 7 * one),
         "last_week": (monday - 7 * one, monday),
-        "this_month": (month, _add_months(month, 1)),
-        "last_month": (_add_months(month, -1), month),
-        "next_month": (_add_months(month, 1), _add_months(month, 2)),
-        "this_quarter": quarter,
-        "last_quarter": (_add_months(quarter[0], -3), quarter[0]),
-        "next_quarter": (quarter[1], _add_months(quarter[1], 3)),
-        "this_fiscal_year": (year_start, year_end),
-        "last_fiscal_year": (_add_months(year_start, -12), year_start),
+        "this_month": (month.start, month.after),
+        "last_month": (month.previous().start, month.start),
+        "next_month": (month.after, month.next().after),
+        "this_quarter": (quarter.start, quarter.after),
+        "last_quarter": (quarter.previous().start, quarter.start),
+        "next_quarter": (quarter.after, quarter.next().after),
+        "this_fiscal_year": (year.start, year.after),
+        "last_fiscal_year": (year.previous().start, year.start),
         "last_7_days": (today - 6 * one, today + one),
         "last_30_days": (today - 29 * one, today + one),
         "last_90_days": (today - 89 * one, today + one),
@@ -202,4 +167,4 @@ def date_bounds(field_is_datetime, start, end):
     return to_utc(start), to_utc(end)
 
 
-__all__ = ["UNITS", "bucket", "date_bounds", "describe", "fiscal_quarter_of", "period"]
+__all__ = ["UNITS", "bucket", "date_bounds", "describe", "period"]

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _, lazy_gettext as _l
 from peewee import SQL, Case, fn
 
-from core import access, charts, clock
+from core import access, charts, clock, fiscal
 from core import positions as position_tree
-from core.models import Organisation, Position, User
+from core.fiscal import add_months
+from core.models import Position, User
 from plugins.service.models import CATEGORIES, CHANNELS, Complaint, Feedback
 from plugins.service.services import RECORD_TYPES
 
@@ -39,7 +40,7 @@ class Period:
 
     def label(self):
         if self.fiscal_year is not None:
-            return _("Fiscal year %(year)d", year=self.fiscal_year)
+            return fiscal.year_label(self.fiscal_year)
         return f"{self.first:%Y-%m} – {self.last:%Y-%m}"
 
 
@@ -55,21 +56,14 @@ class Section:
     note: str = ""
 
 
-def add_months(day, n):
-    index = day.year * 12 + day.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def fiscal_year_of(day, start_month=None):
     """The fiscal year (named by the calendar year it starts in) that contains ``day``."""
-    start_month = start_month or Organisation.get_profile().fiscal_year_start or 1
-    return day.year if day.month >= start_month else day.year - 1
+    return fiscal.year_of(day, start_month).year
 
 
 def fiscal_period(year, start_month=None):
-    start_month = start_month or Organisation.get_profile().fiscal_year_start or 1
-    first = dt.date(year, start_month, 1)
-    return Period(first, add_months(first, 11), fiscal_year=year)
+    year = fiscal.FiscalYear(year, start_month or fiscal.start_month())
+    return Period(year.start, add_months(year.after, -1), fiscal_year=year.year)
 
 
 def month_period(first, last):

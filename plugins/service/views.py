@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import SQL, Case, Value
 
-from core import access, clock
+from core import access, clock, fiscal
 from core.db import db
 from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service
@@ -492,7 +492,8 @@ def report():
     if export:
         return _csv_response(sections[0], f"service-{export}-{period.first:%Y%m}-{period.last:%Y%m}.csv")
     today = clock.today()
-    years = list(range(reporting.fiscal_year_of(today) - 4, reporting.fiscal_year_of(today) + 2))
+    this_year = fiscal.year_of(today)
+    years = [fiscal.FiscalYear(y, this_year.start_month) for y in range(this_year.year - 4, this_year.year + 2)]
     return render_template("service/report.html", sections=sections, period=period, years=years,
                            args=request.args)
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from core import access
 from core.models import Opportunity, User
-from plugins.forecast import fiscal, services
+from core import fiscal
+from plugins.forecast import services
 from plugins.forecast.figures import aggregate_query
 from tests.plugins.forecast.conftest import set_start_month, stage
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from core.models import JobClaim, Opportunity
 from core.reports import ReportParams
-from plugins.forecast import fiscal, jobs, services
+from core import fiscal
+from plugins.forecast import jobs, services
 from plugins.forecast.models import Quota, Snapshot
 from tests.plugins.forecast.conftest import stage
 

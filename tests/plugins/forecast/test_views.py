@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from core import fiscal
 from core.models import AuditEntry, Opportunity
-from plugins.forecast import fiscal, services
+from plugins.forecast import services
 from plugins.forecast.models import Commit, Quota
 from tests.plugins.forecast.conftest import stage
 

@@ -40,8 +40,8 @@ def test_grouped_report_with_two_groups_has_subtotals_and_totals(client, login, 
     rows = csv_rows(client.get(f"/reports/saved/{report.id}?format=csv"))
     assert rows[0] == ["Owner", "Close date", "Count", "Sum: Amount"]
     body = [r for r in rows[1:-1]]
-    assert ["Ann", "2026 Q1", "1", "1000.00"] in body
-    assert ["Ann", "2026 Q2", "1", "3000.00"] in body
+    assert ["Ann", "FY2026 Q1", "1", "1000.00"] in body
+    assert ["Ann", "FY2026 Q2", "1", "3000.00"] in body
     assert ["Ann", "Sub-total", "2", "4000.00"] in body
     assert rows[-1] == ["Total", "", "4", "18000.00"]
     page = client.get(f"/reports/saved/{report.id}")
@@ -186,8 +186,8 @@ def test_builder_covers_a_plugin_contributed_record_type(visit_app, make_user, l
     # weeks start on Monday; Edge (1 February 01:00 in Shanghai, a Sunday) belongs to the week of 26 January
     ("week", [["2026-01-05", "1"], ["2026-01-26", "1"], ["2026-02-02", "1"], ["2026-02-16", "1"],
               ["2026-02-23", "1"]]),
-    ("quarter", [["2026 Q1", "5"]]),
-    ("fiscal_year", [["2026", "5"]]),
+    ("quarter", [["FY2026 Q1", "5"]]),
+    ("fiscal_year", [["FY2026", "5"]]),
 ])
 def test_date_units_bucket_the_same_on_every_backend(client, login, world, unit, expected):
     login(client, world.admin)

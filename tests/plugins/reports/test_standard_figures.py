@@ -79,8 +79,8 @@ def test_win_loss_ratio(world):
 def test_average_deal_size_per_fiscal_quarter(world):
     result = run("reports.average_deal_size", world.admin)
     assert by_label(result, "count", "amount", "average") == {
-        "2025 Q4": (1, D("8000"), D("8000.00")), "2026 Q1": (1, D("1000"), D("1000.00")),
-        "2026 Q2": (2, D("9000"), D("4500.00"))}
+        "FY2025 Q4": (1, D("8000"), D("8000.00")), "FY2026 Q1": (1, D("1000"), D("1000.00")),
+        "FY2026 Q2": (2, D("9000"), D("4500.00"))}
     assert result.totals == {"count": 4, "amount": D("18000"), "average": D("4500.00")}
 
 
@@ -103,9 +103,9 @@ def test_closed_won_revenue_by_month_quarter_and_fiscal_year(world):
     assert by_label(run("reports.won_by_month", world.admin), "amount") == {
         "2025-11": (D("8000"),), "2026-01": (D("1000"),), "2026-04": (D("3000"),), "2026-05": (D("6000"),)}
     assert by_label(run("reports.won_by_quarter", world.admin), "amount") == {
-        "2025 Q4": (D("8000"),), "2026 Q1": (D("1000"),), "2026 Q2": (D("9000"),)}
+        "FY2025 Q4": (D("8000"),), "FY2026 Q1": (D("1000"),), "FY2026 Q2": (D("9000"),)}
     assert by_label(run("reports.won_by_fiscal_year", world.admin), "amount") == {
-        "2025": (D("8000"),), "2026": (D("10000"),)}
+        "FY2025": (D("8000"),), "FY2026": (D("10000"),)}
 
 
 def test_fiscal_year_starting_in_april_moves_quarters_and_years(world, app):
@@ -113,9 +113,9 @@ def test_fiscal_year_starting_in_april_moves_quarters_and_years(world, app):
     from flask import g
     g.pop("org_profile", None)
     assert by_label(run("reports.won_by_fiscal_year", world.admin), "amount") == {
-        "FY2025": (D("9000"),), "FY2026": (D("9000"),)}
+        "FY2025/26": (D("9000"),), "FY2026/27": (D("9000"),)}
     assert by_label(run("reports.won_by_quarter", world.admin), "amount") == {
-        "FY2025 Q3": (D("8000"),), "FY2025 Q4": (D("1000"),), "FY2026 Q1": (D("9000"),)}
+        "FY2025/26 Q3": (D("8000"),), "FY2025/26 Q4": (D("1000"),), "FY2026/27 Q1": (D("9000"),)}
 
 
 def test_won_revenue_by_owner_team_product_and_category(world):
@@ -197,6 +197,6 @@ def test_public_read_sharing_mode_lets_peers_see(world):
 
 def test_labels_in_chinese(world):
     assert set(by_label(run("reports.won_by_quarter", world.admin, language="zh"), "amount")) == {
-        "2025 第4季度", "2026 第1季度", "2026 第2季度"}
+        "2025财年第4季度", "2026财年第1季度", "2026财年第2季度"}
     result = run("reports.win_loss", world.admin, language="zh")
     assert [str(c.label) for c in result.columns][:3] == ["负责人", "赢单", "丢单"]

@@ -72,6 +72,20 @@ def test_fiscal_year_edges_follow_the_start_month(app, team, make_item, frozen_c
     assert reporting.fiscal_year_of(dt.date(2026, 4, 1)) == 2026
 
 
+def test_report_names_the_fiscal_year_in_the_one_format(app, client, login, team, frozen_clock):
+    frozen_clock(dt.datetime(2026, 6, 1))
+    set_org(fiscal_year_start=4)
+    login(client, team["boss"])
+    team["boss"].language = "en"
+    team["boss"].save()
+    html = client.get("/service/report?fy=2026").get_data(as_text=True)
+    assert re.search(r"data-period>\s*FY2026/27 \(2026-04 – 2027-03\)", html)
+    assert '<option value="2026" selected>FY2026/27</option>' in html
+    team["boss"].language = "zh"
+    team["boss"].save()
+    assert "2026/27财年 (2026-04 – 2027-03)" in client.get("/service/report?fy=2026").get_data(as_text=True)
+
+
 def test_handled_counts_the_month_it_was_resolved_or_closed(app, team, make_item, frozen_clock):
     owner = team["owner"]
     frozen_clock(local(2026, 1, 20, 9, 0))
