@@ -179,8 +179,9 @@ def test_a_plugin_off_for_one_class_answers_404_and_leaves_no_link_for_that_clas
             assert theirs <= {e.id for e in ex.available_for(people["bob"], app)}
     bob = login(app.test_client(), people["bob"])
     pages = [path for method, path in urls_of(app, plugin) if method == "GET" and path.endswith("/")]
-    if pages:  # the class it stays on for still has it
+    if pages:  # the class it stays on for still has it, and the same crawl finds links to it there
         assert any(bob.get(path).status_code == 200 for path in pages)
+        assert links_to(app, plugin, crawl(bob, limit=20))
 
 
 @pytest.mark.parametrize("plugin", INSTALLED)
