@@ -17,7 +17,7 @@ from core.hierarchy import bp as hierarchy_bp, plugin as hierarchy_hooks
 from core.hierarchy import catalogue as _catalogue, explain as _explain, sharing as _sharing  # noqa: F401 (routes)
 from core.hierarchy import views as _position_views  # noqa: F401 (routes)
 from core.models import Organisation, PluginState, User
-from core.plugins import Plugins, call_impl, discover, enabled_names
+from core.plugins import Plugins, call_impl, discover, enabled_names, plugin_of_endpoint
 from core.records.views import bp as records_bp
 from core.themes import find_theme, theme_dirs, theme_roots
 
@@ -69,12 +69,14 @@ def _load_plugins(app, extra_plugins):
     for message in plugins.errors.values():
         log.error("%s", message)
     app.extensions["zhixin_plugins"] = plugins
-    types = {}
-    for rt in plugins.gather("zhixin_record_types"):
+    types, owners = {}, {}
+    for plugin, rt in plugins.results("zhixin_record_types"):
         if rt.name in types:
             raise db_module.ConfigError(f"record type {rt.name!r} is registered twice")
         types[rt.name] = rt
+        owners[rt.name] = plugin
     app.extensions["zhixin_record_types"] = types
+    app.extensions["zhixin_record_type_plugins"] = owners
 
 
 def plugins_of(app=None):
@@ -163,10 +165,9 @@ def _register_blueprints(app):
     app.add_url_rule("/static/<path:filename>", "theme_static", views.theme_static)
     plugins = plugins_of(app)
     owners = {}
-    for impl in plugins.pm.hook.zhixin_blueprints.get_hookimpls():
-        for bp in call_impl(impl, app=app) or []:
-            app.register_blueprint(bp)
-            owners[bp.name] = impl.plugin_name
+    for plugin, bp in plugins.results("zhixin_blueprints", registration_order=True, app=app):
+        app.register_blueprint(bp)
+        owners[bp.name] = plugin
     app.extensions["zhixin_blueprint_plugins"] = owners
 
 
@@ -187,9 +188,6 @@ def _init_request_hooks(app):
     @app.before_request
     def _open_db():
         db_module.db.connect(reuse_if_open=True)
-        owner = app.extensions["zhixin_blueprint_plugins"].get(request.blueprint)
-        if owner and not plugins_of().is_enabled(owner):
-            abort(404)
         g.org = _org()
         clock.set_offset(g.org.clock_offset())
 
@@ -203,6 +201,15 @@ def _init_request_hooks(app):
                 return redirect(url_for("auth.change_credentials"))
         return None
 
+    @app.before_request
+    def _plugin_off_answers_404():
+        """A plugin that is off for the user (globally, or by modules per class) answers 404 on all its
+        pages: its blueprints' and the generic record pages of its record types (``/records/<type>/…``)."""
+        owner = plugin_of_endpoint(app, request.endpoint, request.view_args)
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        if owner and not plugins_of(app).is_on(owner, user):
+            abort(404)
+
     @app.teardown_request
     def _close_db(exc):
         if not db_module.db.is_closed():
@@ -211,11 +218,11 @@ def _init_request_hooks(app):
 
 def _run_startup_hooks(app):
     plugins = plugins_of(app)
-    for impl in plugins.pm.hook.zhixin_startup.get_hookimpls():
+    for name, impl in list(plugins.implementations("zhixin_startup", registration_order=True)):
         try:
             call_impl(impl, app=app)
         except Exception as exc:
-            if impl.plugin_name.startswith("core:"):
+            if name.startswith("core:"):
                 raise
-            plugins.disable(impl.plugin_name, f"plugin {impl.plugin_name!r} refused to start: {exc}")
-            log.error("plugin %s refused to start: %s", impl.plugin_name, exc)
+            plugins.disable(name, f"plugin {name!r} refused to start: {exc}")
+            log.error("plugin %s refused to start: %s", name, exc)

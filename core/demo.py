@@ -42,10 +42,10 @@ def load_demo(app, password, admin_password, seed=2026, classes=2, departments=2
                     users.append(_user(f"student{n:02d}", names[n % len(names)], sp, password, method))
         progress(f"Created {len(users)} demo users in {len(layout['classes'])} classes.")
         plugins = app.extensions["zhixin_plugins"]
-        for impl in plugins.pm.hook.zhixin_demo_data.get_hookimpls():  # registration = dependency order
+        for plugin, impl in plugins.implementations("zhixin_demo_data", registration_order=True):  # dependencies first
             with force_locale("zh"), db.atomic():
                 call_impl(impl, app=app, users=users, rng=rng)
-            progress(f"Demo data: {impl.plugin_name.replace('core:core.', 'core ')}")
+            progress(f"Demo data: {plugin.replace('core:core.', 'core ')}")
         return {"logins": _logins(admin)}
 
 

@@ -26,6 +26,14 @@ class Widget:
 
 
 @dataclass
+class Slot:
+    """What ``zhixin_template_slot`` may return: ``html`` (Markup, or a str that is escaped) placed in the slot,
+    the parts of all plugins sorted by ``order`` (ties: registration order). A bare Markup or str is ``order`` 100."""
+    html: Any
+    order: int = 100
+
+
+@dataclass
 class Job:
     """A scheduled job. ``func(app)`` runs inside an app context; it must be idempotent in the database.
 

@@ -112,9 +112,9 @@ def zhixin_dashboard_widgets(user):
 
 @hookspec
 def zhixin_template_slot(slot, context):
-    """Return HTML (Markup or str, escaped by you) to place in a named slot of the theme's templates, or
-    None. Slots: ``head``, ``top_bar``, ``before_content``, ``after_content``, ``footer``,
-    ``record_detail`` and ``record_sidebar`` (context has ``record_type`` and ``record``)."""
+    """Return HTML (Markup or str, escaped by you), or a ``core.extension.Slot(html, order=…)``, to place in
+    a named slot of the theme's templates, or None. The parts are shown by ``order`` (default 100). Slots:
+    ``head``, ``top_bar``, ``before_content``, ``after_content``, ``footer``, ``record_detail`` and ``record_sidebar`` (context has ``record_type`` and ``record``)."""
 
 
 # --- background ------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def upgrade(app):
 
 def ensure_defaults(app):
     """Every enabled plugin's (and core's) default rows, each in its own transaction."""
-    for impl in app.extensions["zhixin_plugins"].pm.hook.zhixin_defaults.get_hookimpls():
+    for _plugin, impl in app.extensions["zhixin_plugins"].implementations("zhixin_defaults", registration_order=True):
         with db.atomic():
             call_impl(impl, app=app)
 

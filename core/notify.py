@@ -12,20 +12,26 @@ from flask import current_app
 from core import clock
 from core.db import db
 from core.models import Notification, User
+from core.plugins import plugin_of_path
 from core.web import safe_next
 
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
 
 
-def send(user, title, body="", link="", kind="info", key=None):
-    """Notify ``user``. Returns True if a notification was created (False: ``key`` was already used)."""
+def send(user, title, body="", link="", kind="info", key=None, plugin=None):
+    """Notify ``user``. Returns True if a notification was created (False: ``key`` was already used, or the
+    sending plugin is off for ``user``).
+
+    ``plugin`` names the sending plugin; by default the plugin that ``link`` leads to. A notification of a
+    plugin that is off for the user (disabled, or enabled for other classes only) is not sent: it would
+    lead to a page answering 404."""
     user_id = user.id if hasattr(user, "id") else int(user)
     link = safe_next(str(link or ""), "")  # a path on this site only: never javascript: or another host
     plugins = current_app.extensions.get("zhixin_plugins")
-    origin = plugins.calling_plugin() if plugins else None
-    if origin and not plugins.user_filter(user if hasattr(user, "id") else User.get_by_id(user_id), origin):
-        return False  # the sending plugin is off for this user (e.g. enabled for other classes only)
+    origin = plugin or (plugin_of_path(current_app, link) if plugins and link else None)
+    if origin and not plugins.is_on(origin, user if hasattr(user, "id") else User.get_by_id(user_id)):
+        return False
     wants_email = bool(current_app.config.get("SMTP_HOST"))
     query = Notification.insert(user=user_id, key=key, kind=kind, title=str(title)[:300], body=str(body),
                                 link=link, created_at=clock.utcnow(), email_pending=wants_email)

@@ -13,10 +13,14 @@ from importlib.metadata import entry_points
 import pluggy
 
 from core import hookspecs
+from core.classroom import modules
 
 log = logging.getLogger(__name__)
 GROUP = "zhixin.plugins"
 BUNDLED_DISTRIBUTION = "zhixin-crm"
+# Hooks whose answers only decorate a page: a plugin that fails in one is logged and left out.
+UI_HOOKS = frozenset({"zhixin_menu_items", "zhixin_dashboard_widgets", "zhixin_template_slot",
+                      "zhixin_record_fields", "zhixin_calendar_items", "zhixin_reports", "zhixin_exercises"})
 
 
 @dataclass
@@ -152,38 +156,58 @@ class Plugins:
     def is_enabled(self, name):
         return name in self.order
 
-    def gather(self, hook_name, **kwargs):
-        """Flatten the lists that every implementation of ``hook_name`` returned.
+    def is_on(self, name, user=None):
+        """Is plugin ``name`` on for ``user``? The one answer to "is this module on for this user?".
 
-        When the hook is asked on behalf of a ``user``, plugins that ``user_filter`` says are off for that
-        user (e.g. a module enabled for other classes only) are left out, as if disabled."""
-        out = []
-        user = kwargs.get("user")
+        Core's own hook modules (``core:…``) are always on. A plugin is on when it is enabled (the global
+        switch) and, when asked for a user, when the classroom's modules per class
+        (``core.classroom.modules``) do not limit it to classes the user is neither in nor above. Without a
+        user only the global switch counts (jobs, migrations, start-up)."""
+        if name.startswith("core:"):
+            return True
+        if not self.is_enabled(name):
+            return False
+        return user is None or modules.allowed(user, name)
+
+    def implementations(self, hook_name, *, for_user=None, registration_order=False):
+        """``(plugin name, hookimpl)`` of ``hook_name`` for the plugins on (for ``for_user``, if given): the one
+        walk over pluggy's implementations. Pluggy's call order (last registered first) unless
+        ``registration_order`` (core, then plugins in dependency order: demo data, defaults, start-up)."""
         impls = getattr(self.pm.hook, hook_name).get_hookimpls()
-        for impl in reversed(impls):  # pluggy's own call order (LIFO)
-            if user is not None and not impl.plugin_name.startswith("core:") \
-                    and not self.user_filter(user, impl.plugin_name):
+        for impl in (impls if registration_order else reversed(impls)):
+            if self.is_on(impl.plugin_name, for_user):
+                yield impl.plugin_name, impl
+
+    def results(self, hook_name, *, for_user=None, isolate=None, registration_order=False, **kwargs):
+        """``[(plugin name, item)]`` for every item that every implementation of ``hook_name`` returned (a
+        list is flattened, None and empty answers are dropped), called with the keyword arguments it takes.
+
+        ``for_user`` (default: the ``user`` argument, if the hook takes one) leaves out plugins that are off
+        for that user, as if disabled. With ``isolate`` (default: for the UI hooks in ``UI_HOOKS``) a plugin
+        whose implementation raises is logged and skipped, so one broken plugin cannot take a page down;
+        core's own implementations always raise."""
+        user = kwargs.get("user") if for_user is None else for_user
+        if isolate is None:
+            isolate = hook_name in UI_HOOKS
+        out = []
+        for name, impl in self.implementations(hook_name, for_user=user, registration_order=registration_order):
+            try:
+                result = call_impl(impl, **kwargs)
+            except Exception:
+                if not isolate or name.startswith("core:"):
+                    raise
+                log.exception("plugin %s failed in %s; left out", name, hook_name)
                 continue
-            result = call_impl(impl, **kwargs)
-            if result:
-                out.extend(result if isinstance(result, (list, tuple)) else [result])
+            if result is None:
+                continue
+            for item in (result if isinstance(result, (list, tuple)) else [result]):
+                if item is not None and not (isinstance(item, str) and not item):
+                    out.append((name, item))
         return out
 
-    def calling_plugin(self):
-        """The enabled plugin whose code is on the call stack (nearest first), or None."""
-        import sys
-        frame = sys._getframe(1)
-        while frame is not None:
-            name = self.plugin_of_module(frame.f_globals.get("__name__", ""))
-            if name:
-                return name
-            frame = frame.f_back
-        return None
-
-    @staticmethod
-    def user_filter(user, plugin_name):
-        """Is ``plugin_name`` on for ``user``? Everyone, unless core's classroom tools narrow it."""
-        return True
+    def gather(self, hook_name, **kwargs):
+        """The items of :meth:`results` without the names of the plugins that gave them."""
+        return [item for _, item in self.results(hook_name, **kwargs)]
 
     def disable(self, name, message):
         """Take a plugin out after a failed start-up check; the rest keeps running."""
@@ -197,13 +221,24 @@ class Plugins:
             self.available[name].enabled = False
             self.available[name].error = message
 
-    def plugin_of_module(self, module_name):
-        """The enabled plugin a Python module belongs to, or None."""
-        for name in self.order:
-            base = self.available[name].module
-            if module_name == base or module_name.startswith(base + "."):
-                return name
+
+def plugin_of_endpoint(app, endpoint, view_args=None):
+    """The plugin a page belongs to: its blueprint's, or for the generic record pages (``records.*`` with a
+    ``type_name``) the plugin that registered that record type. None for core's pages."""
+    blueprint = endpoint.rpartition(".")[0] if endpoint else ""
+    type_name = (view_args or {}).get("type_name") if blueprint == "records" else None
+    if type_name is not None:
+        return app.extensions["zhixin_record_type_plugins"].get(type_name)
+    return app.extensions["zhixin_blueprint_plugins"].get(blueprint)
+
+
+def plugin_of_path(app, path):
+    """The plugin a path of this site belongs to (see :func:`plugin_of_endpoint`), or None."""
+    try:
+        endpoint, view_args = app.url_map.bind("localhost").match(path.split("?", 1)[0].split("#", 1)[0])
+    except Exception:  # not found, redirect, wrong method: no plugin's page
         return None
+    return plugin_of_endpoint(app, endpoint, view_args)
 
 
 def enabled_names(config, available, stored_states):

@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from core import clock
-from core.extension import MenuItem
+from core.extension import MenuItem, Slot
 from core.records.registry import registry
 
 MENU_GROUPS = ("main", "records", "plugins", "instructor", "admin")
@@ -18,8 +18,9 @@ MENU_GROUPS = ("main", "records", "plugins", "instructor", "admin")
 def menu_for(user):
     plugins = current_app.extensions["zhixin_plugins"]
     items = plugins.gather("zhixin_menu_items", user=user)
+    owners = current_app.extensions["zhixin_record_type_plugins"]
     for rt in registry().values():
-        if rt.menu_group:
+        if rt.menu_group and plugins.is_on(owners.get(rt.name, "core:"), user):
             items.append(MenuItem(f"records:{rt.name}", rt.label_plural, "records.list", group=rt.menu_group,
                                   order=rt.menu_order, icon=rt.icon, endpoint_args={"type_name": rt.name}))
     groups = {}
@@ -30,9 +31,13 @@ def menu_for(user):
 
 
 def slot(name, **context):
+    """The parts every plugin on for the user gives slot ``name``, by their ``order`` (ties: registration)."""
     plugins = current_app.extensions["zhixin_plugins"]
-    parts = plugins.hook.zhixin_template_slot(slot=name, context=context)
-    return Markup("").join(p if isinstance(p, Markup) else escape(p) for p in reversed(parts) if p)
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    parts = [p if isinstance(p, Slot) else Slot(p) for _plugin, p in plugins.results(
+        "zhixin_template_slot", for_user=user, registration_order=True, slot=name, context=context)]
+    return Markup("").join(p.html if isinstance(p.html, Markup) else escape(p.html)
+                           for p in sorted(parts, key=lambda p: p.order) if p.html)
 
 
 def money(value, currency=None):

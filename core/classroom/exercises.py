@@ -3,7 +3,6 @@ from flask import current_app
 from peewee import fn
 
 from core import clock
-from core.classroom import modules
 from core.classroom.models import ExerciseResult
 from core.db import db
 from core.exercises import run_checks
@@ -12,10 +11,9 @@ from core.exercises import run_checks
 def all_exercises(app=None):
     plugins = (app or current_app).extensions["zhixin_plugins"]
     out = []
-    for impl in plugins.pm.hook.zhixin_exercises.get_hookimpls():
-        for exercise in impl.function() or []:
-            exercise.plugin = exercise.plugin or impl.plugin_name
-            out.append(exercise)
+    for plugin, exercise in plugins.results("zhixin_exercises"):
+        exercise.plugin = exercise.plugin or plugin
+        out.append(exercise)
     return sorted(out, key=lambda e: (e.order, e.id))
 
 
@@ -23,8 +21,7 @@ def available_for(user, app=None):
     """Exercises whose modules are all enabled school-wide and for the student's class."""
     plugins = (app or current_app).extensions["zhixin_plugins"]
     return [e for e in all_exercises(app)
-            if all(plugins.is_enabled(m) and modules.allowed(user, m) for m in e.modules)
-            and (e.plugin.startswith("core:") or (plugins.is_enabled(e.plugin) and modules.allowed(user, e.plugin)))]
+            if all(plugins.is_on(m, user) for m in (*e.modules, e.plugin))]
 
 
 def check(user, exercises):

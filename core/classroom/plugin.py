@@ -14,12 +14,6 @@ from core.extension import Job, MenuItem, MigrationSet, Widget
 
 
 @hookimpl
-def zhixin_startup(app):
-    from core.classroom import modules
-    app.extensions["zhixin_plugins"].user_filter = modules.allowed
-
-
-@hookimpl
 def zhixin_migrations():
     return [MigrationSet("classroom", os.path.join(os.path.dirname(__file__), "migrations"))]
 

@@ -40,6 +40,6 @@ def reset(position, reload_demo=True, seed=None):
             rng = random.Random(seed if seed is not None else position.id)
             plugins = current_app.extensions["zhixin_plugins"]
             with force_locale("zh"):
-                for impl in plugins.pm.hook.zhixin_demo_data.get_hookimpls():
+                for _plugin, impl in plugins.implementations("zhixin_demo_data", registration_order=True):
                     call_impl(impl, app=current_app, users=users, rng=rng)
     return deleted

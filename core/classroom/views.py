@@ -324,11 +324,3 @@ def _apply_view_as():
     return None
 
 
-@bp.before_app_request
-def _apply_class_modules():
-    """A plugin limited to some classes answers 404 to everyone else."""
-    owner = current_app.extensions.get("zhixin_blueprint_plugins", {}).get(request.blueprint)
-    if owner and current_user.is_authenticated and not modules.allowed(current_user, owner):
-        abort(404)
-    return None
-

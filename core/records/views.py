@@ -45,7 +45,8 @@ def editable(rt):
 
 def extra_fields(rt):
     plugins = current_app.extensions["zhixin_plugins"]
-    return sorted(plugins.gather("zhixin_record_fields", record_type=rt.name), key=lambda f: (f.order, f.name))
+    return sorted(plugins.gather("zhixin_record_fields", for_user=_user(), record_type=rt.name),
+                  key=lambda f: (f.order, f.name))
 
 
 def form_class(rt, extras):

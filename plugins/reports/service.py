@@ -18,15 +18,13 @@ from plugins.reports.models import SavedReport, SavedReportShare
 
 def definitions():
     """id -> ReportDefinition of every enabled plugin (mine included), each stamped with its plugin."""
-    from core.plugins import call_impl
     plugins = current_app.extensions["zhixin_plugins"]
     out = {}
-    for impl in plugins.pm.hook.zhixin_reports.get_hookimpls():
-        for definition in call_impl(impl) or []:
-            if definition.family not in FAMILIES:
-                continue
-            definition.plugin = definition.plugin or impl.plugin_name
-            out[definition.id] = definition
+    for plugin, definition in plugins.results("zhixin_reports"):
+        if definition.family not in FAMILIES:
+            continue
+        definition.plugin = definition.plugin or plugin
+        out[definition.id] = definition
     return out
 
 

@@ -86,12 +86,13 @@ def test_setup_checklist_on_the_admin_home_follows_progress(capp, school, login)
 
 
 def test_reminders_of_a_class_limited_module_reach_only_that_class(capp, school, exercise_plugin):
-    """A notification sent from a plugin's code is dropped for users the plugin is off for."""
+    """A notification a plugin sends is dropped for users the plugin is off for."""
     from core.classroom import modules
     from core.models import Notification
     exec("from core import notify\n"
          "def remind(user):\n"
-         "    return notify.send(user, 'Task due', key='due-%d' % user.id)\n", exercise_plugin.__dict__)
+         "    return notify.send(user, 'Task due', key='due-%d' % user.id, plugin='test_exercises')\n",
+         exercise_plugin.__dict__)
     with capp.test_request_context():
         modules.set_classes("test_exercises", [school["positions"]["class_a"].id])
         assert exercise_plugin.remind(school["alice"]) is True
