@@ -10,7 +10,7 @@ import peewee
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
     stream_with_context, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from core import access, clock
 from core.db import db
