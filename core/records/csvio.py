@@ -112,7 +112,7 @@ class _Aliases:
     def __init__(self, rt, user):
         self.rt, self.user = rt, user
         self.choice_keys = {}
-        for name, kind in rt.extra.get("choices", {}).items():
+        for name, kind in rt.choices.items():
             keys = {}
             for key, label in CHOICE_LABELS[kind].items():
                 keys[key.lower()] = key

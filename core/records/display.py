@@ -49,7 +49,7 @@ def label(rt, name):
 
 
 def choice_kind(rt, name):
-    return rt.extra.get("choices", {}).get(name)
+    return rt.choices.get(name)
 
 
 def record_url(record):

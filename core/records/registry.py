@@ -13,12 +13,10 @@ class RecordType:
     ``form`` (a ``core.records.forms.RecordForm`` whose field names equal the model's) gets create, edit,
     delete, mass reassign and CSV import; every type gets list, detail and CSV export.
 
-    ``extra`` keys the generic views understand: ``choices`` {field: kind in forms.CHOICE_LABELS} (stored
-    English keys shown as translated labels), ``defaults`` () -> initial form data, ``hide_empty`` fields left
-    off the detail page while empty, ``computed`` {name: (record, user) -> html} for detail rows that are no
-    column, ``prepare_form`` (form, record), ``before_form_save`` (form, record, user) inside the save
-    transaction (raise RecordError to refuse), ``after_delete`` (record), ``importable`` (default True),
-    ``person_name`` (last, first) field names for full-name search.
+    Callbacks, all run by ``core.records.service`` inside the one save/delete transaction (raise
+    ``RecordError`` to refuse; nothing is written then): ``form_saving`` (form, record, user) when the record
+    is saved from a form, after the form was applied; ``prepare`` (record, user, created, before) before the
+    write; ``after_save`` (record, user, created, changes) after it; ``after_delete`` (record) after a delete.
     """
     name: str
     model: Any
@@ -35,12 +33,19 @@ class RecordType:
     csv_fields: tuple = ()              # importable fields (default: list_columns)
     related: tuple = ()                 # callables (record, user) -> RelatedList
     detail_template: str = ""           # overrides the generic detail template
-    url_prefix: str = ""                # default: /records/<name>
     menu_order: int = 100
     menu_group: str = "records"
     icon: str = ""
     plugin: str = "core"
-    extra: dict = field(default_factory=dict)
+    choices: dict = field(default_factory=dict)  # field -> kind in forms.CHOICE_LABELS (keys shown as labels)
+    defaults: Optional[Callable] = None  # () -> initial data of the new-record form
+    hide_empty: tuple = ()              # detail fields left off the detail page while empty
+    computed: dict = field(default_factory=dict)  # detail row name -> (record, user) -> html (no column)
+    person_name: tuple = ()             # (last, first) field names for full-name search
+    importable: bool = True             # offers CSV import (needs a form)
+    prepare_form: Optional[Callable] = None  # (form, record or None) after the lookups are bound
+    form_saving: Optional[Callable] = None   # (form, record, user) inside save, form applied, before prepare
+    after_delete: Optional[Callable] = None  # (record) inside delete, after the row is gone
     display: Optional[Callable[[Any], str]] = None
     detail_fields: tuple = ()           # fields on the detail page (default: the form's fields)
     actions: tuple = ()                 # callables (record, user) -> list of RecordAction for the detail page

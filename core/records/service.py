@@ -44,9 +44,14 @@ def audit(record_type, record_id, action, user, changes=None):
                       at=clock.utcnow(), changes=json.dumps(changes or {}, ensure_ascii=False, default=str))
 
 
-def save(record_type, record, user, before=None, check=True):
-    """Create or update ``record`` as ``user``. ``before`` is the field dict loaded before the form was
-    applied (``field_values(record)`` then); the difference is audited. Returns the changes.
+def save(record_type, record, user, before=None, check=True, *, form=None, extras=()):
+    """Create or update ``record`` as ``user``, all in one transaction: the write check, the type's
+    ``form_saving`` callback (when saved from ``form``), stamping (owner, created/modified by and at),
+    ``prepare``, the ``zhixin_record_saving`` hook, the write, the plugins' ``extras`` (ExtraField values
+    taken from ``form``), the audit row, ``after_save`` and ``zhixin_record_saved``. Any RecordError (or
+    other exception) rolls all of it back. ``record_type`` is a RecordType (resolved once by the caller) or
+    its name. ``before`` is the field dict loaded before the form was applied (``field_values(record)``
+    then); the difference is audited. Returns the changes.
 
     The write check runs against the stored row, so reassigning an owner is a write like any other."""
     rt = records.get(record_type)
@@ -55,6 +60,8 @@ def save(record_type, record, user, before=None, check=True):
     if check and not created and not access.can(user, "write", record, rt):
         raise PermissionError("write")
     with db.atomic():
+        if form is not None and rt.form_saving:
+            rt.form_saving(form, record, user)
         if rt.owned:
             if created:
                 record.created_by = user.id
@@ -72,6 +79,8 @@ def save(record_type, record, user, before=None, check=True):
             plugins.hook.zhixin_record_saving(record_type=rt.name, record=record, user=user,
                                               created=created, changes=changes)
         record.save(force_insert=created)
+        for ef in extras:
+            ef.save(record, form[ef.name].data, user)
         audit(rt.name, record.id, "create" if created else "update", user, changes)
         if rt.after_save:
             rt.after_save(record, user, created, changes)
@@ -82,6 +91,8 @@ def save(record_type, record, user, before=None, check=True):
 
 
 def delete(record_type, record, user, check=True):
+    """Delete ``record`` as ``user`` in one transaction: the delete check, ``zhixin_record_deleted``, the
+    audit row, the delete and the type's ``after_delete`` callback."""
     rt = records.get(record_type)
     if check and not access.can(user, "delete", record, rt):
         raise PermissionError("delete")
@@ -91,6 +102,8 @@ def delete(record_type, record, user, check=True):
             plugins.hook.zhixin_record_deleted(record_type=rt.name, record=record, user=user)
         audit(rt.name, record.id, "delete", user, {"name": [str(record), None]})
         record.delete_instance()
+        if rt.after_delete:
+            rt.after_delete(record)
 
 
 __all__ = ["RecordError", "audit", "delete", "diff", "field_values", "save"]

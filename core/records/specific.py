@@ -10,7 +10,7 @@ from core.models import Competitor, OpportunityLine, Product
 from core.records import RecordError, documents, leads, opportunities
 from core.records.forms import CompetitorLinkForm, ConvertLeadForm, LineForm
 from core.records.lookups import bind_lookups, stage_choices
-from core.records.views import _user, bp
+from core.records.blueprint import _user, bp
 from core.web import fail
 
 

@@ -10,17 +10,18 @@ import peewee
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
     stream_with_context, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from core import access, clock
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
 from core.records import RecordError, csvio, display, registry as records, service
 from core.records.forms import CHOICE_LABELS, ChoiceField, ReassignForm
+from core.records import specific  # noqa: F401  (adds the lead/opportunity/document routes to bp)
+from core.records.blueprint import _user, bp
 from core.records.lookups import bind_lookups, owner_choices, stage_choices
 from core.web import Page, fail, page_number
 
-bp = Blueprint("records", __name__, url_prefix="/records")
 
 SORT_TARGETS = {SalesStage: "order", User: "username"}
 
@@ -30,10 +31,6 @@ def _type_or_404(type_name):
         return records.get(type_name)
     except KeyError:
         abort(404)
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def editable(rt):
@@ -88,7 +85,7 @@ def list_query(rt, user, args):
         for name in rt.search_fields:
             part = model._meta.fields[name].contains(state["q"])  # a bound parameter, never SQL text
             expr = part if expr is None else (expr | part)
-        person = rt.extra.get("person_name")
+        person = rt.person_name
         if person:
             expr = expr | _full_name_search(model, person, state["q"])
         base = base.where(expr)
@@ -182,7 +179,7 @@ def list_records(type_name):
         "core/records/list.html", rt=rt, page=page, state=state, args=args, display=display,
         filters=state["filter_options"], columns=rt.list_columns, editable=editable(rt),
         can_reassign=can_reassign, owners=owner_choices(user) if can_reassign and page.items else [],
-        importable=editable(rt) and rt.extra.get("importable", True))
+        importable=editable(rt) and rt.importable)
 
 
 @bp.route("/<type_name>/export.csv")
@@ -207,9 +204,9 @@ def detail_fields(rt, record):
     else:
         names = [n for n in record._meta.sorted_field_names if n != "id"]
     names = [n for n in names if n not in ("owner", "created_by", "created_at", "modified_by", "modified_at")]
-    hide_empty = rt.extra.get("hide_empty", ())
+    hide_empty = rt.hide_empty
     names = [n for n in names if n not in hide_empty or record.__data__.get(n) not in (None, "")]
-    computed = rt.extra.get("computed", {})
+    computed = rt.computed
     user = _user()
     return [(display.label(rt, n), computed[n](record, user) if n in computed else display.html(rt, record, n))
             for n in names]
@@ -296,7 +293,7 @@ def _initial(rt, record, extras):
 
 def _prepare_form(rt, form, user, record):
     bind_lookups(form, user, exclude=record if record is not None and record.id else None)
-    hook = rt.extra.get("prepare_form")
+    hook = rt.prepare_form
     if hook:
         hook(form, record)
     if "stage" in form._fields and isinstance(form.stage, ChoiceField):
@@ -309,14 +306,8 @@ def _prepare_form(rt, form, user, record):
 def save_form(rt, form, record, user, extras):
     """Save record + plugin fields + type-specific parts in one transaction; RecordError → form error."""
     before = service.field_values(record) if record.id else {}
-    hook = rt.extra.get("before_form_save")
-    with db.atomic():
-        apply_form(rt, form, record)
-        if hook:
-            hook(form, record, user)
-        service.save(rt, record, user, before)
-        for ef in extras:
-            ef.save(record, form[ef.name].data, user)
+    apply_form(rt, form, record)
+    service.save(rt, record, user, before, form=form, extras=extras)
     return record
 
 
@@ -350,7 +341,7 @@ def _form_page(rt, user, record, extras, form, is_new):
 
 def _defaults(rt):
     """Initial values of a new record: the type's defaults, then ``?account=…`` style arguments."""
-    fn = rt.extra.get("defaults")
+    fn = rt.defaults
     data = fn() if fn else {}
     if request.method == "GET":
         for name, value in request.args.items():
@@ -412,10 +403,7 @@ def delete(type_name, record_id):
             fail(409, _("%(record)s cannot be deleted: %(rows)s still refer to it.", record=str(record),
                         rows=", ".join(f"{d[2]} × {d[0]}" for d in blocking)))
         try:
-            hook = rt.extra.get("after_delete")
             service.delete(rt, record, user)
-            if hook:
-                hook(record)
         except (RecordError, peewee.IntegrityError) as exc:
             fail(409, _("%(record)s cannot be deleted: %(reason)s", record=str(record), reason=str(exc)))
         flash(_("%(record)s deleted.", record=str(record)), "success")
@@ -470,7 +458,7 @@ def reassign(type_name):
 @login_required
 def import_csv(type_name):
     rt = _type_or_404(type_name)
-    if not editable(rt) or not rt.extra.get("importable", True):
+    if not editable(rt) or not rt.importable:
         abort(404)
     user = _user()
     if request.method == "POST":
@@ -509,7 +497,7 @@ def _posted_mapping(rt, header):
 
 
 def _run_import(rt, user, rows, mapping, commit):
-    hook = rt.extra.get("prepare_form")
+    hook = rt.prepare_form
 
     def factory(data):
         form = rt.form(formdata=data, meta={"csrf": False})
@@ -521,7 +509,3 @@ def _run_import(rt, user, rows, mapping, commit):
         return result
     return csvio.commit(rt, user, good, apply_form)
 
-
-# --- record-specific views live beside their types ------------------------------------------------------
-
-from core.records import specific  # noqa: E402,F401  (registers the lead/opportunity/document routes)

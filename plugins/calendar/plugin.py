@@ -27,14 +27,14 @@ def zhixin_models():
 @hookimpl
 def zhixin_record_types():
     # own pages and menu; no generic CSV import (events need their recurrence and iCalendar UID)
-    common = dict(family="calendar", menu_group="", plugin="calendar", extra={"importable": False})
+    common = dict(family="calendar", menu_group="", plugin="calendar", importable=False)
     return [
         RecordType("calendar_event", CalendarEvent, _l("Event"), _l("Events"), icon="calendar",
                    list_columns=("subject", "start", "end", "location", "owner"), search_fields=("subject",),
-                   default_sort="-start", url_prefix="/calendar/events", **common),
+                   default_sort="-start", **common),
         RecordType("calendar_task", CalendarTask, _l("Task"), _l("Tasks"), icon="check",
                    list_columns=("subject", "due_date", "priority", "status", "owner"), search_fields=("subject",),
-                   filter_fields=("status", "priority"), default_sort="due_date", url_prefix="/calendar/tasks",
+                   filter_fields=("status", "priority"), default_sort="due_date",
                    **common),
     ]
 

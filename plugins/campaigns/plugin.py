@@ -41,13 +41,13 @@ def zhixin_record_types():
         RecordType("campaign", Campaign, _l("Campaign"), _l("Campaigns"), family="campaign",
                    list_columns=("name", "type", "status", "start_date", "end_date", "owner"),
                    search_fields=("name", "target_audience"), filter_fields=("type", "status"),
-                   url_prefix="/campaigns", menu_group="", plugin="campaigns", icon="megaphone"),
+                   menu_group="", plugin="campaigns", icon="megaphone"),
         # Tasks share the campaign family's sharing mode; their owner is the assignee. Readers of the
         # campaign see its tasks too (plugins/campaigns/access.py).
         RecordType("campaign_task", CampaignTask, _l("Campaign task"), _l("Campaign tasks"), family="campaign",
                    list_columns=("subject", "campaign", "due_at", "status", "priority", "owner"),
                    search_fields=("subject",), filter_fields=("status", "priority"), default_sort="due_at",
-                   url_prefix="/campaigns/tasks", menu_group="", plugin="campaigns", icon="check"),
+                   menu_group="", plugin="campaigns", icon="check"),
     ]
 
 

@@ -2,7 +2,7 @@
 import datetime as dt
 import os
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -52,10 +52,6 @@ def zhixin_menu_items(user):
     return items
 
 
-def _detail_url(kind):
-    return lambda record: url_for("service.detail", kind=kind, item_id=record.id)
-
-
 @hookimpl
 def zhixin_record_types():
     from plugins.service.forms import ComplaintRecordForm, ServiceRecordForm
@@ -68,15 +64,12 @@ def zhixin_record_types():
                   "submitter_email", "submitter_phone", "resolution")
     return [
         RecordType("feedback", Feedback, _l("Feedback"), _l("Feedback"), list_columns=columns,
-                   csv_fields=csv_fields, form=ServiceRecordForm, icon="message",
-                   extra={"detail_url": _detail_url("feedback")}, **common),
+                   csv_fields=csv_fields, form=ServiceRecordForm, icon="message", **common),
         RecordType("complaint", Complaint, _l("Complaint"), _l("Complaints"),
                    list_columns=columns[:3] + ("category", "severity") + columns[3:],
-                   csv_fields=csv_fields + ("category", "severity"), icon="alert", form=ComplaintRecordForm,
-                   extra={"detail_url": _detail_url("complaint")}, **common),
+                   csv_fields=csv_fields + ("category", "severity"), icon="alert", form=ComplaintRecordForm, **common),
         RecordType("service_case", ServiceCase, _l("Service case"), _l("Service cases"), list_columns=columns,
-                   csv_fields=csv_fields, form=ServiceRecordForm, icon="lifebuoy",
-                   extra={"detail_url": _detail_url("case")}, **common),
+                   csv_fields=csv_fields, form=ServiceRecordForm, icon="lifebuoy", **common),
     ]
 
 

@@ -13,7 +13,7 @@ VERSION = "0.1"
 DESCRIPTION = "Extra fields and refusals for the record machinery tests"
 HOOKS = __name__
 
-STATE = {"refuse": set(), "values": {}}
+STATE = {"refuse": set(), "values": {}, "events": []}  # events: (hook, record type, created)
 
 
 def _save(record, value, user):
@@ -37,5 +37,11 @@ def zhixin_record_fields(record_type):
 
 @hookimpl
 def zhixin_record_saving(record_type, record, user, created, changes):
+    STATE["events"].append(("saving", record_type, created))
     if record_type in STATE["refuse"]:
         raise RecordError(f"{record_type} refused by the test plugin")
+
+
+@hookimpl
+def zhixin_record_saved(record_type, record, user, created, changes):
+    STATE["events"].append(("saved", record_type, created))
