@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import access, clock
+from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
 from core.records import RecordError, csvio, display, registry as records, service
@@ -175,6 +176,7 @@ def list_records(type_name):
     user = _user()
     query, state = list_query(rt, user, request.args)
     page = _page(query, state["base"])
+    names.prime(page.items, user)
     args = _list_args(state)
     can_reassign = rt.owned and editable(rt)
     return render_template(
