@@ -449,7 +449,7 @@ def reassign(type_name):
     changed = skipped = 0
     with db.atomic():
         for record in rows:
-            if not access.can(user, "write", record, rt):
+            if not access.may_reassign(user, record, rt):
                 skipped += 1
                 continue
             if record.owner_id == new_owner.id:

@@ -1,0 +1,179 @@
+"""Saving an edit form unchanged changes nothing, and sharing never hands over ownership.
+
+Each edit page is opened as a browser would, every field posted back exactly as shown (the selected option of
+each select, the first one when none is selected), and the stored row compared before and after — as the
+owner, the two superiors, a same-position peer writing through the sharing mode and the administrator. The
+records link to a private account and contact the peer may not read.
+"""
+import datetime as dt
+from html.parser import HTMLParser
+
+import pytest
+
+from core.hierarchy.sharing import set_mode
+from core.models import Account, Contact, Document, Opportunity
+from tests.core.access.helpers import SIDES, make_record
+
+EDITORS = ("owner", "superior", "class_lead", "peer", "admin")
+STAMPS = {"modified_at", "modified_by"}
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page as {field: value}, as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._form, self._select, self._textarea = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = {}
+            self.forms.append(self._form)
+        if self._form is None or "disabled" in a:
+            return
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "file", "button"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._form[a["name"]] = a.get("value", "y")
+            else:
+                self._form[a["name"]] = a.get("value", "")
+        elif tag == "select" and a.get("name"):
+            self._select = [a["name"], None, None]
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            if self._select[1] is None:
+                self._select[1] = value
+            if "selected" in a:
+                self._select[2] = value
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self._form[a["name"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select" and self._select is not None:
+            name, first, chosen = self._select
+            self._form[name] = chosen if chosen is not None else (first or "")
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea is not None and self._form is not None:
+            self._form[self._textarea] += data.removeprefix("\n") if not self._form[self._textarea] else data
+
+
+def shown_form(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    parser = _Forms()
+    parser.feed(response.get_data(as_text=True))
+    return max(parser.forms, key=len)
+
+
+def stored(record):
+    row = type(record).get_by_id(record.id)
+    return {k: v for k, v in row.__data__.items() if k not in STAMPS}
+
+
+def save_unchanged(client, url, record):
+    before = stored(record)
+    response = client.post(url, data=shown_form(client, url))
+    assert response.status_code in (200, 302), (url, response.status_code, response.get_data(as_text=True)[:2000])
+    return before, stored(record)
+
+
+@pytest.fixture
+def linked(school):
+    owner = school["owner"]
+    account = Account.create(name="Private Account", owner=owner.id, created_by=owner.id)
+    contact = Contact.create(first_name="Zoe", last_name="Private", account=account.id, owner=owner.id,
+                             created_by=owner.id)
+    return account, contact
+
+
+def core_records(school, linked):
+    account, contact = linked
+    owner = school["owner"]
+    opportunity = make_record("opportunity", owner, "Linked")
+    Opportunity.update(account=account.id, contact=contact.id, description="Line one\nLine two",
+                       next_step="Call").where(Opportunity.id == opportunity.id).execute()
+    document = make_record("document", owner, "Linked")
+    Document.update(related_type="account", related_id=account.id).where(Document.id == document.id).execute()
+    records = {t: make_record(t, owner, "Plain") for t in ("account", "contact", "lead", "competitor")}
+    Contact.update(account=account.id).where(Contact.id == records["contact"].id).execute()
+    return dict(records, opportunity=opportunity, document=document)
+
+
+@pytest.mark.parametrize("side", EDITORS)
+def test_saving_every_core_edit_form_unchanged_keeps_the_stored_row(school, clients, linked, side):
+    for family in ("account", "lead", "opportunity", "document", "competitor"):
+        set_mode(family, "readwrite")
+    set_mode("account", "readwrite" if side != "peer" else "private")
+    records = core_records(school, linked)
+    if side == "peer":      # the peer writes the opportunity and the document, not the private account
+        records = {t: records[t] for t in ("lead", "opportunity", "document", "competitor")}
+    changed = {}
+    for type_name, record in records.items():
+        before, after = save_unchanged(clients[side], f"/records/{type_name}/{record.id}/edit", record)
+        if before != after:
+            changed[type_name] = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    assert changed == {}
+
+
+def test_a_peer_cannot_change_a_link_to_a_record_they_may_not_read(school, clients, linked):
+    set_mode("opportunity", "readwrite")
+    set_mode("account", "private")
+    account, contact = linked
+    opportunity = core_records(school, linked)["opportunity"]
+    url = f"/records/opportunity/{opportunity.id}/edit"
+    page = clients["peer"].get(url).get_data(as_text=True)
+    assert "Private Account" not in page and "(private record)" in page
+    form = dict(shown_form(clients["peer"], url), account="")
+    assert clients["peer"].post(url, data=form).status_code == 400
+    assert Opportunity.get_by_id(opportunity.id).account_id == account.id
+
+
+def test_a_peer_cannot_relink_a_document_to_an_account_they_may_not_read(school, clients, linked):
+    set_mode("document", "readwrite")
+    set_mode("account", "private")
+    document = make_record("document", school["peer"], "Peer's")
+    url = f"/records/document/{document.id}/edit"
+    form = dict(shown_form(clients["peer"], url), related_type="account", related_id=str(linked[0].id))
+    assert clients["peer"].post(url, data=form).status_code == 400
+    assert Document.get_by_id(document.id).related_id is None
+
+
+@pytest.mark.parametrize("side", EDITORS)
+def test_saving_a_campaign_and_its_task_unchanged_keeps_owner_and_campaign(app, school, clients, side):
+    from plugins.campaigns.models import Campaign, CampaignTask
+    owner = school["owner"]
+    for family in ("campaign", "campaign_task"):
+        set_mode(family, "readwrite")
+    campaign = Campaign.create(name="Spring fair", owner=owner.id, created_by=owner.id,
+                               start_date=dt.date(2026, 3, 1), end_date=dt.date(2026, 3, 31))
+    task = CampaignTask.create(campaign=campaign.id, subject="Print flyers", owner=owner.id, created_by=owner.id,
+                               due_at=dt.datetime(2026, 3, 10, 9, 0))
+    for url, record in ((f"/campaigns/{campaign.id}/edit", campaign), (f"/campaigns/tasks/{task.id}/edit", task)):
+        before, after = save_unchanged(clients[side], url, record)
+        assert before == after, (side, url)
+
+
+TAKEOVER = {"owner": False, "superior": True, "class_lead": True, "peer": False, "subordinate": False,
+            "outsider": False, "admin": True}
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_only_the_owner_or_a_superior_reassigns_an_opportunity_even_when_it_is_public_readwrite(
+        school, clients, side):
+    set_mode("opportunity", "readwrite")
+    opportunity = make_record("opportunity", school["owner"], "Colleague's")
+    taker = school[side]
+    clients[side].post("/records/opportunity/reassign", data={"ids": [str(opportunity.id)], "owner": str(taker.id)})
+    now = Opportunity.get_by_id(opportunity.id).owner_id
+    assert (now == taker.id) == (TAKEOVER[side] or side == "owner"), side
+    if side in ("peer", "subordinate", "outsider"):
+        assert clients[side].post(f"/records/opportunity/{opportunity.id}/delete").status_code == 403
+        assert Opportunity.select().where(Opportunity.id == opportunity.id).exists()
