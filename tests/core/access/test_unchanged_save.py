@@ -62,7 +62,8 @@ class _Forms(HTMLParser):
 
     def handle_data(self, data):
         if self._textarea is not None and self._form is not None:
-            self._form[self._textarea] += data.removeprefix("\n") if not self._form[self._textarea] else data
+            first = not self._form[self._textarea]      # a browser drops the newline after <textarea>
+            self._form[self._textarea] += data.removeprefix("\r\n").removeprefix("\n") if first else data
 
 
 def shown_form(client, url):
@@ -177,3 +178,30 @@ def test_only_the_owner_or_a_superior_reassigns_an_opportunity_even_when_it_is_p
     if side in ("peer", "subordinate", "outsider"):
         assert clients[side].post(f"/records/opportunity/{opportunity.id}/delete").status_code == 403
         assert Opportunity.select().where(Opportunity.id == opportunity.id).exists()
+
+
+@pytest.mark.parametrize("side", EDITORS)
+def test_saving_a_service_item_unchanged_keeps_its_owner_and_private_links(school, clients, linked, side):
+    from plugins.service.models import Complaint
+    account, contact = linked
+    owner = school["owner"]
+    set_mode("service", "readwrite")
+    set_mode("account", "readwrite" if side != "peer" else "private")
+    complaint = Complaint.create(subject="Broken pump", owner=owner.id, created_by=owner.id, account=account.id,
+                                 contact=contact.id, status="assigned")
+    before, after = save_unchanged(clients[side], f"/service/complaint/{complaint.id}/edit", complaint)
+    assert {k: (v, after[k]) for k, v in before.items() if after[k] != v} == {}
+
+
+@pytest.mark.parametrize("side", ("peer", "subordinate", "outsider"))
+def test_a_sharing_mode_writer_cannot_take_a_service_item_over(school, clients, side):
+    from plugins.service.models import Complaint
+    set_mode("service", "readwrite")
+    complaint = Complaint.create(subject="Broken pump", owner=school["owner"].id, created_by=school["owner"].id,
+                                 status="assigned")
+    taker = school[side]
+    assert clients[side].post(f"/service/complaint/{complaint.id}/assign",
+                              data={"owner": str(taker.id)}).status_code == 403
+    form = dict(shown_form(clients[side], f"/service/complaint/{complaint.id}/edit"), owner=str(taker.id))
+    assert clients[side].post(f"/service/complaint/{complaint.id}/edit", data=form).status_code == 403
+    assert Complaint.get_by_id(complaint.id).owner_id == school["owner"].id
