@@ -5,6 +5,8 @@ but only the owner, the superiors and the administrator read its account and con
 "(private record)" — without the name and without a link — in the list, the detail page, the quick
 search, the CSV export, the audit timeline and the reports.
 """
+import datetime as dt
+
 import pytest
 
 from core.hierarchy.sharing import set_mode
@@ -82,3 +84,23 @@ def test_reports_use_the_same_label_for_a_private_account(app, school, linked):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert visible_names(school["peer"], "account", [account.id]) == {account.id: PRIVATE["en"]}
         assert visible_names(school["owner"], "account", [account.id]) == {account.id: account.name}
+
+
+def test_service_and_calendar_pages_name_a_private_account_only_to_who_may_read_it(school, clients, linked):
+    from plugins.calendar.models import CalendarEvent
+    from plugins.service.models import Complaint
+    owner, account = school["owner"], linked["account"]
+    set_mode("service", "read")
+    set_mode("calendar", "read")
+    complaint = Complaint.create(subject="Broken pump", owner=owner.id, created_by=owner.id, account=account.id,
+                                 status="assigned")
+    event = CalendarEvent.create(subject="Visit", start=dt.datetime(2026, 3, 10, 1, 0), owner=owner.id,
+                                 end=dt.datetime(2026, 3, 10, 2, 0), uid="visit@test", created_by=owner.id,
+                                 related_type="account", related_id=account.id)
+    wrong = []
+    for side in SIDES:
+        for url in (f"/service/complaint/{complaint.id}", f"/calendar/events/{event.id}"):
+            text = clients[side].get(url).get_data(as_text=True)
+            if (SECRET in text) != reads_account(side) or (PRIVATE["en"] in text) == reads_account(side):
+                wrong.append((side, url))
+    assert wrong == []

@@ -6,6 +6,7 @@ owner, the two superiors, a same-position peer writing through the sharing mode 
 records link to a private account and contact the peer may not read.
 """
 import datetime as dt
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -39,13 +40,13 @@ class _Forms(HTMLParser):
             else:
                 self._form[a["name"]] = a.get("value", "")
         elif tag == "select" and a.get("name"):
-            self._select = [a["name"], None, None]
+            self._select = [a["name"], None, [], "multiple" in a]
         elif tag == "option" and self._select is not None:
             value = a.get("value", "")
             if self._select[1] is None:
                 self._select[1] = value
             if "selected" in a:
-                self._select[2] = value
+                self._select[2].append(value)
         elif tag == "textarea" and a.get("name"):
             self._textarea = a["name"]
             self._form[a["name"]] = ""
@@ -54,8 +55,12 @@ class _Forms(HTMLParser):
         if tag == "form":
             self._form = None
         elif tag == "select" and self._select is not None:
-            name, first, chosen = self._select
-            self._form[name] = chosen if chosen is not None else (first or "")
+            name, first, chosen, multiple = self._select
+            if multiple:
+                if chosen:
+                    self._form[name] = chosen
+            else:
+                self._form[name] = chosen[-1] if chosen else (first or "")
             self._select = None
         elif tag == "textarea":
             self._textarea = None
@@ -79,10 +84,14 @@ def stored(record):
     return {k: v for k, v in row.__data__.items() if k not in STAMPS}
 
 
+def errors_on(page):
+    return re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]*)<', page)
+
+
 def save_unchanged(client, url, record):
     before = stored(record)
     response = client.post(url, data=shown_form(client, url))
-    assert response.status_code in (200, 302), (url, response.status_code, response.get_data(as_text=True)[:2000])
+    assert response.status_code == 302, (url, response.status_code, errors_on(response.get_data(as_text=True)))
     return before, stored(record)
 
 
@@ -205,3 +214,32 @@ def test_a_sharing_mode_writer_cannot_take_a_service_item_over(school, clients, 
     form = dict(shown_form(clients[side], f"/service/complaint/{complaint.id}/edit"), owner=str(taker.id))
     assert clients[side].post(f"/service/complaint/{complaint.id}/edit", data=form).status_code == 403
     assert Complaint.get_by_id(complaint.id).owner_id == school["owner"].id
+
+
+@pytest.mark.parametrize("side", EDITORS)
+def test_saving_a_calendar_event_and_task_unchanged_keeps_owner_and_private_link(school, clients, linked, side):
+    from plugins.calendar.models import CalendarEvent, CalendarTask
+    account = linked[0]
+    owner = school["owner"]
+    set_mode("calendar", "readwrite")
+    set_mode("account", "readwrite" if side != "peer" else "private")
+    common = dict(owner=owner.id, created_by=owner.id, related_type="account", related_id=account.id)
+    event = CalendarEvent.create(subject="Visit", start=dt.datetime(2026, 3, 10, 1, 0),
+                                 end=dt.datetime(2026, 3, 10, 2, 0), uid="visit@test", **common)
+    task = CalendarTask.create(subject="Call back", due_date=dt.date(2026, 3, 11), uid="call@test", **common)
+    for url, record in ((f"/calendar/events/{event.id}/edit", event), (f"/calendar/tasks/{task.id}/edit", task)):
+        before, after = save_unchanged(clients[side], url, record)
+        assert {k: (v, after[k]) for k, v in before.items() if after[k] != v} == {}, (side, url)
+
+
+def test_a_sharing_mode_writer_cannot_take_a_calendar_task_over(school, clients):
+    from plugins.calendar.models import CalendarTask
+    set_mode("calendar", "readwrite")
+    owner = school["owner"]
+    task = CalendarTask.create(subject="Call back", due_date=dt.date(2026, 3, 11), owner=owner.id,
+                               created_by=owner.id, uid="call@test")
+    url = f"/calendar/tasks/{task.id}/edit"
+    form = dict(shown_form(clients["peer"], url), owner=str(school["peer"].id))
+    page = clients["peer"].post(url, data=form).get_data(as_text=True)
+    assert "Only the owner or a superior may give this record to someone else." in page
+    assert CalendarTask.get_by_id(task.id).owner_id == owner.id
