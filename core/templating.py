@@ -65,6 +65,7 @@ def number(value, fmt=None):
 def init_app(app):
     app.jinja_env.filters.update(money=money, date=date_filter, datetime=datetime_filter, number=number,
                                  record_name=names.name_of)
+    app.jinja_env.globals["private_record"] = names.PRIVATE     # core.names: one label for what a viewer may not read
 
     @app.context_processor
     def _globals():

@@ -104,3 +104,17 @@ def test_service_and_calendar_pages_name_a_private_account_only_to_who_may_read_
             if (SECRET in text) != reads_account(side) or (PRIVATE["en"] in text) == reads_account(side):
                 wrong.append((side, url))
     assert wrong == []
+
+
+def test_a_campaign_names_a_private_member_only_to_who_may_read_it(school, clients, linked):
+    from plugins.campaigns.models import Campaign, CampaignMember
+    owner = school["owner"]
+    set_mode("campaign", "read")
+    campaign = Campaign.create(name="Spring fair", owner=owner.id, created_by=owner.id)
+    CampaignMember.create(campaign=campaign.id, member_type="account", member_id=linked["account"].id)
+    wrong = []
+    for side in SIDES:
+        text = clients[side].get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+        if (SECRET in text) != reads_account(side) or (PRIVATE["en"] in text) == reads_account(side):
+            wrong.append(side)
+    assert wrong == []
