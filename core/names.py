@@ -60,9 +60,10 @@ def may_name(obj, user=None):
     if obj is None:
         return False
     rt = _type_of(obj)
-    if rt is None:
+    viewer = _viewer(user)
+    if rt is None or viewer is None:    # no viewer (CLI, jobs): the caller decides who reads its output
         return True
-    return obj.id in readable_ids(_viewer(user), rt, [obj.id])
+    return obj.id in readable_ids(viewer, rt, [obj.id])
 
 
 def name_of(obj, user=None, name=str):
