@@ -4,6 +4,7 @@ Every query goes through ``core.access`` (``visible`` for lists, lookups, export
 ``get_or_404`` for one record: 404 when unreadable, 403 when readable but not changeable) and every write
 through ``core.records.service``.
 """
+import datetime as _dt
 import json
 
 import peewee
@@ -282,7 +283,14 @@ def apply_form(rt, form, record):
             value = (value or "").strip()
         elif isinstance(field, peewee.ForeignKeyField):
             value = value or None
+        elif isinstance(field, peewee.DateTimeField) and _same_minute(getattr(record, f.name), value):
+            continue    # a form shows minutes: saving it unchanged keeps the stored seconds
         setattr(record, f.name, value)
+
+
+def _same_minute(stored, value):
+    return isinstance(stored, _dt.datetime) and isinstance(value, _dt.datetime) and \
+        stored.replace(second=0, microsecond=0) == value.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _initial(rt, record, extras):

@@ -198,8 +198,9 @@ def test_saving_a_service_item_unchanged_keeps_its_owner_and_private_links(schoo
     set_mode("account", "readwrite" if side != "peer" else "private")
     complaint = Complaint.create(subject="Broken pump", owner=owner.id, created_by=owner.id, account=account.id,
                                  contact=contact.id, status="assigned")
-    before, after = save_unchanged(clients[side], f"/service/complaint/{complaint.id}/edit", complaint)
-    assert {k: (v, after[k]) for k, v in before.items() if after[k] != v} == {}
+    for url in (f"/service/complaint/{complaint.id}/edit", f"/records/complaint/{complaint.id}/edit"):
+        before, after = save_unchanged(clients[side], url, complaint)
+        assert {k: (v, after[k]) for k, v in before.items() if after[k] != v} == {}, url
 
 
 @pytest.mark.parametrize("side", ("peer", "subordinate", "outsider"))
