@@ -235,6 +235,31 @@ def _vetoed(user, action, rt, record):
     return any(a is False for a in answers)
 
 
+# --- ownership: who may hand a record to someone else (item 9 of issue 13) ----------------------------
+
+def may_reassign(user, record, record_type=None):
+    """May ``user`` change ``record``'s owner? Only its owner, a superior of its owner or the administrator,
+    and only with write access: write access through a sharing mode never lets a user take a record over."""
+    rt = records.get(record_type or type(record))
+    if not _is_user(user) or not rt.owned or record is None or getattr(record, "id", None) is None:
+        return False
+    if not (user.is_admin or record.owner_id == user.id):
+        owner = User.get_or_none(User.id == record.owner_id) if record.owner_id else None
+        if owner is None or not is_superior(user, owner):
+            return False
+    return can(user, "write", record, rt)
+
+
+def may_assign_to(user, record, new_owner):
+    """May ``user`` make ``new_owner`` the owner of ``record``? Leaving the owner as it is always may; a new
+    owner needs :func:`may_reassign` and must be within the editor's reach (themselves or someone below)."""
+    if record is not None and getattr(record, "id", None) is not None and record.owner_id == new_owner.id:
+        return True
+    if record is not None and getattr(record, "id", None) is not None and not may_reassign(user, record):
+        return False
+    return bool(getattr(new_owner, "active", True) and reaches_user(user, new_owner))
+
+
 def get_or_404(user, record_type, record_id, action="read"):
     """Fetch a record for ``action``: 404 when the user may not read it, 403 when they may read but not act."""
     if action not in ACTIONS:

@@ -8,6 +8,7 @@ import peewee
 from flask_babel import force_locale, gettext as _
 from werkzeug.datastructures import MultiDict
 
+from core import names
 from core.db import db
 from core.records import RecordError, display, service
 from core.records.forms import CHOICE_LABELS, LookupField
@@ -35,8 +36,19 @@ def rows_csv(header, rows):
         yield buf.getvalue()
 
 
-def export_rows(rt, query, columns):
+def export_rows(rt, query, columns, chunk=500):
+    batch = []
     for record in query.iterator():
+        batch.append(record)
+        if len(batch) == chunk:
+            yield from _export_batch(rt, batch, columns)
+            batch = []
+    yield from _export_batch(rt, batch, columns)
+
+
+def _export_batch(rt, batch, columns):
+    names.prime(batch)      # a private linked record shows as "(private record)" (core.names)
+    for record in batch:
         yield [display.csv_value(rt, record, c) for c in columns]
 
 

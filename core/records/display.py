@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from core import clock, templating
+from core import clock, names, templating
 from core.models import MoneyField, SalesStage, User
 from core.records import registry as records
 from core.records.forms import choice_label
@@ -86,7 +86,7 @@ def text(rt, record, name):
             return stage_label(obj)
         if isinstance(obj, User):
             return obj.display_name
-        return str(obj)
+        return names.name_of(obj)
     value = getattr(record, name, None)
     kind = choice_kind(rt, name)
     if kind:
@@ -136,7 +136,7 @@ def html(rt, record, name):
     value = text(rt, record, name)
     if isinstance(field, peewee.ForeignKeyField) and value:
         obj = related_object(record, name)
-        url = record_url(obj) if obj is not None else ""
+        url = record_url(obj) if obj is not None and names.may_name(obj) else ""
         if url:
             return Markup('<a href="{}">{}</a>').format(url, value)
     return escape(value)
@@ -155,7 +155,8 @@ def audit_value(rt, name, raw, cache):
         if key not in cache:
             obj = field.rel_model.get_or_none(field.rel_model.id == raw)
             cache[key] = (stage_label(obj) if isinstance(obj, SalesStage) else
-                          obj.display_name if isinstance(obj, User) else str(obj)) if obj is not None else f"#{raw}"
+                          obj.display_name if isinstance(obj, User) else names.name_of(obj)) \
+                if obj is not None else f"#{raw}"
         return cache[key]
     if isinstance(field, peewee.BooleanField):
         return _("Yes") if raw else _("No")

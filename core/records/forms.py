@@ -134,12 +134,18 @@ class LookupField(ChoiceField):
         kwargs.setdefault("choices", [])
         super().__init__(label, **kwargs)
         self.record_type = record_type
+        self.locked = None      # the stored link to a record the editor may not read: it must stay
 
     def pre_validate(self, form):
         if self.data is None:
             return
         if not any(c.value == self.data for c in self.choices or [] if c.value != ""):
             raise ValidationError(_l("Choose a record you may see."))
+
+    def post_validate(self, form, validation_stopped):
+        # after the validators: ``Optional`` clears earlier errors of an emptied field
+        if self.locked is not None and self.data != self.locked:
+            raise ValidationError(_l("You may not change a link to a record you may not see."))
 
 
 def name_length():

@@ -1,7 +1,7 @@
 """Choices for lookup fields and owner selects — only what the user may see or assign (through core.access)."""
 from flask_babel import lazy_gettext as _l
 
-from core import access
+from core import access, names
 from core.models import SalesStage, User
 from core.records import registry as records
 from core.records.forms import NONE_LABEL, LookupField
@@ -36,6 +36,13 @@ def bind_lookups(form, user, exclude=None, cache=None):
                 options = visible_choices(user, rt, own)
                 if cache is not None:
                     cache[key] = options
+            stored = _stored_link(exclude, field.name)
+            if stored is not None and stored not in {value for value, _label in options} and \
+                    not access.visible(rt.model.select(rt.model.id), user, rt).where(rt.model.id == stored).exists():
+                # linked to a record the editor may not read: kept as it is, named as core.names says,
+                # and not offered for change
+                field.choices, field.locked = [(stored, str(names.PRIVATE))], stored
+                continue
             current = field.data
             if current is not None and current not in {value for value, _label in options}:
                 # beyond the first LOOKUP_LIMIT rows: keep the current (or posted) value if it is visible
@@ -43,6 +50,13 @@ def bind_lookups(form, user, exclude=None, cache=None):
                 if extra is not None and extra.id != own:
                     options = options + [(extra.id, str(extra))]
             field.choices = [("", NONE_LABEL)] + options
+
+
+def _stored_link(record, name):
+    """The id a saved record links to through ``name``, or None."""
+    if record is None or record.id is None or name not in record._meta.fields:
+        return None
+    return record.__data__.get(name)
 
 
 def stage_choices():
@@ -62,5 +76,16 @@ def assignable_users(user):
     return query.where(expr)
 
 
-def owner_choices(user):
-    return [("", _l("— choose —"))] + [(u.id, f"{u.display_name} ({u.username})") for u in assignable_users(user)]
+def owner_options(user, current=None):
+    """(id, label) of the users ``user`` may make owners, with the record's ``current`` owner (an id) always
+    among them, first when out of the editor's reach — so saving a form unchanged keeps its owner."""
+    pairs = [(u.id, f"{u.display_name} ({u.username})") for u in assignable_users(user)]
+    if current is not None and current not in {i for i, _label in pairs}:
+        owner = User.get_or_none(User.id == current)
+        if owner is not None:
+            pairs.insert(0, (owner.id, f"{owner.display_name} ({owner.username})"))
+    return pairs
+
+
+def owner_choices(user, current=None):
+    return [("", _l("— choose —"))] + owner_options(user, current)

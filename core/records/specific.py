@@ -138,7 +138,7 @@ def document_form_save(form, record, user):
     related_type, related_id = record.related_type or "", record.related_id
     if related_type and not related_id or related_id and not related_type:
         raise RecordError(_("Give both the type and the number of the linked record, or neither."))
-    if related_type:
+    if related_type and not _link_unchanged(record):
         from core.records import registry
         rt = registry.get(related_type)
         target = access.visible(rt.model.select(), user, rt).where(rt.model.id == related_id).first()
@@ -151,6 +151,16 @@ def document_form_save(form, record, user):
             setattr(record, key, value)
         if old:
             documents.remove_file(old)
+
+
+def _link_unchanged(record):
+    """Is the document still linked to the record it was linked to? Such a link is kept as it is even when
+    the editor may not read the linked record (saving a form unchanged changes nothing)."""
+    if record.id is None:
+        return False
+    stored = type(record).get_or_none(type(record).id == record.id)
+    return stored is not None and (stored.related_type or "", stored.related_id) == \
+        (record.related_type or "", record.related_id)
 
 
 def document_deleted(record):

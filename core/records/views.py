@@ -4,6 +4,7 @@ Every query goes through ``core.access`` (``visible`` for lists, lookups, export
 ``get_or_404`` for one record: 404 when unreadable, 403 when readable but not changeable) and every write
 through ``core.records.service``.
 """
+import datetime as _dt
 import json
 
 import peewee
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from core import access, clock
+from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
 from core.records import RecordError, csvio, display, registry as records, service
@@ -173,6 +175,7 @@ def list_records(type_name):
     user = _user()
     query, state = list_query(rt, user, request.args)
     page = _page(query, state["base"])
+    names.prime(page.items, user)
     args = _list_args(state)
     can_reassign = rt.owned and editable(rt)
     return render_template(
@@ -278,7 +281,14 @@ def apply_form(rt, form, record):
             value = (value or "").strip()
         elif isinstance(field, peewee.ForeignKeyField):
             value = value or None
+        elif isinstance(field, peewee.DateTimeField) and _same_minute(getattr(record, f.name), value):
+            continue    # a form shows minutes: saving it unchanged keeps the stored seconds
         setattr(record, f.name, value)
+
+
+def _same_minute(stored, value):
+    return isinstance(stored, _dt.datetime) and isinstance(value, _dt.datetime) and \
+        stored.replace(second=0, microsecond=0) == value.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _initial(rt, record, extras):
@@ -436,7 +446,7 @@ def reassign(type_name):
     changed = skipped = 0
     with db.atomic():
         for record in rows:
-            if not access.can(user, "write", record, rt):
+            if not access.may_reassign(user, record, rt):
                 skipped += 1
                 continue
             if record.owner_id == new_owner.id:

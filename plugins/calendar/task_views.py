@@ -72,7 +72,11 @@ def _save_task(form, task, user):
     if form.owner.data not in allowed:
         form.owner.errors.append(_("You may assign tasks to yourself and to the people below you."))
         return False
-    problem = related.check(user, form.related_type.data, form.related_id.data)
+    if task.id and form.owner.data != task.owner_id and not access.may_reassign(user, task, "calendar_task"):
+        form.owner.errors.append(_("Only the owner or a superior may give this record to someone else."))
+        return False
+    problem = related.check(user, form.related_type.data, form.related_id.data,
+                            stored=(task.related_type, task.related_id) if task.id else None)
     if problem:
         form.related_id.errors.append(problem)
         return False

@@ -213,7 +213,8 @@ def _span_from_form(form):
 def _apply_form(form, event, user, with_rule=True):
     """Copy the form onto the event; returns an error message or None."""
     start, end = _span_from_form(form)
-    problem = related.check(user, form.related_type.data, form.related_id.data)
+    problem = related.check(user, form.related_type.data, form.related_id.data,
+                            stored=(event.related_type, event.related_id) if event.id else None)
     if problem:
         form.related_id.errors.append(problem)
         return problem

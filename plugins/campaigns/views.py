@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from core import access, charts, clock
 from core.models import Organisation, User
 from core.records import service
+from core.records.lookups import owner_options
 from core.web import fail, paginate, safe_next
 from plugins.campaigns import effect as effects, labels, services, tasks as task_views
 from plugins.campaigns.access import can_task, task_or_404
@@ -72,10 +73,20 @@ def index():
 
 def _campaign_form(campaign=None):
     form = CampaignForm(obj=campaign)
-    form.owner.choices = options(_user_choices())
-    if campaign is None and request.method == "GET":
-        form.owner.data = current_user.id
+    form.owner.choices = options(owner_options(_user(), campaign.owner_id if campaign else None))
+    if request.method == "GET":
+        form.owner.data = campaign.owner_id if campaign else current_user.id
     return form
+
+
+def _may_hand_over(user, record, new_owner_id, *dispatchers):
+    """Keeping the owner always may; a new one needs core's reassign rule on the record (or on one of
+    ``dispatchers``: a campaign's owner hands out its tasks)."""
+    if new_owner_id == record.owner_id:
+        return True
+    new_owner = User.get_or_none(User.id == new_owner_id)
+    return new_owner is not None and access.reaches_user(user, new_owner) and any(
+        access.may_reassign(user, r) for r in (record, *dispatchers) if r is not None and r.id is not None)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,6 +109,8 @@ def edit(campaign_id):
     before = service.field_values(campaign)
     form = _campaign_form(campaign)
     if form.validate_on_submit():
+        if campaign.id is not None and not _may_hand_over(_user(), campaign, form.owner.data):
+            fail(403, _("Only the owner or a superior may give this record to someone else."))
         form.populate_obj(campaign)
         service.save("campaign", campaign, _user(), before=before)
         flash(_("Campaign saved."), "success")
@@ -341,8 +354,10 @@ def _task_form(task=None):
         # the assignee edits a task of a campaign they cannot change: keep it where it is
         choices.append((task.campaign_id, task.campaign.name))
     form.campaign.choices = options(choices)
-    form.owner.choices = options(_user_choices())
+    form.owner.choices = options(owner_options(user, task.owner_id if task else None))
     if request.method == "GET":
+        if task is not None:
+            form.campaign.data, form.owner.data = task.campaign_id, task.owner_id
         if task is None:
             form.owner.data = user.id
             form.campaign.data = _int_arg("campaign")
@@ -397,6 +412,8 @@ def task_edit(task_id):
         if not may_write:
             fail(403, _("You may read this task but not change it."))
         if form.validate_on_submit():
+            if not _may_hand_over(user, task, form.owner.data, task.campaign):
+                fail(403, _("Only the owner or a superior may give this record to someone else."))
             may_move = form.campaign.data != task.campaign_id
             if may_move:
                 access.get_or_404(user, "campaign", form.campaign.data, "write")

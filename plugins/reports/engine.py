@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from peewee import SQL, Value, fn
 
-from core import access
+from core import access, names
 from core.db import is_postgres
 from core.models import User
 from core.reports import ReportParams
@@ -68,30 +68,10 @@ def user_names(ids):
     return {i: (full or name) for i, full, name in query.tuples() if i in ids}
 
 
-NAME_FIELDS = ("name", "title", "subject", "first_name", "last_name", "code")
-
-
 def visible_names(user, record_type, ids):
-    """Display names of the referenced records ``user`` may read; the others show as hidden."""
-    from core.records import registry
-    rt = registry.get(record_type)
-    ids = [i for i in set(ids) if i is not None]
-    if not ids:
-        return {}
-    model = rt.model
-    fields = model._meta.fields
-    if rt.display is None and "name" in fields:   # the common case: plain tuples, no model instances
-        query = access.visible(model.select(model.id, fields["name"]).where(id_among(model.id, ids)), user, rt)
-        names = {i: ("" if n is None else str(n)) or f"#{i}" for i, n in query.tuples()}
-    else:
-        if rt.display is None:      # only the columns a record's name is made of
-            query = model.select(model.id, *[fields[n] for n in NAME_FIELDS if n in fields])
-        else:
-            query = model.select()
-        rows = access.visible(query.where(id_among(model.id, ids)), user, rt)
-        names = {r.id: (rt.display(r) if rt.display else str(r)) for r in rows}
-    hidden = _("(hidden)")
-    return {i: names.get(i, hidden) for i in ids}
+    """Display names of the referenced records ``user`` may read; the others show as private — core's one
+    policy (:func:`core.names.names`)."""
+    return names.names(user, record_type, ids)
 
 
 def drill_filters(params, date_field):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
-from core import access, clock
+from core import access, clock, names
 from core.db import db, is_mysql, is_postgres, is_sqlite
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)
@@ -384,7 +384,7 @@ def closing_this_quarter(user, params):
                              User.username])
              .join(User, JOIN.LEFT_OUTER, on=(soon.c.owner_id == User.id))
              .order_by(soon.c.close_date, soon.c.id))
-    hidden = _("(hidden)")
+    hidden = str(names.PRIVATE)
     stages = {stage.id: stage.name for stage in _stages()}
     rows = []
     for (oid, name, account_id, stage_id, close_date, amount, owner_id, account_name, user_id, full_name,

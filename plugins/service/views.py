@@ -13,10 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import SQL, Case, Value
 
-from core import access, clock, fiscal
+from core import access, clock, fiscal, names
 from core.db import db
 from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service
+from core.records.lookups import owner_options
 from core.web import fail, paginate
 from plugins.service import reporting, services
 from plugins.service.forms import FORMS, AssignForm, PublicForm, ReplyForm, SettingsForm, StatusForm, opts
@@ -195,6 +196,8 @@ def assign(kind, item_id):
     if not form.validate_on_submit():
         fail(400, _("Choose an active user."))
     new_owner = User.get_by_id(form.owner.data)
+    if new_owner.id != item.owner_id and not access.may_reassign(_user(), item, RECORD_TYPES[kind]):
+        fail(403, _("Only the owner or a superior may give this record to someone else."))
     if new_owner.id != item.owner_id:
         services.reassign(kind, item, _user(), new_owner)
         flash(_("Assigned to %(user)s.", user=new_owner.display_name), "success")
@@ -244,6 +247,25 @@ def _fill_choices(form, kind, user):
         form.product.choices = opts([(None, "—")] + [(p.id, str(p)) for p in products])
 
 
+def _keep_stored(form, kind, user, item):
+    """Saving unchanged changes nothing: the current owner is offered even when deactivated, and a link to a
+    record the editor may not read is kept as it is, shown as core.names says and not offered for change."""
+    if item.owner_id is not None and item.owner_id not in {c.value for c in form.owner.choices}:
+        form.owner.choices = opts(owner_options(user, item.owner_id)[:1]) + list(form.owner.choices)
+    links = {"account": "account", "contact": "contact"}
+    if kind == "case":
+        links.update(feedback="feedback", complaint="complaint")
+    for name, record_type in links.items():
+        stored, field = item.__data__.get(name), getattr(form, name)
+        if stored is None or stored in {c.value for c in field.choices}:
+            continue
+        if names.readable_ids(user, record_type, [stored]):     # readable, beyond the first 500 choices
+            target = getattr(item, name)
+            field.choices = list(field.choices) + opts([(stored, str(target))])
+        else:
+            field.choices = opts([(stored, str(names.PRIVATE))])
+
+
 FIELDS = ("subject", "description", "channel", "priority", "status", "resolution", "satisfaction",
           "submitter_name", "submitter_email", "submitter_phone")
 LINKS = ("account", "contact")
@@ -260,7 +282,12 @@ def edit(kind, item_id=None):
     if not item_id and request.method == "GET":
         _prefill_case(form, kind, user)
     _fill_choices(form, kind, user)
+    if item_id:
+        _keep_stored(form, kind, user, item)
     if form.validate_on_submit():
+        if item_id and form.owner.data not in (None, item.owner_id) and \
+                not access.may_reassign(user, item, RECORD_TYPES[kind]):
+            fail(403, _("Only the owner or a superior may give this record to someone else."))
         before = record_service.field_values(item) if item_id else None
         _apply(form, kind, item)
         try:
@@ -315,7 +342,9 @@ def _apply(form, kind, item):
         setattr(item, name, getattr(form, name).data)
     if form.owner.data is not None:
         item.owner = form.owner.data
-    if form.received_at.data:
+    shown = clock.to_local(item.received_at).replace(tzinfo=None, second=0, microsecond=0) \
+        if item.received_at else None
+    if form.received_at.data and form.received_at.data != shown:    # the form shows minutes: unchanged keeps seconds
         item.received_at = clock.to_utc(form.received_at.data)
     if kind == "complaint":
         item.category, item.severity = form.category.data, form.severity.data

@@ -1,0 +1,101 @@
+"""The names of linked records a viewer may not read (私有记录) — one policy for every page and export.
+
+A readable record may link to one the viewer may not read (a public opportunity's private account). Its
+name is then never shown: lists, detail pages, quick search, CSV, reports, charts, calendar items,
+notifications and timelines print :data:`PRIVATE` instead, without a link. Whether the viewer may read the
+linked record is asked through :func:`core.access.visible` only, one query per record type and page
+(:func:`prime`), and remembered for the rest of the request.
+"""
+from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core import access
+from core.records import registry as records
+
+PRIVATE = _l("(private record)")
+
+
+def _viewer(user):
+    if user is not None:
+        return user
+    return current_user._get_current_object() if has_request_context() else None
+
+
+def _cache(user):
+    """(record type, id) -> readable?, kept for the current request and viewer only."""
+    if not has_request_context():
+        return {}
+    per_user = request.environ.setdefault("zhixin.names.readable", {})
+    return per_user.setdefault(getattr(user, "id", None), {})
+
+
+def _type_of(which):
+    """The record type of a record or model class, or None."""
+    try:
+        return records.get(which if isinstance(which, type) else type(which))
+    except KeyError:
+        return None     # users, stages and other rows that are not records: always named
+
+
+def readable_ids(user, record_type, ids):
+    """The ids among ``ids`` of ``record_type`` that ``user`` may read (one query through the access door)."""
+    rt = records.get(record_type)
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return set()
+    cache = _cache(user)
+    unknown = [i for i in ids if (rt.name, i) not in cache]
+    if unknown:
+        model = rt.model
+        found = {i for (i,) in access.visible(model.select(model.id).where(model.id.in_(unknown)),
+                                             user, rt).tuples()}
+        for i in unknown:
+            cache[(rt.name, i)] = i in found
+    return {i for i in ids if cache[(rt.name, i)]}
+
+
+def may_name(obj, user=None):
+    """May the viewer (default: the current user) see ``obj``'s name and link?"""
+    if obj is None:
+        return False
+    rt = _type_of(obj)
+    viewer = _viewer(user)
+    if rt is None or viewer is None:    # no viewer (CLI, jobs): the caller decides who reads its output
+        return True
+    return obj.id in readable_ids(viewer, rt, [obj.id])
+
+
+def name_of(obj, user=None, name=str):
+    """``obj``'s name for the viewer, or :data:`PRIVATE` (as a string) when they may not read it."""
+    return name(obj) if may_name(obj, user) else str(PRIVATE)
+
+
+def names(user, record_type, ids, name=None):
+    """id -> name of the referenced records: the name for those ``user`` may read, :data:`PRIVATE` for the
+    others. ``name`` maps a fetched row to its name (default: the type's ``display``, else ``str``)."""
+    rt = records.get(record_type)
+    ids = {i for i in ids if i is not None}
+    readable = readable_ids(user, rt, ids)
+    name = name or rt.display or str
+    model = rt.model
+    shown = {r.id: name(r) for r in model.select().where(model.id.in_(readable))} if readable else {}
+    private = str(PRIVATE)
+    return {i: shown.get(i, private) for i in ids}
+
+
+def prime(rows, user=None):
+    """Ask once per linked record type whether the viewer may read the records ``rows`` link to, so that
+    showing a page of rows costs one query per type instead of one per cell."""
+    rows = list(rows)
+    if not rows:
+        return
+    user = _viewer(user)
+    wanted = {}
+    for name, field in rows[0]._meta.fields.items():
+        rel = getattr(field, "rel_model", None)
+        rt = _type_of(rel) if rel is not None else None
+        if rt is not None:
+            wanted.setdefault(rt.name, set()).update(r.__data__.get(name) for r in rows)
+    for type_name, ids in wanted.items():
+        readable_ids(user, type_name, ids)
