@@ -178,15 +178,17 @@ class Plugins:
             if self.is_on(impl.plugin_name, for_user):
                 yield impl.plugin_name, impl
 
-    def results(self, hook_name, *, for_user=None, isolate=None, registration_order=False, **kwargs):
+    def results(self, hook_name, *, for_user=None, per_user=True, isolate=None, registration_order=False,
+                **kwargs):
         """``[(plugin name, item)]`` for every item that every implementation of ``hook_name`` returned (a
         list is flattened, None and empty answers are dropped), called with the keyword arguments it takes.
 
         ``for_user`` (default: the ``user`` argument, if the hook takes one) leaves out plugins that are off
-        for that user, as if disabled. With ``isolate`` (default: for the UI hooks in ``UI_HOOKS``) a plugin
+        for that user, as if disabled; ``per_user=False`` asks every enabled plugin whatever the user's class
+        (the record events: a plugin's clean-up and bookkeeping must follow every write). With ``isolate`` (default: for the UI hooks in ``UI_HOOKS``) a plugin
         whose implementation raises is logged and skipped, so one broken plugin cannot take a page down;
         core's own implementations always raise."""
-        user = kwargs.get("user") if for_user is None else for_user
+        user = (kwargs.get("user") if for_user is None else for_user) if per_user else None
         if isolate is None:
             isolate = hook_name in UI_HOOKS
         out = []

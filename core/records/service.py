@@ -76,8 +76,8 @@ def save(record_type, record, user, before=None, check=True, *, form=None, extra
         changes = diff(before or {}, field_values(record))
         plugins = _plugins()
         if plugins:
-            plugins.hook.zhixin_record_saving(record_type=rt.name, record=record, user=user,
-                                              created=created, changes=changes)
+            plugins.results("zhixin_record_saving", per_user=False, record_type=rt.name, record=record,
+                            user=user, created=created, changes=changes)
         record.save(force_insert=created)
         for ef in extras:
             ef.save(record, form[ef.name].data, user)
@@ -85,8 +85,8 @@ def save(record_type, record, user, before=None, check=True, *, form=None, extra
         if rt.after_save:
             rt.after_save(record, user, created, changes)
         if plugins:
-            plugins.hook.zhixin_record_saved(record_type=rt.name, record=record, user=user,
-                                             created=created, changes=changes)
+            plugins.results("zhixin_record_saved", per_user=False, record_type=rt.name, record=record,
+                            user=user, created=created, changes=changes)
     return changes
 
 
@@ -99,7 +99,7 @@ def delete(record_type, record, user, check=True):
     with db.atomic():
         plugins = _plugins()
         if plugins:
-            plugins.hook.zhixin_record_deleted(record_type=rt.name, record=record, user=user)
+            plugins.results("zhixin_record_deleted", per_user=False, record_type=rt.name, record=record, user=user)
         audit(rt.name, record.id, "delete", user, {"name": [str(record), None]})
         record.delete_instance()
         if rt.after_delete:

@@ -127,3 +127,23 @@ def test_template_slot_parts_are_ordered_by_their_order_field(app, school, login
         for name in ("slot_late", "slot_early"):
             plugins.pm.unregister(name=name)
             plugins.order.remove(name)
+
+
+def test_a_module_off_for_a_class_still_cleans_up_after_that_class_deletes_a_record(app, school, login):
+    """Record events reach every enabled plugin whatever the writer's class: hiding campaigns from class A must
+    not leave a deleted lead's source-campaign link behind (the campaign owner in class B still reports on it)."""
+    from core.models import Lead
+    from core.records import service
+    from plugins.campaigns.models import Campaign, CampaignSource
+    from plugins.campaigns.services import set_source, source_of
+    with app.test_request_context():
+        campaign = Campaign(name="Spring fair", owner=school["bob"].id, status="active")
+        service.save("campaign", campaign, school["bob"])
+        lead = Lead(last_name="Wang", company="Acme")
+        service.save("lead", lead, school["alice"])
+        set_source("lead", lead.id, campaign.id)
+        assert source_of("lead", lead.id) is not None
+    alice = login(app.test_client(), school["alice"])
+    assert alice.post(f"/records/lead/{lead.id}/delete").status_code in (302, 303)
+    assert Lead.get_or_none(Lead.id == lead.id) is None
+    assert CampaignSource.select().where(CampaignSource.record_id == lead.id).count() == 0
