@@ -208,12 +208,49 @@ def _plugin_filters(user, rt, action):
             if e is not None]
 
 
-def visible(query, user, record_type, action="read"):
-    """``query`` narrowed to the rows of ``record_type`` that ``user`` may ``action``."""
-    rt = records.get(record_type)
+def related_type(rt, grant):
+    """The record type and the foreign-key field a :class:`~core.records.RelationGrant` of ``rt`` goes by."""
+    fk = rt.model._meta.fields[grant.via]
+    return records.get(fk.rel_model), fk
+
+
+def _grant_expression(user, rt, grant, action, seen):
+    """The rows of ``rt`` whose related record (``grant.via``) ``user`` may act on as the grant needs, or
+    None when the grant gives nothing for ``action``. A chain of grants that comes back to a type already
+    on the way grants nothing (fail closed)."""
+    needed = grant.needed(action)
+    if needed is None:
+        return None
+    related, fk = related_type(rt, grant)
+    if related.name in seen:
+        return None
+    expr = _expression(user, related, needed, seen)
+    if expr is None:
+        return fk.is_null(False)
+    return fk.in_(related.model.select(related.model.id).where(expr))
+
+
+def _expression(user, rt, action, seen=()):
+    """Core's rule, ORed with the record type's grants by relation, ANDed with the plugins' filters —
+    the one expression behind :func:`visible`, :func:`can` and :func:`get_or_404` (None = everything)."""
     expr = rule(user, rt, action)
-    for extra in _plugin_filters(user, rt, action) if _is_user(user) else ():
+    if not _is_user(user):
+        return expr
+    if expr is not None:
+        for grant in rt.grants:
+            widened = _grant_expression(user, rt, grant, action, seen + (rt.name,))
+            if widened is not None:
+                expr = expr | widened
+    for extra in _plugin_filters(user, rt, action):
         expr = extra if expr is None else (expr & extra)
+    return expr
+
+
+def visible(query, user, record_type, action="read"):
+    """``query`` narrowed to the rows of ``record_type`` that ``user`` may ``action``: core's rule (owner,
+    superior, sharing mode), or a grant of the type by relation, and every plugin's filter."""
+    rt = records.get(record_type)
+    expr = _expression(user, rt, action)
     return query if expr is None else query.where(expr)
 
 
@@ -228,6 +265,8 @@ def can(user, action, record, record_type=None):
 
 
 def _vetoed(user, action, rt, record):
+    """Does a plugin veto this (``zhixin_permission_check`` answered False)? A veto only: other answers,
+    True included, leave the SQL rule's verdict as it is (widening goes through ``RecordType.grants``)."""
     plugins = _plugins()
     if plugins is None:
         return False
@@ -284,7 +323,8 @@ def explain(user, record, record_type=None):
 
     Each step comes from this module's own rule pieces (the same owner test, the same subordinate subquery,
     the same mode table); each verdict is :func:`can` itself, and ``reasons[action]`` names the first piece
-    that grants it ("admin", "owner", "superior", "mode", "catalogue") — or "vetoed"/"none".
+    that grants it ("admin", "owner", "superior", "mode", "catalogue", "relation") — or "vetoed"/"none";
+    ``granted_by[action]`` is the relation that grants it (its record type and record), if any.
     """
     rt = records.get(record_type or type(record))
     owner = User.get_or_none(User.id == record.owner_id) if rt.owned else None
@@ -306,9 +346,32 @@ def explain(user, record, record_type=None):
                             and below.where(User.id == owner.id).exists()),
         "same_position": bool(user_position and owner_position and user_position.id == owner_position.id),
     }
+    steps["relations"] = _relations(user, record, rt) if active and rt.owned else []
     steps["verdicts"] = {action: can(user, action, record, rt) for action in ACTIONS}
     steps["reasons"] = {action: _reason(steps, action, rt, record) for action in ACTIONS}
+    steps["granted_by"] = {action: _granting_relation(steps, action) for action in ACTIONS}
     return steps
+
+
+def _relations(user, record, rt):
+    """For each grant of ``rt`` by relation: the related record and the actions the grant gives on this
+    record, by the same SQL as :func:`visible` (the related record's own rule, grants and filters)."""
+    out = []
+    for grant in rt.grants:
+        related, _fk = related_type(rt, grant)
+        related_id = record.__data__.get(grant.via)
+        target = related.model.get_or_none(related.model.id == related_id) if related_id else None
+        if target is None:
+            continue
+        model = related.model
+        gives = {action for action in ACTIONS if grant.needed(action) and visible(
+            model.select(model.id).where(model.id == target.id), user, related, grant.needed(action)).exists()}
+        out.append({"grant": grant, "record_type": related, "record": target, "gives": gives})
+    return out
+
+
+def _granting_relation(steps, action):
+    return next((r for r in steps["relations"] if action in r["gives"]), None)
 
 
 def _reason(steps, action, rt, record):
@@ -316,7 +379,7 @@ def _reason(steps, action, rt, record):
         return "none"
     if not steps["verdicts"][action]:
         granted = (steps["is_admin"] or steps["is_owner"] or steps["is_superior"]
-                   or action in steps["mode_allows"])
+                   or action in steps["mode_allows"] or _granting_relation(steps, action) is not None)
         return "vetoed" if granted else "none"
     if steps["is_admin"]:
         return "admin"
@@ -328,4 +391,6 @@ def _reason(steps, action, rt, record):
         return "superior"
     if action in steps["mode_allows"]:
         return "mode"
+    if _granting_relation(steps, action) is not None:
+        return "relation"
     return "plugin"

@@ -54,7 +54,9 @@ def zhixin_models():
 @hookspec
 def zhixin_record_types():
     """Return a list of ``core.records.RecordType``: models that share core's access rules and its
-    list/detail/form/delete/CSV machinery. A type's ``family`` names its sharing-mode setting."""
+    list/detail/form/delete/CSV machinery. A type's ``family`` names its sharing-mode setting; its
+    ``grants`` (``core.records.RelationGrant``) widen access to it by a relation, ORed with core's rule in
+    SQL (``RelationGrant("campaign")``: whoever may read/write/delete the task's campaign may do so to it)."""
 
 
 @hookspec
@@ -81,9 +83,11 @@ def zhixin_record_deleted(record_type, record, user):
 
 @hookspec
 def zhixin_permission_check(user, action, record_type, record):
-    """Veto or grant beyond the position/sharing rules. Return False to deny, True to allow, None to
-    leave the decision to core. Any False wins; otherwise core's SQL rule decides (a True never makes
-    visible what the SQL filter hides — lists must agree with detail pages)."""
+    """A veto on one record, beyond the position/sharing rules: return False to deny ``action``, None
+    (or anything else, True included) to leave the decision to core's SQL rule. Any False wins. This hook
+    never grants: a grant here would open a detail page that lists, exports and reports (filtered in SQL)
+    do not show. To widen access, give your record type ``grants`` (``core.records.RelationGrant``, e.g.
+    whoever may read a campaign reads its tasks): core compiles them into the same SQL filter."""
 
 
 @hookspec

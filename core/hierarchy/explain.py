@@ -27,6 +27,22 @@ REASONS = {
     "none": _l("Not the owner, not above the owner, and the sharing mode does not allow it."),
     "plugin": _l("Allowed."),
 }
+# keyed by the action the grant needs on the related record (a campaign task: the same as on the task)
+RELATION_REASONS = {
+    "read": _l("Allowed because this user may read its %(type)s “%(name)s”."),
+    "write": _l("Allowed because this user may change its %(type)s “%(name)s”."),
+    "delete": _l("Allowed because this user may delete its %(type)s “%(name)s”."),
+}
+
+
+def reason_text(steps, action):
+    """The "because" of one verdict; a grant by relation names the related record."""
+    relation = steps["granted_by"][action] if steps["reasons"][action] == "relation" else None
+    if relation is None:
+        return REASONS[steps["reasons"][action]]
+    needed = relation["grant"].needed(action)
+    return RELATION_REASONS[needed] % {"type": str(relation["record_type"].label).lower(),
+                                       "name": str(relation["record"])}
 
 
 def _type_or_404(type_name):
@@ -64,6 +80,7 @@ def explain(type_name, record_id):
              if viewer.is_admin else [])
     types = records.families().get(rt.family, [rt])
     return render_template("core/hierarchy/explain.html", rt=rt, record=record, s=steps, subject=subject,
-                           users=users, actions=access.ACTIONS, action_labels=ACTION_LABELS, reasons=REASONS,
+                           users=users, actions=access.ACTIONS, action_labels=ACTION_LABELS,
+                           reasons={action: reason_text(steps, action) for action in access.ACTIONS},
                            mode_label=MODE_LABELS.get(steps["mode"]), mode_help=MODE_HELP.get(steps["mode"]),
                            family_label=family_label(rt.family, types))

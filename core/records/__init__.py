@@ -1,5 +1,5 @@
 """Generic record machinery: record types, the record service, and the list/detail/form/CSV views."""
-from core.records.registry import RecordType, families, get
+from core.records.registry import RecordType, RelationGrant, families, get
 from core.records import registry  # noqa: E402  the module: ``records.get(...)``, ``records.registry()``
 
 
@@ -7,4 +7,4 @@ class RecordError(Exception):
     """A save or delete refused for a reason the user should read (shown as a form error or 409)."""
 
 
-__all__ = ["RecordError", "RecordType", "families", "get", "registry"]
+__all__ = ["RecordError", "RecordType", "RelationGrant", "families", "get", "registry"]

@@ -3,6 +3,27 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 
+@dataclass(frozen=True)
+class RelationGrant:
+    """Access to a record type granted by a relation: whoever may ``actions[a]`` the record that the
+    foreign key ``via`` points to may ``a`` this record (e.g. ``RelationGrant("campaign")`` on campaign
+    tasks: whoever reads a campaign reads its tasks, whoever changes it changes them, whoever deletes it
+    deletes them).
+
+    The related record's own access (:func:`core.access.visible`, grants and plugin filters included)
+    decides, and :mod:`core.access` compiles the grant into the same SQL filter as its owner, superior and
+    sharing rule (ORed with it), so lists, pages, exports, reports and ``can`` agree. A grant only widens
+    the record type that declares it; the administrator and the access explainer see it like any rule.
+    ``actions`` maps an action on this type ("read", "write", "delete") to the one needed on the related
+    record; an action left out is not granted."""
+    via: str
+    actions: tuple = (("read", "read"), ("write", "write"), ("delete", "delete"))
+
+    def needed(self, action):
+        """The action needed on the related record for ``action`` here, or None."""
+        return dict(self.actions).get(action)
+
+
 @dataclass
 class RecordType:
     """A model registered through ``zhixin_record_types``.
@@ -17,6 +38,10 @@ class RecordType:
     ``RecordError`` to refuse; nothing is written then): ``form_saving`` (form, record, user) when the record
     is saved from a form, after the form was applied; ``prepare`` (record, user, created, before) before the
     write; ``after_save`` (record, user, created, changes) after it; ``after_delete`` (record) after a delete.
+
+    ``grants`` are :class:`RelationGrant` s that widen who may read, write or delete this type's records
+    by a relation (a plugin's only way to widen access: ``zhixin_access_filter`` narrows,
+    ``zhixin_permission_check`` vetoes).
     """
     name: str
     model: Any
@@ -52,6 +77,7 @@ class RecordType:
     prepare: Optional[Callable] = None  # (record, user, created, before) inside save, before the write
     after_save: Optional[Callable] = None  # (record, user, created, changes) inside save, after the write
     labels: dict = field(default_factory=dict)  # field name -> label where the form has none
+    grants: tuple = ()                  # RelationGrant: access widened by a relation (see RelationGrant)
 
     def __post_init__(self):
         if self.family is None:

@@ -60,7 +60,7 @@ def load(users, rng):
                                 priority=rng.choice(["high", "normal", "normal", "low"]), status=task_status,
                                 completion_note="已按计划完成。" if task_status == "done" else "",
                                 completed_at=due if task_status == "done" else None)
-            service.save("campaign_task", task, owner, check=False)
+            service.save("campaign_task", task, owner)
         if status == "completed":  # a finished campaign has converted some of its responders already
             responded = CampaignMember.select().where((CampaignMember.campaign == campaign.id)
                                                       & (CampaignMember.status == "responded")

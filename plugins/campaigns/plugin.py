@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 from core import hookimpl
 from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
-from core.records.registry import RecordType
+from core.records.registry import RecordType, RelationGrant
 
 
 @hookimpl
@@ -42,12 +42,13 @@ def zhixin_record_types():
                    list_columns=("name", "type", "status", "start_date", "end_date", "owner"),
                    search_fields=("name", "target_audience"), filter_fields=("type", "status"),
                    menu_group="", plugin="campaigns", icon="megaphone"),
-        # Tasks share the campaign family's sharing mode; their owner is the assignee. Readers of the
-        # campaign see its tasks too (plugins/campaigns/access.py).
+        # Tasks share the campaign family's sharing mode; their owner is the assignee. Whoever may read,
+        # change or delete the campaign may do the same to its tasks (a grant core compiles into its rule).
         RecordType("campaign_task", CampaignTask, _l("Campaign task"), _l("Campaign tasks"), family="campaign",
                    list_columns=("subject", "campaign", "due_at", "status", "priority", "owner"),
                    search_fields=("subject",), filter_fields=("status", "priority"), default_sort="due_at",
-                   menu_group="", plugin="campaigns", icon="check"),
+                   menu_group="", plugin="campaigns", icon="check",
+                   grants=(RelationGrant("campaign"),)),
     ]
 
 

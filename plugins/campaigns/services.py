@@ -108,7 +108,7 @@ def complete_task(task, user, note):
     task.status = "done"
     task.completion_note = note or ""
     task.completed_at = clock.utcnow()
-    service.save("campaign_task", task, user, before=before, check=False)
+    service.save("campaign_task", task, user, before=before)
 
 
 def delete_campaign_rows(campaign):

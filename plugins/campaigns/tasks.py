@@ -6,13 +6,13 @@
   organisation's time zone). An open task of an ended campaign is therefore in Open *and* in History:
   it is still undone work, and it belongs to a finished campaign.
 - All tasks: everything the viewer may see.
-Every view is narrowed by :func:`plugins.campaigns.access.visible_tasks` first.
+Every view is narrowed by :func:`core.access.visible` first (the task's own rule or its campaign's, by the
+record type's grant).
 """
 import datetime as _dt
 
-from core import clock
+from core import access, clock
 from core.models import User
-from plugins.campaigns.access import visible_tasks
 from plugins.campaigns.models import (CLOSED_TASK_STATUSES, OPEN_TASK_STATUSES, Campaign, CampaignTask)
 
 VIEWS = ("mine", "open", "history", "all")
@@ -41,7 +41,7 @@ def base_query(user):
     query = (CampaignTask.select(CampaignTask, Campaign, User)
              .join(Campaign, on=(CampaignTask.campaign == Campaign.id))
              .switch(CampaignTask).join(User, on=(CampaignTask.owner == User.id)))
-    return visible_tasks(query, user)
+    return access.visible(query, user, "campaign_task")
 
 
 def local_day_bounds(day):

@@ -13,7 +13,6 @@ from core.records import service
 from core.records.lookups import owner_options
 from core.web import fail, paginate, safe_next
 from plugins.campaigns import effect as effects, labels, services, tasks as task_views
-from plugins.campaigns.access import can_task, task_or_404
 from plugins.campaigns.forms import CampaignForm, CompleteForm, TaskForm, options
 from plugins.campaigns.models import (CAMPAIGN_STATUSES, CAMPAIGN_TYPES, MEMBER_TYPES, RESPONSE_STATUSES,
                                       Campaign, CampaignMember, CampaignTask)
@@ -395,7 +394,7 @@ def task_create():
         campaign = access.get_or_404(user, "campaign", form.campaign.data, "write")
         task = CampaignTask(campaign=campaign)
         _apply_task_form(form, task, may_move=True)
-        service.save("campaign_task", task, user, check=False)
+        service.save("campaign_task", task, user)
         flash(_("Task created."), "success")
         return redirect(safe_next(request.args.get("next"), url_for(".detail", campaign_id=campaign.id)))
     return render_template("campaigns/task_form.html", form=form, task=None)
@@ -405,8 +404,8 @@ def task_create():
 @login_required
 def task_edit(task_id):
     user = _user()
-    task = task_or_404(user, task_id)
-    may_write = can_task(user, "write", task)
+    task = access.get_or_404(user, "campaign_task", task_id)
+    may_write = access.can(user, "write", task, "campaign_task")
     form = _task_form(task)
     if request.method == "POST":
         if not may_write:
@@ -419,18 +418,18 @@ def task_edit(task_id):
                 access.get_or_404(user, "campaign", form.campaign.data, "write")
             before = service.field_values(task)
             _apply_task_form(form, task, may_move)
-            service.save("campaign_task", task, user, before=before, check=False)
+            service.save("campaign_task", task, user, before=before)
             flash(_("Task saved."), "success")
             return redirect(safe_next(request.args.get("next"), url_for(".tasks", view="all")))
     return render_template("campaigns/task_form.html", form=form, task=task, may_write=may_write,
-                           can_delete=can_task(user, "delete", task))
+                           can_delete=access.can(user, "delete", task, "campaign_task"))
 
 
 @bp.route("/tasks/<int:task_id>/complete", methods=["GET", "POST"])
 @login_required
 def task_complete(task_id):
     user = _user()
-    task = task_or_404(user, task_id, "write")
+    task = access.get_or_404(user, "campaign_task", task_id, "write")
     if not task.is_open:
         fail(409, _("This task is closed already."))
     form = CompleteForm()
@@ -445,9 +444,9 @@ def task_complete(task_id):
 @login_required
 def task_delete(task_id):
     user = _user()
-    task = task_or_404(user, task_id, "delete")
+    task = access.get_or_404(user, "campaign_task", task_id, "delete")
     campaign_id = task.campaign_id
-    service.delete("campaign_task", task, user, check=False)
+    service.delete("campaign_task", task, user)
     flash(_("Task deleted."), "success")
     return redirect(url_for(".detail", campaign_id=campaign_id))
 

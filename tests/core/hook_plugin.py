@@ -97,6 +97,8 @@ def zhixin_permission_check(user, action, record_type, record):
     CALLS.append(("permission_check", (action, record_type)))
     if record_type == "hookthing" and getattr(record, "name", "") == "vetoed":
         return False
+    if record_type == "hookthing" and getattr(record, "name", "").startswith("granted"):
+        return True  # a veto hook: True grants nothing
     return None
 
 

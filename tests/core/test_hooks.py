@@ -74,6 +74,18 @@ def test_record_events_access_filter_and_permission_check_fire(hook_app):
     assert not HookThing.select().where(HookThing.name == "first").exists()
 
 
+def test_permission_check_is_a_veto_and_a_true_answer_grants_nothing(hook_app):
+    from core import access
+    user, admin = hook_app.hook_user, hook_app.hook_admin
+    others = HookThing.create(name="granted elsewhere", owner=admin)
+    own = HookThing.create(name="granted mine", owner=user)
+    for action in ("read", "write", "delete"):
+        assert not access.can(user, action, others), action  # True does not open what the rule keeps shut
+        assert access.can(user, action, own), action         # nor does it change what the rule allows
+    listed = {t.name for t in access.visible(HookThing.select(), user, "hookthing")}
+    assert "granted elsewhere" not in listed and "granted mine" in listed
+
+
 def test_menu_widgets_template_slots_and_blueprint_fire_on_pages(hook_app, login):
     client = login(hook_app.test_client(), hook_app.hook_user)
     html = client.get("/").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """Property test: random position trees (built by create and move), users, records and sharing modes;
 what each user can list, open, edit and delete must equal a small reference model written here, apart
-from core.access (parent pointers walked in Python, the rule's words spelled out)."""
+from core.access (parent pointers walked in Python, the rule's words spelled out). Campaign tasks add a
+grant by relation: a task is open to whoever the rule lets at it, or at its campaign."""
 import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +12,7 @@ from core import access
 from core import positions as tree
 from core.hierarchy.sharing import set_mode
 from core.models import Account, Opportunity, Position, SalesStage, SharingMode, User
+from plugins.campaigns.models import Campaign, CampaignTask
 
 MODES = ("private", "read", "readwrite", "readwritedelete")
 ALLOWS = {"private": (), "read": ("read",), "readwrite": ("read", "write"),
@@ -25,11 +27,16 @@ scenarios = st.fixed_dictionaries({
     "moves": st.lists(st.tuples(st.integers(0, 50), st.one_of(st.none(), st.integers(0, 50))), max_size=3),
     "records": st.lists(st.tuples(st.sampled_from(["opportunity", "account"]), st.integers(0, 50)),
                         min_size=1, max_size=8),
-    "modes": st.tuples(st.sampled_from(MODES), st.sampled_from(MODES)),
+    # campaign tasks: (campaign index, assignee index); each task's campaign is owned by the campaign owner
+    "campaigns": st.lists(st.integers(0, 50), min_size=1, max_size=3),
+    "tasks": st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), max_size=5),
+    "modes": st.tuples(st.sampled_from(MODES), st.sampled_from(MODES), st.sampled_from(MODES)),
 })
 
 
 def reset():
+    CampaignTask.delete().execute()
+    Campaign.delete().execute()
     Opportunity.delete().execute()
     Account.delete().execute()
     User.delete().execute()
@@ -69,9 +76,29 @@ def build(s):
         else:
             rec = Account.create(name=f"A{k}", owner=owner.id)
         records.append((kind, rec, owner))
+    campaigns = []
+    for k, who in enumerate(s["campaigns"]):
+        owner = users[who % len(users)]
+        campaigns.append((Campaign.create(name=f"C{k}", owner=owner.id), owner))
+        records.append(("campaign", campaigns[-1][0], owner))
+    for k, (which, who) in enumerate(s["tasks"]):
+        campaign, campaign_owner = campaigns[which % len(campaigns)]
+        owner = users[who % len(users)]
+        task = CampaignTask.create(campaign=campaign, subject=f"T{k}", owner=owner.id, due_at=dt.datetime(2026, 1, 1))
+        records.append(("campaign_task", task, (owner, campaign_owner)))
     set_mode("opportunity", s["modes"][0])
     set_mode("account", s["modes"][1])
-    return parent_of, users, records
+    set_mode("campaign", s["modes"][2])
+    return parent_of, users, _unique(records)
+
+
+def _unique(records):
+    seen, out = set(), []
+    for kind, rec, owner in records:
+        if (kind, rec.id) not in seen:
+            seen.add((kind, rec.id))
+            out.append((kind, rec, owner))
+    return out
 
 
 def _is_at_or_below(node_id, ancestor_id, parent_of):
@@ -83,12 +110,18 @@ def _is_at_or_below(node_id, ancestor_id, parent_of):
 
 
 def model_allows(user, owner, kind, action, parent_of, modes):
-    """The reference: admin; owner; owner's position strictly below the user's; or the family's mode."""
+    """The reference: admin; owner; owner's position strictly below the user's; or the family's mode. A
+    campaign task (``owner`` = (assignee, campaign owner)): that rule for its assignee, or for its campaign
+    (the grant by relation: the same action on the campaign)."""
+    if kind == "campaign_task":
+        assignee, campaign_owner = owner
+        return (model_allows(user, assignee, "campaign", action, parent_of, modes)
+                or model_allows(user, campaign_owner, "campaign", action, parent_of, modes))
     if not user.active:
         return False
     if user.is_admin or owner.id == user.id:
         return True
-    mode = modes[0] if kind == "opportunity" else modes[1]
+    mode = {"opportunity": modes[0], "account": modes[1]}.get(kind, modes[2])
     if action in ALLOWS[mode]:
         return True
     if user.position_id is None or owner.position_id is None or owner.position_id == user.position_id:
@@ -104,7 +137,7 @@ def opened(user, kind, rec, action):
         return exc.code
 
 
-MODELS = {"opportunity": Opportunity, "account": Account}
+MODELS = {"opportunity": Opportunity, "account": Account, "campaign": Campaign, "campaign_task": CampaignTask}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

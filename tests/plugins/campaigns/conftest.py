@@ -57,5 +57,5 @@ def make_campaign(owner, name="春季推广", **fields):
 def make_task(campaign, assignee, due_at, subject="发送邀请", status="open", **fields):
     from plugins.campaigns.models import CampaignTask
     task = CampaignTask(campaign=campaign, owner=assignee, subject=subject, due_at=due_at, status=status, **fields)
-    service.save("campaign_task", task, assignee, check=False)
+    service.save("campaign_task", task, assignee)
     return task
