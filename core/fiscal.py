@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from core import clock
+from core.models import Organisation
 
 DAY = _dt.timedelta(days=1)
 _KEY = re.compile(r"^FY(\d{4})-Q([1-4])$")
@@ -34,7 +35,6 @@ def add_months(day, months):
 
 def _org_start_month():
     """The organisation's fiscal-year start month (1 when unset or invalid)."""
-    from core.models import Organisation
     value = Organisation.get_profile().fiscal_year_start
     return value if isinstance(value, int) and 1 <= value <= 12 else 1
 
