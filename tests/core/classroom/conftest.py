@@ -56,7 +56,8 @@ def capp(make_app, exercise_plugin):
 @pytest.fixture
 def school(capp, make_school):
     """The shared school: teacher (instructor) above class A and class B, a student in each (``bob`` here is
-    the class-B student), class A's department manager and the admin; English pages."""
+    the class-B student), class A's department manager, a user without position and the admin; English
+    pages."""
     s = make_school()
     return {"teacher": s["teacher"], "alice": s["alice"], "bob": s["carol"], "manager_a": s["manager_a"],
-            "admin": s["admin"], "positions": s["positions"]}
+            "outsider": s["outsider"], "admin": s["admin"], "positions": s["positions"]}
