@@ -28,11 +28,12 @@ def make_item():
 
 @pytest.fixture
 def team(make_school):
-    """The shared school around the Sales A position: its holder, a peer, the department head above, the
-    class lead above that, an outsider in Sales B, and the administrator (no user language)."""
+    """The shared school around the Sales A position: its holder, a peer, the department head above and the
+    other holder of that position (deputy), the class lead above that, an outsider in Sales B, and the
+    administrator (no user language)."""
     s = make_school(language="")
-    return {"owner": s["alice"], "peer": s["bob"], "boss": s["manager_a"], "lead": s["lead_a"],
-            "outsider": s["carol"], "admin": s["admin"]}
+    return {"owner": s["alice"], "peer": s["bob"], "boss": s["manager_a"], "deputy": s["deputy_a"],
+            "lead": s["lead_a"], "outsider": s["carol"], "admin": s["admin"]}
 
 
 def utc(*args):
