@@ -187,6 +187,49 @@ def positions():
     return out
 
 
+# The one school of the tests: (username, position key or None, admin). Every viewpoint an access or
+# hierarchy test needs, once: the teacher above both classes, each class's lead and department manager, a
+# second holder of Dept A (a same-position peer at department level), two students in Sales A (peers at sales
+# level), a student of the other class, a user without a position, and the administrator.
+SCHOOL = (
+    ("teacher", "teacher", False),
+    ("lead_a", "class_a", False),
+    ("lead_b", "class_b", False),
+    ("manager_a", "dept_a", False),
+    ("deputy_a", "dept_a", False),
+    ("manager_b", "dept_b", False),
+    ("alice", "sales_a", False),
+    ("bob", "sales_a", False),
+    ("carol", "sales_b", False),
+    ("outsider", None, False),
+    ("admin", None, True),
+)
+
+
+@pytest.fixture
+def make_school(positions, make_user):
+    """``make_school(language="en")`` creates the canonical school (``SCHOOL``) once and returns its users by
+    username, plus ``"positions"``. Every user has an e-mail address ``<username>@example.edu.cn``; the
+    language is English (the assertions read English pages) unless asked otherwise (``""`` lets the browser
+    decide). Directories' own ``school`` fixtures are views of it under their role names."""
+    made = {}
+
+    def factory(language="en"):
+        if not made:
+            for username, position, admin in SCHOOL:
+                made[username] = make_user(username, position=positions[position] if position else None,
+                                           admin=admin, language=language, email=f"{username}@example.edu.cn")
+            made["positions"] = positions
+        return made
+    return factory
+
+
+@pytest.fixture
+def school(make_school):
+    """The canonical school in English; directories override it with their role names (see ``make_school``)."""
+    return make_school()
+
+
 def pytest_report_header(config):
     url = os.environ.get("ZHIXIN_TEST_DATABASE_URL") or "sqlite (temporary file)"
     return f"zhixin test database: {url}"

@@ -9,13 +9,13 @@ from core.models import Notification
 
 
 @pytest.fixture
-def school(app, positions, make_user):
+def school(app, make_school):
+    """The shared school: alice in class A, ``bob`` its class-B student, the teacher above both."""
+    s = make_school()
     with app.test_request_context():
         for plugin in ("campaigns", "service"):
-            modules.set_classes(plugin, [positions["class_b"].id])
-    return {"alice": make_user("alice", position=positions["sales_a"], language="en"),
-            "bob": make_user("bob", position=positions["sales_b"], language="en"),
-            "teacher": make_user("teacher", position=positions["teacher"], language="en")}
+            modules.set_classes(plugin, [s["positions"]["class_b"].id])
+    return {"alice": s["alice"], "bob": s["carol"], "teacher": s["teacher"]}
 
 
 def test_a_student_of_a_class_with_service_off_cannot_create_a_complaint(app, school, login):

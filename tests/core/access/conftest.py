@@ -14,17 +14,11 @@ import pytest
 
 
 @pytest.fixture
-def school(app, positions, make_user):
-    users = {
-        "owner": make_user("owner", position=positions["dept_a"], language="en"),
-        "peer": make_user("peer", position=positions["dept_a"], language="en"),
-        "superior": make_user("superior", position=positions["teacher"], language="en"),
-        "class_lead": make_user("classlead", position=positions["class_a"], language="en"),
-        "subordinate": make_user("subordinate", position=positions["sales_a"], language="en"),
-        "outsider": make_user("outsider", position=positions["dept_b"], language="en"),
-        "admin": make_user("admin", admin=True, language="en"),
-    }
-    return users
+def school(app, make_school):
+    """The shared school seen from Dept A (see the module docstring)."""
+    s = make_school()
+    return {"owner": s["manager_a"], "peer": s["deputy_a"], "superior": s["teacher"], "class_lead": s["lead_a"],
+            "subordinate": s["alice"], "outsider": s["manager_b"], "admin": s["admin"]}
 
 
 @pytest.fixture

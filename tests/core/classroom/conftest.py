@@ -54,15 +54,10 @@ def capp(make_app, exercise_plugin):
 
 
 @pytest.fixture
-def school(capp, make_user, positions):
-    """Teacher (instructor) above class A and class B, one student in each, and an outsider admin."""
-    def user(name, **kw):
-        return make_user(name, language="en", **kw)  # the assertions read English pages
-    return {
-        "teacher": user("teacher", position=positions["teacher"]),
-        "alice": user("alice", position=positions["sales_a"]),
-        "bob": user("bob", position=positions["sales_b"]),
-        "manager_a": user("manager_a", position=positions["dept_a"]),
-        "admin": user("root", admin=True),
-        "positions": positions,
-    }
+def school(capp, make_school):
+    """The shared school: teacher (instructor) above class A and class B, a student in each (``bob`` here is
+    the class-B student), class A's department manager, a user without position and the admin; English
+    pages."""
+    s = make_school()
+    return {"teacher": s["teacher"], "alice": s["alice"], "bob": s["carol"], "manager_a": s["manager_a"],
+            "outsider": s["outsider"], "admin": s["admin"], "positions": s["positions"]}

@@ -50,14 +50,16 @@ def test_instructor_grid_and_grade_export_show_results(make_app, exercise_plugin
     login(app.test_client(), school["bob"]).post("/classroom/exercises/check")
     teacher = login(app.test_client(), school["teacher"])
     html = teacher.get("/classroom/grid").get_data(as_text=True)
-    assert 'data-student="alice"' in html and 'data-student="bob"' in html
+    bob = school["bob"].username  # the class-B student
+    assert 'data-student="alice"' in html and f'data-student="{bob}"' in html
     class_a = school["positions"]["class_a"].id
     only_a = teacher.get(f"/classroom/grid?class={class_a}").get_data(as_text=True)
-    assert 'data-student="alice"' in only_a and 'data-student="bob"' not in only_a
+    assert 'data-student="alice"' in only_a and f'data-student="{bob}"' not in only_a
     rows = list(csv.reader(io.StringIO(teacher.get("/classroom/grid?format=csv").get_data(as_text=True)
                                        .lstrip("\ufeff"))))
     points = {r[2]: r[-1] for r in rows[1:]}
-    assert points == {"alice": "10", "bob": "0", "manager_a": "0"}
+    assert points == {"alice": "10", "bob": "0", "carol": "0", "deputy_a": "0", "lead_a": "0", "lead_b": "0",
+                      "manager_a": "0", "manager_b": "0"}  # every user of the shared school below the teacher
 
 
 def test_student_cannot_see_the_grid_or_another_students_progress(make_app, exercise_plugin, school, login):
@@ -77,4 +79,5 @@ def test_scheduled_recheck_stores_results_for_every_student(make_app, exercise_p
     run_job(app, job)  # idempotent: still one row per (student, exercise)
     rows = {(r.user_id, r.passed) for r in ExerciseResult.select().where(ExerciseResult.exercise == "qualify_lead")}
     assert (school["bob"].id, True) in rows and (school["alice"].id, False) in rows
-    assert ExerciseResult.select().where(ExerciseResult.exercise == "qualify_lead").count() == 4
+    # one row per user with a position in the shared school (the teacher and the eight below)
+    assert ExerciseResult.select().where(ExerciseResult.exercise == "qualify_lead").count() == 9

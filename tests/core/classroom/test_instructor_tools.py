@@ -58,8 +58,8 @@ def test_view_as_student_is_read_only_and_shows_the_students_app(capp, school, l
     assert teacher.get("/classroom/grid").status_code == 200
 
 
-def test_instructor_cannot_view_as_someone_outside_their_classes(capp, school, login, make_user):
-    outsider = make_user("outsider")
+def test_instructor_cannot_view_as_someone_outside_their_classes(capp, school, login):
+    outsider = school["outsider"]  # no position
     teacher = login(capp.test_client(), school["teacher"])
     assert teacher.post(f"/classroom/view-as/{outsider.id}").status_code == 404
 

@@ -8,15 +8,12 @@ from core.models import Account, Opportunity, Product, ProductCategory, SalesSta
 
 
 @pytest.fixture
-def school(app, positions, make_user):
-    """owner (sales A), peer (sales A), boss (dept A), outsider (sales B), admin."""
-    return {
-        "owner": make_user("owner", position=positions["sales_a"]),
-        "peer": make_user("peer", position=positions["sales_a"]),
-        "boss": make_user("boss", position=positions["dept_a"]),
-        "outsider": make_user("outsider", position=positions["sales_b"]),
-        "admin": make_user("root", admin=True),
-    }
+def school(app, make_school):
+    """The shared school seen from Sales A: owner, peer (sales A), boss (dept A), outsider (sales B), admin.
+    No user language: ``as_user`` asks for one through the browser."""
+    s = make_school(language="")
+    return {"owner": s["alice"], "peer": s["bob"], "boss": s["manager_a"], "outsider": s["carol"],
+            "admin": s["admin"]}
 
 
 @pytest.fixture

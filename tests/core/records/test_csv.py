@@ -96,8 +96,9 @@ def _errors(client, text, action):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         from flask_login import login_user
         from core.models import User
-        login_user(User.get(User.username == "owner"))
-        return _run_import(registry.get("lead"), User.get(User.username == "owner"), rows, mapping,
+        owner = User.get(User.username == "alice")  # the school's owner
+        login_user(owner)
+        return _run_import(registry.get("lead"), owner, rows, mapping,
                            commit=(action == "commit")).errors
 
 
@@ -138,15 +139,16 @@ def test_import_via_posted_text_after_mapping_step(school, as_user):
 
 
 def test_import_owner_only_to_assignable_users(school, as_user):
-    text = "Account name,Owner\n给同事,peer\n给下属,owner\n"
+    owner, peer, outsider = (school[side].username for side in ("owner", "peer", "outsider"))
+    text = f"Account name,Owner\n给同事,{peer}\n给下属,{owner}\n"
     r = _upload(as_user(school["owner"]), "account", text, map_0="name", map_1="owner", action="commit")
-    assert r.status_code == 400 and "peer is not a user you may assign" in r.get_data(as_text=True)
+    assert r.status_code == 400 and f"{peer} is not a user you may assign" in r.get_data(as_text=True)
     assert Account.select().count() == 0
-    r = _upload(as_user(school["boss"]), "account", "Account name,Owner\n给下属,owner\n", map_0="name",
+    r = _upload(as_user(school["boss"]), "account", f"Account name,Owner\n给下属,{owner}\n", map_0="name",
                 map_1="owner", action="commit")
     assert r.status_code == 302
     assert Account.get(Account.name == "给下属").owner_id == school["owner"].id
-    r = _upload(as_user(school["admin"]), "account", "Account name,Owner\n给外人,outsider\n", map_0="name",
+    r = _upload(as_user(school["admin"]), "account", f"Account name,Owner\n给外人,{outsider}\n", map_0="name",
                 map_1="owner", action="commit")
     assert r.status_code == 302
 

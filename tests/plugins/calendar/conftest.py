@@ -20,15 +20,12 @@ def client(cal):
 
 
 @pytest.fixture
-def school(cal, positions, make_user):
-    """owner and peer share Sales A; lead heads Dept A (above both); junior sits below? no: outsider in Sales B."""
-    return {
-        "owner": make_user("owner", position=positions["sales_a"]),
-        "peer": make_user("peer", position=positions["sales_a"]),
-        "lead": make_user("lead", position=positions["dept_a"]),
-        "outsider": make_user("outsider", position=positions["sales_b"]),
-        "admin": make_user("boss", admin=True),
-    }
+def school(cal, make_school):
+    """The shared school seen from Sales A, in English: owner and peer share Sales A; lead heads Dept A
+    (above both); outsider in Sales B; admin."""
+    s = make_school()
+    return {"owner": s["alice"], "peer": s["bob"], "lead": s["manager_a"], "outsider": s["carol"],
+            "admin": s["admin"]}
 
 
 def set_mode(mode):

@@ -18,19 +18,12 @@ from core.records import service
 
 
 @pytest.fixture
-def school(app, positions, make_user):
-    """The users read English pages (the organisation default is Chinese; one test checks that too)."""
-    def make_user_en(*args, **kw):
-        return make_user(*args, language="en", **kw)
-    return {
-        "owner": make_user_en("owner", position=positions["dept_a"], email="owner@example.edu.cn"),
-        "peer": make_user_en("peer", position=positions["dept_a"], email="peer@example.edu.cn"),
-        "superior": make_user_en("superior", position=positions["teacher"]),
-        "class_lead": make_user_en("classlead", position=positions["class_a"]),
-        "subordinate": make_user_en("subordinate", position=positions["sales_a"], email="sub@example.edu.cn"),
-        "outsider": make_user_en("outsider", position=positions["dept_b"]),
-        "admin": make_user_en("admin", admin=True),
-    }
+def school(app, make_school):
+    """The shared school seen from Dept A, in English (the organisation default is Chinese; one test checks
+    that too)."""
+    s = make_school()
+    return {"owner": s["manager_a"], "peer": s["deputy_a"], "superior": s["teacher"], "class_lead": s["lead_a"],
+            "subordinate": s["alice"], "outsider": s["manager_b"], "admin": s["admin"]}
 
 
 @pytest.fixture

@@ -18,31 +18,10 @@ def fc_client(fc_app):
 
 
 @pytest.fixture
-def school(fc_app, positions, make_user):
-    """teacher → class A (lead_a) → dept A (manager_a) → sales A (alice, bob); class B … sales B (carol)."""
-    make_user = _english(make_user)
-    people = {
-        "teacher": make_user("teacher", positions["teacher"]),
-        "lead_a": make_user("lead_a", positions["class_a"]),
-        "lead_b": make_user("lead_b", positions["class_b"]),
-        "manager_a": make_user("manager_a", positions["dept_a"]),
-        "manager_b": make_user("manager_b", positions["dept_b"]),
-        "alice": make_user("alice", positions["sales_a"]),
-        "bob": make_user("bob", positions["sales_a"]),
-        "carol": make_user("carol", positions["sales_b"]),
-        "outsider": make_user("outsider"),
-        "admin": make_user("admin", admin=True),
-    }
-    people["positions"] = positions
-    return people
-
-
-def _english(make_user):
-    """The page texts asserted on are English; one test checks the Chinese pages."""
-    def make(username, position=None, admin=False, **fields):
-        fields.setdefault("language", "en")
-        return make_user(username, position, admin, **fields)
-    return make
+def school(fc_app, make_school):
+    """The shared school, in English: teacher → class A (lead_a) → dept A (manager_a) → sales A (alice, bob);
+    class B … sales B (carol); outsider without position; admin."""
+    return make_school()
 
 
 def stage(name):

@@ -27,17 +27,13 @@ def make_item():
 
 
 @pytest.fixture
-def team(positions, make_user):
-    """Users around the Sales A position: its holder, a peer, the department head above, the class lead
-    above that, an outsider in Sales B, and the administrator."""
-    return {
-        "owner": make_user("owner", positions["sales_a"]),
-        "peer": make_user("peer", positions["sales_a"]),
-        "boss": make_user("boss", positions["dept_a"]),
-        "lead": make_user("lead", positions["class_a"]),
-        "outsider": make_user("outsider", positions["sales_b"]),
-        "admin": make_user("admin", admin=True),
-    }
+def team(make_school):
+    """The shared school around the Sales A position: its holder, a peer, the department head above and the
+    other holder of that position (deputy), the class lead above that, an outsider in Sales B, and the
+    administrator (no user language)."""
+    s = make_school(language="")
+    return {"owner": s["alice"], "peer": s["bob"], "boss": s["manager_a"], "deputy": s["deputy_a"],
+            "lead": s["lead_a"], "outsider": s["carol"], "admin": s["admin"]}
 
 
 def utc(*args):

@@ -9,8 +9,8 @@ from tests.concurrency import run_at_once
 
 def test_round_robin_goes_through_the_position_and_the_ones_below(app, team, positions):
     set_rule(positions["dept_a"])
-    expected = sorted([team["owner"].id, team["peer"].id, team["boss"].id])
-    picked = [services.pick_assignee().id for _ in range(6)]
+    expected = sorted([team["owner"].id, team["peer"].id, team["boss"].id, team["deputy"].id])
+    picked = [services.pick_assignee().id for _ in range(8)]
     assert picked == expected + expected
 
 

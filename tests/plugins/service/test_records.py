@@ -166,8 +166,8 @@ def test_csv_import_through_core_gets_targets_timeline_and_local_times(app, clie
     frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
     login(client, team["boss"])
     csv_text = ("subject,channel,priority,status,received_at,submitter_email,owner\n"
-                "Late parcel,phone,high,new,2026-05-14 23:30,a@example.com,owner\n"
-                "Old matter,email,low,closed,2026-01-31 23:30,,boss\n")
+                f"Late parcel,phone,high,new,2026-05-14 23:30,a@example.com,{team['owner'].username}\n"
+                f"Old matter,email,low,closed,2026-01-31 23:30,,{team['boss'].username}\n")
     response = client.post("/records/feedback/import", data={"csv_text": csv_text, "action": "commit"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     late = Feedback.get(Feedback.subject == "Late parcel")
