@@ -185,9 +185,10 @@ class Plugins:
 
         ``for_user`` (default: the ``user`` argument, if the hook takes one) leaves out plugins that are off
         for that user, as if disabled; ``per_user=False`` asks every enabled plugin whatever the user's class
-        (the record events: a plugin's clean-up and bookkeeping must follow every write). With ``isolate`` (default: for the UI hooks in ``UI_HOOKS``) a plugin
-        whose implementation raises is logged and skipped, so one broken plugin cannot take a page down;
-        core's own implementations always raise."""
+        (record events, access filters and vetoes: a plugin's bookkeeping and narrowing follow every write and
+        read). With ``isolate`` (default: for the UI hooks in ``UI_HOOKS``) a plugin whose implementation
+        raises is logged and skipped, so one broken plugin cannot take a page down; core's own
+        implementations always raise."""
         user = (kwargs.get("user") if for_user is None else for_user) if per_user else None
         if isolate is None:
             isolate = hook_name in UI_HOOKS
