@@ -2,6 +2,8 @@
 
 All code asks this module for the time. An instructor may shift the organisation's "today" for a lab
 (an offset stored in the organisation profile); tests freeze it with :func:`freeze`.
+Business dates (created, closed, due) follow the shifted clock (:func:`utcnow`); what must not bend to a
+lab's story (lock-outs, sessions, audit timestamps, scheduled snapshots) uses :func:`real_utcnow`.
 Times are naive UTC datetimes in the database; :func:`local_now` and :func:`today` are in the
 organisation's time zone.
 """
@@ -23,6 +25,14 @@ def utcnow():
 
 
 now = utcnow
+
+
+def real_utcnow():
+    """Real time, never shifted by the teaching clock (naive UTC): for lock-outs, sessions, audit
+    timestamps and scheduled snapshots. A frozen clock (tests) still stands in for it."""
+    if _frozen["at"] is not None:
+        return _frozen["at"]
+    return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
 
 
 def set_offset(delta):

@@ -14,12 +14,14 @@ class PluginState(BaseModel):
 
 
 class AuditEntry(BaseModel):
-    """Who changed what (审计日志): one row per create, change, delete or reassign of a record."""
+    """Who changed what (审计日志): one row per create, change, delete or reassign of a record, and per
+    teaching action (``record_type`` "teaching", see core.classroom.audit). ``at`` is real time, never the
+    teaching clock."""
     record_type = peewee.CharField(max_length=64)
     record_id = peewee.IntegerField()
     action = peewee.CharField(max_length=20)
     user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
-    at = peewee.DateTimeField(default=clock.utcnow)
+    at = peewee.DateTimeField(default=clock.real_utcnow)
     changes = peewee.TextField(default="{}")  # JSON: {field: [old, new]}
 
     class Meta:

@@ -41,7 +41,7 @@ def _plugins():
 def audit(record_type, record_id, action, user, changes=None):
     AuditEntry.create(record_type=record_type, record_id=record_id, action=action,
                       user=user.id if user is not None and getattr(user, "id", None) else None,
-                      at=clock.utcnow(), changes=json.dumps(changes or {}, ensure_ascii=False, default=str))
+                      at=clock.real_utcnow(), changes=json.dumps(changes or {}, ensure_ascii=False, default=str))
 
 
 def save(record_type, record, user, before=None, check=True, *, form=None, extras=()):
