@@ -12,7 +12,9 @@ from peewee import OperationalError, ProgrammingError
 
 from core import auth, builtin, clock, config as config_module, db as db_module, errors, templating, views
 from core.admin import bp as admin_bp, views as _admin_views  # noqa: F401 (routes)
-from core.classroom import bp as classroom_bp, plugin as classroom_hooks, views as _classroom_views  # noqa: F401
+from core.classroom import bp as classroom_bp, plugin as classroom_hooks  # noqa: F401
+from core.classroom import clock_views, roster_views, sandbox_views  # noqa: F401  (their routes)
+from core.classroom import views as _classroom_views  # noqa: F401  (its routes)
 from core.hierarchy import bp as hierarchy_bp, plugin as hierarchy_hooks
 from core.hierarchy import catalogue as _catalogue, explain as _explain, sharing as _sharing  # noqa: F401 (routes)
 from core.hierarchy import views as _position_views  # noqa: F401 (routes)
