@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core import hookimpl
 from core.extension import MenuItem, MigrationSet
 from core.models import CORE_MODELS, DEFAULT_STAGES, Organisation, SalesStage
-from core.records import demo
+from core.records import classrows, demo
 from core.records.types import core_record_types
 
 
@@ -33,6 +33,11 @@ def zhixin_models():
 @hookimpl
 def zhixin_demo_data(app, users, rng):
     demo.load(app, users, rng)
+
+
+@hookimpl
+def zhixin_class_rows(user_ids):
+    return classrows.class_rows(user_ids)
 
 
 @hookimpl

@@ -24,7 +24,21 @@ class ConfigError(Exception):
     """A configuration value that cannot work; the message says which and why."""
 
 
+class IdField(peewee.AutoField):
+    """The integer primary key of every table, whose ids are never reused: ``AUTOINCREMENT`` on SQLite (without
+    it SQLite hands the highest freed id out again, and a new row inherits the old one's children). PostgreSQL
+    sequences and InnoDB counters never go back, so there it is a plain ``AutoField``. (Peewee's
+    ``playhouse.sqlite_ext.AutoIncrementField`` adds AUTOINCREMENT on every backend, which PostgreSQL and
+    MariaDB refuse.)"""
+
+    def ddl(self, ctx):
+        nodes = super().ddl(ctx)
+        return peewee.NodeList((nodes, peewee.SQL("AUTOINCREMENT"))) if is_sqlite() else nodes
+
+
 class BaseModel(peewee.Model):
+    id = IdField()
+
     class Meta:
         database = db
         legacy_table_names = False

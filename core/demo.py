@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from core import positions
 from core.auth import ensure_admin
 from core.db import db
-from core.models import Organisation, User
+from core.models import Organisation, Position, User
 from core.plugins import call_impl
 
 DEMO_ORG = dict(name="智欣商贸有限公司", address="上海市浦东新区世纪大道 100 号", phone="021-5888 0000",
@@ -41,12 +41,27 @@ def load_demo(app, password, admin_password, seed=2026, classes=2, departments=2
                     n += 1
                     users.append(_user(f"student{n:02d}", names[n % len(names)], sp, password, method))
         progress(f"Created {len(users)} demo users in {len(layout['classes'])} classes.")
-        plugins = app.extensions["zhixin_plugins"]
-        for plugin, impl in plugins.implementations("zhixin_demo_data", registration_order=True):  # dependencies first
-            with force_locale("zh"), db.atomic():
-                call_impl(impl, app=app, users=users, rng=rng)
-            progress(f"Demo data: {plugin.replace('core:core.', 'core ')}")
+        seed(app, users, rng, progress)
         return {"logins": _logins(admin)}
+
+
+def seed(app, users, rng, progress=None):
+    """Every plugin's demo data for ``users`` (highest position first), dependencies first, in Chinese, one
+    transaction per plugin (savepoints inside a caller's transaction, as in a class reset)."""
+    plugins = app.extensions["zhixin_plugins"]
+    for plugin, impl in plugins.implementations("zhixin_demo_data", registration_order=True):
+        with force_locale("zh"), db.atomic():
+            call_impl(impl, app=app, users=users, rng=rng)
+        if progress:
+            progress(f"Demo data: {plugin.replace('core:core.', 'core ')}")
+
+
+def is_school_demo(users):
+    """True for the whole school's demo (its first user holds a top position, the teacher's), False for one
+    class's: only the former may write school-wide rows (the product catalogue, the assignment rule)."""
+    first = users[0] if users else None
+    return bool(first and first.position_id) and Position.select().where(
+        (Position.id == first.position_id) & Position.parent.is_null()).exists()
 
 
 def _user(username, full_name, position, password, method):

@@ -54,6 +54,18 @@ class MigrationSet:
 
 
 @dataclass
+class ClassRows:
+    """What ``zhixin_class_rows`` returns: the rows of one table that belong to a class, for its reset.
+
+    ``label`` names the kind on the confirmation page (a lazy_gettext plural: "Service replies"); ``where`` is a
+    Peewee expression on ``model`` selecting the rows, e.g. ``ServiceReply.item_id.in_(<subquery>)``. Core counts
+    ``model.select().where(where)`` for the page and runs ``model.delete().where(where)`` for the reset."""
+    label: Any
+    model: Any
+    where: Any
+
+
+@dataclass
 class CalendarItem:
     """Something due or happening, for calendar views and the daily work plan (每日工作计划)."""
     title: str

@@ -7,7 +7,7 @@ field (never by plugin load order).
 
 Phases: start-up (startup, migrations, defaults, models), records (record_types, record_fields, record_saving,
 record_saved, record_deleted, permission_check, access_filter), web (blueprints, menu_items,
-dashboard_widgets, template_slot), background (jobs), tools (cli_commands, demo_data), cooperation
+dashboard_widgets, template_slot), background (jobs), tools (cli_commands, demo_data, class_rows), cooperation
 between plugins (reports, calendar_items, exercises).
 """
 import pluggy
@@ -138,8 +138,30 @@ def zhixin_cli_commands():
 
 @hookspec
 def zhixin_demo_data(app, users, rng):
-    """Create demo data for ``zhixin demo``. ``users`` is the list of demo ``User`` rows (teacher first),
-    ``rng`` a seeded ``random.Random``. Called in dependency order inside one transaction per plugin."""
+    """Create demo data for ``zhixin demo``, and for one class after its reset. ``users`` is the list of demo
+    ``User`` rows, highest position first (the teacher for ``zhixin demo``, the class lead for a reset),
+    ``rng`` a seeded ``random.Random``. Called in dependency order inside one transaction per plugin.
+
+    Create rows for these users only and link them only to rows these users own (or to the school's
+    catalogue, such as products): a class reset loads demo data for one class and must not reach the others.
+    School-wide settings are written only by the whole school's demo (``core.demo.is_school_demo(users)``)."""
+
+
+@hookspec
+def zhixin_class_rows(user_ids):
+    """Return a list of ``core.extension.ClassRows``: the rows of your tables that belong to the class whose
+    users are ``user_ids`` (a list of ids), in the order they can be deleted (dependents first).
+
+    A class's rows are those its users own or created, and every row that depends on one of them — links,
+    lines, replies, timelines, members, shares — including rows of another user that point at a class row
+    (a class-1 campaign's member that is a class-2 lead). Never a school-wide row (settings, catalogue) and
+    never another class's own row. Records of your record types that the class's users own are removed by core
+    after every plugin's rows (latest-registered type first) unless you list their model yourself, as you must
+    when more than the owner decides (a campaign task on a class campaign).
+
+    The class reset (``core.classroom.sandbox``) counts these rows for its confirmation page and deletes them
+    in one transaction: plugins before core (latest registered first), each list in its order. A ``where`` may
+    use a subquery on rows deleted after it, never on rows deleted before it."""
 
 
 # --- cooperation ---------------------------------------------------------------------------------------

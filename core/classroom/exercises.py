@@ -54,6 +54,14 @@ def results_for(user_ids):
     return {(r.user_id, r.exercise): r for r in rows}
 
 
+def forget_grades(user_ids):
+    """Delete the grades (exercise results) of these users, as a class reset does when told not to keep them.
+    Returns the number of rows removed."""
+    if not user_ids:
+        return 0
+    return ExerciseResult.delete().where(ExerciseResult.user.in_(list(user_ids))).execute()
+
+
 def completion(user_ids, exercise_ids):
     """Share of (student, exercise) pairs passed, 0..1, counted in SQL."""
     if not user_ids or not exercise_ids:

@@ -1,12 +1,25 @@
-"""Class sandbox (班级沙盒): delete one class's records and reload demo data for it, in one transaction."""
+"""Class sandbox (班级沙盒): remove one class's rows and reload demo data for it, in one transaction.
+
+A class's rows are what core and every plugin declare through ``zhixin_class_rows`` (the records its users own
+and every row depending on them: links, lines, replies, timelines, members, quotas, saved reports,
+notifications), the records of types nobody declared that its users own, and the change history of all those
+records. The confirmation page counts exactly the rows the reset deletes: both read :func:`plan`. School-wide
+rows (settings, the catalogue, the teaching log) and other classes' rows are never in it."""
+import operator
 import random
+from functools import reduce
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
+from core import demo
+from core.classroom import audit
+from core.classroom.exercises import forget_grades
 from core.classroom.scope import students_of
 from core.db import db
-from core.plugins import call_impl
+from core.extension import ClassRows
+from core.models import AuditEntry, Document, Position, User
+from core.records import documents
 from core.records import registry as records
 
 
@@ -14,32 +27,60 @@ def owned_types():
     return [rt for rt in records.registry().values() if rt.owned]
 
 
-def record_counts(position):
-    """{record type name: rows owned by the class's users} — what a reset would delete."""
-    ids = students_of(position).select(students_of(position).model.id)
-    out = {}
-    for rt in owned_types():
-        count = rt.model.select().where(rt.model.owner.in_(ids)).count()
-        if count:
-            out[rt.name] = count
-    return out
+def class_users(position):
+    """The class's users, highest position first (the class lead, as the teacher comes first in
+    ``zhixin demo``), then by user name."""
+    return list(students_of(position).join(Position, on=(User.position == Position.id))
+                .order_by(Position.depth, User.username))
 
 
-def reset(position, reload_demo=True, seed=None):
-    """Delete every record owned by the class's users (latest-registered types first, so a plugin's rows
-    go before the core rows they point at), then reload demo data for those users. Returns the deleted
-    count. One transaction: a failure leaves the class as it was."""
-    users = list(students_of(position))
+def plan(user_ids):
+    """Every :class:`ClassRows` of the class whose users are ``user_ids``, in the order they are deleted: the
+    records' change history, the declared rows (plugins first, latest registered first; core last), then the
+    undeclared record types' rows the users own (latest-registered type first)."""
+    if not user_ids:
+        return []
+    plugins = current_app.extensions["zhixin_plugins"]
+    declared = plugins.gather("zhixin_class_rows", per_user=False, user_ids=list(user_ids))
+    listed = {rows.model for rows in declared}
+    owned = [ClassRows(rt.label_plural, rt.model, rt.model.owner.in_(list(user_ids)))
+             for rt in reversed(owned_types()) if rt.model not in listed]
+    return _history(declared + owned) + declared + owned
+
+
+def _history(plan_rows):
+    """The audit entries of every record the plan removes (ids are never reused, but the log would grow)."""
+    type_of = {rt.model: rt.name for rt in records.registry().values()}
+    parts = [(AuditEntry.record_type == type_of[rows.model])
+             & AuditEntry.record_id.in_(rows.model.select(rows.model.id).where(rows.where))
+             for rows in plan_rows if rows.model in type_of]
+    return [ClassRows(_l("Change history entries"), AuditEntry, reduce(operator.or_, parts))] if parts else []
+
+
+def preview(position):
+    """``[(label, count)]`` of what a reset of the class removes (kinds without rows left out)."""
+    counted = [(rows.label, rows.model.select().where(rows.where).count())
+               for rows in plan([u.id for u in students_of(position)])]
+    return [(label, count) for label, count in counted if count]
+
+
+def reset(position, user, keep_grades=True, reload_demo=True, seed=None):
+    """Delete the class's rows (:func:`plan`), its grades unless ``keep_grades``, then reload demo data for its
+    users; audited as "reset". Returns ``{table: rows removed}``. One transaction: a failure changes nothing."""
+    users = class_users(position)
     ids = [u.id for u in users]
-    deleted = 0
+    removed = {}
     with db.atomic():
-        if ids:
-            for rt in reversed(owned_types()):
-                deleted += rt.model.delete().where(rt.model.owner.in_(ids)).execute()
+        files = [d.stored_name for d in Document.select(Document.stored_name).where(Document.owner.in_(ids))]
+        for rows in plan(ids):
+            table = rows.model._meta.table_name
+            removed[table] = removed.get(table, 0) + rows.model.delete().where(rows.where).execute()
+        if not keep_grades:
+            removed["classroom_exercise_result"] = forget_grades(ids)
+        removed = {table: n for table, n in removed.items() if n}
         if reload_demo and users:
-            rng = random.Random(seed if seed is not None else position.id)
-            plugins = current_app.extensions["zhixin_plugins"]
-            with force_locale("zh"):
-                for _plugin, impl in plugins.implementations("zhixin_demo_data", registration_order=True):
-                    call_impl(impl, app=current_app, users=users, rng=rng)
-    return deleted
+            demo.seed(current_app, users, random.Random(seed if seed is not None else position.id))
+        audit.log("reset", user, position, counts=removed, kept_grades=keep_grades)
+    for name in files:  # after the commit: a rolled-back reset keeps its files
+        documents.remove_file(name)
+    return removed

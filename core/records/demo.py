@@ -1,10 +1,12 @@
 """Demo data of the core records: for every demo user, Chinese accounts with contacts, leads, opportunities
 across the stages and the current and next fiscal quarters (some with product lines), plus competitors and —
-when the product catalogue is still empty — product categories and products."""
+when the product catalogue is still empty and the whole school's demo is loading — product categories and
+products. Every link (competitors, contacts) stays among the given users' own records."""
 import datetime as _dt
 from decimal import Decimal
 
 from core import clock, fiscal
+from core.demo import is_school_demo
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Product, ProductCategory, SalesStage)
 from core.records import leads, opportunities, service
@@ -42,7 +44,7 @@ COMPETITORS = [("慧通软件", "https://huitong.example.cn", "价格低，本�
 
 def load(app, users, rng):
     """Create the core records' demo data (called once, inside a transaction, in Chinese)."""
-    products = _catalogue()
+    products = _catalogue(users)
     competitors = _competitors(users, rng)
     stages = list(SalesStage.select().order_by(SalesStage.order))
     quarters = _two_fiscal_quarters()
@@ -72,8 +74,8 @@ def _two_fiscal_quarters():
     return quarter.start, quarter.next().end
 
 
-def _catalogue():
-    if Product.select().exists():  # the administrator (or the catalogue's own demo) made it already
+def _catalogue(users):
+    if Product.select().exists() or not is_school_demo(users):  # the administrator's (or an earlier demo's)
         return list(Product.select().where(Product.active == True))  # noqa: E712
     categories = {}
     for name, parent, items in CATALOGUE:
@@ -88,8 +90,8 @@ def _catalogue():
 
 def _competitors(users, rng):
     out = []
-    for name, website, strengths, weaknesses in COMPETITORS:
-        existing = Competitor.get_or_none(Competitor.name == name)
+    for name, website, strengths, weaknesses in COMPETITORS:  # each class keeps its own competitor records
+        existing = Competitor.get_or_none((Competitor.name == name) & Competitor.owner.in_([u.id for u in users]))
         if existing:
             out.append(existing)
             continue

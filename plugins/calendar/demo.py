@@ -18,7 +18,8 @@ def create_demo(users, rng):
     first = today.replace(day=1)
     last = add_months(first, 2) - _dt.timedelta(days=1)
     days = (last - first).days + 1
-    contacts = [c.id for c in Contact.select(Contact.id).limit(50)]
+    contacts = [c.id for c in Contact.select(Contact.id).where(Contact.owner.in_([u.id for u in users]))
+                .order_by(Contact.id).limit(50)]  # invite only these users' contacts, never another class's
     for user in users:
         # a weekly team meeting, as a series
         start = _dt.datetime.combine(first + _dt.timedelta(days=(0 - first.weekday()) % 7), _dt.time(9, 30))

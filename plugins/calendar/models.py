@@ -9,9 +9,11 @@ occurrence writes an exception row (``series`` = the series, ``recurrence_id`` =
 occurrence it replaces); deleting one occurrence writes a ``cancelled`` exception row (an EXDATE).
 """
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.db import BaseModel
+from core.extension import ClassRows
 from core.models import Contact, Record, User
 
 PRIORITIES = ("high", "normal", "low")
@@ -93,3 +95,12 @@ class CalendarFeed(BaseModel):
 
 
 MODELS = [CalendarEvent, CalendarInvitee, CalendarTask, CalendarFeed]
+
+
+def class_rows(user_ids):
+    """A class's rows (``zhixin_class_rows``): the invitations to its users' events and of its contacts. The
+    events and tasks go with core's rule for owned records; a user's feed token is theirs, not the class's."""
+    events = CalendarEvent.select(CalendarEvent.id).where(CalendarEvent.owner.in_(user_ids))
+    contacts = Contact.select(Contact.id).where(Contact.owner.in_(user_ids))
+    return [ClassRows(_l("Event invitations"), CalendarInvitee,
+                      CalendarInvitee.event.in_(events) | CalendarInvitee.contact.in_(contacts))]

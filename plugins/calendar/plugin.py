@@ -11,7 +11,7 @@ from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
 
 from plugins.calendar import service
-from plugins.calendar.models import MODELS, CalendarEvent, CalendarTask
+from plugins.calendar.models import MODELS, CalendarEvent, CalendarTask, class_rows
 
 
 @hookimpl
@@ -22,6 +22,11 @@ def zhixin_migrations():
 @hookimpl
 def zhixin_models():
     return list(MODELS)
+
+
+@hookimpl
+def zhixin_class_rows(user_ids):
+    return class_rows(user_ids)
 
 
 @hookimpl

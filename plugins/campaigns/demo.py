@@ -1,4 +1,5 @@
-"""Demo data: campaigns in every status, each with members and tasks, and some sourced leads/opportunities."""
+"""Demo data: campaigns in every status, each with members and tasks, and some sourced leads/opportunities —
+all among the given users' own records."""
 import datetime as _dt
 from decimal import Decimal
 
@@ -24,12 +25,13 @@ SUBJECTS = ["准备宣传材料", "确认场地与物料", "发送邀请邮件",
 def load(users, rng):
     today = clock.today()
     owners = users[1:] or users
-    if not Lead.select().exists() and not Contact.select().exists():
+    ids = [u.id for u in users]
+
+    def own(model, limit):  # members and sources only among these users' records, never another class's
+        return list(model.select().where(model.owner.in_(ids)).order_by(model.id).limit(limit))
+    if not own(Lead, 1) and not own(Contact, 1):
         _fallback_records(owners, rng)
-    leads = list(Lead.select().limit(60))
-    contacts = list(Contact.select().limit(60))
-    accounts = list(Account.select().limit(30))
-    opportunities = list(Opportunity.select().limit(40))
+    leads, contacts, accounts, opportunities = own(Lead, 60), own(Contact, 60), own(Account, 30), own(Opportunity, 40)
     for name, ctype, status, start_offset, length, cost in DEMO:
         owner = rng.choice(owners)
         start = today + _dt.timedelta(days=start_offset)

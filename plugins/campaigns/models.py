@@ -1,10 +1,13 @@
 """Campaign tables (市场活动): campaigns, their members, their tasks (事件任务) and the source-campaign links
 of leads and opportunities. Every table carries the plugin's prefix ``campaigns_``."""
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.db import BaseModel
-from core.models import MoneyField, Record, User
+from core.extension import ClassRows
+from core.models import Account, Contact, Lead, MoneyField, Opportunity, Record, User
+from core.records.classrows import pointing_at
 
 CAMPAIGN_TYPES = ("email", "telemarketing", "trade_show", "webinar", "advertisement", "direct_mail", "other")
 CAMPAIGN_STATUSES = ("planned", "active", "completed", "cancelled")
@@ -86,3 +89,20 @@ class CampaignSource(BaseModel):
 
 
 MODELS = [Campaign, CampaignMember, CampaignTask, CampaignSource]
+
+
+def class_rows(user_ids):
+    """A class's rows (``zhixin_class_rows``): its campaigns' sources, members and tasks, its users' tasks, and
+    the sources and members that are its leads, opportunities, contacts or accounts. The campaigns themselves
+    go with core's rule for owned records."""
+    campaigns = Campaign.select(Campaign.id).where(Campaign.owner.in_(user_ids))
+    return [
+        ClassRows(_l("Campaign sources"), CampaignSource, CampaignSource.campaign.in_(campaigns) | pointing_at(
+            CampaignSource.record_type, CampaignSource.record_id, {"lead": Lead, "opportunity": Opportunity},
+            user_ids)),
+        ClassRows(_l("Campaign members"), CampaignMember, CampaignMember.campaign.in_(campaigns) | pointing_at(
+            CampaignMember.member_type, CampaignMember.member_id, {"lead": Lead, "contact": Contact,
+                                                                   "account": Account}, user_ids)),
+        ClassRows(_l("Campaign tasks"), CampaignTask,
+                  CampaignTask.owner.in_(user_ids) | CampaignTask.campaign.in_(campaigns)),
+    ]

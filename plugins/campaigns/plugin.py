@@ -35,6 +35,12 @@ def zhixin_models():
 
 
 @hookimpl
+def zhixin_class_rows(user_ids):
+    from plugins.campaigns.models import class_rows
+    return class_rows(user_ids)
+
+
+@hookimpl
 def zhixin_record_types():
     from plugins.campaigns.models import Campaign, CampaignTask
     return [

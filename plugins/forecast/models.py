@@ -1,8 +1,10 @@
 """Forecast tables (销售预期): quotas, forecast commits and quarter-end snapshots."""
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.db import BaseModel
+from core.extension import ClassRows
 from core.models import MoneyField, Record, User
 
 COMMIT_KINDS = ("own", "team")
@@ -60,3 +62,10 @@ class Snapshot(BaseModel):
 
 
 MODELS = [Quota, Commit, Snapshot]
+
+
+def class_rows(user_ids):
+    """A class's rows (``zhixin_class_rows``): its users' quotas and quarter snapshots. Their commits go with
+    core's rule for owned records."""
+    return [ClassRows(_l("Quotas"), Quota, Quota.user.in_(user_ids)),
+            ClassRows(_l("Quarter snapshots"), Snapshot, Snapshot.user.in_(user_ids))]

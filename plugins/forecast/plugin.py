@@ -27,6 +27,12 @@ def zhixin_models():
 
 
 @hookimpl
+def zhixin_class_rows(user_ids):
+    from plugins.forecast.models import class_rows
+    return class_rows(user_ids)
+
+
+@hookimpl
 def zhixin_record_types():
     from core.records.registry import RecordType
     from plugins.forecast.models import Commit

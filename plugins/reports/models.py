@@ -2,9 +2,11 @@
 import json
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.db import BaseModel
+from core.extension import ClassRows
 from core.models import Position, User
 
 SCHEDULES = ("", "daily", "weekly", "monthly")
@@ -48,3 +50,10 @@ class SavedReportShare(BaseModel):
 
 
 MODELS = [SavedReport, SavedReportShare]
+
+
+def class_rows(user_ids):
+    """A class's rows (``zhixin_class_rows``): the reports its users saved, with their shares."""
+    reports = SavedReport.select(SavedReport.id).where(SavedReport.owner.in_(user_ids))
+    return [ClassRows(_l("Saved report shares"), SavedReportShare, SavedReportShare.report.in_(reports)),
+            ClassRows(_l("Saved reports"), SavedReport, SavedReport.owner.in_(user_ids))]

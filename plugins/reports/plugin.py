@@ -30,6 +30,12 @@ def zhixin_models():
 
 
 @hookimpl
+def zhixin_class_rows(user_ids):
+    from plugins.reports.models import class_rows
+    return class_rows(user_ids)
+
+
+@hookimpl
 def zhixin_reports():
     from plugins.reports.standard import definitions
     return definitions()

@@ -3,6 +3,7 @@ open and some past their targets, so the lists, the dashboard widget and the rep
 import datetime as dt
 
 from core import clock
+from core.demo import is_school_demo
 from core.models import Contact, Product
 from plugins.service import reporting, services
 from plugins.service.models import (CATEGORIES, CHANNELS, SEVERITIES, Complaint, Feedback, ServiceCase,
@@ -17,11 +18,13 @@ CASE_SUBJECTS = ["上门检修", "更换配件", "培训客户使用新系统", 
 
 def create_demo(users, rng):
     staff = [u for u in users if u.position_id] or list(users)
-    if len(users) > 1 and users[1].position_id:
+    if is_school_demo(users) and len(users) > 1 and users[1].position_id:
+        # the school's assignment rule, only while none is set: a class reset never touches it
         ServiceSettings.insert(id=1).on_conflict_ignore().execute()
         ServiceSettings.update(assign_position=users[1].position_id, default_owner=users[0].id).where(
-            ServiceSettings.id == 1).execute()
-    contacts = list(Contact.select().limit(40))
+            (ServiceSettings.id == 1) & ServiceSettings.assign_position.is_null()
+            & ServiceSettings.default_owner.is_null()).execute()
+    contacts = list(Contact.select().where(Contact.owner.in_([u.id for u in users])).order_by(Contact.id).limit(40))
     products = list(Product.select().limit(20))
     targets = services.targets()
     today = clock.today()

@@ -11,7 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.db import BaseModel
+from core.extension import ClassRows
 from core.models import Account, Contact, Position, Product, Record, User
+from core.records.classrows import pointing_at
 
 CHANNELS = {
     "phone": _l("Phone"),
@@ -197,3 +199,13 @@ class PublicSubmission(BaseModel):
 ITEM_MODELS = {"feedback": Feedback, "complaint": Complaint, "case": ServiceCase}
 MODELS = [Feedback, Complaint, ServiceCase, ServiceReply, ServiceEvent, ServiceSettings, ServiceTarget,
           PublicSubmission]
+
+
+def class_rows(user_ids):
+    """A class's rows (``zhixin_class_rows``): the replies and timelines of the items its users are assigned.
+    The items go with core's rule for owned records; the settings (the assignment rule), targets and the public
+    form's log are the school's."""
+    return [ClassRows(_l("Service replies"), ServiceReply,
+                      pointing_at(ServiceReply.item_type, ServiceReply.item_id, ITEM_MODELS, user_ids)),
+            ClassRows(_l("Service timeline entries"), ServiceEvent,
+                      pointing_at(ServiceEvent.item_type, ServiceEvent.item_id, ITEM_MODELS, user_ids))]

@@ -12,7 +12,7 @@ from core.records.registry import RecordType
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 from plugins.service import services
 from plugins.service.models import (DEFAULT_TARGETS, ITEM_MODELS, MODELS, OPEN_STATUSES, ServiceEvent,
-                                    ServiceReply, ServiceSettings, ServiceTarget)
+                                    ServiceReply, ServiceSettings, ServiceTarget, class_rows)
 
 FAMILY = "service"   # one sharing-mode setting for feedback, complaints and cases (see docs/service.md)
 
@@ -31,6 +31,11 @@ def zhixin_migrations():
 @hookimpl
 def zhixin_models():
     return list(MODELS)
+
+
+@hookimpl
+def zhixin_class_rows(user_ids):
+    return class_rows(user_ids)
 
 
 @hookimpl

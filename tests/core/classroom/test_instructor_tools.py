@@ -71,7 +71,7 @@ def test_sandbox_reset_touches_one_class_only_after_confirmation(capp, school, l
     teacher = login(capp.test_client(), school["teacher"])
     class_a = school["positions"]["class_a"]
     page = teacher.get(f"/classroom/sandbox/{class_a.id}").get_data(as_text=True)
-    assert "2 records" in page and class_a.name in page
+    assert "removes 2 rows" in page and class_a.name in page
     teacher.post(f"/classroom/sandbox/{class_a.id}", data={"confirm_name": "wrong"})
     assert Account.select().count() == 3
     teacher.post(f"/classroom/sandbox/{class_a.id}", data={"confirm_name": class_a.name})

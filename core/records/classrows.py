@@ -1,0 +1,32 @@
+"""Core's rows of a class, for its reset (``zhixin_class_rows``): what depends on the class's opportunities and
+competitors, and its users' notifications. The records themselves (accounts, contacts, leads, opportunities,
+competitors, documents) core's reset removes as it does every undeclared record type's."""
+import operator
+from functools import reduce
+
+from flask_babel import lazy_gettext as _l
+
+from core.extension import ClassRows
+from core.models import (Competitor, Notification, Opportunity, OpportunityCompetitor, OpportunityLine,
+                         OpportunityStageHistory)
+
+
+def pointing_at(type_column, id_column, models, user_ids):
+    """An expression for rows that name a record by ``(type, id)`` columns (no foreign key) whose record one of
+    ``user_ids`` owns: ``models`` maps each type value to its model, e.g. ``{"lead": Lead}``."""
+    return reduce(operator.or_, [(type_column == kind) & id_column.in_(model.select(model.id).where(
+        model.owner.in_(user_ids))) for kind, model in models.items()])
+
+
+def class_rows(user_ids):
+    opportunities = Opportunity.select(Opportunity.id).where(Opportunity.owner.in_(user_ids))
+    competitors = Competitor.select(Competitor.id).where(Competitor.owner.in_(user_ids))
+    return [
+        ClassRows(_l("Competitor links"), OpportunityCompetitor,
+                  OpportunityCompetitor.opportunity.in_(opportunities)
+                  | OpportunityCompetitor.competitor.in_(competitors)),
+        ClassRows(_l("Opportunity product lines"), OpportunityLine, OpportunityLine.opportunity.in_(opportunities)),
+        ClassRows(_l("Stage history entries"), OpportunityStageHistory,
+                  OpportunityStageHistory.opportunity.in_(opportunities)),
+        ClassRows(_l("Notifications"), Notification, Notification.user.in_(user_ids)),
+    ]
