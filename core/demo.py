@@ -41,11 +41,11 @@ def load_demo(app, password, admin_password, seed=2026, classes=2, departments=2
                     n += 1
                     users.append(_user(f"student{n:02d}", names[n % len(names)], sp, password, method))
         progress(f"Created {len(users)} demo users in {len(layout['classes'])} classes.")
-        seed(app, users, rng, progress)
+        load_for(app, users, rng, progress)
         return {"logins": _logins(admin)}
 
 
-def seed(app, users, rng, progress=None):
+def load_for(app, users, rng, progress=None):
     """Every plugin's demo data for ``users`` (highest position first), dependencies first, in Chinese, one
     transaction per plugin (savepoints inside a caller's transaction, as in a class reset)."""
     plugins = app.extensions["zhixin_plugins"]

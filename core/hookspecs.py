@@ -45,7 +45,7 @@ def zhixin_defaults(app):
 def zhixin_models():
     """Return the list of your Peewee model classes (tables prefixed with your plugin name).
 
-    Used for schema checks, test isolation and class resets; tables are created by your migrations.
+    Used for schema checks and test isolation; tables are created by your migrations.
     """
 
 

@@ -79,7 +79,7 @@ def reset(position, user, keep_grades=True, reload_demo=True, seed=None):
             removed["classroom_exercise_result"] = forget_grades(ids)
         removed = {table: n for table, n in removed.items() if n}
         if reload_demo and users:
-            demo.seed(current_app, users, random.Random(seed if seed is not None else position.id))
+            demo.load_for(current_app, users, random.Random(seed if seed is not None else position.id))
         audit.log("reset", user, position, counts=removed, kept_grades=keep_grades)
     for name in files:  # after the commit: a rolled-back reset keeps its files
         documents.remove_file(name)

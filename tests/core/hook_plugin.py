@@ -7,7 +7,7 @@ from flask import Blueprint
 from markupsafe import Markup
 
 from core import hookimpl
-from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
+from core.extension import CalendarItem, ClassRows, ExtraField, Job, MenuItem, MigrationSet, Widget
 from core.models import Record
 from core.records.registry import RecordType
 
@@ -167,6 +167,12 @@ def zhixin_cli_commands():
 def zhixin_demo_data(app, users, rng):
     CALLS.append(("demo_data", len(users)))
     HookThing.create(name=f"demo {rng.randint(1, 9)}", owner=users[0])
+
+
+@hookimpl
+def zhixin_class_rows(user_ids):
+    CALLS.append(("class_rows", list(user_ids)))
+    return [ClassRows("Things", HookThing, HookThing.owner.in_(user_ids) & (HookThing.name != "default thing"))]
 
 
 @hookimpl

@@ -122,6 +122,20 @@ def test_demo_data_hook_fires_with_demo_users(hook_app):
     assert HookThing.select().where(HookThing.name.startswith("demo ")).exists()
 
 
+def test_class_rows_hook_says_what_a_class_reset_counts_and_removes(hook_app, positions, make_user):
+    from core.classroom import sandbox
+    from tests.core.hook_plugin import HookThing
+    student = make_user("student", position=positions["sales_a"])
+    HookThing.create(name="mine", owner=student)
+    HookThing.create(name="default thing", owner=student)  # the plugin's where keeps it
+    HookThing.create(name="other class", owner=make_user("other", position=positions["sales_b"]))
+    with hook_app.test_request_context():
+        assert ("Things", 1) in [(str(label), n) for label, n in sandbox.preview(positions["class_a"])]
+        removed = sandbox.reset(positions["class_a"], hook_app.hook_admin, reload_demo=False)
+    assert called("zhixin_class_rows")[-1] == [student.id] and removed["hooktest_thing"] == 1
+    assert sorted(t.name for t in HookThing.select()) == ["default thing", "other class"]
+
+
 def test_cooperation_hooks_can_be_gathered(hook_app):
     plugins = hook_app.extensions["zhixin_plugins"]
     start, end = dt.datetime(2026, 5, 1), dt.datetime(2026, 6, 1)
