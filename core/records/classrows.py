@@ -7,7 +7,7 @@ from functools import reduce
 from flask_babel import lazy_gettext as _l
 
 from core.extension import ClassRows
-from core.models import (Competitor, Notification, Opportunity, OpportunityCompetitor, OpportunityLine,
+from core.models import (AuditEntry, Competitor, Notification, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory)
 
 
@@ -16,6 +16,12 @@ def pointing_at(type_column, id_column, models, user_ids):
     ``user_ids`` owns: ``models`` maps each type value to its model, e.g. ``{"lead": Lead}``."""
     return reduce(operator.or_, [(type_column == kind) & id_column.in_(model.select(model.id).where(
         model.owner.in_(user_ids))) for kind, model in models.items()])
+
+
+def history(label, record_type, ids):
+    """The change history (audit entries) of rows audited as ``record_type`` whose ids ``ids`` (a subquery)
+    selects — for tables that are not record types (whose history core removes itself)."""
+    return ClassRows(label, AuditEntry, (AuditEntry.record_type == record_type) & AuditEntry.record_id.in_(ids))
 
 
 def class_rows(user_ids):

@@ -6,6 +6,7 @@ from core import clock
 from core.db import BaseModel
 from core.extension import ClassRows
 from core.models import MoneyField, Record, User
+from core.records.classrows import history
 
 COMMIT_KINDS = ("own", "team")
 
@@ -65,7 +66,9 @@ MODELS = [Quota, Commit, Snapshot]
 
 
 def class_rows(user_ids):
-    """A class's rows (``zhixin_class_rows``): its users' quotas and quarter snapshots. Their commits go with
-    core's rule for owned records."""
-    return [ClassRows(_l("Quotas"), Quota, Quota.user.in_(user_ids)),
+    """A class's rows (``zhixin_class_rows``): its users' quotas with their history, and quarter snapshots.
+    Their commits go with core's rule for owned records."""
+    quotas = Quota.select(Quota.id).where(Quota.user.in_(user_ids))
+    return [history(_l("Quota history entries"), "forecast_quota", quotas),
+            ClassRows(_l("Quotas"), Quota, Quota.user.in_(user_ids)),
             ClassRows(_l("Quarter snapshots"), Snapshot, Snapshot.user.in_(user_ids))]

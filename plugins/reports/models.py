@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core import clock
 from core.db import BaseModel
 from core.extension import ClassRows
+from core.records.classrows import history
 from core.models import Position, User
 
 SCHEDULES = ("", "daily", "weekly", "monthly")
@@ -53,7 +54,8 @@ MODELS = [SavedReport, SavedReportShare]
 
 
 def class_rows(user_ids):
-    """A class's rows (``zhixin_class_rows``): the reports its users saved, with their shares."""
+    """A class's rows (``zhixin_class_rows``): the reports its users saved, with their shares and history."""
     reports = SavedReport.select(SavedReport.id).where(SavedReport.owner.in_(user_ids))
-    return [ClassRows(_l("Saved report shares"), SavedReportShare, SavedReportShare.report.in_(reports)),
+    return [history(_l("Saved report history entries"), "reports.saved_report", reports),
+            ClassRows(_l("Saved report shares"), SavedReportShare, SavedReportShare.report.in_(reports)),
             ClassRows(_l("Saved reports"), SavedReport, SavedReport.owner.in_(user_ids))]
