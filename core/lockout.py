@@ -159,5 +159,5 @@ def unlock(user, by):
     """Clear every lock and failure count of ``user``'s account; audited as the teaching action "unlock"."""
     with db.atomic():
         cleared = LoginLock.delete().where(LoginLock.username == account_key(user.username)).execute()
-        audit.log("unlock", by, position=class_of(user), user=user.username)
+        audit.log("unlock", by, position=class_of(user), account=user.username)
     return cleared

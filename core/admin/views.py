@@ -181,7 +181,7 @@ def user_unlock(user_id):
     """End a login lock-out of the user's account (every browser), audited as "unlock"."""
     user = _user_or_404(user_id)
     lockout.unlock(user, current_user)
-    flash(_("%(name)s can log in again.", name=user.username), "success")
+    flash(_("The login of %(name)s is unlocked.", name=user.username), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 

@@ -24,7 +24,7 @@ ACTIONS = {
     "exercise_open": _l("Exercise opened"),
     "unlock": _l("Login unlocked"),
 }
-DETAILS = {"days": _l("Days"), "today": _l("Today is"), "student": _l("Student"), "user": _l("User")}
+DETAILS = {"days": _l("Days"), "today": _l("Today is"), "student": _l("Student"), "account": _l("User name")}
 
 
 @bp.route("/log")
@@ -45,5 +45,5 @@ def teaching_log():
 def unlock_student(user_id):
     student = my_student(user_id)
     lockout.unlock(student, current_user)
-    flash(_("%(name)s can log in again.", name=student.display_name), "success")
+    flash(_("The login of %(name)s is unlocked.", name=student.display_name), "success")
     return redirect(url_for("classroom.student", user_id=student.id))

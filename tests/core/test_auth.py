@@ -1,4 +1,5 @@
-"""Login (the lock-out: test_lockout.py), deactivated users, the forced change of credentials, own password and language."""
+"""Login (the lock-out is in test_lockout.py), deactivated users, the forced change of credentials, own
+password and language."""
 import pytest
 
 from core.models import User
