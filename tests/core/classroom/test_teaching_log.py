@@ -1,6 +1,6 @@
 """The teaching log (教学日志): clock shifts, view-as and unlocks are written to it and shown, as words, to the
 instructors of the class (school-wide entries to every instructor), page by page; instructors unlock their
-students' logins."""
+students' logins; logins count in real time on the class overview."""
 import re
 
 from core import positions as P
@@ -99,3 +99,13 @@ def test_only_the_students_own_instructor_may_unlock(capp, school, login, make_u
     student = login(capp.test_client(), school["bob"])
     assert student.post(f"/classroom/students/{school['alice'].id}/unlock").status_code == 403
     assert AuditEntry.select().count() == 0
+
+
+def test_a_login_under_a_shifted_clock_still_counts_as_active_this_week(capp, school, login):
+    teacher = login(capp.test_client(), school["teacher"])
+    teacher.post("/classroom/clock", data={"days": "44"})
+    student = capp.test_client()
+    assert student.post("/login", data={"username": "alice", "password": TEST_PASSWORD}).status_code == 302
+    html = teacher.get("/classroom/").get_data(as_text=True)
+    row = re.search(rf'<tr data-class="{school["positions"]["class_a"].id}">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[:2] == ["5", "1"]  # five in class A, one logged in
