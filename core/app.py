@@ -9,11 +9,12 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 from peewee import OperationalError, ProgrammingError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import auth, builtin, clock, config as config_module, db as db_module, errors, templating, views
 from core.admin import bp as admin_bp, views as _admin_views  # noqa: F401 (routes)
 from core.classroom import bp as classroom_bp, plugin as classroom_hooks  # noqa: F401
-from core.classroom import clock_views, roster_views, sandbox_views  # noqa: F401  (their routes)
+from core.classroom import clock_views, log_views, roster_views, sandbox_views  # noqa: F401  (their routes)
 from core.classroom import views as _classroom_views  # noqa: F401  (its routes)
 from core.hierarchy import bp as hierarchy_bp, plugin as hierarchy_hooks
 from core.hierarchy import catalogue as _catalogue, explain as _explain, sharing as _sharing  # noqa: F401 (routes)
@@ -40,6 +41,7 @@ def create_app(config=None, extra_plugins=()):
                 instance_relative_config=True, static_folder=None, template_folder="templates")
     config_module.load(app, config)
     db_module.init(app.config["DATABASE_URL"])
+    _trust_proxies(app)
 
     _load_plugins(app, extra_plugins)
     _init_extensions(app)
@@ -50,6 +52,14 @@ def create_app(config=None, extra_plugins=()):
     templating.init_app(app)
     _run_startup_hooks(app)
     return app
+
+
+def _trust_proxies(app):
+    """Behind ``PROXY_COUNT`` reverse proxies the client address and scheme come from their X-Forwarded-For
+    and -Proto headers; with 0 (the default) those headers are ignored, since any client can send them."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _stored_plugin_states():

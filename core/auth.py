@@ -1,11 +1,10 @@
 """Login, logout, the forced change of credentials at first login, own password and language."""
-import datetime as _dt
-import math
 import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,10 +12,10 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from core import clock
+from core import clock, lockout
 from core.db import db
 from core.forms import PasswordStrength
-from core.models import LoginAttempt, User
+from core.models import User
 from core.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -55,54 +54,49 @@ class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
 
 
-def _address():
-    return (request.remote_addr or "unknown")[:64]
-
-
-def _locked_minutes(username):
-    """Minutes left of a lock-out for this account or address, or 0."""
-    cfg = current_app.config
-    window = clock.utcnow() - _dt.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-    recent = LoginAttempt.select().where(LoginAttempt.at > window)
-    for query in (recent.where(LoginAttempt.username == username.lower()),
-                  recent.where(LoginAttempt.address == _address())):
-        if query.count() >= cfg["LOGIN_MAX_FAILURES"]:
-            oldest = query.order_by(LoginAttempt.at.desc()).offset(cfg["LOGIN_MAX_FAILURES"] - 1).first()
-            left = oldest.at + _dt.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]) - clock.utcnow()
-            return max(1, math.ceil(left.total_seconds() / 60))
-    return 0
+def _refused(refusal, form):
+    if refusal.scope == "address":
+        message = ngettext("Too many failed logins from this network address. Try again in %(num)d minute.",
+                           "Too many failed logins from this network address. Try again in %(num)d minutes.",
+                           refusal.minutes)
+    else:
+        message = ngettext("Too many failed logins: this account is locked for %(num)d minute. Try again then, "
+                           "or ask your teacher or the administrator to unlock it.",
+                           "Too many failed logins: this account is locked for %(num)d minutes. Try again then, "
+                           "or ask your teacher or the administrator to unlock it.", refusal.minutes)
+    flash(message, "error")
+    return render_template("core/login.html", form=form), 429
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Log in; failures are counted and locked per account and browser (core.lockout), in real time."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
         username = form.username.data.strip()
-        locked = _locked_minutes(username)
-        if locked:
-            flash(_("Too many failed logins. This account or address is locked for %(minutes)d minutes.",
-                    minutes=locked), "error")
-            return render_template("core/login.html", form=form), 429
+        account = lockout.account_key(username)
+        client = lockout.client_of(account)
+        refusal = lockout.claim(account, client)
+        if refusal:
+            return _refused(refusal, form)
         user = User.get_or_none(User.username == username)
         if user is None or not user.check_password(form.password.data):
-            with db.atomic():
-                LoginAttempt.create(username=username.lower()[:80], address=_address(), at=clock.utcnow())
-                # attempts older than the lock window count for nothing: keep the table small
-                LoginAttempt.delete().where(LoginAttempt.at < clock.utcnow() - _dt.timedelta(
-                    minutes=current_app.config["LOGIN_LOCK_MINUTES"])).execute()
+            lockout.failed(account)
             flash(_("Wrong user name or password."), "error")
             return render_template("core/login.html", form=form), 200
         if not user.active:
             flash(_("This account is deactivated. Ask your administrator."), "error")
             return render_template("core/login.html", form=form), 200
         with db.atomic():
-            LoginAttempt.delete().where(LoginAttempt.username == username.lower()).execute()
-            User.update(last_login_at=clock.utcnow()).where(User.id == user.id).execute()
+            lockout.succeeded(account, client)
+            User.update(last_login_at=clock.real_utcnow()).where(User.id == user.id).execute()
         session.clear()
         login_user(user)
-        return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+        response = redirect(safe_next(request.args.get("next"), url_for("main.home")))
+        lockout.remember_device(response, account)
+        return response
     return render_template("core/login.html", form=form)
 
 

@@ -18,8 +18,14 @@ DEFAULTS = {
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
     "MAX_LOGO_BYTES": 1024 * 1024,
     "UPLOAD_FOLDER": None,
+    # The login lock-out (core.lockout): per account, growing locks, a per-address flood ceiling.
     "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_LOCK_MINUTES": 1,
+    "LOGIN_LOCK_MAX_MINUTES": 60,
+    "LOGIN_ADDRESS_MAX_FAILURES": 200,
+    "LOGIN_ADDRESS_WINDOW_MINUTES": 10,
+    # How many reverse proxies in front of the app set X-Forwarded-For (0: the header is ignored).
+    "PROXY_COUNT": 0,
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_USER": None,
@@ -53,8 +59,16 @@ ENVIRONMENT = {
     "ZHIXIN_MAX_CONTENT_LENGTH": "Largest request body in bytes (default 16 MB); larger uploads get a clear 413",
     "ZHIXIN_MAX_UPLOAD_BYTES": "Largest uploaded document in bytes (default 10 MB)",
     "ZHIXIN_MAX_LOGO_BYTES": "Largest organisation logo in bytes (default 1 MB)",
-    "ZHIXIN_LOGIN_MAX_FAILURES": "Failed logins of one account or address before it is locked (default 5)",
-    "ZHIXIN_LOGIN_LOCK_MINUTES": "How long such a lock lasts, in minutes (default 15)",
+    "ZHIXIN_LOGIN_MAX_FAILURES": "Failed logins of one account before it is locked, counted apart for each browser "
+                                 "the account logged in from before (default 5)",
+    "ZHIXIN_LOGIN_LOCK_MINUTES": "How long the first lock lasts, in minutes; each further one lasts twice as long "
+                                 "(default 1)",
+    "ZHIXIN_LOGIN_LOCK_MAX_MINUTES": "The longest lock, in minutes (default 60)",
+    "ZHIXIN_LOGIN_ADDRESS_MAX_FAILURES": "Flood ceiling: failed logins from one network address, within the "
+                                         "window below, before that address is refused (default 200)",
+    "ZHIXIN_LOGIN_ADDRESS_WINDOW_MINUTES": "The window of that ceiling, in minutes (default 10)",
+    "ZHIXIN_PROXY_COUNT": "How many reverse proxies in front of the app add X-Forwarded-For; the client address is "
+                          "taken from that header only when this is 1 or more (default 0: the header is ignored)",
     "ZHIXIN_PAGE_SIZE": "Rows per page in lists (default 20)",
     "ZHIXIN_PASSWORD_METHOD": "Werkzeug password hash method (default scrypt)",
     "ZHIXIN_SMTP_HOST": "SMTP server for e-mail notifications (unset: in-app only)",
@@ -83,10 +97,28 @@ def load(app, overrides=None):
     if not cfg.get("DATABASE_URL"):
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "zhixin.db")
     check_database_url(str(cfg["DATABASE_URL"]))
+    for key, minimum in WHOLE_NUMBERS.items():
+        cfg[key] = whole_number(key, cfg[key], minimum)
     if not cfg.get("UPLOAD_FOLDER"):
         cfg["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _instance_secret(app.instance_path)
+
+
+# Settings that must be whole numbers, with their smallest allowed value.
+WHOLE_NUMBERS = {"LOGIN_MAX_FAILURES": 1, "LOGIN_LOCK_MINUTES": 1, "LOGIN_LOCK_MAX_MINUTES": 1,
+                 "LOGIN_ADDRESS_MAX_FAILURES": 1, "LOGIN_ADDRESS_WINDOW_MINUTES": 1, "PROXY_COUNT": 0}
+
+
+def whole_number(key, value, minimum):
+    """``value`` as an int of at least ``minimum`` (the environment may give text), or a ConfigError naming it."""
+    try:
+        number = int(str(value).strip()) if not isinstance(value, bool) else None
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ConfigError(f"ZHIXIN_{key}: {value!r} is not a whole number of at least {minimum}")
+    return number
 
 
 def check_database_url(url):

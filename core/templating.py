@@ -8,7 +8,7 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from core import clock, names
+from core import clock, lockout, names
 from core.extension import MenuItem, Slot
 from core.records.registry import registry
 
@@ -71,6 +71,7 @@ def init_app(app):
     app.jinja_env.filters.update(money=money, date=date_filter, datetime=datetime_filter, number=number,
                                  record_name=names.name_of)
     app.jinja_env.globals["private_record"] = names.PRIVATE     # core.names: one label for what a viewer may not read
+    app.jinja_env.globals["login_lock_minutes"] = lockout.locked_minutes  # the unlock buttons (admin, instructor)
 
     @app.context_processor
     def _globals():

@@ -18,7 +18,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from peewee import JOIN
 
-from core import clock
+from core import clock, lockout
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices
 from core.db import db
@@ -173,6 +173,16 @@ def user_reset_password(user_id):
     user.must_change_password = True
     _save_user(user, "password_reset")
     return render_template("core/admin/password_shown.html", user=user, password=password, created=False)
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@admin_required
+def user_unlock(user_id):
+    """End a login lock-out of the user's account (every browser), audited as "unlock"."""
+    user = _user_or_404(user_id)
+    lockout.unlock(user, current_user)
+    flash(_("The login of %(name)s is unlocked.", name=user.username), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 # --- organisation profile ---------------------------------------------------------------------------------

@@ -22,9 +22,24 @@ def log(action, user, position=None, **details):
                              changes=json.dumps(details, ensure_ascii=False, default=str, sort_keys=True))
 
 
+def query(position_ids=None):
+    """The entries newest first (a query, to paginate), optionally only those of these classes and the
+    school-wide ones."""
+    select = AuditEntry.select().where(AuditEntry.record_type == RECORD_TYPE)
+    if position_ids is not None:
+        select = select.where(AuditEntry.record_id.in_([0, *position_ids]))
+    return select.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
 def entries(position_ids=None, limit=200):
     """The newest entries, optionally only those of these classes (and the school-wide ones)."""
-    query = AuditEntry.select().where(AuditEntry.record_type == RECORD_TYPE)
-    if position_ids is not None:
-        query = query.where(AuditEntry.record_id.in_([0, *position_ids]))
-    return list(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
+    return list(query(position_ids).limit(limit))
+
+
+def details(entry):
+    """An entry's details as a dict."""
+    try:
+        value = json.loads(entry.changes or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

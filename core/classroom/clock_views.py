@@ -1,4 +1,4 @@
-"""Classroom pages: the teaching clock and view-as-student."""
+"""Classroom pages: the teaching clock and view-as-student, each change written to the teaching log."""
 import datetime as dt
 
 from flask import flash, g, redirect, render_template, request, session, url_for
@@ -10,9 +10,9 @@ from wtforms import DateField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from core import clock
-from core.classroom import bp
+from core.classroom import audit, bp
 from core.classroom.guards import instructor_required, my_student
-from core.classroom.scope import is_instructor
+from core.classroom.scope import class_of, is_instructor
 from core.db import db
 from core.models import Organisation, User
 from core.web import fail
@@ -31,7 +31,7 @@ def teaching_clock():
     org = Organisation.get_profile()
     form = ClockForm()
     if request.method == "POST" and request.form.get("action") == "reset":
-        _set_offset(org, 0)
+        _set_offset(org, 0, "clock_reset")
         flash(_("The clock is back to real time."), "success")
         return redirect(url_for("classroom.teaching_clock"))
     if form.validate_on_submit():
@@ -43,16 +43,17 @@ def teaching_clock():
         else:
             form.today.errors = [_("Choose a date or a number of days.")]
             return render_template("core/classroom/clock.html", form=form, org=org)
-        _set_offset(org, days * 86400)
-        flash(_("Today is now %(date)s for everyone.", date=(real_today + dt.timedelta(days=days)).isoformat()),
-              "success")
+        today = (real_today + dt.timedelta(days=days)).isoformat()
+        _set_offset(org, days * 86400, "clock_shift", days=days, today=today)
+        flash(_("Today is now %(date)s for everyone.", date=today), "success")
         return redirect(url_for("classroom.teaching_clock"))
     return render_template("core/classroom/clock.html", form=form, org=org)
 
 
-def _set_offset(org, seconds):
+def _set_offset(org, seconds, action, **details):
     with db.atomic():
         Organisation.update(clock_offset_seconds=seconds).where(Organisation.id == 1).execute()
+        audit.log(action, current_user, **details)
     clock.set_offset(dt.timedelta(seconds=seconds))
     g.pop("org_profile", None)
 
@@ -63,6 +64,7 @@ def _set_offset(org, seconds):
 @instructor_required
 def view_as(user_id):
     student = my_student(user_id)
+    audit.log("view_as", current_user, position=class_of(student), student=student.username)
     session["view_as"] = student.id
     flash(_("You see the application as %(name)s sees it. Nothing can be changed.", name=student.display_name),
           "info")
@@ -73,6 +75,10 @@ def view_as(user_id):
 @login_required
 def stop_view_as():
     student_id = session.pop("view_as", None)
+    student = User.get_or_none(User.id == student_id) if student_id else None
+    if student is not None:
+        audit.log("view_as_stop", g.get("view_as_real_user") or current_user, position=class_of(student),
+                  student=student.username)
     return redirect(url_for("classroom.student", user_id=student_id) if student_id else url_for("main.home"))
 
 

@@ -27,3 +27,11 @@ def classes_for(user):
 def students_of(position):
     """Users in a class (the position and everything below it), ordered by user name."""
     return User.select().where(User.id.in_(position_tree.users_in(position))).order_by(User.username)
+
+
+def class_of(user):
+    """The class position (a child of a top position) ``user`` sits in or below, or None."""
+    pos = Position.get_or_none(Position.id == user.position_id) if user.position_id else None
+    if pos is None or pos.depth < 1:
+        return None
+    return Position.get_or_none(Position.id == int(pos.path.strip("/").split("/")[1]))

@@ -49,7 +49,8 @@ def overview():
     for cls in classes_for(current_user):
         students = students_of(cls)
         ids = [u.id for u in students]
-        active = students.where(User.last_login_at >= week_ago).count()
+        logged_in = students.where(User.last_login_at >= clock.real_utcnow() - dt.timedelta(days=7))  # sessions: real
+        active = logged_in.count()
         created = {}
         for rt in records.registry().values():
             if rt.owned and ids:

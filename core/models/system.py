@@ -1,4 +1,4 @@
-"""Platform tables: plugin switches, audit log, notifications, login attempts and job claims."""
+"""Platform tables: plugin switches, audit log, notifications, login attempts and locks, job claims."""
 import peewee
 
 from core import clock
@@ -47,17 +47,33 @@ class Notification(BaseModel):
 
 
 class LoginAttempt(BaseModel):
-    """Failed logins, kept in the database so every worker counts the same."""
+    """Failed logins (one row per wrong password), kept in the database so every worker counts the same: the
+    per-address flood ceiling counts them. ``at`` is real time."""
     username = peewee.CharField(max_length=80, index=True)
     address = peewee.CharField(max_length=64, index=True)
-    at = peewee.DateTimeField(default=clock.utcnow, index=True)
+    at = peewee.DateTimeField(default=clock.real_utcnow, index=True)
+
+
+class LoginLock(BaseModel):
+    """The failure count and lock of one account from one kind of client (登录锁定): ``client`` is "" for every
+    browser without the account's device cookie, or that cookie's id for a browser the account logged in from
+    before. Decided under a row lock (core.lockout), so parallel guesses cannot pass the limit; real time."""
+    username = peewee.CharField(max_length=80)
+    client = peewee.CharField(max_length=32, default="")
+    failures = peewee.IntegerField(default=0)
+    locks = peewee.IntegerField(default=0)  # locks since the last success: each lasts twice the one before
+    locked_until = peewee.DateTimeField(null=True)
+    updated_at = peewee.DateTimeField(default=clock.real_utcnow, index=True)
+
+    class Meta:
+        indexes = ((("username", "client"), True),)
 
 
 class JobClaim(BaseModel):
     """A (job, slot) claimed once: makes scheduled work idempotent across schedulers and restarts."""
     job = peewee.CharField(max_length=100)
     slot = peewee.CharField(max_length=91)
-    claimed_at = peewee.DateTimeField(default=clock.utcnow)
+    claimed_at = peewee.DateTimeField(default=clock.real_utcnow)
 
     class Meta:
         indexes = ((("job", "slot"), True),)
@@ -65,5 +81,5 @@ class JobClaim(BaseModel):
     @classmethod
     def claim(cls, job, slot):
         """True exactly once per (job, slot), whoever asks and however often."""
-        return (cls.insert(job=job, slot=str(slot), claimed_at=clock.utcnow())
+        return (cls.insert(job=job, slot=str(slot), claimed_at=clock.real_utcnow())
                 .on_conflict_ignore().as_rowcount().execute()) == 1

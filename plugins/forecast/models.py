@@ -55,7 +55,9 @@ class Snapshot(BaseModel):
     best = MoneyField(default=0)
     pipeline_count = peewee.IntegerField(default=0)
     pipeline_amount = MoneyField(default=0)
-    taken_at = peewee.DateTimeField(default=clock.utcnow)
+    taken_at = peewee.DateTimeField(default=clock.real_utcnow)  # real time, never the teaching clock
+    # taken ahead, while the teaching clock was past the quarter's end: replaced at the real end
+    shifted = peewee.BooleanField(default=False)
 
     class Meta:
         table_name = "forecast_snapshot"

@@ -1,9 +1,8 @@
-"""Login, lock-out, deactivated users, the forced change of credentials, own password and language."""
-import datetime as dt
-
+"""Login (the lock-out is in test_lockout.py), deactivated users, the forced change of credentials, own
+password and language."""
 import pytest
 
-from core.models import LoginAttempt, User
+from core.models import User
 from tests.conftest import TEST_PASSWORD
 from tests.core.english import make_app  # noqa: F401  (English default language)
 
@@ -34,38 +33,6 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, make_user)
         html = post_login(client, name, password).get_data(as_text=True)
         assert "Wrong user name or password." in html
     assert client.get("/").status_code == 302  # still anonymous
-
-
-def test_repeated_failures_lock_the_account_with_a_message(app, client, make_user, frozen_clock):
-    make_user("alice")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        post_login(client, "alice", "wrong-password")
-    response = post_login(client, "alice")  # even the right password is refused while locked
-    assert response.status_code == 429
-    assert "locked for 15 minutes" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302
-    frozen_clock(dt.datetime(2026, 5, 15, 2, 16))  # the lock runs out
-    assert post_login(client, "alice").status_code == 302
-    assert LoginAttempt.select().where(LoginAttempt.username == "alice").count() == 0
-
-
-def test_failures_from_one_address_lock_other_accounts_too(app, client, make_user):
-    make_user("alice")
-    for i in range(app.config["LOGIN_MAX_FAILURES"]):
-        post_login(client, f"guess{i}", "wrong-password")
-    response = post_login(client, "alice")
-    assert response.status_code == 429
-    assert "locked" in response.get_data(as_text=True)
-
-
-def test_lock_out_message_is_translated(app, client, make_user):
-    make_user("alice")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        post_login(client, "alice", "wrong-password")
-    with client.session_transaction() as s:
-        s["language"] = "zh"
-    html = post_login(client, "alice").get_data(as_text=True)
-    assert "锁定" in html
 
 
 def test_deactivated_user_cannot_log_in_and_is_logged_out(client, make_user, login):
