@@ -114,7 +114,7 @@ def _grades_csv(students, exercises, visible, grades):
     lang = language()
     writer.writerow(defuse_row([_("Class"), _("Student number"), _("User name"), _("Name")]
                                + [e.text(e.title, lang) for e in exercises]
-                               + [_("Points"), _("Maximum"), _("Late passes")]))
+                               + [_("Points"), _("Maximum points"), _("Late passes")]))
     for cls, user in students:
         seen = [e for e in exercises if e.id in visible[user.id]]
         cells = {e.id: grades.get((user.id, e.id)) for e in seen}
