@@ -15,7 +15,7 @@ def _app(make_app, exercise_plugin, plugins=PLUGINS):
 
 
 def _open(app, school, login, exercise, cls="class_a"):
-    teacher = login_as(app, school["teacher"])
+    teacher = login(app.test_client(), school["teacher"])
     position = school["positions"][cls].id
     assert teacher.post(f"/classroom/classes/{position}/exercises/{exercise}/open").status_code == 302
 
@@ -28,19 +28,19 @@ def _qualify_a_lead(client):
 
 def test_an_exercise_is_hidden_until_it_is_opened_for_the_class(make_app, exercise_plugin, school, login):
     app = _app(make_app, exercise_plugin, plugins=PLUGINS + ["campaigns"])
-    alice = login_as(app, school["alice"])
+    alice = login(app.test_client(), school["alice"])
     assert 'data-exercise="qualify_lead"' not in alice.get("/classroom/exercises").get_data(as_text=True)
     _open(app, school, login, "qualify_lead")
     html = alice.get("/classroom/exercises").get_data(as_text=True)
     assert 'data-exercise="qualify_lead"' in html and 'data-exercise="campaign_thing"' not in html
-    bob = login_as(app, school["bob"])  # the class-B student: not opened for class B
+    bob = login(app.test_client(), school["bob"])  # the class-B student: not opened for class B
     assert 'data-exercise="qualify_lead"' not in bob.get("/classroom/exercises").get_data(as_text=True)
 
 
 def test_an_opened_exercise_needing_a_module_that_is_off_stays_hidden(make_app, exercise_plugin, school, login):
     app = _app(make_app, exercise_plugin)
     _open(app, school, login, "campaign_thing")  # campaigns is off
-    html = login_as(app, school["alice"]).get("/classroom/exercises").get_data(as_text=True)
+    html = login(app.test_client(), school["alice"]).get("/classroom/exercises").get_data(as_text=True)
     assert 'data-exercise="campaign_thing"' not in html
 
 
@@ -48,7 +48,7 @@ def test_check_passes_on_the_students_own_work_only(make_app, exercise_plugin, s
     app = _app(make_app, exercise_plugin)
     _open(app, school, login, "qualify_lead")
     _qualify_a_lead(login(app.test_client(), school["manager_a"]))  # someone else's qualified lead does not count
-    client = login_as(app, school["alice"])
+    client = login(app.test_client(), school["alice"])
     client.post("/classroom/exercises/check")
     html = client.get("/classroom/exercises").get_data(as_text=True)
     assert 'data-exercise="qualify_lead" data-passed="no"' in html
@@ -63,10 +63,10 @@ def test_check_passes_on_the_students_own_work_only(make_app, exercise_plugin, s
 def test_instructor_grid_and_grade_export_show_results(make_app, exercise_plugin, school, login):
     app = _app(make_app, exercise_plugin)
     _open(app, school, login, "qualify_lead")
-    alice = login_as(app, school["alice"])
+    alice = login(app.test_client(), school["alice"])
     _qualify_a_lead(alice)
     alice.post("/classroom/exercises/check")
-    teacher = login_as(app, school["teacher"])
+    teacher = login(app.test_client(), school["teacher"])
     html = teacher.get("/classroom/grid").get_data(as_text=True)
     bob = school["bob"].username  # the class-B student
     assert 'data-student="alice"' in html and f'data-student="{bob}"' in html
@@ -84,7 +84,7 @@ def test_instructor_grid_and_grade_export_show_results(make_app, exercise_plugin
 
 def test_student_cannot_see_the_grid_or_another_students_progress(make_app, exercise_plugin, school, login):
     app = _app(make_app, exercise_plugin)
-    client = login_as(app, school["alice"])
+    client = login(app.test_client(), school["alice"])
     assert client.get("/classroom/grid").status_code == 403
     assert client.get(f"/classroom/students/{school['bob'].id}").status_code == 403
     class_a = school["positions"]["class_a"].id
