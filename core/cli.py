@@ -156,10 +156,11 @@ def plugin():
 @plugin.command("new")
 @click.argument("name")
 @click.option("--path", "path", default=".", type=click.Path(file_okay=False), help="Parent folder.")
-def plugin_new(name, path):
+@click.option("--exercise", is_flag=True, help="An exercise plugin: one exercise, its check, its set-up, a test.")
+def plugin_new(name, path, exercise):
     """Scaffold an external plugin distribution NAME."""
     try:
-        target = scaffold(name, path)
+        target = scaffold(name, path, exercise=exercise)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {target}")

@@ -179,4 +179,10 @@ def zhixin_calendar_items(user, start, end):
 
 @hookspec
 def zhixin_exercises():
-    """Return a list of exercise definitions (``core.exercises.Exercise``) for the classroom tools."""
+    """Return a list of exercise definitions (``core.exercises.Exercise``) for the classroom tools.
+
+    Each has its checks (``check(user, since)``, written with the check API of ``core.exercises``: ``mine``
+    gives the student's own records changed by them since the exercise opened) and an optional ``setup(user,
+    by)`` that seeds a student's starting data when an instructor opens the exercise for the class (``seed``
+    adds only what is missing). A class sees an exercise once it is opened for it.
+    """

@@ -48,22 +48,24 @@ def zhixin_menu_items(user):
 
 @hookimpl
 def zhixin_dashboard_widgets(user):
-    if user.is_admin or not ex.available_for(user):
+    if user.is_admin or not ex.visible_for(user):
         return []
     return [Widget("my_exercises", _l("My exercises"), _exercise_widget, order=5)]
 
 
 def _exercise_widget(user):
-    available = ex.available_for(user)
-    results = ex.results_for([user.id])
-    passed = sum(1 for e in available if (user.id, e.id) in results and results[(user.id, e.id)].passed)
-    return Markup(render_template("core/classroom/_widget.html", passed=passed, total=len(available)))
+    visible = ex.visible_for(user)
+    grades = ex.grades_for([user.id])
+    passed = sum(1 for e, _opening in visible if (user.id, e.id) in grades and grades[(user.id, e.id)].passed)
+    return Markup(render_template("core/classroom/_widget.html", passed=passed, total=len(visible)))
 
 
 @hookimpl
 def zhixin_jobs():
     return [Job("classroom.recheck_exercises", ex.recheck_job, "interval", {"minutes": 30},
-                "Re-check every student's exercises")]
+                "Re-check every student's exercises"),
+            Job("classroom.recheck_runs", ex.process_queued, "interval", {"minutes": 1},
+                "Run the queued class re-checks")]
 
 
 @hookimpl

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import demo
 from core.classroom import audit
-from core.classroom.exercises import forget_grades
+from core.classroom.exercises import forget_grades, restart_after_reset
 from core.classroom.scope import students_of
 from core.db import db
 from core.extension import ClassRows
@@ -76,11 +76,12 @@ def reset(position, user, keep_grades=True, reload_demo=True, seed=None):
             table = rows.model._meta.table_name
             removed[table] = removed.get(table, 0) + rows.model.delete().where(rows.where).execute()
         if not keep_grades:
-            removed["classroom_exercise_result"] = forget_grades(ids)
+            removed.update(forget_grades(ids))
         removed = {table: n for table, n in removed.items() if n}
         if reload_demo and users:
             demo.load_for(current_app, users, random.Random(seed if seed is not None else position.id))
-        audit.log("reset", user, position, counts=removed, kept_grades=keep_grades)
+        restarted = restart_after_reset(position, user, current_app)
+        audit.log("reset", user, position, counts=removed, kept_grades=keep_grades, restarted=restarted)
     for name in files:  # after the commit: a rolled-back reset keeps its files
         documents.remove_file(name)
     return removed

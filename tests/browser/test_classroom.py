@@ -1,5 +1,5 @@
-"""An instructor imports a roster of 5; a student logs in, changes the password, completes an exercise and
-sees it pass; the instructor sees it in the grid."""
+"""An instructor imports a roster of 5 and opens an exercise for class 一班; a student logs in, changes the
+password, completes the exercise and sees it pass; the instructor sees it in the grid."""
 import re
 
 import pytest
@@ -32,6 +32,10 @@ def test_roster_to_passed_exercise(make_app, make_user, page):
         page.click("button[value=commit]")
         password = page.locator('[data-student="S001"] [data-password]').inner_text().strip()
         assert page.locator("[data-password-sheet] tbody tr").count() == 5
+        page.goto(server.url + "/classroom/")
+        page.click("tr:has-text('一班') a[href$='/exercises']")
+        page.click('[data-exercise="qualify_lead"] button')
+        page.wait_for_selector('[data-exercise="qualify_lead"][data-open="yes"]')
 
         student = page.context.browser.new_context(locale="en-US").new_page()
         log_in(student, server.url, "S001", password)
@@ -57,5 +61,6 @@ def test_roster_to_passed_exercise(make_app, make_user, page):
         cell = page.locator('[data-student="S001"] [data-exercise="qualify_lead"]')
         assert "✓" in cell.inner_text()
         assert "✓" not in page.locator('[data-student="S002"] [data-exercise="qualify_lead"]').inner_text()
+        assert page.locator('[data-student="S004"] [data-exercise="qualify_lead"][data-hidden]').count() == 1
     finally:
         server.stop()

@@ -194,4 +194,4 @@ def zhixin_exercises():
     from core.exercises import Exercise
     CALLS.append(("exercises", None))
     return [Exercise(id="hooktest.exercise", title="Hook exercise", instructions="Do nothing",
-                     checks=[lambda user: (True, "ok")], plugin="hooktest")]
+                     checks=[lambda user, since: (True, "ok")], plugin="hooktest")]

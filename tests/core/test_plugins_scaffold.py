@@ -16,13 +16,12 @@ NAME = "homework"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-@pytest.fixture
-def installed_scaffold(tmp_path):
+def _install(tmp_path, name, *options):
     """The scaffold, pip-installed into a folder of its own that the subprocesses put on PYTHONPATH: the
     environment other tests (and a parallel run on another database) use is never changed."""
-    result = CliRunner().invoke(main, ["plugin", "new", NAME, "--path", str(tmp_path)])
+    result = CliRunner().invoke(main, ["plugin", "new", name, "--path", str(tmp_path), *options])
     assert result.exit_code == 0, result.output
-    target = tmp_path / f"zhixin-{NAME}"
+    target = tmp_path / f"zhixin-{name}"
     assert f"Created {target}" in result.output
     site = tmp_path / "site"
     proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q",
@@ -31,6 +30,19 @@ def installed_scaffold(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), ROOT]))
     return target, env
+
+
+@pytest.fixture
+def installed_scaffold(tmp_path):
+    return _install(tmp_path, NAME)
+
+
+def _run_own_tests(target, env):
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+                          capture_output=True, text=True, timeout=300, cwd=str(target),
+                          env={k: v for k, v in env.items() if not k.startswith("ZHIXIN_")})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
 
 
 SCRIPT = textwrap.dedent('''
@@ -87,12 +99,18 @@ def test_scaffolded_plugin_installs_lists_enables_and_serves(installed_scaffold,
 
 
 def test_scaffolded_plugin_own_test_passes(installed_scaffold):
-    target, env = installed_scaffold
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                          capture_output=True, text=True, timeout=300, cwd=str(target),
-                          env={k: v for k, v in env.items() if not k.startswith("ZHIXIN_")})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "1 passed" in proc.stdout
+    _run_own_tests(*installed_scaffold)
+
+
+def test_scaffolded_exercise_plugin_has_one_exercise_a_set_up_and_a_passing_test(tmp_path):
+    target, env = _install(tmp_path, "lab_one", "--exercise")
+    package = target / "zhixin_lab_one"
+    assert sorted(p.name for p in package.iterdir() if p.suffix == ".py") == ["__init__.py", "checks.py",
+                                                                              "plugin.py"]
+    checks = (package / "checks.py").read_text(encoding="utf-8")
+    assert "def seed_acme(user, by)" in checks and "def acme_converted(user, since)" in checks
+    assert len(checks.split("def acme_converted")[1].splitlines()) <= 20  # a check is a few lines
+    _run_own_tests(target, env)
 
 
 def test_scaffold_refuses_bad_names_and_existing_folders(tmp_path):

@@ -1,13 +1,16 @@
-"""The checks: each looks only at the student's own records, through core's access layer.
+"""The set-up and the checks. Each check looks only at what the student did since the exercise opened for
+their class, through core's check API (``core.exercises.mine``: their own records, access applied, changed
+by them since ``since``), so demo data never passes one.
 
-A check takes the student (a ``core.models.User``) and returns ``(passed, message)``. Record types of other
-plugins are looked up by name in core's registry (``core.records.registry``): their models are public
-through it, so this plugin never imports another plugin."""
+A check takes the student (a ``core.models.User``) and ``since`` and returns ``(passed, message)``. Record
+types of other plugins are named as strings (``"campaign"``, ``"complaint"``): core's registry resolves them,
+so this plugin never imports another plugin."""
 from decimal import Decimal
 
 from flask_babel import get_locale
 
 from core import access
+from core.exercises import mine, seed
 from core.models import Lead, Opportunity, SalesStage
 from core.records import registry
 
@@ -23,28 +26,30 @@ def say(en, zh):
     return zh if language.startswith("zh") else en
 
 
-def mine(user, type_name):
-    """The student's own records of ``type_name`` that they can see (always through core.access)."""
-    rt = registry.get(type_name)
-    return access.visible(rt.model.select(), user, rt).where(rt.model.owner == user.id), rt.model
+ACME = {"company": "Acme", "last_name": "Chen", "status": "new"}  # the lead every student starts with
 
 
-def lead_qualified(user):
-    leads, _ = mine(user, "lead")
+def seed_acme(user, by):
+    """Set-up of the lead exercises: the lead Acme, handed to the student (added once, never replaced)."""
+    seed(user, "lead", by, **ACME)
+
+
+def lead_qualified(user, since):
+    leads = mine(user, "lead", since)
     if not leads.exists():
-        return False, say("Create a lead first.", "先新建一条线索。")
+        return False, say("Work on a lead first: qualify Acme, or create a lead of your own.",
+                          "先处理一条线索：确认 Acme，或新建一条你自己的线索。")
     if leads.where(Lead.status.in_(("qualified", "converted"))).exists():
         return True, say("You have a qualified lead.", "你已有一条已确认的线索。")
     return False, say("Set the status of one of your leads to Qualified.", "把你的一条线索的状态设为“已确认”。")
 
 
-def converted_and_won_above_quota(user):
-    leads, _ = mine(user, "lead")
-    converted = leads.where(Lead.converted_opportunity.is_null(False))
+def converted_and_won_above_quota(user, since):
+    converted = mine(user, "lead", since).where(Lead.converted_opportunity.is_null(False))
     if not converted.exists():
         return False, say("Convert a qualified lead into an account, a contact and an opportunity.",
                           "把一条已确认的线索转化为客户、联系人和销售机会。")
-    opportunities, _ = mine(user, "opportunity")
+    opportunities = mine(user, "opportunity", since)
     won = (opportunities.join(SalesStage, on=(Opportunity.stage == SalesStage.id))
            .where(SalesStage.is_won & Opportunity.id.in_(converted.select(Lead.converted_opportunity))))
     if won.where(Opportunity.amount >= QUOTA).exists():
@@ -55,11 +60,10 @@ def converted_and_won_above_quota(user):
     return False, say("Move the converted opportunity to Closed Won.", "把转化得到的销售机会推进到“赢单”阶段。")
 
 
-def campaign_tasks_on_time(user):
-    campaigns, Campaign = mine(user, "campaign")
+def campaign_tasks_on_time(user, since):
     tasks_rt = registry.get("campaign_task")
     Task = tasks_rt.model
-    for campaign in campaigns:
+    for campaign in mine(user, "campaign", since):
         tasks = list(access.visible(Task.select(), user, tasks_rt).where(Task.campaign == campaign.id))
         if len(tasks) < 2:
             continue
@@ -71,8 +75,9 @@ def campaign_tasks_on_time(user):
                       "开展一个你自己的市场活动，至少包含两个任务，并在截止前完成所有任务。")
 
 
-def complaint_resolved_in_target(user):
-    complaints, Complaint = mine(user, "complaint")
+def complaint_resolved_in_target(user, since):
+    complaints = mine(user, "complaint", since)
+    Complaint = registry.get("complaint").model
     handled = complaints.where(Complaint.status.in_(("resolved", "closed")) & Complaint.resolved_at.is_null(False))
     in_target = handled.where(Complaint.resolution_due_at.is_null(True)
                               | (Complaint.resolved_at <= Complaint.resolution_due_at))
@@ -85,5 +90,5 @@ def complaint_resolved_in_target(user):
                       "在解决时限之前，解决一条分配给你的客户投诉。")
 
 
-__all__ = ["QUOTA", "campaign_tasks_on_time", "complaint_resolved_in_target", "converted_and_won_above_quota",
-           "lead_qualified"]
+__all__ = ["ACME", "QUOTA", "campaign_tasks_on_time", "complaint_resolved_in_target", "converted_and_won_above_quota",
+           "lead_qualified", "seed_acme"]

@@ -3,15 +3,18 @@ import types
 
 import pytest
 
-from core import access, hookimpl
-from core.exercises import CheckResult, Exercise
+from core import hookimpl
+from core.exercises import CheckResult, Exercise, mine, seed
 from core.models import Lead
 
 
-def _lead_qualified(user):
-    mine = access.visible(Lead.select(), user, "lead").where(Lead.owner == user.id)
-    ok = mine.where(Lead.status == "qualified").exists()
+def _lead_qualified(user, since):
+    ok = mine(user, "lead", since).where(Lead.status == "qualified").exists()
     return CheckResult(ok, "A lead of yours is qualified." if ok else "Qualify one of your leads.")
+
+
+def _seed_acme(user, by):
+    seed(user, "lead", by, company="Acme", last_name="Chen", status="new")
 
 
 def _needs_campaigns(user):
@@ -29,7 +32,7 @@ def make_exercise_plugin():
         return [
             Exercise("qualify_lead", {"en": "Qualify a lead", "zh": "确认一条线索"},
                      {"en": "Set one of your leads to qualified.", "zh": "把你的一条线索设为已确认。"},
-                     [_lead_qualified], points=10, order=1),
+                     [_lead_qualified], points=10, order=1, setup=_seed_acme),
             Exercise("campaign_thing", "Campaign exercise", "Needs campaigns.", [_needs_campaigns],
                      modules=("campaigns",), points=5, order=2),
         ]

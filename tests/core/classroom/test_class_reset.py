@@ -19,12 +19,12 @@ from werkzeug.datastructures import MultiDict
 
 from core import hookimpl
 from core.classroom import sandbox
-from core.classroom.models import ExerciseResult
+from core.classroom.models import Attempt, ExerciseOpening, Grade
 from core.db import db, is_sqlite
 from core.demo import load_for
 from core.extension import ClassRows
 from core.models import (Account, AuditEntry, Competitor, Lead, Notification, Opportunity, OpportunityCompetitor,
-                         Position, SalesStage)
+                         Position, SalesStage, User)
 from core.records import registry as records
 from tests.conftest import BUNDLED
 from plugins.campaigns.models import Campaign, CampaignMember
@@ -92,7 +92,10 @@ def course(course_app, make_school):
             report = SavedReport.create(owner=student, name=f"{student.username} 的报表", record_type="lead")
             SavedReportShare.create(report=report, position=student.position_id)
             Notification.create(user=student, title="提醒")
-            ExerciseResult.create(user=student, exercise="qualify_lead", passed=True, points=10)
+            Attempt.create(user=student, exercise="qualify_lead", passed=True, points=10)
+            Grade.create(user=student, exercise="qualify_lead", passed_at=dt.datetime(2026, 5, 2), points=10)
+        for key in ("class_a", "class_b"):
+            ExerciseOpening.create(exercise="qualify_lead", position=positions[key], opened_by=teacher)
         Notification.create(user=teacher, title="老师的提醒")
         campaign = Campaign.select().where(Campaign.owner.in_([u.id for u in sandbox.class_users(
             positions["class_a"])])).first()
@@ -106,6 +109,14 @@ def course(course_app, make_school):
         yield app, school
 
 
+KEPT = ("classroom_grade", "classroom_attempt", "classroom_exercise_opening")  # a class's own, kept by a reset
+
+
+def newest_change_at(app):
+    """The time of the newest record change: after a reset with reload, the demo data it wrote as the students."""
+    return AuditEntry.select(peewee.fn.MAX(AuditEntry.at)).where(AuditEntry.record_type != "teaching").scalar()
+
+
 def _models(app):
     return {m._meta.table_name: m for m in app.extensions["zhixin_plugins"].gather("zhixin_models")}
 
@@ -116,6 +127,7 @@ def _class_two(models, user_ids):
            for t, m in models.items() if "owner" in m._meta.fields}
     own["forecast_quota"] = {q.id for q in Quota.select().where(Quota.user.in_(user_ids))}
     users = set(user_ids)
+    class_positions = {u.position_id for u in User.select().where(User.id.in_(user_ids))}
     type_table = {rt.name: rt.model._meta.table_name for rt in records.registry().values()}
     type_table.update({"forecast_quota": "forecast_quota", "reports.saved_report": "reports_saved_report"})
 
@@ -129,7 +141,10 @@ def _class_two(models, user_ids):
         "opportunity_stage_history": lambda r: r["opportunity"] in own["opportunity"],
         "notification": lambda r: r["user"] in users,
         "audit_entry": lambda r: named(r["record_type"], r["record_id"], type_table),
-        "classroom_exercise_result": lambda r: r["user"] in users,
+        "classroom_attempt": lambda r: r["user"] in users,
+        "classroom_grade": lambda r: r["user"] in users,
+        "classroom_exercise_opening": lambda r: r["position"] in class_positions,
+        "classroom_recheck_run": lambda r: r["position"] in class_positions,
         "forecast_quota": lambda r: r["user"] in users,
         "forecast_snapshot": lambda r: r["user"] in users,
         "reports_saved_report_share": lambda r: r["report"] in own["reports_saved_report"],
@@ -195,14 +210,15 @@ def test_resetting_class_two_leaves_class_one_and_the_school_identical(course, l
     assert "保留学生成绩" in page and 'name="keep_grades" value="1" checked' in page
     total = int(re.search(r"将删除 (\d+) 条", page).group(1))
     assert total == sum(listed.values()) == sum(len(v) for t, v in old_two.items()
-                                                if t != "classroom_exercise_result")
+                                                if t not in KEPT)
 
     assert _post_reset(teacher, class_b).status_code == 302
     after, new_two = snapshot(app, ids)
     assert {t: s for t, s in after.items() if s != before[t]} == {}
-    grades = "classroom_exercise_result"
-    assert new_two[grades] == old_two[grades]  # kept: the box was ticked
-    assert {t: old_two[t] & new_two[t] for t in old_two if t != grades and old_two[t] & new_two[t]} == {}
+    assert {t: new_two[t] for t in KEPT} == {t: old_two[t] for t in KEPT}  # grades kept: the box was ticked
+    assert {t: old_two[t] & new_two[t] for t in old_two if t not in KEPT and old_two[t] & new_two[t]} == {}
+    opening = ExerciseOpening.get(ExerciseOpening.position == class_b.id)
+    assert opening.opened_at > newest_change_at(app)  # work counts from the reset on
     assert new_two["account"] and new_two["service_complaint"]  # fresh demo data for class 2
     entry = AuditEntry.get((AuditEntry.record_type == "teaching") & (AuditEntry.action == "reset"))
     details = json.loads(entry.changes)
@@ -217,8 +233,9 @@ def test_after_a_reset_a_new_complaint_has_a_new_id_and_no_old_reply(course, log
     assert newest == school["old_complaint"].id
     teacher = login(app.test_client(), school["teacher"])
     assert _post_reset(teacher, class_b, keep_grades=False, reload=False).status_code == 302
-    assert not ExerciseResult.select().where(ExerciseResult.user == carol.id).exists()  # unticked: forgotten
-    assert ExerciseResult.select().where(ExerciseResult.user == school["alice"].id).exists()
+    for model in (Grade, Attempt):
+        assert not model.select().where(model.user == carol.id).exists()  # unticked: forgotten
+        assert model.select().where(model.user == school["alice"].id).exists()
     assert json.loads(AuditEntry.get(AuditEntry.action == "reset").changes)["kept_grades"] is False
 
     student = login(app.test_client(), carol)
