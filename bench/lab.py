@@ -57,7 +57,8 @@ PASSWORD = "Lab-session-2026"
 SECRET_KEY = "bench-lab"
 SALESPERSON_DEPTH = 3  # teacher 0 → class 1 → department 2 → salesperson 3
 STEPS = ("floor, idle: GET /healthz", "floor, under load: GET /healthz", "login page", "login, wrong password",
-         "login, correct password", "My exercises", "new-lead form", "new-lead form post", "check post",
+         "login, correct password: let in",
+         "login, correct password: refused", "My exercises", "new-lead form", "new-lead form post", "check post",
          "grade (My exercises)")
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*name="csrf_token"')
 
@@ -148,12 +149,13 @@ class Browser:
     """A student's browser: its own cookie jar; every request timed into ``record`` under a step name."""
 
     def __init__(self, base, record):
-        self.base, self.record = base, record
+        self.base, self.record, self.last_ms = base, record, 0.0
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
 
     def request(self, step, path, fields=None):
-        """(status, body, Location) of GET ``path``, or POST of ``fields`` when given."""
+        """(status, body, Location) of GET ``path``, or POST of ``fields`` when given; the time is recorded
+        under ``step`` (``None``: kept in ``last_ms`` for the caller to record once it knows the outcome)."""
         data = urllib.parse.urlencode(fields).encode() if fields is not None else None
         start = time.perf_counter()
         try:
@@ -161,7 +163,9 @@ class Browser:
                 status, body, location = response.status, response.read().decode(), None
         except urllib.error.HTTPError as answer:
             status, body, location = answer.code, answer.read().decode(), answer.headers.get("Location")
-        self.record(step, (time.perf_counter() - start) * 1000)
+        self.last_ms = (time.perf_counter() - start) * 1000
+        if step:
+            self.record(step, self.last_ms)
         return status, body, location
 
     def form_page(self, step, path):
@@ -182,11 +186,14 @@ class StepError(Exception):
 # --- the steps (one function each, so each can follow its flow as it changes) ---------------------------------
 
 def log_in(browser, username, password, step):
-    """True when the login form let the student in (a redirect away from the login page)."""
+    """True when the login form let the student in (a redirect away from the login page); the time is
+    recorded under ``step``, its ``{outcome}`` filled with "let in" or "refused"."""
     token, _ = browser.form_page("login page", "/login")
-    status, _, location = browser.request(step, "/login", {"csrf_token": token, "username": username,
+    status, _, location = browser.request(None, "/login", {"csrf_token": token, "username": username,
                                                            "password": password})
-    return status == 302 and "/login" not in (location or "")
+    let_in = status == 302 and "/login" not in (location or "")
+    browser.record(step.format(outcome="let in" if let_in else "refused"), browser.last_ms)
+    return let_in
 
 
 def open_exercises(browser):
@@ -225,7 +232,7 @@ def student(base, username, mistypes, start_at, outcome):
         browser.request("floor, under load: GET /healthz", "/healthz")
         for _ in range(mistypes):
             log_in(browser, username, PASSWORD + "x", "login, wrong password")
-        if not log_in(browser, username, PASSWORD, "login, correct password"):
+        if not log_in(browser, username, PASSWORD, "login, correct password: {outcome}"):
             outcome.add("refused", username)
             return
         token = open_exercises(browser)
