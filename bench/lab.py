@@ -13,6 +13,7 @@ cookie jar, all from 127.0.0.1, one address as behind a classroom's router — s
 within ``--spread`` seconds and, through the HTTP forms (the CSRF token read from each form):
 
 * logs in; a random quarter of the students first type a wrong password three times;
+* pauses ``--think`` seconds on average (0.5–1.5×) between two actions, as a person does;
 * opens *My exercises*, creates a lead of their own with status Qualified (the exercise "Create and
   qualify a lead") through the new-lead form, posts *Check my work now* and reads the grade.
 
@@ -224,19 +225,26 @@ def check_and_grade(browser, token):
     return f'data-exercise="{EXERCISE}" data-passed="yes"' in body
 
 
-def student(base, username, mistypes, start_at, outcome):
-    """One student's session; ``outcome`` collects timings, refusals, grades and errors."""
+def student(base, username, mistypes, start_at, think, outcome):
+    """One student's session; ``outcome`` collects timings, refusals, grades and errors. Between two actions
+    the student pauses ``think`` seconds on average (retyping a password, reading, filling in the form)."""
     browser = Browser(base, outcome.record)
+    rng = random.Random(username)
+    pause = lambda: time.sleep(rng.uniform(0.5, 1.5) * think)  # noqa: E731
     time.sleep(max(0.0, start_at - time.monotonic()))
     try:
         browser.request("floor, under load: GET /healthz", "/healthz")
         for _ in range(mistypes):
             log_in(browser, username, PASSWORD + "x", "login, wrong password")
+            pause()
         if not log_in(browser, username, PASSWORD, "login, correct password: {outcome}"):
             outcome.add("refused", username)
             return
+        pause()
         token = open_exercises(browser)
+        pause()
         do_exercise(browser, username)
+        pause()
         outcome.add("passed" if check_and_grade(browser, token) else "failed", username)
     except StepError as exc:
         outcome.add("errors", str(exc))
@@ -261,7 +269,7 @@ class Outcome:
 
 # --- the run and the table ------------------------------------------------------------------------------------
 
-def lab_session(base, usernames, spread, seed):
+def lab_session(base, usernames, spread, think, seed):
     rng = random.Random(seed)
     mistypers = set(rng.sample(usernames, len(usernames) // 4))
     outcome = Outcome()
@@ -270,7 +278,7 @@ def lab_session(base, usernames, spread, seed):
         idle.request("floor, idle: GET /healthz", "/healthz")
     begin = time.monotonic() + 0.5
     threads = [threading.Thread(target=student, args=(base, name, 3 if name in mistypers else 0,
-                                                      begin + rng.uniform(0, spread), outcome))
+                                                      begin + rng.uniform(0, spread), think, outcome))
                for name in usernames]
     for thread in threads:
         thread.start()
@@ -288,8 +296,8 @@ def report(name, outcome, args, mistypers, seconds):
     lists = outcome.lists
     print(f"\n## Lab session on {name}: {args.students} students of one class from one address, "
           f"gunicorn -w {args.workers}, Python {platform.python_version()}\n")
-    print(f"Logins spread over {args.spread:g} s ({mistypers} students mistype their password 3× first); "
-          f"the run took {seconds:.0f} s.\n")
+    print(f"Logins spread over {args.spread:g} s ({mistypers} students mistype their password 3× first), "
+          f"{args.think:g} s on average between a student's actions; the run took {seconds:.0f} s.\n")
     print("| step | requests | p50 ms | p95 ms |")
     print("|---|---:|---:|---:|")
     for step in STEPS:
@@ -313,7 +321,8 @@ def run(name, url, args):
         server = start_gunicorn(port, args.workers, os.path.join(tmp, "gunicorn.log"))
         try:
             print(f"{name}: {len(usernames)} students on http://127.0.0.1:{port}/ …", file=sys.stderr)
-            outcome, mistypers, seconds = lab_session(f"http://127.0.0.1:{port}", usernames, args.spread, args.seed)
+            outcome, mistypers, seconds = lab_session(f"http://127.0.0.1:{port}", usernames, args.spread,
+                                                   args.think, args.seed)
         finally:
             stop(server)
         report(name, outcome, args, mistypers, seconds)
@@ -328,6 +337,8 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--spread", type=float, default=60, help="seconds over which the students log in")
+    parser.add_argument("--think", type=float, default=3,
+                        help="a student's average pause in seconds between two actions (0: none)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     urls = {"sqlite": None, "postgresql": args.postgresql_url}
