@@ -75,6 +75,7 @@ class RosterRow:
     role: str
     path: str
     names: tuple = ()        # the position path, top first
+    label: str = ""          # the same as it reads in the tree
     errors: list = field(default_factory=list)
     existing: object = None  # the User this row updates
 
@@ -193,7 +194,12 @@ class _Places:
             return []
         for i in range(start, len(names)):
             self.known[_keys(names[:i + 1])] = None
-        return [" / ".join(names[:i + 1]) for i in range(start, len(names))]
+        return [self.label(names[:i + 1]) for i in range(start, len(names))]
+
+    def label(self, names):
+        """The path as it will read: the tree's own spelling where a position exists, the file's elsewhere."""
+        return " / ".join(getattr(self.known.get(_keys(names[:i + 1])), "name", name)
+                          for i, name in enumerate(names))
 
     def place(self, names):
         """The position of ``names``, creating what is planned."""
@@ -361,6 +367,7 @@ def _validate(data, importer, options, places):
             result.new_positions += _check_position(row, places, options)
         if not row.errors:
             _check_person(row, importer, root)
+        row.label = places.label(row.names)
     result.rows = rows
     if options.deactivate_missing and result.ok:
         result.deactivate = _left_out(rows, places)
