@@ -83,7 +83,7 @@ def full_rows():
 
 @pytest.fixture
 def admin(app, make_user):
-    return make_user("admin", admin=True, language="zh")
+    return make_user("root", admin=True, language="zh")
 
 
 @pytest.fixture
@@ -188,16 +188,16 @@ def test_deactivating_those_left_out_touches_only_the_classes_in_the_file(client
 
 
 def test_a_reimport_never_reactivates_an_account_the_administrator_deactivated(client, school):
-    bob = school["bob"]
-    assert client.post(f"/admin/users/{bob.id}/active", data={"active": "0"}).status_code == 302
-    data = "student_number,name,class,department\nbob,Bob Again,Class A,Dept A\n".encode()
+    carol = school["bob"]  # this directory's name for carol, the class-B student
+    assert client.post(f"/admin/users/{carol.id}/active", data={"active": "0"}).status_code == 302
+    data = "student_number,name,class,department\ncarol,Carol Again,Class B,Dept B\n".encode()
     html = post(client, data, create_missing="y").get_data(as_text=True)
     assert "将更新；仍保持停用（由管理员停用）" in html
     assert commit_checked(client, html, create_missing="y").status_code == 200
-    bob = User.get_by_id(bob.id)
-    assert bob.full_name == "Bob Again" and not bob.active
-    client.post(f"/admin/users/{bob.id}/active", data={"active": "1"})
-    assert not User.get_by_id(bob.id).deactivated_by_admin
+    carol = User.get_by_id(carol.id)
+    assert carol.full_name == "Carol Again" and not carol.active
+    client.post(f"/admin/users/{carol.id}/active", data={"active": "1"})
+    assert not User.get_by_id(carol.id).deactivated_by_admin
 
 
 def test_a_teacher_imports_only_into_their_own_classes(app, school, login, make_user):
@@ -251,7 +251,7 @@ def _build_school(make_user):
     """The state each example starts from: a tree with names that differ only in case or width, a student,
     an account the administrator deactivated and a user name without student number."""
     AuditEntry.delete().execute()
-    User.delete().where(User.username != "admin").execute()
+    User.delete().where(User.username != "root").execute()
     Position.update(parent=None).execute()
     Position.delete().execute()
     teacher = tree.create("教师")
