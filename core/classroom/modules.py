@@ -15,12 +15,13 @@ from core.models import Position
 
 
 def _cached(key, load):
-    if has_request_context() and key in g:
-        return g.get(key)
-    value = load()
-    if has_request_context():
-        setattr(g, key, value)
-    return value
+    """``load()`` once per request, in ``g.class_modules`` (which core.app empties before each request)."""
+    if not has_request_context():
+        return load()
+    cache = g.setdefault("class_modules", {})
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
 
 
 def switched_off():
@@ -32,18 +33,18 @@ def switched_off():
         for plugin, path in rows:
             out.setdefault(plugin, set()).add(path)
         return out
-    return _cached("class_modules_off", load)
+    return _cached("off", load)
 
 
 def _class_paths():
-    return _cached("class_paths", lambda: [p for (p,) in Position.select(Position.path)
+    return _cached("classes", lambda: [p for (p,) in Position.select(Position.path)
                                            .where(Position.depth == 1).tuples()])
 
 
 def _user_path(user):
     if not getattr(user, "position_id", None):
         return None
-    paths = _cached("class_module_user_paths", dict)
+    paths = _cached("user_paths", dict)
     if user.position_id not in paths:
         pos = Position.get_or_none(Position.id == user.position_id)
         paths[user.position_id] = pos.path if pos else None
@@ -72,7 +73,7 @@ def is_on_in(plugin, cls):
 
 def _forget():
     if has_request_context():
-        g.pop("class_modules_off", None)
+        g.pop("class_modules", None)
 
 
 def set_state(plugin, cls, on):

@@ -41,7 +41,7 @@ def test_a_teacher_switches_a_module_off_for_one_class_and_the_next_request_sees
     modules.set_state("test_exercises", class_b, on=False)
     before_b, before_switches = rows_of(class_b), switches()
     html = teacher.get("/classroom/modules").get_data(as_text=True)
-    assert "每班模块" in html and f'data-cell="{class_a.id}-forecast" aria-label="Class A: forecast" checked' in html
+    assert "按班级启用模块" in html and f'data-cell="{class_a.id}-forecast" aria-label="Class A: forecast" checked' in html
     page = grid(teacher, [(class_a, "test_exercises")], [class_a])  # forecast unticked for class A
     assert page.status_code == 302
     assert rows_of(class_b) == before_b and switches() == before_switches  # byte for byte
