@@ -186,7 +186,7 @@ def _register_blueprints(app):
 # Per-request caches that Flask-Babel, Flask-Login and core keep on ``g``. ``g`` belongs to the app context,
 # and a request reuses an app context that is already pushed (tests, CLI), so without this reset one
 # request's locale, user or organisation would leak into the next one.
-REQUEST_CACHES = ("_flask_babel", "_login_user", "org_profile", "org")
+REQUEST_CACHES = ("_flask_babel", "_login_user", "org_profile", "org", "class_modules")
 
 
 def _reset_request_caches():

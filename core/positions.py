@@ -76,14 +76,25 @@ def _clean_name(name):
     return name
 
 
-def _check_sibling_name(name, parent, exclude=None):
-    parent_id = parent.id if parent is not None else None
-    query = Position.select().where((fn.LOWER(Position.name) == name.lower())
-                                    & (Position.parent.is_null() if parent_id is None
-                                       else (Position.parent == parent_id)))
+def name_key(name):
+    """How position names compare: ignoring case and surrounding spaces ("Class A " is "class a"), the same
+    for a new position, a rename, a move and the roster import (one rule, so none can disagree)."""
+    return (name or "").strip().casefold()
+
+
+def child(parent, name, exclude=None):
+    """The child of ``parent`` (None: a top position) named ``name`` by :func:`name_key`, or None.
+
+    Compared in Python, not with SQL ``LOWER`` (which folds only ASCII on SQLite); siblings are few."""
+    key = name_key(name)
+    query = Position.select().where(Position.parent.is_null() if parent is None else (Position.parent == parent.id))
     if exclude is not None:
         query = query.where(Position.id != exclude.id)
-    if query.exists():
+    return next((p for p in query.order_by(Position.id) if name_key(p.name) == key), None)
+
+
+def _check_sibling_name(name, parent, exclude=None):
+    if child(parent, name, exclude) is not None:
         raise PositionError(_("There is already a position named %(name)s at this place in the tree.", name=name))
 
 
@@ -98,6 +109,19 @@ def create(name, parent=None, description=""):
             raise PositionError(_("The tree is too deep here: choose a parent higher up."))
         pos.save()
     return pos
+
+
+def create_children(parent, names):
+    """Several children of ``parent`` at once, in the order given (blank lines skipped): all or none."""
+    cleaned = [_clean_name(n) for n in names if n and n.strip()]
+    if not cleaned:
+        raise PositionError(_("Give at least one name."))
+    keys = [name_key(n) for n in cleaned]
+    for i, key in enumerate(keys):
+        if keys.index(key) != i:
+            raise PositionError(_("%(name)s appears twice in the list.", name=cleaned[i]))
+    with db.atomic():
+        return [create(n, parent) for n in cleaned]
 
 
 def rename(position, name, description=None):
@@ -201,7 +225,7 @@ def classroom_template(classes=3, departments=2, teacher_name=None):
                               classes=MAX_CLASSES, departments=MAX_DEPARTMENTS))
     teacher_name = teacher_name or _("Teacher")
     with db.atomic():
-        if Position.select().where(Position.parent.is_null() & (Position.name == teacher_name)).exists():
+        if child(None, teacher_name) is not None:
             teacher_name = _("%(name)s (%(n)d)", name=teacher_name,
                              n=Position.select().where(Position.parent.is_null()).count() + 1)
         teacher = create(teacher_name)

@@ -101,7 +101,33 @@ def users():
     elif status == "inactive":
         query = query.where(~User.active)
     page = paginate(query.order_by(User.username))
-    return render_template("core/admin/users.html", page=page, q=q, status=status)
+    return render_template("core/admin/users.html", page=page, q=q, status=status, positions=position_choices())
+
+
+@bp.route("/users/position", methods=["POST"])
+@admin_required
+def users_set_position():
+    """One position for many users at once (the ticked rows of the users list), in one transaction."""
+    ids = request.form.getlist("user")
+    position_id = request.form.get("position", "")
+    if not ids or not all(v.isdigit() for v in ids):
+        fail(400, _("Tick the users who get the position."))
+    if not position_id.isdigit():
+        fail(400, _("Choose a position from the list."))
+    position = Position.get_or_none(Position.id == int(position_id)) if int(position_id) else None
+    if int(position_id) and position is None:
+        fail(404, _("This position does not exist (any more)."))
+    users = list(User.select().where(User.id.in_([int(v) for v in ids])))
+    if len(users) != len(set(ids)):
+        fail(404, _("There is no such user."))
+    with db.atomic():
+        for user in users:
+            before = field_values(user)
+            user.position = position
+            _save_user(user, "update", before)
+    flash(_("%(count)d users now hold %(position)s.", count=len(users),
+            position=position.name if position else _("— no position —")), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -155,6 +181,7 @@ def user_set_active(user_id):
         fail(409, _("You cannot deactivate your own account."))
     before = field_values(user)
     user.active = active
+    user.deactivated_by_admin = not active  # a roster re-import never undoes the administrator's choice
     _save_user(user, "activate" if active else "deactivate", before)
     if active:
         flash(_("%(name)s can log in again.", name=user.username), "success")

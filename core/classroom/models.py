@@ -9,8 +9,8 @@ from core.models import Position, User
 
 
 class ClassModule(BaseModel):
-    """A plugin enabled for one class (a position subtree) only. With rows for a plugin, everyone outside
-    those subtrees sees the plugin as disabled; with none, the school-wide switch alone decides."""
+    """A plugin switched off in one class (a position of depth 1 and its subtree): its students see it as
+    disabled. A class without a row for a plugin has it whenever it is enabled (see core.classroom.modules)."""
     plugin = peewee.CharField(max_length=64)
     position = peewee.ForeignKeyField(Position, on_delete="CASCADE")
 

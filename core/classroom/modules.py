@@ -1,57 +1,117 @@
-"""Modules per class: a plugin enabled for chosen classes only behaves, for everyone else, exactly as if
-it were disabled — no menu entry, its pages answer 404, no widgets, no calendar items, no reminders.
+"""Modules per class (每班模块): an enabled plugin can be switched off for single classes. For the students of
+such a class it behaves exactly as if it were disabled — no menu entry, its pages answer 404, no widgets, no
+calendar items, no reminders.
 
-The people above an enabled class (its teacher) keep it, so they can supervise; the administrator always
-does."""
+A ``ClassModule`` row means "off in this class"; a class without rows has every enabled module. A teacher
+keeps a module while one class below them has it, the administrator always does, and users in no class
+follow the school-wide switch. The table is read once per request (kept in ``g``, never in the process), so
+every app server sharing the database sees a change with its next request."""
 from flask import g, has_request_context
 
+from core.classroom import audit
 from core.classroom.models import ClassModule
+from core.db import db
 from core.models import Position
 
 
-def restrictions():
-    """plugin -> [position paths] for plugins limited to some classes (cached per request)."""
-    if has_request_context() and "class_modules" in g:
-        return g.class_modules
-    out = {}
-    rows = (ClassModule.select(ClassModule.plugin, Position.path)
-            .join(Position, on=(ClassModule.position == Position.id)).tuples())
-    for plugin, path in rows:
-        out.setdefault(plugin, []).append(path)
-    if has_request_context():
-        g.class_modules = out
-    return out
+def _cached(key, load):
+    """``load()`` once per request, in ``g.class_modules`` (which core.app empties before each request)."""
+    if not has_request_context():
+        return load()
+    cache = g.setdefault("class_modules", {})
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def switched_off():
+    """plugin -> {path of each class where it is off} (cached per request)."""
+    def load():
+        out = {}
+        rows = (ClassModule.select(ClassModule.plugin, Position.path)
+                .join(Position, on=(ClassModule.position == Position.id)).tuples())
+        for plugin, path in rows:
+            out.setdefault(plugin, set()).add(path)
+        return out
+    return _cached("off", load)
+
+
+def _class_paths():
+    return _cached("classes", lambda: [p for (p,) in Position.select(Position.path)
+                                           .where(Position.depth == 1).tuples()])
 
 
 def _user_path(user):
-    if not user or not getattr(user, "position_id", None):
+    if not getattr(user, "position_id", None):
         return None
-    pos = Position.get_or_none(Position.id == user.position_id)
-    return pos.path if pos else None
+    paths = _cached("user_paths", dict)
+    if user.position_id not in paths:
+        pos = Position.get_or_none(Position.id == user.position_id)
+        paths[user.position_id] = pos.path if pos else None
+    return paths[user.position_id]
 
 
 def allowed(user, plugin):
     """May ``user`` use ``plugin``? (Only meaningful for enabled plugins.)"""
-    paths = restrictions().get(plugin)
-    if not paths:
+    off = switched_off().get(plugin)
+    if not off or getattr(user, "is_admin", False):
         return True
-    if user is None or not getattr(user, "is_authenticated", True):
-        return False
-    if getattr(user, "is_admin", False):
-        return True
-    mine = _user_path(user)
+    mine = _user_path(user) if getattr(user, "is_authenticated", False) else None
     if not mine:
-        return False
-    # inside an enabled class, or above one (its teacher)
-    return any(mine.startswith(p) or p.startswith(mine) for p in paths)
+        return True  # in no class: the school-wide switch decides
+    ids = mine.strip("/").split("/")
+    if len(ids) > 1:
+        return f"/{ids[0]}/{ids[1]}/" not in off
+    below = [c for c in _class_paths() if c.startswith(mine)]
+    return not below or any(c not in off for c in below)  # a teacher: while one class below has it
+
+
+def is_on_in(plugin, cls):
+    """Is ``plugin`` on in the class ``cls`` (a position of depth 1)?"""
+    return cls.path not in switched_off().get(plugin, ())
+
+
+def _forget():
+    if has_request_context():
+        g.pop("class_modules", None)
+
+
+def set_state(plugin, cls, on):
+    """Switch ``plugin`` on or off in one class; other classes' rows are not touched."""
+    query = ClassModule.delete().where((ClassModule.plugin == plugin) & (ClassModule.position == cls.id))
+    if on:
+        query.execute()
+    else:
+        ClassModule.insert(plugin=plugin, position=cls.id).on_conflict_ignore().execute()
+    _forget()
 
 
 def set_classes(plugin, position_ids):
-    """Limit ``plugin`` to these classes (empty: school-wide again)."""
-    from core.db import db
+    """Limit ``plugin`` to these classes: off in every other class (empty: on in every class again)."""
+    keep = set(position_ids)
     with db.atomic():
         ClassModule.delete().where(ClassModule.plugin == plugin).execute()
-        for pid in sorted(set(position_ids)):
-            ClassModule.create(plugin=plugin, position=pid)
-    if has_request_context():
-        g.pop("class_modules", None)
+        if keep:
+            others = Position.select(Position.id).where((Position.depth == 1) & Position.id.not_in(keep))
+            rows = [(plugin, pid) for (pid,) in others.tuples()]
+            if rows:
+                ClassModule.insert_many(rows, fields=[ClassModule.plugin, ClassModule.position]).execute()
+    _forget()
+
+
+def apply(user, plugins, wanted):
+    """Set the classes of ``wanted`` ({class position: names of the plugins on there}) for ``plugins``, in
+    one transaction, writing only the cells that change (each audited as "modules"). Other classes and the
+    school-wide switches are not touched; a save without changes is logged once. Returns ``[(plugin, class, on)]``."""
+    changes = []
+    with db.atomic():
+        for cls, on_names in wanted.items():
+            for plugin in plugins:
+                on = plugin in on_names
+                if on != is_on_in(plugin, cls):
+                    set_state(plugin, cls, on)
+                    audit.log("modules", user, position=cls, plugin=plugin, on=on)
+                    changes.append((plugin, cls, on))
+        if not changes:  # confirmed as they are: still a step of the set-up done
+            audit.log("modules", user, classes=sorted(c.id for c in wanted), changes=0)
+    return changes

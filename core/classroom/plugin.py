@@ -38,11 +38,10 @@ def zhixin_menu_items(user):
                      order=40),
             MenuItem("classroom_sandbox", _l("Class sandboxes"), "classroom.sandboxes", group="instructor",
                      order=50),
+            MenuItem("classroom_modules", _l("Modules per class"), "classroom.class_modules", group="instructor",
+                     order=60),
             MenuItem("classroom_log", _l("Teaching log"), "classroom.teaching_log", group="instructor", order=70),
         ]
-        if user.is_admin:
-            items.append(MenuItem("classroom_modules", _l("Modules per class"), "classroom.class_modules",
-                                  group="instructor", order=60))
     return items
 
 

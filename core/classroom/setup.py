@@ -5,7 +5,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
-from core.models import Organisation, PluginState, Position, Product, SharingMode, User
+from core.classroom.audit import RECORD_TYPE
+from core.models import AuditEntry, Organisation, PluginState, Position, Product, SharingMode, User
 
 
 @dataclass
@@ -41,4 +42,11 @@ def steps(admin):
         Step("plugins", _l("Enable the modules the course covers"),
              PluginState.select().exists() or User.select().where(~User.is_admin).exists(),
              _url("admin.plugins")),
+        Step("roster", _l("Import the roster (teacher, class leads, managers and students)"),
+             User.select().where(User.student_number.is_null(False)).exists(), _url("classroom.roster_import")),
+        Step("modules", _l("Choose the modules of each class"), _logged("modules"), _url("classroom.class_modules")),
     ]
+
+
+def _logged(action):
+    return AuditEntry.select().where((AuditEntry.record_type == RECORD_TYPE) & (AuditEntry.action == action)).exists()

@@ -27,6 +27,17 @@ class PositionForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
 
 
+class ChildrenForm(FlaskForm):
+    parent = SelectField(_l("Parent position"), coerce=optional_id, validate_choice=False)
+    names = TextAreaField(_l("Names, one per line"), validators=[DataRequired(), Length(max=10000)])
+
+
+class SubtreeMoveForm(FlaskForm):
+    position = SelectField(_l("Position (with everything below it)"), coerce=optional_id, validate_choice=False,
+                           validators=[DataRequired()])
+    parent = SelectField(_l("New parent position"), coerce=optional_id, validate_choice=False)
+
+
 class RenameForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])

@@ -8,7 +8,8 @@ from flask_login import current_user
 from core import positions as tree
 from core.admin import admin_link, admin_required
 from core.hierarchy import bp
-from core.hierarchy.forms import DeleteForm, MoveForm, PositionForm, RenameForm, TemplateForm, choices
+from core.hierarchy.forms import (ChildrenForm, DeleteForm, MoveForm, PositionForm, RenameForm, SubtreeMoveForm,
+                                  TemplateForm, choices)
 from core.models import Position
 from core.records.service import audit
 from core.web import fail
@@ -28,35 +29,82 @@ def _parent_choices(exclude=None, top_label=None):
     return choices([("", top_label or _("— top of the tree —"))] + [(p.id, label) for p, label in tree.flat(exclude)])
 
 
+def _index_page(status=200, **forms):
+    """The positions page; ``forms`` replaces the blank form of the same name (after a refused post)."""
+    forms.setdefault("form", PositionForm(prefix="new"))
+    forms.setdefault("children_form", ChildrenForm(prefix="kids"))
+    forms.setdefault("subtree_form", SubtreeMoveForm(prefix="subtree"))
+    forms.setdefault("template_form", TemplateForm(prefix="tpl"))
+    for f in (forms["form"], forms["children_form"], forms["subtree_form"]):
+        f.parent.choices = _parent_choices()
+    forms["subtree_form"].position.choices = _parent_choices(top_label=_("— choose a position —"))
+    return render_template("core/hierarchy/positions.html", tree=tree.tree(with_users=True),
+                           count=Position.select().count(), **forms), status
+
+
 @bp.route("/")
 @admin_required
 def index():
-    form = PositionForm(prefix="new")
-    form.parent.choices = _parent_choices()
-    return render_template("core/hierarchy/positions.html", tree=tree.tree(with_users=True), form=form,
-                           template_form=TemplateForm(prefix="tpl"), count=Position.select().count())
+    return _index_page()
+
+
+def _parent_of(form):
+    """The position chosen in ``form.parent`` (None: the top), or False after adding the form's error."""
+    if not form.parent.data:
+        return None
+    parent = Position.get_or_none(Position.id == form.parent.data)
+    if parent is None:
+        form.parent.errors.append(_("This position does not exist (any more)."))
+        return False
+    return parent
 
 
 @bp.route("/positions/new", methods=["POST"])
 @admin_required
 def create_position():
     form = PositionForm(prefix="new")
-    form.parent.choices = _parent_choices()
-    if form.validate_on_submit():
-        parent = Position.get_or_none(Position.id == form.parent.data) if form.parent.data else None
-        if form.parent.data and parent is None:
-            form.parent.errors.append(_("This position does not exist (any more)."))
+    if form.validate_on_submit() and (parent := _parent_of(form)) is not False:
+        try:
+            position = tree.create(form.name.data, parent, form.description.data)
+        except tree.PositionError as exc:
+            form.name.errors.append(str(exc))
         else:
-            try:
-                position = tree.create(form.name.data, parent, form.description.data)
-            except tree.PositionError as exc:
-                form.name.errors.append(str(exc))
-            else:
+            audit("position", position.id, "create", current_user, {"name": [None, position.name]})
+            flash(_("Position %(name)s created.", name=position.name), "success")
+            return redirect(url_for("hierarchy.index"))
+    return _index_page(400, form=form)
+
+
+@bp.route("/positions/children", methods=["POST"])
+@admin_required
+def create_children():
+    """Several children of one position at once: all or none."""
+    form = ChildrenForm(prefix="kids")
+    if form.validate_on_submit() and (parent := _parent_of(form)) is not False:
+        try:
+            made = tree.create_children(parent, form.names.data.splitlines())
+        except tree.PositionError as exc:
+            form.names.errors.append(str(exc))
+        else:
+            for position in made:
                 audit("position", position.id, "create", current_user, {"name": [None, position.name]})
-                flash(_("Position %(name)s created.", name=position.name), "success")
-                return redirect(url_for("hierarchy.index"))
-    return render_template("core/hierarchy/positions.html", tree=tree.tree(with_users=True), form=form,
-                           template_form=TemplateForm(prefix="tpl"), count=Position.select().count()), 400
+            flash(_("%(count)d positions created under %(parent)s.", count=len(made),
+                    parent=parent.name if parent else _("the top of the tree")), "success")
+            return redirect(url_for("hierarchy.index"))
+    return _index_page(400, children_form=form)
+
+
+@bp.route("/positions/move", methods=["POST"])
+@admin_required
+def move_subtree():
+    form = SubtreeMoveForm(prefix="subtree")
+    if form.validate_on_submit():
+        position = Position.get_or_none(Position.id == form.position.data)
+        if position is None:
+            form.position.errors.append(_("This position does not exist (any more)."))
+        elif _moved(position, form):
+            return redirect(url_for("hierarchy.index"))
+    return _index_page(400, subtree_form=form)
 
 
 @bp.route("/template", methods=["POST"])
@@ -74,10 +122,7 @@ def classroom_template():
             flash(_("Class template created: %(classes)d classes with %(departments)d departments each.",
                     classes=form.classes.data, departments=form.departments.data), "success")
             return redirect(url_for("hierarchy.index"))
-    new_form = PositionForm(prefix="new")
-    new_form.parent.choices = _parent_choices()
-    return render_template("core/hierarchy/positions.html", tree=tree.tree(with_users=True), form=new_form,
-                           template_form=form, count=Position.select().count()), 400
+    return _index_page(400, template_form=form)
 
 
 def _edit_page(position, rename_form=None, move_form=None, delete_form=None, status=200):
@@ -118,28 +163,31 @@ def rename_position(position_id):
     return _edit_page(position, rename_form=form, status=400)
 
 
+def _moved(position, form):
+    """Move ``position`` under ``form.parent`` (refused under itself); True when done, else the form's error."""
+    parent = _parent_of(form)
+    if parent is False:
+        return False
+    old_parent = position.parent_id
+    try:
+        moved = tree.move(position, parent)
+    except tree.PositionError as exc:
+        form.parent.errors.append(str(exc))
+        return False
+    audit("position", position.id, "move", current_user, {"parent": [old_parent, parent.id if parent else None]})
+    flash(_("%(name)s and everything below it moved under %(parent)s.", name=moved.name,
+            parent=parent.name if parent else _("the top of the tree")), "success")
+    return True
+
+
 @bp.route("/positions/<int:position_id>/move", methods=["POST"])
 @admin_required
 def move_position(position_id):
     position = _position_or_404(position_id)
     form = MoveForm(prefix="move")
     form.parent.choices = _parent_choices(exclude=position)
-    if form.validate_on_submit():
-        parent = Position.get_or_none(Position.id == form.parent.data) if form.parent.data else None
-        if form.parent.data and parent is None:
-            form.parent.errors.append(_("This position does not exist (any more)."))
-        else:
-            old_parent = position.parent_id
-            try:
-                moved = tree.move(position, parent)
-            except tree.PositionError as exc:
-                form.parent.errors.append(str(exc))
-            else:
-                audit("position", position.id, "move", current_user,
-                      {"parent": [old_parent, parent.id if parent else None]})
-                flash(_("%(name)s and everything below it moved under %(parent)s.", name=moved.name,
-                        parent=parent.name if parent else _("the top of the tree")), "success")
-                return redirect(url_for("hierarchy.position", position_id=position.id))
+    if form.validate_on_submit() and _moved(position, form):
+        return redirect(url_for("hierarchy.position", position_id=position.id))
     return _edit_page(position, move_form=form, status=400)
 
 

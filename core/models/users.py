@@ -53,6 +53,8 @@ class User(UserMixin, BaseModel):
     position = peewee.ForeignKeyField(Position, null=True, backref="users", on_delete="SET NULL", index=True)
     is_admin = peewee.BooleanField(default=False)
     active = peewee.BooleanField(default=True)
+    # set when the administrator deactivates the account: a roster re-import never reactivates it
+    deactivated_by_admin = peewee.BooleanField(default=False)
     language = peewee.CharField(max_length=10, default="")
     must_change_password = peewee.BooleanField(default=False)
     must_change_username = peewee.BooleanField(default=False)

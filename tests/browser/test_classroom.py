@@ -27,6 +27,7 @@ def test_roster_to_passed_exercise(make_app, make_user, page):
         page.goto(server.url + "/classroom/roster")
         page.set_input_files("input[name=file]", files=[{"name": "roster.csv", "mimeType": "text/csv",
                                                           "buffer": ROSTER.encode("utf-8")}])
+        page.check("input[name=create_missing]")  # its classes and departments are new
         page.click("button[value=dry_run]")
         page.wait_for_selector('[data-roster-result="ok"]')
         page.click("button[value=commit]")

@@ -20,17 +20,6 @@ def test_module_limited_to_one_class_is_absent_for_the_other(make_app, exercise_
     assert 'data-menu="forecast"' not in bob.get("/").get_data(as_text=True)
 
 
-def test_modules_page_saves_and_clears_class_limits(capp, school, login):
-    from core.classroom.models import ClassModule
-    admin = login(capp.test_client(), school["admin"])
-    class_a = school["positions"]["class_a"].id
-    admin.post("/classroom/modules", data={"scope-forecast": "classes", "classes-forecast": [str(class_a)]})
-    assert [(r.plugin, r.position_id) for r in ClassModule.select()] == [("forecast", class_a)]
-    admin.post("/classroom/modules", data={"scope-forecast": "school"})
-    assert ClassModule.select().count() == 0
-    assert login(capp.test_client(), school["teacher"]).get("/classroom/modules").status_code == 403
-
-
 def test_teaching_clock_shifts_today_shows_a_banner_and_resets(capp, school, login):
     teacher = login(capp.test_client(), school["teacher"])
     real_today = clock.today()

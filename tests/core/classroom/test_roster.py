@@ -6,8 +6,8 @@ from core.models import Position, User
 GOOD = "学号,姓名,班级,部门,邮箱\n2026001,张伟,一班,销售一部,zw@example.cn\n2026002,李娜,一班,销售二部,\n"
 
 
-def _post(client, text, action, encoding="utf-8"):
-    return client.post("/classroom/roster", data={"action": action,
+def _post(client, text, action, encoding="utf-8", **options):
+    return client.post("/classroom/roster", data={"action": action, **options,
                                                   "file": (io.BytesIO(text.encode(encoding)), "roster.csv")},
                        content_type="multipart/form-data")
 
@@ -28,20 +28,20 @@ def test_dry_run_reports_every_bad_row_and_writes_nothing(capp, school, login):
 
 def test_commit_creates_students_in_new_class_positions_with_forced_password_change(capp, school, login):
     client = login(capp.test_client(), school["teacher"])
-    html = _post(client, GOOD, "commit").get_data(as_text=True)
+    html = _post(client, GOOD, "commit", create_missing="y").get_data(as_text=True)
     assert "data-password-sheet" in html
     zhang = User.get(User.student_number == "2026001")
     assert zhang.full_name == "张伟" and zhang.must_change_password and zhang.username == "2026001"
     path = [p.name for p in zhang.position.ancestors()]
-    assert path[-2:] == ["一班", "销售一部"]  # unknown class and department were created under the template
+    assert path[-2:] == ["一班", "销售一部"]  # missing class and department created, as ticked
     assert Position.select().where(Position.name == "一班").count() == 1
 
 
 def test_reimport_updates_instead_of_duplicating(capp, school, login):
     client = login(capp.test_client(), school["teacher"])
-    _post(client, GOOD, "commit")
+    _post(client, GOOD, "commit", create_missing="y")
     hash_before = User.get(User.student_number == "2026001").password_hash
-    html = _post(client, GOOD.replace("张伟", "张伟伟"), "commit").get_data(as_text=True)
+    html = _post(client, GOOD.replace("张伟", "张伟伟"), "commit", create_missing="y").get_data(as_text=True)
     assert User.select().where(User.student_number == "2026001").count() == 1
     zhang = User.get(User.student_number == "2026001")
     assert zhang.full_name == "张伟伟" and zhang.password_hash == hash_before
@@ -50,7 +50,7 @@ def test_reimport_updates_instead_of_duplicating(capp, school, login):
 
 def test_gb18030_file_with_chinese_names_is_read(capp, school, login):
     client = login(capp.test_client(), school["teacher"])
-    html = _post(client, GOOD, "dry_run", encoding="gb18030").get_data(as_text=True)
+    html = _post(client, GOOD, "dry_run", encoding="gb18030", create_missing="y").get_data(as_text=True)
     assert 'data-roster-result="ok"' in html and "张伟" in html
 
 
