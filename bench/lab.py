@@ -7,8 +7,8 @@
 For each database: a fresh database (an SQLite file in a temporary folder; the PostgreSQL database named by
 ``--postgresql-url`` is EMPTIED first — give it a throwaway one), the demo school with one class of 60
 students (passwords hashed with the real default method, scrypt, as a school's would be), the example
-exercise plugin (examples/exercise-plugin, put on the path and registered in-process) and every bundled
-plugin. Then gunicorn with 4 workers serves it on 127.0.0.1, and one thread per student — each its own
+exercise plugin (examples/exercise-plugin, put on the path and registered in-process), its exercise opened
+for the class by the teacher (the set-up seeds each student's lead Acme), and every bundled plugin. Then gunicorn with 4 workers serves it on 127.0.0.1, and one thread per student — each its own
 cookie jar, all from 127.0.0.1, one address as behind a classroom's router — starts at a random moment
 within ``--spread`` seconds and, through the HTTP forms (the CSRF token read from each form):
 
@@ -45,6 +45,7 @@ import peewee
 
 from bench import BENCH_DIR
 from core.app import create_app
+from core.classroom.exercises import all_exercises, open_for_class
 from core.db import db, make_database
 from core.demo import load_demo
 from core.migrate import upgrade
@@ -99,7 +100,17 @@ def prepare(url, instance, students):
                 user = User(username=f"lab{n + 1:02d}", full_name=f"学生{n + 1:02d}", position=seats[n % len(seats)])
                 user.set_password(PASSWORD)  # the configured default method, as for every user of a school
                 user.save()
-        return [u.username for u in in_class.order_by(User.id).limit(students)]
+        usernames = [u.username for u in in_class.order_by(User.id).limit(students)]
+    open_exercise(app)
+    return usernames
+
+
+def open_exercise(app):
+    """The teacher opens the exercise for the class, as in a lab: its set-up seeds each student's Acme."""
+    with app.test_request_context():
+        teacher = User.select().join(Position).where(Position.depth == 0).get()
+        exercise = next(e for e in all_exercises(app) if e.id == EXERCISE)
+        open_for_class(exercise, Position.get(Position.depth == 1), teacher)
 
 
 # --- gunicorn -------------------------------------------------------------------------------------------------
