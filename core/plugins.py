@@ -28,7 +28,8 @@ class PluginInfo:
     name: str
     module: str
     version: str = ""
-    description: str = ""
+    title: object = ""        # what people see (TITLE, may be lazy_gettext); the name when a plugin has none
+    description: object = ""  # DESCRIPTION, may be lazy_gettext
     requires: tuple = ()
     source: str = ""
     bundled: bool = False
@@ -67,7 +68,8 @@ def _read_meta(info, mod):
     info.meta = mod
     info.name = getattr(mod, "NAME", info.name)
     info.version = str(getattr(mod, "VERSION", ""))
-    info.description = str(getattr(mod, "DESCRIPTION", ""))
+    info.title = getattr(mod, "TITLE", "") or info.name
+    info.description = getattr(mod, "DESCRIPTION", "")
     info.requires = tuple(getattr(mod, "REQUIRES", ()))
     info.path = (getattr(mod, "__path__", None) or [""])[0] or ""
     if not info.path and getattr(mod, "__file__", None):

@@ -367,9 +367,7 @@ def plugins():
     rows = []
     for name in sorted(plugins.available):
         info = plugins.available[name]
-        # a plugin's catalog may translate its DESCRIPTION (metadata is plain text, read without imports)
-        description = _(info.description) if info.description else ""
-        rows.append(dict(info=info, description=description, running=plugins.is_enabled(name),
+        rows.append(dict(info=info, description=info.description, running=plugins.is_enabled(name),
                          chosen=name in chosen, required_by=sorted(n for n in chosen if name in plugins.available[n].requires)))
     unknown = {n: m for n, m in plugins.errors.items() if n not in plugins.available}
     return render_template("core/admin/plugins.html", rows=rows, unknown=unknown, read_only=env_decides(),

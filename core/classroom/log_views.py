@@ -1,12 +1,14 @@
 """The teaching log page (教学日志) and an instructor's unlock of a student's login."""
-from flask import flash, redirect, render_template, url_for
+import datetime as dt
+
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core import lockout
-from core.classroom import audit, bp
-from core.classroom.guards import instructor_required, my_student
+from core import clock, lockout
+from core.classroom import audit, bp, exercises as ex, roster
+from core.classroom.guards import instructor_required, language, my_student
 from core.classroom.scope import classes_for
 from core.models import Position, User
 from core.web import paginate
@@ -24,7 +26,14 @@ ACTIONS = {
     "exercise_open": _l("Exercise opened"),
     "unlock": _l("Login unlocked"),
 }
-DETAILS = {"days": _l("Days"), "today": _l("Today is"), "student": _l("Student"), "account": _l("User name")}
+DETAILS = {
+    "days": _l("Days"), "today": _l("Today is"), "student": _l("Student"), "account": _l("User name"),
+    "counts": _l("Rows removed"), "kept_grades": _l("Grades kept"), "restarted": _l("Exercises restarted"),
+    "exercise": _l("Exercise"), "deadline": _l("Deadline"), "before": _l("Points before"), "points": _l("Points"),
+    "reason": _l("Reason"), "format": _l("File format"), "rows": _l("Rows"), "new_users": _l("New users"),
+    "new_positions": _l("New positions"), "deactivated": _l("Deactivated"), "plugin": _l("Module"),
+    "on": _l("On"), "classes": _l("Classes"), "changes": _l("Changes"),
+}
 
 
 @bp.route("/log")
@@ -36,8 +45,31 @@ def teaching_log():
     users = {u.id: u.display_name for u in User.select().where(User.id.in_([e.user_id for e in page.items]))}
     rows = [{"entry": e, "action": ACTIONS.get(e.action, e.action), "class": classes.get(e.record_id),
              "user": users.get(e.user_id, "—"),
-             "details": [(DETAILS.get(k, k), v) for k, v in audit.details(e).items()]} for e in page.items]
+             "details": [(DETAILS.get(k, k), _shown(k, v)) for k, v in audit.details(e).items()]} for e in page.items]
     return render_template("core/classroom/teaching_log.html", page=page, rows=rows)
+
+
+def _shown(key, value):
+    """A detail as words: yes/no, a total of rows, exercise and module titles, class names, lists joined."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key == "counts" and isinstance(value, dict):
+        return sum(n for n in value.values() if isinstance(n, int))
+    if key in ("exercise", "restarted"):
+        titles = {e.id: e.text(e.title, language()) for e in ex.all_exercises()}
+        return "、".join(str(titles.get(v, v)) for v in (value if isinstance(value, list) else [value])) or "—"
+    if key == "plugin":
+        info = current_app.extensions["zhixin_plugins"].available.get(value)
+        return info.title if info else value
+    if key == "classes" and isinstance(value, list):
+        return "、".join(p.name for p in Position.select().where(Position.id.in_(value)).order_by(Position.name))
+    if key == "deadline" and value:
+        return clock.to_local(dt.datetime.fromisoformat(str(value))).strftime("%Y-%m-%d %H:%M")
+    if key == "format":
+        return roster.FORMATS.get(value, value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    return "—" if value in (None, "") else value
 
 
 @bp.route("/students/<int:user_id>/unlock", methods=["POST"])

@@ -2,7 +2,10 @@
 
 This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
 """
+from flask_babel import lazy_gettext as _l
+
 NAME = "calendar"
+TITLE = _l("Calendar")
 VERSION = "0.1.0"
-DESCRIPTION = "Events and tasks by day, week and month, daily work plan, iCalendar."
+DESCRIPTION = _l("Events and tasks by day, week and month, daily work plan, iCalendar.")
 REQUIRES = ()

@@ -2,7 +2,10 @@
 
 This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
 """
+from flask_babel import lazy_gettext as _l
+
 NAME = "campaigns"
+TITLE = _l("Campaigns")
 VERSION = "0.1.0"
-DESCRIPTION = "Campaigns and their tasks, deadline reminders and effect follow-up."
+DESCRIPTION = _l("Campaigns and their tasks, deadline reminders and effect follow-up.")
 REQUIRES = ()

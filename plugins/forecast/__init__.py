@@ -2,7 +2,10 @@
 
 This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
 """
+from flask_babel import lazy_gettext as _l
+
 NAME = "forecast"
+TITLE = _l("Sales forecast")
 VERSION = "0.1.0"
-DESCRIPTION = "Quarterly quotas, attainment, closed, expected and best case, rolled up the hierarchy."
+DESCRIPTION = _l("Quarterly quotas, attainment, closed, expected and best case, rolled up the hierarchy.")
 REQUIRES = ()

@@ -2,7 +2,10 @@
 
 This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
 """
+from flask_babel import lazy_gettext as _l
+
 NAME = "reports"
+TITLE = _l("Reports")
 VERSION = "0.1.0"
-DESCRIPTION = "The six report families, a report builder, charts and export."
+DESCRIPTION = _l("The six report families, a report builder, charts and export.")
 REQUIRES = ()

@@ -2,7 +2,10 @@
 
 This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
 """
+from flask_babel import lazy_gettext as _l
+
 NAME = "service"
+TITLE = _l("Customer service")
 VERSION = "0.1.0"
-DESCRIPTION = "Feedback, complaints and service cases with response targets and charts."
+DESCRIPTION = _l("Feedback, complaints and service cases with response targets and charts.")
 REQUIRES = ()

@@ -41,7 +41,8 @@ def test_a_teacher_switches_a_module_off_for_one_class_and_the_next_request_sees
     modules.set_state("test_exercises", class_b, on=False)
     before_b, before_switches = rows_of(class_b), switches()
     html = teacher.get("/classroom/modules").get_data(as_text=True)
-    assert "按班级启用模块" in html and f'data-cell="{class_a.id}-forecast" aria-label="Class A: forecast" checked' in html
+    assert "按班级启用模块" in html and f'data-cell="{class_a.id}-forecast" aria-label="Class A: 销售预期管理" checked' in html
+    assert '<th data-module="forecast"' in html and ">forecast</th>" not in html  # the module's title, not its code
     page = grid(teacher, [(class_a, "test_exercises")], [class_a])  # forecast unticked for class A
     assert page.status_code == 302
     assert rows_of(class_b) == before_b and switches() == before_switches  # byte for byte

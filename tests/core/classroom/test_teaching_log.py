@@ -109,3 +109,22 @@ def test_a_login_under_a_shifted_clock_still_counts_as_active_this_week(capp, sc
     html = teacher.get("/classroom/").get_data(as_text=True)
     row = re.search(rf'<tr data-class="{school["positions"]["class_a"].id}">(.*?)</tr>', html, re.S).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', row)[:2] == ["5", "1"]  # five in class A, one logged in
+
+
+def test_every_action_of_the_teaching_tools_is_shown_in_chinese_words_without_codes(capp, school, login):
+    """Reset, modules and unlock entries written through the pages: their details appear as Chinese labels and
+    values (yes/no, a row total, module titles), never as the JSON keys or raw codes they are stored as."""
+    class_a = school["positions"]["class_a"]
+    teacher = login(capp.test_client(), school["teacher"])
+    assert teacher.post(f"/classroom/sandbox/{class_a.id}", data={
+        "confirm_name": class_a.name, "keep_grades": "1"}).status_code == 302
+    assert teacher.post(f"/classroom/students/{school['alice'].id}/unlock").status_code == 302
+    in_chinese(school["teacher"])
+    rows = log_rows(teacher)
+    actions = [e.action for e in AuditEntry.select().where(AuditEntry.record_type == "teaching")
+               .order_by(AuditEntry.id.desc())]
+    assert actions == ["unlock", "reset"] and len(rows) == 2
+    assert "解锁登录" in rows[0]
+    assert "保留成绩: 是" in rows[1] and "删除的行数: 0" in rows[1]
+    for code in ("kept_grades", "counts", "restarted", "True", "account"):
+        assert all(code not in row for row in rows), code
