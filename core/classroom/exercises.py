@@ -96,11 +96,12 @@ def _set_up(exercise, position, by):
 
 
 def restart_after_reset(position, by, app=None):
-    """After a class reset, each exercise open for the class counts work from now on — strictly after the
-    reset's own writes, so the reloaded demo data (written as its students) never passes an exercise — and
-    its set-up runs again, since the reset removed what it seeded. Kept grades stay. Returns the exercise ids."""
+    """After a class reset, each exercise open for the class counts work from the next whole second on —
+    strictly after the reset's own writes (MariaDB keeps whole seconds), so the reloaded demo data, written as
+    its students, never passes an exercise — and its set-up runs again, since the reset removed what it
+    seeded. Kept grades stay. Returns the exercise ids."""
     known = {e.id: e for e in all_exercises(app)}
-    restarted = clock.real_utcnow() + dt.timedelta(microseconds=1)
+    restarted = clock.real_utcnow().replace(microsecond=0) + dt.timedelta(seconds=1)
     ids = sorted(openings(position.id))
     with db.atomic():
         (ExerciseOpening.update(opened_at=restarted)
