@@ -440,5 +440,5 @@ def sheet_csv(created):
     writer = csv.writer(buffer)
     writer.writerow([_("Student number"), _("Name"), _("Position"), _("User name"), _("Initial password")])
     for row, user, password in created:
-        writer.writerow([row.number, row.name, user.position.name, user.username, password or _("(unchanged)")])
+        writer.writerow([row.number, row.name, row.label, user.username, password or _("(unchanged)")])
     return buffer.getvalue()
