@@ -304,6 +304,7 @@ def test_the_password_sheet_says_which_class_each_student_is_in(client):
     """Two classes with departments of the same name: the printed sheet (and its CSV) tells them apart."""
     rows = [("s1", "张伟", "学生", "教师/1班/一部/销售员", ""), ("s2", "李娜", "学生", "教师/2班/一部/销售员", "")]
     html = post(client, encode(rows, "utf-8"), "commit", create_missing="y").get_data(as_text=True)
+    assert "<th>学号</th><th>姓名</th>" in html
     sheet = {number: re.search(rf'<tr data-student="{number}">(.*?)</tr>', html, re.S).group(1)
              for number in ("s1", "s2")}
     assert "教师 / 1班 / 一部 / 销售员" in sheet["s1"] and "教师 / 2班 / 一部 / 销售员" in sheet["s2"]
