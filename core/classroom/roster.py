@@ -438,7 +438,7 @@ def sheet_csv(created):
     """The initial-password sheet as CSV text (what the instructor prints or hands out)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("Student number"), _("Name"), _("Position"), _("User name"), _("Initial password")])
+    writer.writerow([_("Student number"), _("Full name"), _("Position"), _("User name"), _("Initial password")])
     for row, user, password in created:
-        writer.writerow([row.number, row.name, user.position.name, user.username, password or _("(unchanged)")])
+        writer.writerow([row.number, row.name, row.label, user.username, password or _("(unchanged)")])
     return buffer.getvalue()

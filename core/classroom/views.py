@@ -113,7 +113,7 @@ def _grades_csv(students, exercises, visible, grades):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     lang = language()
-    writer.writerow(defuse_row([_("Class"), _("Student number"), _("User name"), _("Name")]
+    writer.writerow(defuse_row([_("Class"), _("Student number"), _("User name"), _("Full name")]
                                + [e.text(e.title, lang) for e in exercises]
                                + [_("Points"), _("Maximum points"), _("Late passes")]))
     for cls, user in students:

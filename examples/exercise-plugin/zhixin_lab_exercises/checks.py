@@ -40,15 +40,15 @@ def lead_qualified(user, since):
         return False, say("Work on a lead first: qualify Acme, or create a lead of your own.",
                           "先处理一条线索：确认 Acme，或新建一条你自己的线索。")
     if leads.where(Lead.status.in_(("qualified", "converted"))).exists():
-        return True, say("You have a qualified lead.", "你已有一条已确认的线索。")
-    return False, say("Set the status of one of your leads to Qualified.", "把你的一条线索的状态设为“已确认”。")
+        return True, say("You have a qualified lead.", "你已有一条状态为“合格”的线索。")
+    return False, say("Set the status of one of your leads to Qualified.", "把你的一条线索的状态设为“合格”。")
 
 
 def converted_and_won_above_quota(user, since):
     converted = mine(user, "lead", since).where(Lead.converted_opportunity.is_null(False))
     if not converted.exists():
         return False, say("Convert a qualified lead into an account, a contact and an opportunity.",
-                          "把一条已确认的线索转化为客户、联系人和销售机会。")
+                          "把一条合格的线索转化为客户、联系人和销售机会。")
     opportunities = mine(user, "opportunity", since)
     won = (opportunities.join(SalesStage, on=(Opportunity.stage == SalesStage.id))
            .where(SalesStage.is_won & Opportunity.id.in_(converted.select(Lead.converted_opportunity))))

@@ -31,7 +31,7 @@ def make_exercise_plugin():
     def zhixin_exercises():
         return [
             Exercise("qualify_lead", {"en": "Qualify a lead", "zh": "确认一条线索"},
-                     {"en": "Set one of your leads to qualified.", "zh": "把你的一条线索设为已确认。"},
+                     {"en": "Set one of your leads to qualified.", "zh": "把你的一条线索设为合格。"},
                      [_lead_qualified], points=10, order=1, setup=_seed_acme),
             Exercise("campaign_thing", "Campaign exercise", "Needs campaigns.", [_needs_campaigns],
                      modules=("campaigns",), points=5, order=2),

@@ -3,6 +3,7 @@ by content, the seed's whole school in one file, create-missing and deactivate o
 deactivations kept, and a property test: any file the dry run accepts imports."""
 import io
 import re
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -297,3 +298,15 @@ def test_any_file_the_dry_run_accepts_imports_and_any_it_refuses_writes_nothing(
     else:
         assert page.status_code == 409
         assert (full_rows(), school_snapshot()) == before
+
+
+def test_the_password_sheet_says_which_class_each_student_is_in(client):
+    """Two classes with departments of the same name: the printed sheet (and its CSV) tells them apart."""
+    rows = [("s1", "张伟", "学生", "教师/1班/一部/销售员", ""), ("s2", "李娜", "学生", "教师/2班/一部/销售员", "")]
+    html = post(client, encode(rows, "utf-8"), "commit", create_missing="y").get_data(as_text=True)
+    assert "<th>学号</th><th>姓名</th>" in html
+    sheet = {number: re.search(rf'<tr data-student="{number}">(.*?)</tr>', html, re.S).group(1)
+             for number in ("s1", "s2")}
+    assert "教师 / 1班 / 一部 / 销售员" in sheet["s1"] and "教师 / 2班 / 一部 / 销售员" in sheet["s2"]
+    download = re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', html).group(1)
+    assert "教师 / 2班 / 一部 / 销售员" in unquote(download)

@@ -2,6 +2,7 @@
 did nothing fails; the work done through the forms after the exercise opened passes."""
 import datetime as dt
 import os
+import re
 import sys
 
 import pytest
@@ -48,7 +49,7 @@ def test_demo_data_passes_nothing_and_the_students_own_work_does(lab, frozen_clo
     student.post("/classroom/exercises/check")
     html = student.get("/classroom/exercises").get_data(as_text=True)
     assert 'data-exercise="lab.qualify_lead" data-passed="yes"' in html
-    assert "你已有一条已确认的线索。" in html
+    assert "你已有一条状态为“合格”的线索。" in html
 
 
 def test_a_reset_after_the_opening_neither_passes_the_demo_data_nor_loses_the_set_up(lab, frozen_clock):
@@ -78,3 +79,16 @@ def test_a_reset_after_the_opening_neither_passes_the_demo_data_nor_loses_the_se
     student.post("/classroom/exercises/check")
     assert 'data-exercise="lab.qualify_lead" data-passed="yes"' in student.get("/classroom/exercises").get_data(
         as_text=True)
+
+
+def test_the_chinese_instructions_name_the_lead_status_as_the_form_offers_it(lab):
+    """The student picks the status the instructions quote (“合格”), so it must be an option of the lead form."""
+    app, people, as_user = lab
+    class_a = people["positions"]["class_a"]
+    teacher = as_user(people["teacher"])
+    assert teacher.post(f"/classroom/classes/{class_a.id}/exercises/lab.qualify_lead/open").status_code == 302
+    student = as_user(people["alice"])
+    exercise = student.get("/classroom/exercises").get_data(as_text=True)
+    quoted = re.search(r'data-exercise="lab.qualify_lead".*?“(.+?)”', exercise, re.S).group(1)
+    form = student.get(f"/records/lead/{acme_of(people['alice']).id}/edit").get_data(as_text=True)
+    assert re.search(rf'<option value="qualified"[^>]*>{quoted}</option>', form), quoted

@@ -143,3 +143,11 @@ def test_the_grade_export_defuses_spreadsheet_formulas(people, as_user, make_use
     open_exercise("qualify_lead")
     _header, rows = _csv(as_user(people["teacher"]))
     assert rows["mallory"][3] == '\'=HYPERLINK("http://x","y")'
+
+
+def test_the_grade_export_heads_the_students_name_as_a_persons_name(people, as_user, open_exercise):
+    """姓名 (a person's name), as the roster file has it, not 名称 (the name of a thing)."""
+    open_exercise("qualify_lead")
+    header, rows = _csv(as_user(people["teacher"]))
+    assert header[:2] == ["班级", "学号"] and header[3] == "姓名"
+    assert rows["alice"][3] == people["alice"].full_name
