@@ -9,7 +9,7 @@ import datetime as _dt
 import uuid
 from dataclasses import dataclass
 
-from flask import g, has_app_context
+from flask import g, has_request_context, session
 from flask_babel import force_locale, gettext as _
 
 from core import access, clock, names, notify
@@ -100,8 +100,9 @@ class Occurrence:
 
 
 def viewing_as():
-    """Is an instructor viewing as a student (``core.classroom`` sets ``g.view_as_real_user``)?"""
-    return has_app_context() and g.get("view_as_real_user") is not None
+    """Is an instructor viewing as a student in this request (``core.classroom`` then sets
+    ``g.view_as_real_user``; the session says it is this request's, as ``g`` may outlive a request)?"""
+    return has_request_context() and bool(session.get("view_as")) and g.get("view_as_real_user") is not None
 
 
 def is_masked(event, user):
