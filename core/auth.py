@@ -54,6 +54,13 @@ class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
 
 
+def credentials_changed(user, reason):
+    """Tell the plugins that what opens ``user``'s account changed (``zhixin_user_credentials_changed``): they
+    drop what the old state opened. Call it inside the transaction that writes the change."""
+    current_app.extensions["zhixin_plugins"].results("zhixin_user_credentials_changed", per_user=False,
+                                                     user=user, reason=reason)
+
+
 def _refused(refusal, form):
     if refusal.scope == "address":
         message = ngettext("Too many failed logins from this network address. Try again in %(num)d minute.",
@@ -152,7 +159,9 @@ def account():
             password_form.current_password.errors.append(_("The current password is wrong."))
         else:
             user.set_password(password_form.password.data)
-            user.save()
+            with db.atomic():
+                user.save()
+                credentials_changed(user, "password_changed")
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("core/account.html", password_form=password_form, prefs=prefs, user=user)

@@ -6,7 +6,7 @@ hooks return lists; core gathers the lists of all enabled plugins and sorts UI i
 field (never by plugin load order).
 
 Phases: start-up (startup, migrations, defaults, models), records (record_types, record_fields, record_saving,
-record_saved, record_deleted, permission_check, access_filter), web (blueprints, menu_items,
+record_saved, record_deleted, permission_check, access_filter), accounts (user_credentials_changed), web (blueprints, menu_items,
 dashboard_widgets, template_slot), background (jobs), tools (cli_commands, demo_data, class_rows), cooperation
 between plugins (reports, calendar_items, exercises).
 """
@@ -95,6 +95,16 @@ def zhixin_access_filter(user, record_type, action):
     """Return a Peewee expression that further narrows what ``user`` may ``action`` ("read", "write",
     "delete") in ``record_type``, or None. Expressions of all plugins are ANDed onto core's rule in
     ``core.access.visible`` (used e.g. to show others' private calendar events only as busy)."""
+
+
+# --- accounts -------------------------------------------------------------------------------------------
+
+@hookspec
+def zhixin_user_credentials_changed(user, reason):
+    """Called inside the transaction that changes what opens ``user``'s account, so that a plugin can drop
+    what the old state opened (a secret link, a token): ``reason`` is ``"password_reset"`` (by the
+    administrator), ``"password_changed"`` (by the user), ``"deactivated"`` or ``"reactivated"``. Called
+    whatever the user's class (per_user=False); raise to refuse the whole change."""
 
 
 # --- web -----------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from peewee import JOIN
 
 from core import clock, lockout
 from core.admin import admin_link, admin_required, bp
-from core.auth import LANGUAGE_CHOICES, choices
+from core.auth import LANGUAGE_CHOICES, choices, credentials_changed
 from core.db import db
 from core.plugins import enabled_names
 from core.records.service import audit, diff, field_values
@@ -70,14 +70,18 @@ class UserForm(FlaskForm):
 
 
 SECRET_FIELDS = {"password_hash"}
+CREDENTIAL_CHANGES = {"password_reset": "password_reset", "deactivate": "deactivated", "activate": "reactivated"}
 
 
 def _save_user(user, action, before=None):
-    """Save ``user`` and write who changed what to the audit log (never the password hash)."""
+    """Save ``user`` and write who changed what to the audit log (never the password hash); a reset password
+    or a change of the active flag is told to the plugins (``core.auth.credentials_changed``)."""
     with db.atomic():
         user.save()
         changes = {k: v for k, v in diff(before or {}, field_values(user)).items() if k not in SECRET_FIELDS}
         audit("user", user.id, action, current_user, changes)
+        if action in CREDENTIAL_CHANGES and (action == "password_reset" or "active" in changes):
+            credentials_changed(user, CREDENTIAL_CHANGES[action])
 
 
 def _user_or_404(user_id):

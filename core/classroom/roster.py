@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
 from core import positions as tree
+from core.auth import credentials_changed
 from core.classroom import audit
 from core.db import db
 from core.models import Position, User
@@ -409,6 +410,8 @@ def run(data, importer, options=None, password_method=None):
             created = [_write(row, places.place(row.names), password_method) for row in result.rows]
             if result.deactivate:
                 User.update(active=False).where(User.id.in_([u.id for u in result.deactivate])).execute()
+            for user in result.deactivate:
+                credentials_changed(user, "deactivated")
             audit.log("roster_import", importer, format=result.format, rows=len(created),
                       new_users=sum(1 for _row, _user, password in created if password),
                       new_positions=len(result.new_positions), deactivated=[u.username for u in result.deactivate])
@@ -429,8 +432,11 @@ def _write(row, position, password_method):
     user.full_name = row.name
     user.email = row.email or user.email
     user.position = position
+    reactivated = user.id is not None and not user.active and not user.deactivated_by_admin
     user.active = user.active or not user.deactivated_by_admin
     user.save()
+    if reactivated:
+        credentials_changed(user, "reactivated")
     return row, user, password
 
 

@@ -1,41 +1,34 @@
 """iCalendar pages: the subscription feed and its token, export of a view, import of a file."""
 import datetime as _dt
-import secrets
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from core import clock
-from core.db import db
-from core.models import User
-from plugins.calendar import ical, periods, service
+from plugins.calendar import feeds, ical, periods, service
 from plugins.calendar.forms import ImportForm
-from plugins.calendar.models import CalendarEvent, CalendarFeed, CalendarTask
+from plugins.calendar.models import CalendarEvent, CalendarTask
 from plugins.calendar.views import _parse_date, _user, bp
 
 # --- iCalendar ---------------------------------------------------------------------------------------
 
-def _feed_of(user):
-    return CalendarFeed.get_or_none(CalendarFeed.user == user.id)
-
-
 @bp.route("/subscription")
 @login_required
 def subscription():
-    feed = _feed_of(_user())
-    url = url_for("calendar.feed", token=feed.token, _external=True) if feed else ""
-    return render_template("calendar/subscription.html", feed=feed, url=url, import_form=ImportForm())
+    """The user's secret link — never shown to an instructor viewing as the student."""
+    viewing_as = service.viewing_as()
+    feed = feeds.feed_of(_user())
+    url = url_for("calendar.feed", token=feed.token, _external=True) if feed and not viewing_as else ""
+    return render_template("calendar/subscription.html", feed=feed, url=url, viewing_as=viewing_as,
+                           import_form=ImportForm())
 
 
 @bp.route("/subscription/regenerate", methods=["POST"])
 @login_required
 def subscription_regenerate():
     """A new secret link; the old one stops working at once."""
-    user = _user()
-    with db.atomic():
-        CalendarFeed.delete().where(CalendarFeed.user == user.id).execute()
-        CalendarFeed.create(user=user.id, token=secrets.token_urlsafe(32), created_at=clock.utcnow())
+    feeds.renew(_user())
     flash(_("A new subscription link was made. The old link no longer works."), "success")
     return redirect(url_for("calendar.subscription"))
 
@@ -43,7 +36,7 @@ def subscription_regenerate():
 @bp.route("/subscription/revoke", methods=["POST"])
 @login_required
 def subscription_revoke():
-    CalendarFeed.delete().where(CalendarFeed.user == _user().id).execute()
+    feeds.revoke(_user())
     flash(_("The subscription link was switched off."), "success")
     return redirect(url_for("calendar.subscription"))
 
@@ -65,15 +58,12 @@ def _export_rows(user, owners, since=None):
 @bp.route("/feed/<token>.ics")
 def feed(token):
     """The subscription feed: no login, the secret token is the key. ``?who=team`` for a leader's team."""
-    row = CalendarFeed.get_or_none(CalendarFeed.token == token) if token else None
-    if row is None:
-        abort(404)
-    user = User.get_or_none((User.id == row.user_id) & User.active)
+    row, user = feeds.owner_of(token)
     if user is None:
         abort(404)
     owners = service.owners_for(user, request.args.get("who", "me"))
     events, tasks = _export_rows(user, owners, since=clock.utcnow() - _dt.timedelta(days=180))
-    CalendarFeed.update(last_read_at=clock.utcnow()).where(CalendarFeed.id == row.id).execute()
+    feeds.mark_read(row)
     return _ics_response(ical.build(events, tasks, user, _("Zhixin CRM calendar of %(name)s",
                                                                 name=user.display_name)), "zhixin.ics")
 

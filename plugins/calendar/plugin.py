@@ -2,7 +2,7 @@
 import datetime as _dt
 import os
 
-from flask import render_template, url_for
+from flask import has_request_context, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
@@ -10,7 +10,7 @@ from core import access, clock, hookimpl
 from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
 
-from plugins.calendar import service
+from plugins.calendar import feeds, service
 from plugins.calendar.models import MODELS, CalendarEvent, CalendarTask, class_rows
 
 
@@ -143,13 +143,20 @@ def zhixin_demo_data(app, users, rng):
 @hookimpl
 def zhixin_access_filter(user, record_type, action):
     """Outside the calendar's own pages (generic record lists, searches, exports of other modules) someone
-    else's private event is not listed at all; the calendar shows it, masked as "busy"."""
-    from flask import has_request_context, request
-    if record_type != "calendar_event" or user.is_admin:
+    else's private event is not listed at all (nor, while an instructor views as a student, the student's
+    own); the calendar shows it, masked as "busy"."""
+    if record_type != "calendar_event":
         return None
     if has_request_context() and request.blueprint == "calendar":
         return None
-    return (CalendarEvent.private == False) | (CalendarEvent.owner == user.id)  # noqa: E712
+    return service.unmasked(user)
+
+
+@hookimpl
+def zhixin_user_credentials_changed(user, reason):
+    """A password reset or change, a deactivation, a reactivation: the secret feed link is renewed, so a link
+    copied before stops working."""
+    feeds.rotate(user)
 
 
 @hookimpl

@@ -2,17 +2,21 @@
 
 Every query of events and tasks starts from ``core.access.visible``; this module only narrows by owner
 and date and expands recurrences. A private event of someone else is *masked* (shown as "busy") after the
-query — the row is visible, its details are not.
+query — the row is visible, its details are not; a search matches only what the viewer may read unmasked.
+While an instructor views as a student, every private event is masked, as the student's superior sees it.
 """
 import datetime as _dt
 import uuid
 from dataclasses import dataclass
 
+from flask import g, has_request_context, session
 from flask_babel import force_locale, gettext as _
 
-from core import access, clock, notify
+from core import access, clock, names, notify
+from core import positions as position_tree
+from core.classroom.scope import class_of
 from core.db import db
-from core.models import Organisation, User
+from core.models import Organisation, Position, User
 from core.records import service as records
 from plugins.calendar import recurrence
 from plugins.calendar.models import CalendarEvent, CalendarInvitee, CalendarTask
@@ -95,9 +99,25 @@ class Occurrence:
         return end.date()
 
 
+def viewing_as():
+    """Is an instructor viewing as a student in this request (``core.classroom`` then sets
+    ``g.view_as_real_user``; the session says it is this request's, as ``g`` may outlive a request)?"""
+    return has_request_context() and bool(session.get("view_as")) and g.get("view_as_real_user") is not None
+
+
 def is_masked(event, user):
-    """Someone else's private event: only its time shows, as "busy" (owner and administrator see it all)."""
-    return bool(event.private) and event.owner_id != user.id and not user.is_admin
+    """Someone else's private event: only its time shows, as "busy" (owner and administrator see it all;
+    an instructor viewing as a student sees the student's own private events as their superior does)."""
+    return bool(event.private) and (viewing_as() or (event.owner_id != user.id and not user.is_admin))
+
+
+def unmasked(user):
+    """The events :func:`is_masked` leaves readable in full, as a query expression (None = all of them)."""
+    if viewing_as():
+        return CalendarEvent.private == False  # noqa: E712
+    if user.is_admin:
+        return None
+    return (CalendarEvent.private == False) | (CalendarEvent.owner == user.id)  # noqa: E712
 
 
 def local_span(event):
@@ -139,8 +159,10 @@ def occurrences(user, first_day, last_day, owners=None, search="", query=None):
     # a UTC prefilter wide enough for any zone and for floating all-day dates; exact checks follow
     lo_utc, hi_utc = clock.to_utc(lo) - DAY, clock.to_utc(hi) + DAY
     base = query if query is not None else visible_events(user, owners)
-    if search:
+    if search:  # never in masked text: a match would tell what a "busy" slot is
+        readable = unmasked(user)
         base = base.where(CalendarEvent.subject.contains(search) | CalendarEvent.location.contains(search))
+        base = base if readable is None else base.where(readable)
     singles = base.where((CalendarEvent.rrule == "") & CalendarEvent.series.is_null()
                          & (CalendarEvent.start < hi_utc) & (CalendarEvent.end > lo_utc))
     series = list(base.where((CalendarEvent.rrule != "") & CalendarEvent.series.is_null()
@@ -155,6 +177,8 @@ def occurrences(user, first_day, last_day, owners=None, search="", query=None):
     out = [o for o in out if o.end > lo and o.start < hi or (o.start == o.end and lo <= o.start < hi)]
     for o in out:
         o.masked = is_masked(o.event, user)
+    if search:
+        out = [o for o in out if not o.masked]
     return sorted(out, key=lambda o: (o.start, not o.all_day, o.event.id))
 
 
@@ -238,8 +262,42 @@ def delete_occurrence(series, rid, user):
         return detach_occurrence(series, rid, user, cancelled=True)
 
 
+def invitable_users(user):
+    """The colleagues ``user`` may invite (and so notify): the active users of their class — its lead, its
+    departments and students — and those above them; an instructor, everyone below; the administrator,
+    anyone. Nobody for a user without a position, and never users of another class."""
+    query = User.select().where(User.active & (User.id != user.id))
+    if user.is_admin:
+        return query
+    position = Position.get_or_none(Position.id == user.position_id) if user.position_id else None
+    if position is None or not position_tree.valid_path(position.path):
+        return query.where(User.id.is_null())
+    above = [int(i) for i in position.path.strip("/").split("/")]
+    team = class_of(user) or position
+    return query.where(User.id.in_(position_tree.users_in(team)) | User.position.in_(above))
+
+
+def invitees_of(event):
+    return list(CalendarInvitee.select().where(CalendarInvitee.event == (event.series_id or event.id)))
+
+
+def invitee_problems(user, event, user_ids, contact_ids):
+    """{"users"|"contacts": message} for the new invitees ``user`` may not invite to ``event``: colleagues
+    out of :func:`invitable_users`, contacts they may not read. Those invited already stay as they are."""
+    stored = invitees_of(event) if event.id else []
+    new_users = set(user_ids) - {i.user_id for i in stored}
+    new_contacts = set(contact_ids) - {i.contact_id for i in stored}
+    problems = {}
+    if new_users and invitable_users(user).where(User.id.in_(new_users)).count() != len(new_users):
+        problems["users"] = _("You may invite only colleagues of your own class.")
+    if new_contacts - names.readable_ids(user, "contact", new_contacts):
+        problems["contacts"] = _("There is no such contact, or you may not see it.")
+    return problems
+
+
 def set_invitees(event, user_ids, contact_ids):
-    """Replace the invitee list, keeping the answers of those who stay invited."""
+    """Replace the invitee list, keeping the answers of those who stay invited (checked by the caller with
+    :func:`invitee_problems`)."""
     current = list(CalendarInvitee.select().where(CalendarInvitee.event == event.id))
     keep_users = {i.user_id for i in current if i.user_id}
     keep_contacts = {i.contact_id for i in current if i.contact_id}

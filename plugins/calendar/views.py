@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core import access, clock
+from core import access, clock, names, notify
 from core.db import db
 from core.extension import CalendarItem
 from core.models import Contact, User
@@ -172,12 +172,23 @@ def _day_columns(first, last, items, tasks, extras):
 
 # --- events -------------------------------------------------------------------------------------------
 
-def _fill_choices(form, user):
+def _fill_choices(form, user, event=None):
+    """Colleagues the user may invite and contacts they may read, and whoever the event invites already (a
+    contact the user may not read under core.names' private name)."""
     form.related_type.choices = ch(related.type_choices())
-    form.invite_users.choices = ch((u.id, u.display_name) for u in User.select().where(
-        User.active & (User.id != user.id)).order_by(User.full_name, User.username))
+    stored = service.invitees_of(event) if event is not None else []
+    users = {u.id: u for u in service.invitable_users(user)}
+    users.update({u.id: u for u in User.select().where(User.id.in_([i.user_id for i in stored if i.user_id]))})
+    form.invite_users.choices = ch((u.id, u.display_name) for u in sorted(
+        users.values(), key=lambda u: (u.full_name or "", u.username)))
     contacts = access.visible(Contact.select(), user, "contact").order_by(Contact.last_name).limit(500)
-    form.invite_contacts.choices = ch((c.id, c.name) for c in contacts)
+    shown = {c.id: c.name for c in contacts}
+    shown.update(_contact_names(user, [i.contact_id for i in stored if i.contact_id and i.contact_id not in shown]))
+    form.invite_contacts.choices = ch(shown.items())
+
+
+def _contact_names(user, ids):
+    return names.names(user, "contact", ids, name=lambda c: c.name) if ids else {}
 
 
 def _form_from_event(form, occ):
@@ -190,7 +201,7 @@ def _form_from_event(form, occ):
     form.location.data, form.description.data, form.private.data = event.location, event.description, event.private
     form.reminder.data = "" if event.reminder_minutes is None else str(event.reminder_minutes)
     form.related_type.data, form.related_id.data = event.related_type, event.related_id
-    invitees = list(CalendarInvitee.select().where(CalendarInvitee.event == (event.series_id or event.id)))
+    invitees = service.invitees_of(event)
     form.invite_users.data = [i.user_id for i in invitees if i.user_id]
     form.invite_contacts.data = [i.contact_id for i in invitees if i.contact_id]
     if event.rrule:
@@ -227,6 +238,13 @@ def _apply_form(form, event, user, with_rule=True):
         except recurrence.RecurrenceError as exc:
             form.freq.errors.append(str(exc))
             return str(exc)
+    problems = service.invitee_problems(user, event.series if event.series_id else event,
+                                        form.invite_users.data or [], form.invite_contacts.data or [])
+    for key, field in (("users", form.invite_users), ("contacts", form.invite_contacts)):
+        if key in problems:
+            field.errors.append(problems[key])
+    if problems:
+        return next(iter(problems.values()))
     event.subject, event.all_day = form.subject.data.strip(), bool(form.all_day.data)
     event.start = service.stored_from_local(start, event.all_day)
     event.end = service.stored_from_local(end, event.all_day)
@@ -239,7 +257,6 @@ def _apply_form(form, event, user, with_rule=True):
 
 
 def _notify_invited(event, added, user):
-    from core import notify
     for inv in added:
         notify.send(inv.user_id, _("%(name)s invited you: %(subject)s", name=user.display_name,
                                    subject=event.subject),
@@ -286,12 +303,10 @@ def event_detail(event_id):
     event = access.get_or_404(user, EVENT, event_id)
     occ = service.find_occurrence(event, request.args.get("occurrence", ""))
     occ.masked = service.is_masked(event, user)
-    invitees = [] if occ.masked else list(
-        CalendarInvitee.select().where(CalendarInvitee.event == (event.series_id or event.id)))
+    invitees = [] if occ.masked else service.invitees_of(event)
     people = {u.id: u for u in User.select().where(User.id.in_(
         [i.user_id for i in invitees if i.user_id] + [event.owner_id]))}
-    contacts = {c.id: c for c in Contact.select().where(Contact.id.in_([i.contact_id for i in invitees
-                                                                        if i.contact_id]))} if invitees else {}
+    contacts = _contact_names(user, [i.contact_id for i in invitees if i.contact_id])
     rel = ("", "") if occ.masked else related.link(user, event.related_type, event.related_id)
     series = event.series if event.series_id else None
     start, _end = service.local_span(series or event)
@@ -312,7 +327,7 @@ def event_edit(event_id):
     scope = request.values.get("scope", "series")
     one = event.recurring and scope == "this" and service.parse_key(key) is not None
     form = EventForm()
-    _fill_choices(form, user)
+    _fill_choices(form, user, event)
     if request.method == "GET":
         changed = service.exception_for(event, service.parse_key(key)) if one else None
         source = changed or (event if not one else None)
@@ -428,4 +443,4 @@ def invitations():
     owners = {u.id: u for u in User.select().where(User.id.in_([i.event.owner_id for i in page.items]))} \
         if page.items else {}
     return render_template("calendar/invitations.html", page=page, owners=owners, answers=ANSWERS,
-                           local_span=service.local_span)
+                           local_span=service.local_span, viewing_as=service.viewing_as())

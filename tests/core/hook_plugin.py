@@ -111,6 +111,11 @@ def zhixin_access_filter(user, record_type, action):
 
 
 @hookimpl
+def zhixin_user_credentials_changed(user, reason):
+    CALLS.append(("user_credentials_changed", (user.username, reason)))
+
+
+@hookimpl
 def zhixin_blueprints(app):
     CALLS.append(("blueprints", None))
     return [bp]

@@ -97,6 +97,24 @@ def test_menu_widgets_template_slots_and_blueprint_fire_on_pages(hook_app, login
     assert client.get("/hooktest/").get_data(as_text=True) == "hooktest page"
 
 
+def test_user_credentials_changed_fires_on_reset_deactivation_reactivation_and_own_change(hook_app, login):
+    from core.models import User
+    from tests.conftest import TEST_PASSWORD, TEST_PASSWORD_HASH
+    alice = hook_app.hook_user
+    admin = login(hook_app.test_client(), hook_app.hook_admin)
+    admin.post(f"/admin/users/{alice.id}/reset-password")
+    admin.post(f"/admin/users/{alice.id}/active", data={"active": "0"})
+    admin.post(f"/admin/users/{alice.id}/active", data={"active": "0"})  # already off: nothing changes
+    admin.post(f"/admin/users/{alice.id}/active", data={"active": "1"})
+    User.update(must_change_password=False, password_hash=TEST_PASSWORD_HASH).where(User.id == alice.id).execute()
+    own = login(hook_app.test_client(), alice)
+    own.post("/account", data={"pw-current_password": TEST_PASSWORD, "pw-password": "violet-harbour-lantern-8",
+                               "pw-confirm": "violet-harbour-lantern-8"})
+    assert called("zhixin_user_credentials_changed") == [
+        ("alice", "password_reset"), ("alice", "deactivated"), ("alice", "reactivated"),
+        ("alice", "password_changed")]
+
+
 def test_jobs_are_gathered_and_run_once(hook_app):
     from core.scheduler import all_jobs, run_once
     assert "hooktest.job" in [j.id for j in all_jobs(hook_app)]

@@ -153,9 +153,9 @@ def test_related_record_must_be_visible(client, login, make_user, positions):
     assert "Alice&#39;s account" in client.get(f"/calendar/events/{event.id}").get_data(as_text=True)
 
 
-def test_invitees_answer(client, login, make_user, frozen_clock):
+def test_invitees_answer(client, login, make_user, positions, frozen_clock):
     from core.models import Contact, Notification
-    alice, bob = make_user("alice"), make_user("bob")
+    alice, bob = make_user("alice", position=positions["sales_a"]), make_user("bob", position=positions["sales_a"])
     contact = Contact(last_name="Zhang", first_name="Wei", owner=alice.id)
     records.save("contact", contact, alice)
     login(client, alice)
