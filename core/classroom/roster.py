@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
-from core import positions as tree
+from core import csvsafe, positions as tree
 from core.auth import credentials_changed
 from core.classroom import audit
 from core.db import db
@@ -125,7 +125,7 @@ def read_table(data):
             continue
         name = encoding if encoding != "utf-8-sig" or data.startswith(b"\xef\xbb\xbf") else "utf-8"
         try:
-            return name, list(csv.reader(io.StringIO(text, newline="")))
+            return name, [csvsafe.restore_row(r) for r in csv.reader(io.StringIO(text, newline=""))]
         except csv.Error as exc:
             raise RosterFileError(_("The file is not a readable CSV table: %(error)s", error=exc)) from exc
     raise RosterFileError(_("The file is not UTF-8 or GB18030 text, nor an Excel workbook (.xlsx)."))
@@ -442,9 +442,6 @@ def _write(row, position, password_method):
 
 def sheet_csv(created):
     """The initial-password sheet as CSV text (what the instructor prints or hands out)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Student number"), _("Full name"), _("Position"), _("User name"), _("Initial password")])
-    for row, user, password in created:
-        writer.writerow([row.number, row.name, row.label, user.username, password or _("(unchanged)")])
-    return buffer.getvalue()
+    return csvsafe.csv_text([_("Student number"), _("Full name"), _("Position"), _("User name"), _("Initial password")],
+                            ([row.number, row.name, row.label, user.username, password or _("(unchanged)")]
+                             for row, user, password in created))

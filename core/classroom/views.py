@@ -1,21 +1,18 @@
 """Classroom pages: students' exercises, the instructor's overview, grid (with class re-checks), opening
 exercises for a class, the student page (attempts, grade overrides) and the grade export."""
-import csv
 import datetime as dt
-import io
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core import clock
+from core import clock, csvsafe
 from core.classroom import bp, exercises as ex
 from core.classroom.guards import instructor_required, language, my_class, my_student
 from core.classroom.scope import classes_for, students_of
-from core.csvsafe import defuse_row
 from core.models import User
 from core.records import registry as records
 from core.web import fail
@@ -110,22 +107,20 @@ def grid():
 
 
 def _grades_csv(students, exercises, visible, grades):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     lang = language()
-    writer.writerow(defuse_row([_("Class"), _("Student number"), _("User name"), _("Full name")]
-                               + [e.text(e.title, lang) for e in exercises]
-                               + [_("Points"), _("Maximum points"), _("Late passes")]))
+    header = ([_("Class"), _("Student number"), _("User name"), _("Full name")] + [e.text(e.title, lang) for e in exercises]
+              + [_("Points"), _("Maximum points"), _("Late passes")])
+    return csvsafe.response("grades.csv", header, _grade_rows(students, exercises, visible, grades, lang))
+
+
+def _grade_rows(students, exercises, visible, grades, lang):
     for cls, user in students:
         seen = [e for e in exercises if e.id in visible[user.id]]
         cells = {e.id: grades.get((user.id, e.id)) for e in seen}
         points = [str(cells[e.id].earned if cells[e.id] else 0) if e.id in cells else "" for e in exercises]
         late = [e.text(e.title, lang) for e in seen if cells[e.id] and cells[e.id].late]
-        writer.writerow(defuse_row([cls.name, user.student_number or "", user.username, user.full_name] + points
-                                   + [sum(g.earned for g in cells.values() if g), sum(e.points for e in seen),
-                                      "; ".join(late)]))
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=grades.csv"})
+        yield ([cls.name, user.student_number or "", user.username, user.full_name] + points
+               + [sum(g.earned for g in cells.values() if g), sum(e.points for e in seen), "; ".join(late)])
 
 
 @bp.route("/classes/<int:position_id>/recheck", methods=["POST"])

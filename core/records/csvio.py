@@ -1,5 +1,6 @@
-"""CSV export (exactly what the list shows, streamed) and import (column mapping, a dry run that reports
-every bad row, and an all-or-nothing commit in one transaction)."""
+"""CSV export (exactly what the list shows, streamed through ``core.csvsafe``) and import (cells restored by
+``core.csvsafe``, column mapping, a dry run that reports every bad row, and an all-or-nothing commit in one
+transaction)."""
 import csv
 import io
 from dataclasses import dataclass, field
@@ -8,32 +9,11 @@ import peewee
 from flask_babel import force_locale, gettext as _
 from werkzeug.datastructures import MultiDict
 
-from core import names
+from core import csvsafe, names
 from core.db import db
 from core.records import RecordError, display, service
 from core.records.forms import CHOICE_LABELS, LookupField
 from core.records.lookups import assignable_users, bind_lookups, stage_choices
-
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "|")
-
-
-def safe_cell(value):
-    """A spreadsheet would run ``=cmd()``: such cells start with a quote so they stay text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(DANGEROUS) else text
-
-
-def rows_csv(header, rows):
-    """Yield CSV text chunk by chunk (UTF-8 with BOM, so spreadsheet programs read Chinese right)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([safe_cell(h) for h in header])
-    yield "\ufeff" + buf.getvalue()
-    for row in rows:
-        buf.seek(0)
-        buf.truncate()
-        writer.writerow([safe_cell(v) for v in row])
-        yield buf.getvalue()
 
 
 def export_rows(rt, query, columns, chunk=500):
@@ -64,8 +44,7 @@ def decode(data):
 
 
 def parse(text):
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    rows = [csvsafe.restore_row(r) for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
     if not rows:
         raise RecordError(_("The file has no rows."))
     return rows[0], rows[1:]

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from core import access, clock
+from core import access, clock, csvsafe
 from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
@@ -191,7 +191,7 @@ def export(type_name):
     rt = _type_or_404(type_name)
     query, _state = list_query(rt, _user(), request.args)
     header = [str(display.label(rt, c)) for c in rt.list_columns]
-    body = csvio.rows_csv(header, csvio.export_rows(rt, query, rt.list_columns))
+    body = csvsafe.stream(header, csvio.export_rows(rt, query, rt.list_columns))
     filename = f"{rt.name}_{clock.today().isoformat()}.csv"
     return Response(stream_with_context(body), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,13 +1,11 @@
 """Pages of the campaigns plugin: campaigns, members, tasks (four views) and effect follow-up."""
-import csv
 import datetime as _dt
-import io
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency, gettext as _
 from flask_login import current_user, login_required
 
-from core import access, charts, clock
+from core import access, charts, clock, csvsafe
 from core.models import Organisation, User
 from core.records import service
 from core.records.lookups import owner_options
@@ -297,14 +295,8 @@ def effect(campaign_id):
     eff = effects.compute(campaign, user)
     rows = effect_rows(eff)
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([_("Figure"), _("Value")])
-        for _key, label, value in rows:
-            writer.writerow([str(label), value])
-        filename = f"campaign-{campaign.id}-effect.csv"
-        return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={filename}"})
+        return csvsafe.response(f"campaign-{campaign.id}-effect.csv", [_("Figure"), _("Value")],
+                                ([label, value] for _key, label, value in rows))
     status_chart = charts.bar(_("Members by response status"),
                               [str(labels.RESPONSE_STATUSES[s]) for s in RESPONSE_STATUSES],
                               [(_("Members"), [eff.by_status.get(s, 0) for s in RESPONSE_STATUSES])])

@@ -1,9 +1,7 @@
 """Forecast pages: my forecast, team forecast, a figure's arithmetic, quotas, commits; CSV of every table."""
-import csv
-import io
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -12,7 +10,7 @@ from wtforms import DecimalField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from core import access, charts, fiscal
+from core import access, charts, csvsafe, fiscal
 from core.models import Position, User
 from core.web import paginate
 
@@ -62,26 +60,14 @@ def quarter_choices(quarter):
 
 
 def csv_response(filename, header, rows):
-    """A UTF-8 CSV (with BOM, so spreadsheet programs read Chinese) with formula injection neutralised."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([str(h) for h in header])
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    """A CSV download (``core.csvsafe``) with money in its cents."""
+    return csvsafe.response(filename, header, ([_money(v) for v in row] for row in rows))
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
+def _money(value):
     if isinstance(value, Decimal):  # money with its cents (SQLite gives back 10 for 10.00), never rounded
         return str(value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value)
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return value
 
 
 def figure_values(f):

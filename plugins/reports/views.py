@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from core import access
+from core import access, csvsafe
 from core.models import Position, User
 from core.records import registry
 from core.reports import FAMILIES, ReportParams
@@ -84,8 +84,7 @@ def _respond(result, title, kind, template_args):
     chart = output.build_chart(result, kind, title)
     safe_name = "".join(ch for ch in str(template_args.get("slug", "report")) if ch.isalnum() or ch in "._-")
     if fmt == "csv":
-        return Response(output.to_csv(result), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{safe_name}.csv"'})
+        return csvsafe.response(f"{safe_name}.csv", [c.label for c in result.columns], output.csv_rows(result))
     if fmt == "svg":
         if chart is None:
             fail(404, _("This report has no chart."))

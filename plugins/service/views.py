@@ -1,19 +1,17 @@
 """Pages of the service plugin: lists with my/open/all tabs, the record page with its timeline, staff
 entry, the public feedback form, the admin's settings and the service report (客户服务报表)."""
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import secrets
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import SQL, Case, Value
 
-from core import access, clock, fiscal, names
+from core import access, clock, csvsafe, fiscal, names
 from core.db import db
 from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service
@@ -528,16 +526,5 @@ def report():
 
 
 def _csv_response(section, filename):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in reporting.csv_rows(section):
-        writer.writerow([_csv_safe(v) for v in row])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _csv_safe(value):
-    """Spreadsheets run cells starting with = + - @ as formulas: prefix such text with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    rows = reporting.csv_rows(section)
+    return csvsafe.response(filename, next(rows), rows)
