@@ -3,6 +3,7 @@
 A ``key`` makes a notification exactly-once: the row is inserted with ON CONFLICT DO NOTHING on the unique
 key, inside the caller's transaction, so two schedulers, a restart or a catch-up never send it twice.
 """
+import datetime as dt
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -10,13 +11,14 @@ from email.message import EmailMessage
 from flask import current_app
 
 from core import clock
-from core.db import db
 from core.models import Notification, User
 from core.plugins import plugin_of_path
 from core.web import safe_next
 
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
+EMAIL_RETRY_MINUTES = 5    # the first back-off after a failed e-mail; it doubles on every further failure
+HEADER_LIMIT = 200          # characters of one header value (a subject, an address)
 
 
 def send(user, title, body="", link="", kind="info", key=None, plugin=None):
@@ -63,41 +65,63 @@ def mark_all_read(user):
 
 
 def deliver_email(app):
-    """Send the pending e-mails. A failure leaves the notification and is retried on the next run."""
+    """Send the pending e-mails that are due. Each message stands alone: one that fails is claimed, its error
+    kept, and tried again after a back-off that doubles (``EMAIL_RETRY_MINUTES``, then 2×, 4× …); after
+    ``MAX_EMAIL_ATTEMPTS`` it is marked failed. Never does one message hold back the others."""
     cfg = app.config
     if not cfg.get("SMTP_HOST"):
         return 0
+    now = clock.real_utcnow()
+    due = Notification.email_retry_at.is_null() | (Notification.email_retry_at <= now)
+    pending = list(Notification.select(Notification, User).join(User)
+                   .where(Notification.email_pending & due).order_by(Notification.id).limit(200))
     sent = 0
-    pending = (Notification.select(Notification, User).join(User)
-               .where(Notification.email_pending & (Notification.email_attempts < MAX_EMAIL_ATTEMPTS))
-               .order_by(Notification.id).limit(200))
     for note in pending:
         if not note.user.email:
             Notification.update(email_pending=False).where(Notification.id == note.id).execute()
             continue
-        # claim the row first so a second scheduler does not send the same mail
-        claimed = Notification.update(email_attempts=Notification.email_attempts + 1).where(
+        # claim the row first (the next try is pushed back at once), so a second scheduler does not send it too
+        attempt = note.email_attempts + 1
+        claimed = Notification.update(email_attempts=attempt, email_retry_at=now + _back_off(attempt)).where(
             (Notification.id == note.id) & (Notification.email_attempts == note.email_attempts)
             & Notification.email_pending).execute()
         if claimed != 1:
             continue
         try:
             _smtp_send(cfg, note.user.email, note.title, note.body + ("\n\n" + note.link if note.link else ""))
-        except (OSError, smtplib.SMTPException) as exc:
-            log.warning("e-mail for notification %s failed: %s", note.id, exc)
+        except (OSError, ValueError, smtplib.SMTPException) as exc:   # ValueError: a header the library refuses
+            _failed(note, attempt, exc, now)
             continue
-        with db.atomic():
-            Notification.update(email_pending=False, emailed_at=clock.utcnow()).where(
-                Notification.id == note.id).execute()
+        Notification.update(email_pending=False, emailed_at=clock.real_utcnow(), email_retry_at=None,
+                            email_error="").where(Notification.id == note.id).execute()
         sent += 1
     return sent
 
 
+def _back_off(attempt):
+    return dt.timedelta(minutes=EMAIL_RETRY_MINUTES * 2 ** (attempt - 1))
+
+
+def _failed(note, attempt, exc, now):
+    log.warning("e-mail for notification %s failed (attempt %s): %s", note.id, attempt, exc)
+    values = {"email_error": f"{type(exc).__name__}: {exc}"[:500]}
+    if attempt >= MAX_EMAIL_ATTEMPTS:
+        values.update(email_pending=False, email_failed_at=now, email_retry_at=None)
+    Notification.update(**values).where(Notification.id == note.id).execute()
+
+
+def header_value(value, limit=HEADER_LIMIT):
+    """A value fit for one e-mail header line: line breaks and other control characters become spaces,
+    runs of white space one space, and at most ``limit`` characters (a title can never add a header)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value or ""))
+    return " ".join(text.split())[:limit]
+
+
 def _smtp_send(cfg, to, subject, body):
     msg = EmailMessage()
-    msg["From"] = cfg["SMTP_FROM"]
-    msg["To"] = to
-    msg["Subject"] = subject
+    msg["From"] = header_value(cfg["SMTP_FROM"])
+    msg["To"] = header_value(to)
+    msg["Subject"] = header_value(subject)
     msg.set_content(body)
     with smtplib.SMTP(cfg["SMTP_HOST"], int(cfg["SMTP_PORT"]), timeout=10) as smtp:
         if str(cfg.get("SMTP_TLS")).lower() in ("1", "true", "yes"):

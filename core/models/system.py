@@ -41,6 +41,9 @@ class Notification(BaseModel):
     email_pending = peewee.BooleanField(default=False)
     emailed_at = peewee.DateTimeField(null=True)
     email_attempts = peewee.IntegerField(default=0)
+    email_retry_at = peewee.DateTimeField(null=True)     # real time; the next try after a failure
+    email_error = peewee.CharField(max_length=500, default="")   # the last delivery error
+    email_failed_at = peewee.DateTimeField(null=True)    # given up after MAX_EMAIL_ATTEMPTS
 
     class Meta:
         indexes = ((("user", "read_at"), False),)

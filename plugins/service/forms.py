@@ -85,6 +85,9 @@ class SettingsForm(FlaskForm):
     public_form_enabled = BooleanField(_l("Public feedback form is open"))
     public_limit = IntegerField(_l("Submissions per address"), validators=[DataRequired(), NumberRange(1, 1000)])
     public_window_minutes = IntegerField(_l("Within minutes"), validators=[DataRequired(), NumberRange(1, 10080)])
+    public_global_limit = IntegerField(_l("Submissions from all addresses"),
+                                       validators=[DataRequired(), NumberRange(1, 100000)],
+                                       description=_l("In the same window: the ceiling for the whole form."))
 
 
 class PublicForm(FlaskForm):
@@ -99,6 +102,7 @@ class PublicForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_MESSAGE)])
     answer = StringField(_l("Answer"), validators=[DataRequired()])
+    challenge = HiddenField()       # the token of the question this rendering asked (plugins/service/public.py)
     website = StringField(_l("Leave this field empty"))
 
     def validate_website(self, field):

@@ -167,6 +167,7 @@ class ServiceSettings(BaseModel):
     public_form_enabled = peewee.BooleanField(default=True)
     public_limit = peewee.IntegerField(default=5)            # submissions per address …
     public_window_minutes = peewee.IntegerField(default=60)  # … within this many minutes
+    public_global_limit = peewee.IntegerField(default=100)   # submissions from all addresses in that window
 
     class Meta:
         table_name = "service_settings"
@@ -188,7 +189,8 @@ class ServiceTarget(BaseModel):
 
 
 class PublicSubmission(BaseModel):
-    """One post of the public form per address, kept in the database so every worker counts the same."""
+    """One admitted post of the public form and its address, kept in the database so every worker counts the
+    same (per address and for the whole form)."""
     address = peewee.CharField(max_length=64, index=True)
     at = peewee.DateTimeField(default=clock.utcnow, index=True)
 
@@ -196,9 +198,21 @@ class PublicSubmission(BaseModel):
         table_name = "service_public_submission"
 
 
+class PublicChallenge(BaseModel):
+    """The question one rendering of the public form asked: its random ``token`` travels in the form, its
+    ``answer`` stays here, and ``used_at`` makes it single-use whichever worker the answer reaches."""
+    token = peewee.CharField(max_length=64, unique=True)
+    answer = peewee.IntegerField()
+    asked_at = peewee.DateTimeField(index=True)
+    used_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "service_public_challenge"
+
+
 ITEM_MODELS = {"feedback": Feedback, "complaint": Complaint, "case": ServiceCase}
 MODELS = [Feedback, Complaint, ServiceCase, ServiceReply, ServiceEvent, ServiceSettings, ServiceTarget,
-          PublicSubmission]
+          PublicSubmission, PublicChallenge]
 
 
 def class_rows(user_ids):

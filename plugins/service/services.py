@@ -12,11 +12,12 @@ from flask import has_request_context, url_for
 from flask_babel import force_locale, gettext as _
 from peewee import JOIN, fn
 
-from core import clock, notify
+from core import access, clock, notify
 from core.db import db
 from core import positions as position_tree
 from core.models import Contact, Position, User
 from core.records import service as record_service
+from core.records.lookups import assignable_users
 from plugins.service.models import (
     DEFAULT_TARGETS, HANDLED_STATUSES, ITEM_MODELS, OPEN_STATUSES, ServiceEvent, ServiceReply, ServiceSettings,
     ServiceTarget)
@@ -87,18 +88,24 @@ def set_due_dates(item, resolution_from=None):
     item.resolution_due_at = (resolution_from or received) + dt.timedelta(minutes=resolution)
 
 
-def rule_candidates(settings):
-    """Active users holding the chosen position or one below it, in a stable order (one indexed query)."""
+def rule_candidates(settings, assigner=None):
+    """Active users holding the chosen position or one below it, in a stable order (one indexed query); with
+    an ``assigner``, only those core lets the assigner make owners (themselves and users below them)."""
     pos = Position.get_or_none(Position.id == settings.assign_position_id) if settings.assign_position_id else None
     if pos is None:
         return []
-    return list(User.select().where(User.id.in_(position_tree.users_in(pos)) & (User.active == True))  # noqa: E712
-                .order_by(User.id))
+    query = User.select().where(User.id.in_(position_tree.users_in(pos)) & (User.active == True))  # noqa: E712
+    if assigner is not None:
+        query = query.where(User.id.in_(assignable_users(assigner).select(User.id).order_by()))
+    return list(query.order_by(User.id))
 
 
-def pick_assignee():
+def pick_assignee(assigner=None):
     """The next assignee by the admin's rule: round-robin within the position, else the default owner,
-    else the first active administrator. The counter is bumped in SQL, so concurrent arrivals rotate."""
+    else the first active administrator. The counter is bumped in SQL, so concurrent arrivals rotate.
+
+    Staff entry passes the ``assigner``: the rule then picks only among the users core lets them make owners
+    (never another class or the administrator), and falls back to the assigner themselves."""
     if not ServiceSettings.select().where(ServiceSettings.id == 1).exists():
         ServiceSettings.insert(id=1).on_conflict_ignore().execute()
     with db.atomic():
@@ -107,12 +114,14 @@ def pick_assignee():
         ServiceSettings.update(round_robin_counter=ServiceSettings.round_robin_counter + 1).where(
             ServiceSettings.id == 1).execute()
         settings = ServiceSettings.get_by_id(1)
-        users = rule_candidates(settings)
+        users = rule_candidates(settings, assigner)
         if users:
             return users[(settings.round_robin_counter - 1) % len(users)]
         owner = settings.default_owner if settings.default_owner_id else None
-        if owner is not None and owner.active:
+        if owner is not None and owner.active and (assigner is None or access.reaches_user(assigner, owner)):
             return owner
+        if assigner is not None:
+            return assigner
         admin = User.select().where(User.is_admin & User.active).order_by(User.id).first()
         if admin is None:
             raise ServiceError(_("Nobody can take this item: set a default owner in the service settings."))
@@ -202,7 +211,7 @@ def create(kind, item, user, assign_by_rule=False):
     """A new item from staff entry (``user``) or the public form (``PUBLIC``)."""
     if assign_by_rule or not item.__data__.get("owner"):
         if assign_by_rule or user is PUBLIC:
-            item.owner = pick_assignee()
+            item.owner = pick_assignee(None if user is PUBLIC else user)
     record_service.save(RECORD_TYPES[kind], item, user)
     return item
 
@@ -284,11 +293,13 @@ def timeline(kind, item_id):
 # --- the public form -------------------------------------------------------------------------------------
 
 def find_or_create_contact(email, name, phone, owner):
-    """The contact with this e-mail (any owner), or a new one owned by the assignee."""
+    """The one contact with this e-mail (any owner), or a new one owned by the assignee; None when several
+    contacts share the address (linking one of them would be a guess). The assignee may not be able to read
+    the contact found: the item's pages then name it as core.names says, never by its name or account."""
     email = email.strip().lower()
-    contact = Contact.select().where(fn.LOWER(Contact.email) == email).order_by(Contact.id).first()
-    if contact is not None:
-        return contact
+    found = list(Contact.select().where(fn.LOWER(Contact.email) == email).order_by(Contact.id).limit(2))
+    if found:
+        return found[0] if len(found) == 1 else None
     name = (name or "").strip() or email.split("@")[0]
     contact = Contact(last_name=name[:100], email=email, phone=(phone or "")[:50], owner=owner.id,
                       lead_source="web")
@@ -303,7 +314,8 @@ def submit_public(kind, subject, message, email, name="", phone="", category="ot
         owner = pick_assignee()
         contact = find_or_create_contact(email, name, phone, owner)
         item = model(subject=subject, description=message, channel="web", priority="normal", status="new",
-                     owner=owner.id, contact=contact.id, account=contact.account_id,
+                     owner=owner.id, contact=contact.id if contact else None,
+                     account=contact.account_id if contact else None,
                      submitter_name=(name or "")[:100], submitter_email=email.strip().lower(),
                      submitter_phone=(phone or "")[:50])
         if kind == "complaint":
@@ -363,9 +375,3 @@ def breach(kind, model, item, target, flag, now):
                                 key=key)
     return sent
 
-
-def purge_submissions(app=None, keep_days=2):
-    """The public form's log only needs the rate-limit window."""
-    from plugins.service.models import PublicSubmission
-    return PublicSubmission.delete().where(
-        PublicSubmission.at < clock.utcnow() - dt.timedelta(days=keep_days)).execute()

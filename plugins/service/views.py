@@ -1,12 +1,6 @@
 """Pages of the service plugin: lists with my/open/all tabs, the record page with its timeline, staff
 entry, the public feedback form, the admin's settings and the service report (客户服务报表)."""
-import datetime as dt
-import hashlib
-import hmac
-import secrets
-
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import SQL, Case, Value
@@ -17,11 +11,11 @@ from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service
 from core.records.lookups import owner_options
 from core.web import fail, paginate
-from plugins.service import reporting, services
+from plugins.service import public, reporting, services
 from plugins.service.forms import FORMS, AssignForm, PublicForm, ReplyForm, SettingsForm, StatusForm, opts
 from plugins.service.models import (
     CATEGORIES, CHANNELS, DEFAULT_TARGETS, ITEM_MODELS, OPEN_STATUSES, PRIORITIES, SEVERITIES, STATUSES,
-    PublicSubmission, ServiceSettings, ServiceTarget)
+    ServiceSettings, ServiceTarget)
 from plugins.service.services import RECORD_TYPES, ServiceError
 
 bp = Blueprint("service", __name__, url_prefix="/service")
@@ -134,7 +128,8 @@ def detail(kind, item_id):
     rt = RECORD_TYPES[kind]
     can_write = access.can(user, "write", item, rt)
     assign = AssignForm()
-    assign.owner.choices = _user_choices()
+    assign.owner.choices = opts(owner_options(user, item.owner_id))
+    assign.owner.data = item.owner_id
     status = StatusForm(status=item.status)
     cases = []
     if kind in ("feedback", "complaint"):
@@ -149,6 +144,7 @@ def detail(kind, item_id):
                     ITEM_MODELS[skind].id == getattr(item, attr)).first()
                 source = (skind, found) if found else source
     return render_template("service/detail.html", kind=kind, item=item, can_write=can_write,
+                           can_reassign=access.may_reassign(user, item, rt),
                            can_delete=access.can(user, "delete", item, rt), events=services.timeline(kind, item.id),
                            replies=services.thread(kind, item.id), reply_form=ReplyForm(), assign_form=assign,
                            status_form=status, cases=cases, source=source, now=clock.utcnow(),
@@ -165,6 +161,14 @@ def _user_choices(blank=None):
     users = User.select().where(User.active == True).order_by(User.full_name, User.username)  # noqa: E712
     out = [(u.id, f"{u.display_name} ({u.username})") for u in users]
     return opts(([(None, blank)] if blank else []) + out)
+
+
+def _check_assignment(item, new_owner):
+    """Core's "who may own" rule (403 with the reason): the owner, a superior or the administrator hands an
+    item to someone within their own reach — never to another class or to the administrator."""
+    if not access.may_assign_to(_user(), item, new_owner):
+        fail(403, _("You may give this item only to yourself or to someone below you, and only if it is "
+                    "yours or below you."))
 
 
 def _write_target(kind, item_id, action="write"):
@@ -190,12 +194,11 @@ def set_status(kind, item_id):
 def assign(kind, item_id):
     item = _write_target(kind, item_id)
     form = AssignForm()
-    form.owner.choices = _user_choices()
+    form.owner.choices = opts(owner_options(_user(), item.owner_id))
     if not form.validate_on_submit():
         fail(400, _("Choose an active user."))
     new_owner = User.get_by_id(form.owner.data)
-    if new_owner.id != item.owner_id and not access.may_reassign(_user(), item, RECORD_TYPES[kind]):
-        fail(403, _("Only the owner or a superior may give this record to someone else."))
+    _check_assignment(item, new_owner)
     if new_owner.id != item.owner_id:
         services.reassign(kind, item, _user(), new_owner)
         flash(_("Assigned to %(user)s.", user=new_owner.display_name), "success")
@@ -230,8 +233,8 @@ def delete(kind, item_id):
 
 # --- staff entry -----------------------------------------------------------------------------------------
 
-def _fill_choices(form, kind, user):
-    form.owner.choices = _user_choices(blank=_("— assign by the rule —"))
+def _fill_choices(form, kind, user, item):
+    form.owner.choices = opts([(None, _("— assign by the rule —"))] + owner_options(user, item.owner_id))
     accounts = access.visible(Account.select(Account.id, Account.name), user, "account").order_by(Account.name)
     form.account.choices = opts([(None, "—")] + [(a.id, a.name) for a in accounts.limit(500)])
     contacts = access.visible(Contact.select(), user, "contact").order_by(Contact.last_name).limit(500)
@@ -246,10 +249,8 @@ def _fill_choices(form, kind, user):
 
 
 def _keep_stored(form, kind, user, item):
-    """Saving unchanged changes nothing: the current owner is offered even when deactivated, and a link to a
-    record the editor may not read is kept as it is, shown as core.names says and not offered for change."""
-    if item.owner_id is not None and item.owner_id not in {c.value for c in form.owner.choices}:
-        form.owner.choices = opts(owner_options(user, item.owner_id)[:1]) + list(form.owner.choices)
+    """Saving unchanged changes nothing: a link to a record the editor may not read is kept as it is, shown
+    as core.names says and not offered for change (the current owner is among core's owner options)."""
     links = {"account": "account", "contact": "contact"}
     if kind == "case":
         links.update(feedback="feedback", complaint="complaint")
@@ -279,13 +280,12 @@ def edit(kind, item_id=None):
     form = FORMS[kind](obj=_form_data(kind, item) if item_id else None)
     if not item_id and request.method == "GET":
         _prefill_case(form, kind, user)
-    _fill_choices(form, kind, user)
+    _fill_choices(form, kind, user, item)
     if item_id:
         _keep_stored(form, kind, user, item)
     if form.validate_on_submit():
-        if item_id and form.owner.data not in (None, item.owner_id) and \
-                not access.may_reassign(user, item, RECORD_TYPES[kind]):
-            fail(403, _("Only the owner or a superior may give this record to someone else."))
+        if form.owner.data is not None:
+            _check_assignment(item, User.get_by_id(form.owner.data))
         before = record_service.field_values(item) if item_id else None
         _apply(form, kind, item)
         try:
@@ -352,55 +352,6 @@ def _apply(form, kind, item):
 
 # --- the public form -------------------------------------------------------------------------------------
 
-def _sign(answer, nonce):
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    return hmac.new(key, f"service-challenge|{answer}|{nonce}".encode(), hashlib.sha256).hexdigest()
-
-
-def _new_challenge():
-    """An arithmetic question; the session keeps only a signature of the answer (the cookie is readable),
-    a nonce and when it was asked."""
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    nonce = secrets.token_hex(8)
-    session["service_challenge"] = {"sig": _sign(a + b, nonce), "nonce": nonce,
-                                    "asked": clock.utcnow().timestamp()}
-    session["service_question"] = f"{a} + {b}"
-    return session["service_question"]
-
-
-def _challenge_passed(answer):
-    challenge = session.pop("service_challenge", None)   # one answer per question
-    if not challenge:
-        return False, _("The question expired. Please answer the new one.")
-    waited = clock.utcnow().timestamp() - challenge.get("asked", 0)
-    if waited < current_app.config.get("SERVICE_MIN_FILL_SECONDS", 3):
-        return False, _("That was quicker than a person can type. Please try again.")
-    try:
-        value = int((answer or "").strip())
-    except ValueError:
-        return False, _("Answer the question with a number.")
-    if not hmac.compare_digest(_sign(value, challenge.get("nonce", "")), challenge.get("sig", "")):
-        return False, _("That answer is not right. Please try the new question.")
-    return True, None
-
-
-def _client_address():
-    return (request.remote_addr or "unknown")[:64]
-
-
-def _within_rate_limit(settings):
-    """Count this post and the address's posts in the window, in the database (so every worker agrees)."""
-    now = clock.utcnow()
-    address = _client_address()
-    with db.atomic():
-        PublicSubmission.create(address=address, at=now)
-        recent = PublicSubmission.select().where(
-            (PublicSubmission.address == address)
-            & (PublicSubmission.at > now - dt.timedelta(minutes=settings.public_window_minutes))).count()
-    return recent <= settings.public_limit
-
-
 @bp.route("/public", methods=["GET", "POST"])
 def public_form():
     settings = ServiceSettings.current()
@@ -409,10 +360,11 @@ def public_form():
     form = PublicForm()
     error, status = None, 200
     if request.method == "POST":
-        if not _within_rate_limit(settings):
-            fail(429, _("Too many messages from your address. Please try again later."))
-        passed, error = _challenge_passed(form.answer.data)
-        if form.validate_on_submit() and passed:
+        refused = public.refusal(settings)
+        if refused:
+            fail(429, refused)
+        error = public.check_answer(form.challenge.data, form.answer.data)
+        if form.validate_on_submit() and error is None:
             try:
                 item = services.submit_public(form.kind.data, form.subject.data.strip(), form.message.data,
                                               form.email.data, form.name.data, form.phone.data, form.category.data)
@@ -422,7 +374,7 @@ def public_form():
             return redirect(url_for("service.public_thanks"))
         status = 400
         form.answer.data = ""
-    question = _new_challenge()
+    form.challenge.data, question = public.new_challenge()
     return render_template("service/public_form.html", form=form, question=question, challenge_error=error), status
 
 
@@ -463,7 +415,8 @@ def settings():
                                        default_owner=form.default_owner.data,
                                        public_form_enabled=form.public_form_enabled.data,
                                        public_limit=form.public_limit.data,
-                                       public_window_minutes=form.public_window_minutes.data).where(
+                                       public_window_minutes=form.public_window_minutes.data,
+                                       public_global_limit=form.public_global_limit.data).where(
                     ServiceSettings.id == 1).execute()
                 for priority, (response, resolution) in values.items():
                     # update, then insert if the row is missing (MySQL has no ON CONFLICT with a target)

@@ -1,5 +1,5 @@
 """Reminder e-mails through a real local SMTP server (aiosmtpd): delivered once, and when the server is down
-the notification stays and the mail is retried on a later run."""
+the notification stays and the mail is retried after a back-off."""
 import datetime as dt
 import email
 import socket
@@ -8,7 +8,7 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from core import scheduler
+from core import notify, scheduler
 from core.db import db
 from core.models import Notification
 from tests.plugins.campaigns.conftest import make_campaign, make_task
@@ -92,6 +92,8 @@ def test_smtp_failure_keeps_the_notification_and_retries_later(smtp_app, smtp_po
     with app.app_context(), db.connection_context():
         note = Notification.get()
         assert note.email_pending and note.email_attempts == 1 and note.read_at is None
+    assert run_all(app)["core.deliver_email"] == 0   # backing off: not tried again at once
+    frozen_clock(dt.datetime(2026, 5, 16, 1, notify.EMAIL_RETRY_MINUTES))
     controller, inbox = start_server(smtp_port)  # the server is back
     try:
         results = run_all(app)

@@ -1,5 +1,6 @@
 """Helpers for the service plugin's tests: items created through the plugin's own service layer."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -41,12 +42,13 @@ def utc(*args):
 
 
 def solve_challenge(client, url="/service/public"):
-    """Open the public form and answer its arithmetic question, as a person would."""
-    import re
+    """Open the public form and answer its arithmetic question, as a person would: the form's fields
+    ``challenge`` (the token of this rendering) and ``answer``."""
     html = client.get(url).get_data(as_text=True)
     match = re.search(r'data-question="(\d+) \+ (\d+)"', html)
-    assert match, "the public form asks no question"
-    return str(int(match.group(1)) + int(match.group(2)))
+    token = re.search(r'name="challenge" type="hidden" value="([^"]+)"', html)
+    assert match and token, "the public form asks no question"
+    return {"challenge": token.group(1), "answer": str(int(match.group(1)) + int(match.group(2)))}
 
 
 def public_post(client, answer=None, **fields):
@@ -54,7 +56,9 @@ def public_post(client, answer=None, **fields):
     data = {"kind": "feedback", "category": "other", "name": "Li Lei", "email": "li.lei@example.com",
             "phone": "", "subject": "The parcel came late", "message": "Two days late.", "website": ""}
     data.update(fields)
-    data["answer"] = answer if answer is not None else solve_challenge(client)
+    data.update(solve_challenge(client))
+    if answer is not None:
+        data["answer"] = answer
     return client.post("/service/public", data=data)
 
 
