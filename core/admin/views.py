@@ -18,7 +18,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from peewee import JOIN
 
-from core import clock, lockout
+from core import clock, lockout, sessions
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices
 from core.db import db
@@ -182,7 +182,9 @@ def user_set_active(user_id):
     before = field_values(user)
     user.active = active
     user.deactivated_by_admin = not active  # a roster re-import never undoes the administrator's choice
-    _save_user(user, "activate" if active else "deactivate", before)
+    with db.atomic():
+        _save_user(user, "activate" if active else "deactivate", before)
+        sessions.end_all([user.id])  # a reactivation never brings back a session from before
     if active:
         flash(_("%(name)s can log in again.", name=user.username), "success")
     else:
@@ -198,7 +200,9 @@ def user_reset_password(user_id):
     password = secrets.token_urlsafe(9)
     user.set_password(password)
     user.must_change_password = True
-    _save_user(user, "password_reset")
+    with db.atomic():
+        _save_user(user, "password_reset")
+        sessions.end_all([user.id])
     return render_template("core/admin/password_shown.html", user=user, password=password, created=False)
 
 

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
-from core import positions as tree
+from core import positions as tree, sessions
 from core.classroom import audit
 from core.db import db
 from core.models import Position, User
@@ -408,7 +408,9 @@ def run(data, importer, options=None, password_method=None):
                 return result, []
             created = [_write(row, places.place(row.names), password_method) for row in result.rows]
             if result.deactivate:
-                User.update(active=False).where(User.id.in_([u.id for u in result.deactivate])).execute()
+                gone = [u.id for u in result.deactivate]
+                User.update(active=False).where(User.id.in_(gone)).execute()
+                sessions.end_all(gone)
             audit.log("roster_import", importer, format=result.format, rows=len(created),
                       new_users=sum(1 for _row, _user, password in created if password),
                       new_positions=len(result.new_positions), deactivated=[u.username for u in result.deactivate])
