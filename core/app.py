@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from peewee import OperationalError, ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import auth, builtin, clock, config as config_module, db as db_module, errors, templating, views
+from core import auth, builtin, clock, config as config_module, db as db_module, errors, sessions, templating, views
 from core.admin import bp as admin_bp, views as _admin_views  # noqa: F401 (routes)
 from core.classroom import bp as classroom_bp, plugin as classroom_hooks  # noqa: F401
 from core.classroom import clock_views, log_views, roster_views, sandbox_views  # noqa: F401  (their routes)
@@ -19,7 +19,7 @@ from core.classroom import views as _classroom_views  # noqa: F401  (its routes)
 from core.hierarchy import bp as hierarchy_bp, plugin as hierarchy_hooks
 from core.hierarchy import catalogue as _catalogue, explain as _explain, sharing as _sharing  # noqa: F401 (routes)
 from core.hierarchy import views as _position_views  # noqa: F401 (routes)
-from core.models import Organisation, PluginState, User
+from core.models import Organisation, PluginState
 from core.plugins import Plugins, call_impl, discover, enabled_names, plugin_of_endpoint
 from core.records.views import bp as records_bp
 from core.themes import find_theme, theme_dirs, theme_roots
@@ -39,6 +39,7 @@ def create_app(config=None, extra_plugins=()):
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("ZHIXIN_INSTANCE_PATH") or None
     app = Flask("core", instance_path=os.path.abspath(instance) if instance else None,
                 instance_relative_config=True, static_folder=None, template_folder="templates")
+    app.session_interface = sessions.CookieSessions()
     config_module.load(app, config)
     db_module.init(app.config["DATABASE_URL"])
     _trust_proxies(app)
@@ -144,13 +145,7 @@ def _init_extensions(app):
     login_manager.login_message_category = "info"
 
 
-@login_manager.user_loader
-def _load_user(user_id):
-    try:
-        user = User.get_or_none(User.id == int(user_id))
-    except ValueError:
-        return None
-    return user if user is not None and user.active else None
+login_manager.user_loader(sessions.user_of_session)  # a session that has ended (core.sessions) is anonymous
 
 
 def _init_templates(app):

@@ -1,4 +1,5 @@
 """Login, logout, the forced change of credentials at first login, own password and language."""
+import functools
 import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -11,11 +12,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from werkzeug.security import generate_password_hash
 
-from core import clock, lockout
+from core import clock, lockout, sessions
 from core.db import db
 from core.forms import PasswordStrength
 from core.models import User
+from core.models.users import verify_password
 from core.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -54,9 +57,12 @@ class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
 
 
-def credentials_changed(user, reason):
-    """Tell the plugins that what opens ``user``'s account changed (``zhixin_user_credentials_changed``): they
-    drop what the old state opened. Call it inside the transaction that writes the change."""
+def credentials_changed(user, reason, keep_this=False):
+    """What opens ``user``'s account changed (a password, the active flag): every session of the account ends
+    (with ``keep_this``, all but this browser's, for the user's own password change), and the plugins drop
+    what the old state opened (``zhixin_user_credentials_changed``, e.g. feed links). Call it inside the
+    transaction that writes the change."""
+    sessions.end_all([user.id], keep_this=keep_this)
     current_app.extensions["zhixin_plugins"].results("zhixin_user_credentials_changed", per_user=False,
                                                      user=user, reason=reason)
 
@@ -88,30 +94,63 @@ def login():
         refusal = lockout.claim(account, client)
         if refusal:
             return _refused(refusal, form)
-        user = User.get_or_none(User.username == username)
-        if user is None or not user.check_password(form.password.data):
+        user = authenticate(username, form.password.data)
+        if user is None:
             lockout.failed(account)
             flash(_("Wrong user name or password."), "error")
             return render_template("core/login.html", form=form), 200
-        if not user.active:
-            flash(_("This account is deactivated. Ask your administrator."), "error")
-            return render_template("core/login.html", form=form), 200
+        session.clear()
         with db.atomic():
             lockout.succeeded(account, client)
             User.update(last_login_at=clock.real_utcnow()).where(User.id == user.id).execute()
-        session.clear()
-        login_user(user)
+            login_user(user)
+            sessions.start(user)
         response = redirect(safe_next(request.args.get("next"), url_for("main.home")))
         lockout.remember_device(response, account)
         return response
     return render_template("core/login.html", form=form)
 
 
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(method):
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def authenticate(username, password):
+    """The active user with this name and password, or None. An unknown or deactivated name is checked against
+    a dummy hash of the configured method: every answer costs one hash check, so timing tells no one who exists."""
+    user = User.get_or_none(User.username == username)
+    if user is None or not user.active:
+        verify_password(_dummy_hash(current_app.config["PASSWORD_METHOD"]), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def _log_out(message):
+    sessions.end()
+    logout_user()
+    flash(message, "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    flash(_("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return _log_out(_("You have logged out."))
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """Every session of this account ends, this browser's too (a cookie left on another computer, say)."""
+    sessions.end_all([current_user.id])
+    return _log_out(_("You have logged out everywhere: every browser must log in again."))
+
+
+def _save_password(user):
+    """Save a password the user chose: every other session of the account ends, this one goes on."""
+    with db.atomic():
+        user.save()
+        credentials_changed(user, "password_changed", keep_this=True)
 
 
 @bp.route("/account/credentials", methods=["GET", "POST"])
@@ -135,7 +174,7 @@ def change_credentials():
             user.set_password(form.password.data)
             user.must_change_password = False
             user.must_change_username = False
-            user.save()
+            _save_password(user)
             flash(_("Your user name and password are saved."), "success")
             return redirect(url_for("main.home"))
     return render_template("core/change_credentials.html", form=form, user=user)
@@ -159,12 +198,12 @@ def account():
             password_form.current_password.errors.append(_("The current password is wrong."))
         else:
             user.set_password(password_form.password.data)
-            with db.atomic():
-                user.save()
-                credentials_changed(user, "password_changed")
-            flash(_("Your password is changed."), "success")
+            _save_password(user)
+            flash(_("Your password is changed; every other browser logged in to your account must log in "
+                    "again."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("core/account.html", password_form=password_form, prefs=prefs, user=user)
+    return render_template("core/account.html", password_form=password_form, prefs=prefs, user=user,
+                           other_sessions=sessions.others(user))
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from core import positions as position_tree
 from core.app import create_app
-from core.auth import ensure_admin
+from core.auth import credentials_changed, ensure_admin
 from core.db import ConfigError, db
 from core.demo import load_demo
 from core.migrate import upgrade as run_upgrade
@@ -120,12 +120,19 @@ def demo(demo_password, admin_password, seed, no_run, host, port):
     app = make_app()
     _apply(run_upgrade(app))
     demo_password = demo_password or secrets.token_urlsafe(9)
-    admin_password = admin_password or demo_password
     result = load_demo(app, demo_password, admin_password, seed=seed, progress=click.echo)
     click.echo("")
     click.echo("Demo logins (password for all: %s)" % demo_password)
     for username, role in result["logins"]:
         click.echo(f"  {username:<16} {role}")
+    admin = result["admin"]
+    if admin["password"] is None:
+        click.echo(f"\nThe administrator {admin['username']} existed already and keeps its password.")
+    else:
+        click.echo(f"\nAdministrator: {admin['username']}, not one of the logins above")
+        if not admin_password:
+            click.echo(f"Password (shown once): {admin['password']}")
+        click.echo("The first login asks for a new user name and password.")
     if not no_run:
         click.echo(f"\nZhixin CRM on http://{host}:{port}/")
         app.run(host=host, port=port, use_reloader=False)
@@ -281,7 +288,9 @@ def users_reset_password(username, password):
         new = password or secrets.token_urlsafe(12)
         user.set_password(new)
         user.must_change_password = True
-        user.save()
+        with db.atomic():
+            user.save()
+            credentials_changed(user, "password_reset")
     click.echo(f"Password of {username} reset" + ("" if password else f": {new}"))
 
 

@@ -1,6 +1,7 @@
 """Configuration: defaults, then the instance config file, then ``ZHIXIN_*`` from the environment."""
 import os
 import secrets
+from datetime import timedelta
 from urllib.parse import urlparse
 
 from core.db import ConfigError, backend
@@ -26,6 +27,11 @@ DEFAULTS = {
     "LOGIN_ADDRESS_WINDOW_MINUTES": 10,
     # How many reverse proxies in front of the app set X-Forwarded-For (0: the header is ignored).
     "PROXY_COUNT": 0,
+    # Sessions (core.sessions), in real time: ended after this long without a request, and this long after login.
+    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_LIFETIME_HOURS": 12,
+    # Secure on every cookie even over plain HTTP (over HTTPS they always get it).
+    "SECURE_COOKIES": False,
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_USER": None,
@@ -34,6 +40,7 @@ DEFAULTS = {
     "SMTP_TLS": False,
     "PAGE_SIZE": 20,
     "PASSWORD_METHOD": "scrypt",
+    "SESSION_COOKIE_NAME": "zhixin_session",  # not Flask's "session": cookies from before core.sessions are void
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
@@ -69,6 +76,11 @@ ENVIRONMENT = {
     "ZHIXIN_LOGIN_ADDRESS_WINDOW_MINUTES": "The window of that ceiling, in minutes (default 10)",
     "ZHIXIN_PROXY_COUNT": "How many reverse proxies in front of the app add X-Forwarded-For; the client address is "
                           "taken from that header only when this is 1 or more (default 0: the header is ignored)",
+    "ZHIXIN_SESSION_IDLE_MINUTES": "A login ends after this many minutes without a request (default 120)",
+    "ZHIXIN_SESSION_LIFETIME_HOURS": "A login ends this many hours after it began, however active (default 12); "
+                                     "at least as long as the idle time",
+    "ZHIXIN_SECURE_COOKIES": "true to mark every cookie Secure even on plain HTTP; over HTTPS (behind the proxies "
+                             "ZHIXIN_PROXY_COUNT trusts) they always are (default false)",
     "ZHIXIN_PAGE_SIZE": "Rows per page in lists (default 20)",
     "ZHIXIN_PASSWORD_METHOD": "Werkzeug password hash method (default scrypt)",
     "ZHIXIN_SMTP_HOST": "SMTP server for e-mail notifications (unset: in-app only)",
@@ -92,13 +104,17 @@ def load(app, overrides=None):
     cfg = app.config
     if isinstance(cfg["PLUGINS"], str):
         cfg["PLUGINS"] = [p.strip() for p in cfg["PLUGINS"].split(",") if p.strip()]
-    if isinstance(cfg["SAFE_MODE"], str):
-        cfg["SAFE_MODE"] = cfg["SAFE_MODE"].lower() in ("1", "true", "yes", "on")
+    for key in FLAGS:
+        cfg[key] = flag(key, cfg[key])
     if not cfg.get("DATABASE_URL"):
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "zhixin.db")
     check_database_url(str(cfg["DATABASE_URL"]))
     for key, minimum in WHOLE_NUMBERS.items():
         cfg[key] = whole_number(key, cfg[key], minimum)
+    if cfg["SESSION_IDLE_MINUTES"] > cfg["SESSION_LIFETIME_HOURS"] * 60:
+        raise ConfigError("ZHIXIN_SESSION_IDLE_MINUTES: longer than ZHIXIN_SESSION_LIFETIME_HOURS allows")
+    # Flask refuses a session cookie signed longer ago than this (a second, coarser limit than core.sessions').
+    cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=cfg["SESSION_LIFETIME_HOURS"])
     if not cfg.get("UPLOAD_FOLDER"):
         cfg["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
     if not cfg.get("SECRET_KEY"):
@@ -107,7 +123,11 @@ def load(app, overrides=None):
 
 # Settings that must be whole numbers, with their smallest allowed value.
 WHOLE_NUMBERS = {"LOGIN_MAX_FAILURES": 1, "LOGIN_LOCK_MINUTES": 1, "LOGIN_LOCK_MAX_MINUTES": 1,
-                 "LOGIN_ADDRESS_MAX_FAILURES": 1, "LOGIN_ADDRESS_WINDOW_MINUTES": 1, "PROXY_COUNT": 0}
+                 "LOGIN_ADDRESS_MAX_FAILURES": 1, "LOGIN_ADDRESS_WINDOW_MINUTES": 1, "PROXY_COUNT": 0,
+                 "SESSION_IDLE_MINUTES": 1, "SESSION_LIFETIME_HOURS": 1}
+# Settings that are yes or no.
+FLAGS = ("SAFE_MODE", "SECURE_COOKIES")
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
 def whole_number(key, value, minimum):
@@ -119,6 +139,14 @@ def whole_number(key, value, minimum):
     if number is None or number < minimum:
         raise ConfigError(f"ZHIXIN_{key}: {value!r} is not a whole number of at least {minimum}")
     return number
+
+
+def flag(key, value):
+    """``value`` as a bool (the environment may give 1, true, yes, on or their opposites), or a ConfigError."""
+    text = str(value).strip().lower() if value is not None else ""
+    if text in TRUE or text in FALSE:
+        return text in TRUE
+    raise ConfigError(f"ZHIXIN_{key}: {value!r} is neither true nor false")
 
 
 def check_database_url(url):

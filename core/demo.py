@@ -14,18 +14,20 @@ DEMO_ORG = dict(name="智欣商贸有限公司", address="上海市浦东新区�
                 default_language="zh")
 
 
-def load_demo(app, password, admin_password, seed=2026, classes=2, departments=2, progress=print):
-    """Create the demo school once (a second run only prints the logins). Returns {"logins": [...]}."""
+def load_demo(app, password, admin_password=None, seed=2026, classes=2, departments=2, progress=print):
+    """Create the demo school once (a second run only prints the logins). Returns {"logins": [...], "admin":
+    {"username", "password"}}. The students' ``password`` is never the administrator's: an administrator that
+    exists (``zhixin init`` made it) is left as it is (password None); else one is made as ``zhixin init``
+    does, with ``admin_password`` or a generated one, and changes its credentials at the first login."""
     rng = random.Random(seed)
     with app.app_context(), db.connection_context():
-        admin, _ = ensure_admin(app, admin_password)
+        admin, admin_password = ensure_admin(app, admin_password)
+        made = {"username": admin.username, "password": admin_password}
         if User.select().where(User.username == "teacher").exists():
             progress("Demo data exists already.")
-            return {"logins": _logins(admin)}
+            return {"logins": _logins(admin), "admin": made}
         with force_locale("zh"), db.atomic():
             Organisation.update(**DEMO_ORG).where(Organisation.id == 1).execute()
-            # the demo admin logs in straight away, without the first-run credential change
-            User.update(must_change_password=False, must_change_username=False).where(User.id == admin.id).execute()
             layout = positions.classroom_template(classes=classes, departments=departments)
             method = "pbkdf2:sha256:1000" if app.config.get("TESTING") else None
             users = [_user("teacher", "王老师", layout["teacher"], password, method)]
@@ -42,7 +44,7 @@ def load_demo(app, password, admin_password, seed=2026, classes=2, departments=2
                     users.append(_user(f"student{n:02d}", names[n % len(names)], sp, password, method))
         progress(f"Created {len(users)} demo users in {len(layout['classes'])} classes.")
         load_for(app, users, rng, progress)
-        return {"logins": _logins(admin)}
+        return {"logins": _logins(admin), "admin": made}
 
 
 def load_for(app, users, rng, progress=None):

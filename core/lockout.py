@@ -27,6 +27,7 @@ from core.classroom import audit
 from core.classroom.scope import class_of
 from core.db import db, is_sqlite
 from core.models import LoginAttempt, LoginLock
+from core.web import secure_cookies
 
 DEVICE_COOKIE = "zhixin_device"
 DEVICE_DAYS = 180
@@ -81,7 +82,7 @@ def remember_device(response, account):
     devices[account] = device
     kept = dict(list(devices.items())[-DEVICES_KEPT:])
     response.set_cookie(DEVICE_COOKIE, _signer().dumps(kept), max_age=DEVICE_DAYS * 86400, httponly=True,
-                        samesite="Lax", secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+                        samesite="Lax", secure=secure_cookies())
 
 
 # --- counting ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from flask import abort, current_app, request
+from flask import abort, current_app, has_request_context, request
 from werkzeug.exceptions import default_exceptions
 
 
@@ -12,6 +12,14 @@ def fail(code, message):
     exc = default_exceptions[code]()
     exc.zhixin_message = str(message)
     raise exc
+
+
+def secure_cookies():
+    """Whether a cookie set now gets the Secure flag: when the request came over HTTPS (behind
+    ``ZHIXIN_PROXY_COUNT`` proxies, as their X-Forwarded-Proto says), or always with ``ZHIXIN_SECURE_COOKIES``."""
+    config = current_app.config
+    return bool(config["SECURE_COOKIES"] or config.get("SESSION_COOKIE_SECURE")) or (
+        has_request_context() and request.is_secure)
 
 
 def safe_next(target, default="/"):

@@ -186,7 +186,8 @@ def user_set_active(user_id):
     before = field_values(user)
     user.active = active
     user.deactivated_by_admin = not active  # a roster re-import never undoes the administrator's choice
-    _save_user(user, "activate" if active else "deactivate", before)
+    with db.atomic():
+        _save_user(user, "activate" if active else "deactivate", before)
     if active:
         flash(_("%(name)s can log in again.", name=user.username), "success")
     else:
@@ -202,7 +203,8 @@ def user_reset_password(user_id):
     password = secrets.token_urlsafe(9)
     user.set_password(password)
     user.must_change_password = True
-    _save_user(user, "password_reset")
+    with db.atomic():
+        _save_user(user, "password_reset")
     return render_template("core/admin/password_shown.html", user=user, password=password, created=False)
 
 

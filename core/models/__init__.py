@@ -8,14 +8,14 @@ from core.models.records import (
     OPPORTUNITY_TYPES, Account, Competitor, Contact, Document, Lead, Opportunity, OpportunityCompetitor,
     OpportunityLine, OpportunityStageHistory, Product, ProductCategory, SalesStage)
 from core.models.system import AuditEntry, JobClaim, LoginAttempt, LoginLock, Notification, PluginState
-from core.models.users import SHARING_MODES, Organisation, Position, SharingMode, User
+from core.models.users import SHARING_MODES, Organisation, Position, SharingMode, User, UserSession
 
 DeferredForeignKey.resolve(Opportunity)  # Lead.converted_opportunity
 
 CORE_MODELS = [
-    Position, User, Organisation, SharingMode, PluginState, AuditEntry, Notification, LoginAttempt, LoginLock,
-    JobClaim, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory, ProductCategory, Product,
-    OpportunityLine, Competitor, OpportunityCompetitor, Document,
+    Position, User, UserSession, Organisation, SharingMode, PluginState, AuditEntry, Notification, LoginAttempt,
+    LoginLock, JobClaim, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory, ProductCategory,
+    Product, OpportunityLine, Competitor, OpportunityCompetitor, Document,
 ]
 
 __all__ = [
@@ -23,5 +23,5 @@ __all__ = [
     "LEAD_STATUSES", "OPPORTUNITY_TYPES", "SHARING_MODES", "Account", "AuditEntry", "BaseModel", "Competitor",
     "Contact", "Document", "JobClaim", "Lead", "LoginAttempt", "LoginLock", "MoneyField", "Notification",
     "Opportunity", "OpportunityCompetitor", "OpportunityLine", "OpportunityStageHistory", "Organisation", "PluginState",
-    "Position", "Product", "ProductCategory", "Record", "SalesStage", "SharingMode", "User", "db",
+    "Position", "Product", "ProductCategory", "Record", "SalesStage", "SharingMode", "User", "UserSession", "db",
 ]

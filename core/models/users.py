@@ -80,7 +80,21 @@ class User(UserMixin, BaseModel):
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password):
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+
+def verify_password(password_hash, password):
+    """The one password check (login compares unknown and deactivated names against a dummy hash with it)."""
+    return bool(password_hash) and check_password_hash(password_hash, password)
+
+
+class UserSession(BaseModel):
+    """One logged-in browser (会话), see core.sessions: the SHA-256 of the key its session cookie carries,
+    when it logged in and when it was last seen, in real time."""
+    user = peewee.ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    key = peewee.CharField(max_length=64, unique=True)
+    created_at = peewee.DateTimeField(default=clock.real_utcnow)
+    seen_at = peewee.DateTimeField(default=clock.real_utcnow)
 
 
 class Organisation(BaseModel):

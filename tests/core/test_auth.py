@@ -38,7 +38,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, make_user)
 def test_deactivated_user_cannot_log_in_and_is_logged_out(client, make_user, login):
     user = make_user("alice", active=False)
     html = post_login(client, "alice").get_data(as_text=True)
-    assert "deactivated" in html
+    assert "Wrong user name or password." in html  # as for an unknown name: no one learns who exists
     assert client.get("/").status_code == 302
     other = make_user("bob")
     login(client, other)

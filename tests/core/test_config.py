@@ -95,7 +95,8 @@ def test_every_zhixin_variable_in_the_code_is_documented():
 
 
 def test_every_setting_has_its_variable():
-    internal = {"SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "WTF_CSRF_TIME_LIMIT", "LANGUAGES"}
+    internal = {"SESSION_COOKIE_NAME", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "WTF_CSRF_TIME_LIMIT",
+                "LANGUAGES"}
     for key in set(config.DEFAULTS) - internal:
         assert f"ZHIXIN_{key}" in config.ENVIRONMENT, key
 

@@ -29,6 +29,7 @@ def test_stage_change_writes_history_and_follows_the_new_default_probability(sch
     opp = _create(client)
     assert [h.stage.name for h in opp.stage_history] == ["Prospecting"]
     frozen_clock(dt.datetime(2026, 5, 20, 3, 0))
+    client = as_user(school["owner"])  # days later: the first login has ended, a new one
     r = client.post(f"/records/opportunity/{opp.id}/edit", data={
         "name": opp.name, "close_date": "2026-06-30", "stage": str(stage("Negotiation").id),
         "probability": "10", "type": "new_business"})
@@ -50,6 +51,7 @@ def test_entering_closed_won_sets_closed_at_and_leaving_clears_it(school, as_use
     client = as_user(school["owner"])
     opp = _create(client)
     frozen_clock(dt.datetime(2026, 6, 1, 8, 0))
+    client = as_user(school["owner"])  # days later: the first login has ended, a new one
     data = {"name": opp.name, "close_date": "2026-06-30", "type": "new_business"}
     client.post(f"/records/opportunity/{opp.id}/edit", data=dict(data, stage=str(stage("Closed Won").id)))
     opp = Opportunity.get_by_id(opp.id)
