@@ -18,7 +18,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from peewee import JOIN
 
-from core import clock, lockout
+from core import clock, lockout, passwords
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices
 from core.db import db
@@ -135,9 +135,9 @@ def users_set_position():
 def user_new():
     form = UserForm()
     if form.validate_on_submit():
-        password = secrets.token_urlsafe(9)
         user = User(must_change_password=True)
         _fill_user(user, form)
+        password = passwords.generate(user.username)
         user.set_password(password)
         _save_user(user, "create")
         return render_template("core/admin/password_shown.html", user=user, password=password, created=True)
@@ -195,7 +195,7 @@ def user_set_active(user_id):
 def user_reset_password(user_id):
     """A new random password, shown once on the answer page (never flashed: the session cookie is not secret)."""
     user = _user_or_404(user_id)
-    password = secrets.token_urlsafe(9)
+    password = passwords.generate(user.username)
     user.set_password(password)
     user.must_change_password = True
     _save_user(user, "password_reset")
