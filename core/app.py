@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 from peewee import OperationalError, ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from core import auth, builtin, clock, config as config_module, db as db_module, errors, templating, views
 from core.admin import bp as admin_bp, views as _admin_views  # noqa: F401 (routes)
@@ -29,6 +30,7 @@ CORE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Parts of core that keep their own templates and catalog (each is looked up like core itself).
 CORE_COMPONENTS = ("records", "hierarchy", "classroom")
 
+MAX_ID = 2 ** 31 - 1
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
@@ -46,12 +48,22 @@ def create_app(config=None, extra_plugins=()):
     _load_plugins(app, extra_plugins)
     _init_extensions(app)
     _init_templates(app)
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _init_request_hooks(app)
     errors.init_app(app)
     templating.init_app(app)
     _run_startup_hooks(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number beyond the largest id (a 32-bit INTEGER on PostgreSQL and MariaDB)
+    is no page, a 404, never an overflow error from the driver or the database."""
+
+    def __init__(self, map, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, **kwargs)
 
 
 def _trust_proxies(app):
