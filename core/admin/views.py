@@ -22,6 +22,7 @@ from core import clock, lockout, passwords
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices
 from core.db import db
+from core.files import create_private, private_folder
 from core.plugins import enabled_names
 from core.records.service import audit, diff, field_values
 from core.models import Organisation, PluginState, Position, User
@@ -325,11 +326,9 @@ def organisation():
 
 
 def _store_logo(kind, data):
-    folder = current_app.config["UPLOAD_FOLDER"]
-    os.makedirs(folder, exist_ok=True)
+    folder = private_folder(current_app.config["UPLOAD_FOLDER"])
     name = f"logo-{secrets.token_hex(8)}.{kind}"
-    with open(os.path.join(folder, name), "wb") as fh:
-        fh.write(data)
+    create_private(os.path.join(folder, name), data)
     return name
 
 
