@@ -69,3 +69,11 @@ def test_out_of_range_page_and_year_parameters_never_answer_500(app, client, log
             if resp.status_code >= 500:
                 failures.append((url, name, resp.status_code))
     assert failures == []
+
+
+def test_a_page_number_beyond_any_list_is_a_404_with_the_reason_in_chinese(client, login, zh_school):
+    login(client, zh_school["alice"])
+    resp = client.get("/records/account/", query_string={"page": HUGE})
+    assert resp.status_code == 404
+    assert f"这个列表没有第 {HUGE} 页。" in resp.get_data(as_text=True)
+    assert client.get("/records/account/", query_string={"page": "-3"}).status_code == 200  # the first page
