@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 from peewee import OperationalError, ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from core import auth, builtin, clock, config as config_module, db as db_module, errors, sessions, templating, views
 from core.admin import bp as admin_bp, views as _admin_views  # noqa: F401 (routes)
@@ -29,6 +30,7 @@ CORE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Parts of core that keep their own templates and catalog (each is looked up like core itself).
 CORE_COMPONENTS = ("records", "hierarchy", "classroom")
 
+MAX_ID = 2 ** 31 - 1
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
@@ -47,12 +49,22 @@ def create_app(config=None, extra_plugins=()):
     _load_plugins(app, extra_plugins)
     _init_extensions(app)
     _init_templates(app)
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _init_request_hooks(app)
     errors.init_app(app)
     templating.init_app(app)
     _run_startup_hooks(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number beyond the largest id (a 32-bit INTEGER on PostgreSQL and MariaDB)
+    is no page, a 404, never an overflow error from the driver or the database."""
+
+    def __init__(self, map, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, **kwargs)
 
 
 def _trust_proxies(app):
@@ -217,10 +229,33 @@ def _init_request_hooks(app):
         if owner and not plugins_of(app).is_on(owner, user):
             abort(404)
 
+    app.after_request(_security_headers)
+
     @app.teardown_request
     def _close_db(exc):
         if not db_module.db.is_closed():
             db_module.db.close()
+
+
+# Every page's script comes from a static file of this site (core/static/core.js, the theme's and plugins'
+# static folders); inline <script> and on*= handlers are refused, so injected markup cannot run. Inline
+# styles stay allowed: pygal's SVG charts carry their own <style>.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _security_headers(response):
+    """The browser security headers on every response (a view that set its own keeps it)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _run_startup_hooks(app):

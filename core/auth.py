@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from werkzeug.security import generate_password_hash
 
-from core import clock, lockout, sessions
+from core import clock, lockout, passwords, sessions
 from core.db import db
 from core.forms import PasswordStrength
 from core.models import User
@@ -41,14 +41,16 @@ class LoginForm(FlaskForm):
 class CredentialsForm(FlaskForm):
     username = StringField(_l("New user name"), validators=[DataRequired(), Length(min=3, max=80), USERNAME_RULE])
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    password = PasswordField(_l("New password"), validators=[DataRequired(), PasswordStrength("username")])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), PasswordStrength("username")],
+                             description=passwords.HINT)
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
 
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    password = PasswordField(_l("New password"), validators=[DataRequired(), PasswordStrength()])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), PasswordStrength()],
+                             description=passwords.HINT)
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
 

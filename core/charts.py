@@ -1,4 +1,6 @@
 """pygal charts in the theme's style, inline SVG, offline (no external script), labels escaped."""
+import re
+
 import pygal
 from markupsafe import Markup
 from pygal.style import Style
@@ -38,9 +40,15 @@ def make(kind="bar", title="", **options):
     return chart
 
 
+# pygal writes its tooltip configuration as an inline <script> even with js=[]: no script reads it, and the
+# Content-Security-Policy would refuse it (a console error on every chart page). Its text is XML-escaped, so
+# the first "</script>" closes it.
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+
+
 def render(chart):
-    """The chart as inline SVG Markup."""
-    svg = chart.render(is_unicode=True)
+    """The chart as inline SVG Markup, without pygal's inline script."""
+    svg = SCRIPT.sub("", chart.render(is_unicode=True))
     return Markup(f'<figure class="chart">{svg}</figure>')
 
 

@@ -6,7 +6,7 @@ import click
 import peewee
 from flask_babel import force_locale
 
-from core import positions as position_tree
+from core import passwords, positions as position_tree
 from core.app import create_app
 from core.auth import credentials_changed, ensure_admin
 from core.db import ConfigError, db
@@ -239,13 +239,12 @@ def _echo_tree(query):
         click.echo("  " * p.depth + p.name)
 
 
-def password_problem(password):
-    """The reason a password is too weak (the same rule as the web forms), or None."""
-    if len(password) < 8:
-        return "the password needs at least 8 characters"
-    if password.isdigit():
-        return "the password cannot be only digits"
-    return None
+def password_problem(password, username=None):
+    """The reason a password is too weak for ``username`` (core.passwords, the web forms' rule), in English,
+    or None. Needs an app context."""
+    with force_locale("en"):
+        reason = passwords.problem(password, username)
+        return str(reason) if reason else None
 
 
 @main.group()
@@ -264,7 +263,7 @@ def users_create(username, password, full_name, admin):
     with app.app_context(), db.connection_context():
         if User.select().where(User.username == username).exists():
             raise click.ClickException(f"user {username!r} exists already")
-        weak = password_problem(password)
+        weak = password_problem(password, username)
         if weak:
             raise click.ClickException(weak)
         user = User(username=username, full_name=full_name, is_admin=admin)
@@ -283,9 +282,10 @@ def users_reset_password(username, password):
         user = User.get_or_none(User.username == username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
-        if password and password_problem(password):
-            raise click.ClickException(password_problem(password))
-        new = password or secrets.token_urlsafe(12)
+        weak = password and password_problem(password, username)
+        if weak:
+            raise click.ClickException(weak)
+        new = password or passwords.generate(username)
         user.set_password(new)
         user.must_change_password = True
         with db.atomic():

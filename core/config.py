@@ -5,6 +5,7 @@ from datetime import timedelta
 from urllib.parse import urlparse
 
 from core.db import ConfigError, backend
+from core.files import create_private, private_folder
 
 DEFAULTS = {
     # Database URL; None means an SQLite file in the instance folder.
@@ -161,14 +162,12 @@ def check_database_url(url):
 
 def _instance_secret(instance_path):
     """A random key kept in the instance folder, so sessions survive restarts and workers agree."""
-    os.makedirs(instance_path, exist_ok=True)
+    private_folder(instance_path)
     path = os.path.join(instance_path, "secret_key")
     try:
         with open(path) as fh:
             return fh.read().strip()
     except FileNotFoundError:
         key = secrets.token_hex(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(key)
+        create_private(path, key.encode())
         return key

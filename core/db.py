@@ -5,6 +5,8 @@ from urllib.parse import urlparse
 import peewee
 from playhouse.db_url import connect
 
+from core.files import create_private, private_folder
+
 db = peewee.DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -62,7 +64,9 @@ def make_database(url):
         if not path or path == ":memory:":
             raise ConfigError("ZHIXIN_DATABASE_URL: an SQLite URL needs a file path (sqlite:///path/zhixin.db); "
                               "an in-memory database is empty on every connection")
-        os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+        private_folder(os.path.dirname(os.path.abspath(path)))
+        if not os.path.exists(path):
+            create_private(path, exclusive=False)  # SQLite gives its -wal and -shm files this file's mode
         return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     if not parsed.path.strip("/"):
         raise ConfigError(f"ZHIXIN_DATABASE_URL: no database name in {url!r}")

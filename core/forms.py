@@ -1,19 +1,22 @@
 """Shared WTForms bits."""
-from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import ValidationError
+
+from core import passwords
 
 
 class PasswordStrength:
-    """At least 8 characters, not all digits, not the user name."""
+    """The password rule of core.passwords, checked against the user name typed in ``username_field`` or,
+    without one, the logged-in user's; the field shows the rule as its hint."""
 
     def __init__(self, username_field=None):
         self.username_field = username_field
 
     def __call__(self, form, field):
-        value = field.data or ""
-        if len(value) < 8:
-            raise ValidationError(_l("The password needs at least 8 characters."))
-        if value.isdigit():
-            raise ValidationError(_l("The password cannot be only digits."))
-        if self.username_field and value == (form[self.username_field].data or ""):
-            raise ValidationError(_l("The password cannot be the user name."))
+        if self.username_field:
+            username = form[self.username_field].data
+        else:
+            username = current_user.username if current_user.is_authenticated else None
+        reason = passwords.problem(field.data, username)
+        if reason:
+            raise ValidationError(reason)

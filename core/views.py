@@ -10,6 +10,8 @@ from core import notify
 from core.themes import theme_dirs
 from core.web import paginate, safe_next
 
+CORE_STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+
 bp = Blueprint("main", __name__)
 
 
@@ -58,8 +60,9 @@ def unread_notifications():
 
 
 def theme_static(filename):
-    for base in theme_dirs(current_app):
-        static = os.path.join(base, "static")
+    """A file of the theme's static folder, then the default theme's, then core's (core/static: the page
+    behaviours every template relies on, which a theme may override)."""
+    for static in [os.path.join(base, "static") for base in theme_dirs(current_app)] + [CORE_STATIC]:
         if os.path.isfile(os.path.join(static, filename)):
             return send_from_directory(static, filename, max_age=3600)
     abort(404)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from flask import abort, current_app, has_request_context, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import default_exceptions
 
 
@@ -64,11 +65,19 @@ class Page:
         return out
 
 
+# Pages beyond this are refused before the database computes an offset (which overflows a 64-bit integer).
+MAX_PAGE = 10 ** 6
+
+
 def page_number():
+    """``?page=``: text or a number below 1 means the first page; one beyond ``MAX_PAGE`` is a 404."""
     try:
-        return max(1, int(request.args.get("page", 1)))
+        page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         return 1
+    if page > MAX_PAGE:
+        fail(404, _("There is no page %(page)s in this list.", page=request.args["page"][:30]))
+    return page
 
 
 def paginate(query, page=None, per_page=None, count=True):

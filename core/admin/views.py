@@ -18,10 +18,11 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from peewee import JOIN
 
-from core import clock, lockout
+from core import clock, lockout, passwords
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices, credentials_changed
 from core.db import db
+from core.files import create_private, private_folder
 from core.plugins import enabled_names
 from core.records.service import audit, diff, field_values
 from core.models import Organisation, PluginState, Position, User
@@ -139,9 +140,9 @@ def users_set_position():
 def user_new():
     form = UserForm()
     if form.validate_on_submit():
-        password = secrets.token_urlsafe(9)
         user = User(must_change_password=True)
         _fill_user(user, form)
+        password = passwords.generate(user.username)
         user.set_password(password)
         _save_user(user, "create")
         return render_template("core/admin/password_shown.html", user=user, password=password, created=True)
@@ -200,7 +201,7 @@ def user_set_active(user_id):
 def user_reset_password(user_id):
     """A new random password, shown once on the answer page (never flashed: the session cookie is not secret)."""
     user = _user_or_404(user_id)
-    password = secrets.token_urlsafe(9)
+    password = passwords.generate(user.username)
     user.set_password(password)
     user.must_change_password = True
     with db.atomic():
@@ -331,11 +332,9 @@ def organisation():
 
 
 def _store_logo(kind, data):
-    folder = current_app.config["UPLOAD_FOLDER"]
-    os.makedirs(folder, exist_ok=True)
+    folder = private_folder(current_app.config["UPLOAD_FOLDER"])
     name = f"logo-{secrets.token_hex(8)}.{kind}"
-    with open(os.path.join(folder, name), "wb") as fh:
-        fh.write(data)
+    create_private(os.path.join(folder, name), data)
     return name
 
 

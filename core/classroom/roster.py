@@ -15,7 +15,6 @@ an account the administrator deactivated.
 import csv
 import io
 import re
-import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
-from core import csvsafe, positions as tree
+from core import csvsafe, passwords, positions as tree
 from core.auth import credentials_changed
 from core.classroom import audit
 from core.db import db
@@ -51,7 +50,6 @@ FORMATS = {"xlsx": _l("Excel workbook (.xlsx)"), "utf-8-sig": _l("CSV, UTF-8 wit
            "utf-8": _l("CSV, UTF-8"), "gb18030": _l("CSV, GB18030/GBK")}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NUMBER = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 MAX_ROWS, MAX_DEPTH, MAX_BYTES = 5000, 8, 256 * 1024
 
 
@@ -425,7 +423,7 @@ def run(data, importer, options=None, password_method=None):
 def _write(row, position, password_method):
     user, password = row.existing, None
     if user is None:
-        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(10))
+        password = passwords.generate(row.number)
         user = User(username=row.number, must_change_password=True)
         user.set_password(password, method=password_method)
     user.student_number = user.student_number or row.number

@@ -6,6 +6,7 @@ import secrets
 from flask import current_app
 from flask_babel import gettext as _
 
+from core.files import create_private, private_folder
 from core.records import RecordError
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (doc, xls, ppt)
@@ -32,9 +33,7 @@ ALLOWED = {
 
 
 def folder():
-    path = os.path.join(current_app.config["UPLOAD_FOLDER"], "documents")
-    os.makedirs(path, exist_ok=True)
-    return path
+    return private_folder(os.path.join(current_app.config["UPLOAD_FOLDER"], "documents"))
 
 
 def _is_text(head):
@@ -77,8 +76,7 @@ def store(upload):
     filename = os.path.basename((upload.filename or "").replace("\\", "/")).strip() or "file"
     ext, content_type = check(filename, data)
     stored = secrets.token_hex(16)
-    with open(os.path.join(folder(), stored), "xb") as fh:
-        fh.write(data)
+    create_private(os.path.join(folder(), stored), data)
     return {"filename": filename[:255], "stored_name": stored, "size": len(data), "content_type": content_type}
 
 

@@ -89,7 +89,7 @@ def test_user_with_reset_password_must_change_it_but_may_keep_the_name(client, m
     assert client.get("/").headers["Location"] == "/account/credentials"
     short = client.post("/account/credentials", data={
         "username": "alice", "current_password": TEST_PASSWORD, "password": "short", "confirm": "short"})
-    assert "at least 8 characters" in short.get_data(as_text=True)
+    assert "at least 10 characters" in short.get_data(as_text=True)
     same = client.post("/account/credentials", data={
         "username": "alice", "current_password": TEST_PASSWORD, "password": TEST_PASSWORD,
         "confirm": TEST_PASSWORD})

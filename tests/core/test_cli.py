@@ -102,7 +102,7 @@ def test_users_create_and_reset_password(cli):
 
 def test_users_create_refuses_a_weak_password(cli):
     result = cli(["users", "create", "weak", "--password", "1234"])
-    assert result.exit_code == 1 and "at least 8 characters" in result.output
+    assert result.exit_code == 1 and "at least 10 characters" in result.output
     assert user("weak") is None
 
 
