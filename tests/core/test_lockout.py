@@ -2,19 +2,16 @@
 row lock, a per-address flood ceiling only, X-Forwarded-For only behind trusted proxies, real time, unlock."""
 import datetime as dt
 import json
-import os
 import re
-import runpy
 
 import pytest
-from playhouse.migrate import SchemaMigrator
 
-import core
 from core.db import ConfigError, db
 from core.models import AuditEntry, LoginAttempt, Organisation, User
 from tests.concurrency import run_at_once
 from tests.conftest import TEST_PASSWORD
 from tests.core.english import fresh, make_app  # noqa: F401  (English default language)
+from tests.migrations import run_steps
 
 START = dt.datetime(2026, 5, 15, 2, 0, 0)
 
@@ -210,12 +207,9 @@ def test_only_the_administrator_may_unlock_there(app, client, make_user, login):
 
 
 def test_the_migration_adds_the_lock_table_to_an_older_database(app, make_user):
-    migration = runpy.run_path(os.path.join(os.path.dirname(core.__file__), "migrations", "0006_login_lock.py"))
-    migrator = SchemaMigrator.from_database(db.obj)
-    migration["down"](migrator, db.obj)
+    run_steps("core.migrations.0006_login_lock", "down")
     assert "login_lock" not in db.get_tables()
-    migration["up"](migrator, db.obj)
-    migration["up"](migrator, db.obj)                        # a database that has it already is left alone
+    run_steps("core.migrations.0006_login_lock", "up", "up")  # a database that has it already is left alone
     assert "login_lock" in db.get_tables()
     make_user("alice")
     assert fail(app.test_client(), "alice", 6) == [200] * 5 + [429]

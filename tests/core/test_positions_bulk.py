@@ -1,13 +1,12 @@
 """The positions page adds several sub-positions at once and moves a subtree (never under itself); names
 compare ignoring case and surrounding spaces everywhere, so a near-duplicate is a form error, not a 500."""
-import importlib
 
 import pytest
-from playhouse.migrate import SchemaMigrator
 
 from core import positions as tree
 from core.db import db
 from core.models import Position, User
+from tests.migrations import run_steps
 
 
 @pytest.fixture
@@ -62,11 +61,9 @@ def test_a_name_differing_only_in_case_is_refused_on_every_path(app, positions):
 
 
 def test_migration_0005_adds_the_deactivated_by_admin_flag(app, make_user):
-    step = importlib.import_module("core.migrations.0005_user_deactivated_by_admin")
-    migrator = SchemaMigrator.from_database(db.obj)
     make_user("kept")
-    step.down(migrator, db)
+    run_steps("core.migrations.0005_user_deactivated_by_admin", "down")
     assert "deactivated_by_admin" not in {c.name for c in db.get_columns("user")}
-    step.up(migrator, db)
+    run_steps("core.migrations.0005_user_deactivated_by_admin", "up")
     assert "deactivated_by_admin" in {c.name for c in db.get_columns("user")}
     assert User.get(User.username == "kept").deactivated_by_admin is False

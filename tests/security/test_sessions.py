@@ -5,19 +5,16 @@ the configured method whoever the name belongs to. Two browsers are two test cli
 the other's cookie. Pages are read in Chinese."""
 import base64
 import datetime as dt
-import os
 import re
-import runpy
 
 import pytest
-from playhouse.migrate import SchemaMigrator
 
-import core
 from core import clock
 from core.db import ConfigError, db
 from core.models import User, UserSession
 from core.models import users as user_models
 from tests.conftest import TEST_PASSWORD
+from tests.migrations import run_steps
 
 COOKIE = "zhixin_session"
 NEW_PASSWORD = "Lab-Room-7-Quartz"
@@ -259,12 +256,9 @@ def test_every_login_answer_costs_one_hash_check_of_the_configured_method(app, p
 
 
 def test_the_migration_adds_the_session_table_to_an_older_database(app, people):
-    migration = runpy.run_path(os.path.join(os.path.dirname(core.__file__), "migrations", "0008_user_session.py"))
-    migrator = SchemaMigrator.from_database(db.obj)
-    migration["down"](migrator, db.obj)
+    run_steps("core.migrations.0008_user_session", "down")
     assert "user_session" not in db.get_tables()
-    migration["up"](migrator, db.obj)
-    migration["up"](migrator, db.obj)  # a database that has it already is left alone
+    run_steps("core.migrations.0008_user_session", "up", "up")  # a database that has it already is left alone
     assert "user_session" in db.get_tables()
     alice = log_in(browser(app), "alice")
     alice.post("/logout")

@@ -1,18 +1,14 @@
 """The quarter-end snapshot follows real time: a teaching clock moved past the quarter's end takes it ahead,
 marked, and the real quarter end retakes it — one correct snapshot remains."""
 import datetime as dt
-import os
-import runpy
 from decimal import Decimal
 
-from playhouse.migrate import SchemaMigrator
-
-import plugins.forecast
 from core import scheduler
 from core.db import db
 from core.models import JobClaim, Organisation, User
 from plugins.forecast import jobs
 from plugins.forecast.models import Snapshot
+from tests.migrations import run_steps
 
 Q2_END_SHANGHAI = dt.datetime(2026, 6, 30, 16, 0)  # 1 July 00:00 in the organisation's zone (Asia/Shanghai)
 
@@ -63,13 +59,9 @@ def test_without_a_shift_nothing_is_taken_before_the_real_end(school, opp, froze
 
 
 def test_the_migration_adds_the_mark_to_an_older_database(school, opp, frozen_clock, fc_app):
-    migration = runpy.run_path(os.path.join(os.path.dirname(plugins.forecast.__file__), "migrations",
-                                            "0002_snapshot_shifted.py"))
-    migrator = SchemaMigrator.from_database(db.obj)
-    migration["down"](migrator, db.obj)
+    run_steps("plugins.forecast.migrations.0002_snapshot_shifted", "down")
     assert "shifted" not in {c.name for c in db.get_columns("forecast_snapshot")}
-    migration["up"](migrator, db.obj)
-    migration["up"](migrator, db.obj)                        # a database that has it already is left alone
+    run_steps("plugins.forecast.migrations.0002_snapshot_shifted", "up", "up")  # present already: left alone
     assert "shifted" in {c.name for c in db.get_columns("forecast_snapshot")}
     unique = [i.columns for i in db.get_indexes("forecast_snapshot") if i.unique]
     assert ["user_id", "quarter_start"] in unique
