@@ -70,6 +70,7 @@ def main():
 def init(admin_password):
     """Create the database tables and the administrator."""
     app = make_app()
+    _refuse_weak_admin_password(app, admin_password)
     _apply(run_upgrade(app))
     user, password = ensure_admin(app, admin_password)
     if password is None:
@@ -118,6 +119,7 @@ def run(host, port, debug):
 def demo(demo_password, admin_password, seed, no_run, host, port):
     """Initialise if needed, load demo data, print the logins, then run."""
     app = make_app()
+    _refuse_weak_admin_password(app, admin_password)
     _apply(run_upgrade(app))
     demo_password = demo_password or secrets.token_urlsafe(9)
     result = load_demo(app, demo_password, admin_password, seed=seed, progress=click.echo)
@@ -237,6 +239,15 @@ def list_positions():
 def _echo_tree(query):
     for p in query.order_by(Position.path):
         click.echo("  " * p.depth + p.name)
+
+
+def _refuse_weak_admin_password(app, password):
+    """An administrator password given on the command line (or ZHIXIN_ADMIN_PASSWORD) obeys the rule too."""
+    if password:
+        with app.app_context():
+            weak = password_problem(password, "admin")
+        if weak:
+            raise click.ClickException(f"--admin-password: {weak}")
 
 
 def password_problem(password, username=None):

@@ -161,3 +161,10 @@ def test_bad_database_url_gives_a_clear_message_and_no_traceback(tmp_path, url, 
     assert proc.returncode != 0
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_init_and_demo_refuse_a_weak_administrator_password_and_write_nothing(cli):
+    for command in (["init", "--admin-password", "password1"], ["demo", "--no-run", "--admin-password", "admin-2026-x"]):
+        result = cli(command)
+        assert result.exit_code != 0 and "--admin-password:" in result.output, result.output
+        assert user("admin") is None

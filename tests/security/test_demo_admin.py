@@ -54,13 +54,13 @@ def test_the_demo_administrator_has_its_own_password_and_must_change_it(app, zhi
 
 
 def test_a_given_administrator_password_is_used_and_not_printed(app, zhixin):
-    output = zhixin(["demo", "--no-run", "--demo-password", "Demo-Class-2026"], ZHIXIN_ADMIN_PASSWORD="Own-Admin-77")
-    assert "Own-Admin-77" not in output and "Password (shown once)" not in output
-    assert log_in(app, "admin", "Own-Admin-77") == "/account/credentials"
+    output = zhixin(["demo", "--no-run", "--demo-password", "Demo-Class-2026"], ZHIXIN_ADMIN_PASSWORD="Own-Chief-7731")
+    assert "Own-Chief-7731" not in output and "Password (shown once)" not in output
+    assert log_in(app, "admin", "Own-Chief-7731") == "/account/credentials"
 
 
 def test_demo_on_an_instance_made_by_init_leaves_its_administrator_alone(app, zhixin):
-    zhixin(["init", "--admin-password", "Init-Admin-99"])
+    zhixin(["init", "--admin-password", "Init-Chief-9931"])
     with db.connection_context():
         before = User.get(User.is_admin)
     output = zhixin(["demo", "--no-run", "--demo-password", "Demo-Class-2026"])
@@ -71,4 +71,4 @@ def test_demo_on_an_instance_made_by_init_leaves_its_administrator_alone(app, zh
     assert (after.password_hash, after.must_change_password, after.must_change_username) == (
         before.password_hash, True, True)
     assert log_in(app, "admin", "Demo-Class-2026") == "/login"
-    assert log_in(app, "admin", "Init-Admin-99") == "/account/credentials"
+    assert log_in(app, "admin", "Init-Chief-9931") == "/account/credentials"
