@@ -14,19 +14,12 @@ from core.models import Contact, Notification, User
 from core.records import service as records
 from plugins.calendar.models import CalendarEvent, CalendarFeed, CalendarInvitee
 from tests.conftest import TEST_PASSWORD, TEST_PASSWORD_HASH
-from tests.plugins.calendar.conftest import set_mode
+from tests.plugins.calendar.conftest import cal, set_mode  # noqa: F401  (cal: the calendar app fixture)
 
 EVENT_FORM = {"subject": "周例会", "start_date": "2026-05-18", "start_time": "09:00", "end_date": "2026-05-18",
               "end_time": "10:00", "reminder": "", "related_type": "", "freq": "", "interval": "1",
               "monthly_by": "date", "ends": "never"}
 MONTH = "/calendar/?view=month&date=2026-05-01&who=all"
-
-
-@pytest.fixture
-def cal(make_app):
-    app = make_app(plugins=["calendar"])
-    with app.app_context():
-        yield app
 
 
 @pytest.fixture
