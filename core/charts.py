@@ -1,4 +1,8 @@
-"""pygal charts in the theme's style, inline SVG, offline (no external script), labels escaped."""
+"""pygal charts in the theme's style, inline SVG, offline (no external script), labels escaped — and honest:
+the value axis starts at 0, whole-number data (counts) gets whole ticks, and a "funnel" is drawn as bars in the
+caller's order (a pygal funnel is as wide as each stage's value, so a later stage worth more widens it)."""
+import datetime as _dt
+import math
 import re
 
 import pygal
@@ -19,8 +23,10 @@ THEME_STYLE = Style(
 
 KINDS = {
     "bar": pygal.Bar, "hbar": pygal.HorizontalBar, "stacked": pygal.StackedBar, "line": pygal.Line,
-    "pie": pygal.Pie, "funnel": pygal.Funnel,
+    "pie": pygal.Pie, "funnel": pygal.HorizontalBar,
 }
+AXISLESS = ("pie",)
+MAX_TICKS = 8
 
 
 def label(text):
@@ -35,9 +41,48 @@ def make(kind="bar", title="", **options):
                     width=800, height=360, legend_at_bottom=True, show_y_guides=True, print_values=False,
                     truncate_label=-1, x_label_rotation=0)
     defaults.update(options)
+    if kind not in AXISLESS:
+        defaults.setdefault("include_x_axis", True)      # the value axis starts at 0
     chart = chart_class(**defaults)
     chart.title = label(title) if title else None
     return chart
+
+
+def _value(point):
+    value = point.get("value") if isinstance(point, dict) else point
+    return None if value is None else float(value)
+
+
+def whole_ticks(values):
+    """Ticks 0, step, 2·step … past the largest value, with step 1, 2 or 5 × 10ⁿ (at most MAX_TICKS + 1 of
+    them); None unless every value is a whole number (then pygal's own ticks may read 0.1 … 1)."""
+    values = [v for v in values if v is not None]
+    if any(v != int(v) or v < 0 for v in values):
+        return None
+    top = max(values, default=0) or 1
+    step = 1
+    while math.ceil(top / step) > MAX_TICKS:
+        step = next(s * 10 ** e for e in range(20) for s in (1, 2, 5) if s * 10 ** e > step)
+    return [i * step for i in range(math.ceil(top / step) + 1)]
+
+
+def _set_whole_ticks(chart):
+    if isinstance(chart, pygal.Pie):
+        return
+    ticks = whole_ticks([_value(p) for values, _config in chart.raw_series for p in values])
+    if ticks is not None:
+        chart.y_labels = ticks
+        chart.range = (ticks[0], ticks[-1])
+
+
+def months(first, last):
+    """The first day of every month from the month of ``first`` to the month of ``last``: a time axis with
+    no month left out (a month without data is drawn as zero, not skipped)."""
+    out, month = [], first.replace(day=1)
+    while month <= last:
+        out.append(month)
+        month = (month + _dt.timedelta(days=32)).replace(day=1)
+    return out
 
 
 # pygal writes its tooltip configuration as an inline <script> even with js=[]: no script reads it, and the
@@ -46,10 +91,12 @@ def make(kind="bar", title="", **options):
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 
 
-def render(chart):
-    """The chart as inline SVG Markup, without pygal's inline script."""
+def render(chart, standalone=False):
+    """The chart as inline SVG Markup, without pygal's inline script; ``standalone``: an SVG file's text."""
+    _set_whole_ticks(chart)
+    chart.config.disable_xml_declaration = not standalone
     svg = SCRIPT.sub("", chart.render(is_unicode=True))
-    return Markup(f'<figure class="chart">{svg}</figure>')
+    return svg if standalone else Markup(f'<figure class="chart">{svg}</figure>')
 
 
 def bar(title, labels, series, kind="bar", **options):

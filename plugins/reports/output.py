@@ -37,8 +37,7 @@ def build_chart(result, kind=None, title=""):
         return _pivot(rows, spec, PIVOT_KINDS.get(kind, kind), title, link)
     chart = charts.make(kind, title)
     label_key, values = spec["label"], spec["values"]
-    if kind in ("pie", "funnel"):
-        chart.show_y_labels = False     # a funnel's axis is symmetric and means nothing to the reader
+    if kind == "pie":
         for row in rows:
             chart.add(charts.label(row.get(label_key)), [_point(row.get(values[0]), link(row))])
         return chart
@@ -76,8 +75,7 @@ def inline_svg(chart):
 
 
 def standalone_svg(chart):
-    chart.config.disable_xml_declaration = False
-    return chart.render(is_unicode=True)
+    return charts.render(chart, standalone=True)
 
 
 def csv_rows(result):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
-from core import access, clock, names
+from core import access, charts, clock, names
 from core.db import db, is_mysql, is_postgres, is_sqlite
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)
@@ -78,15 +78,29 @@ def _counted(model, record_type, user, params, date_field, column, title, choice
                         totals=totals(cols, rows), drilldown=drill)
 
 
+def _every_month(found):
+    """The month keys (yyyymm) from the first to the last of ``found``'s, none left out (a month without
+    records is a zero, not a gap in the chart), then the NULL key if found has one."""
+    keys = sorted(k for k in found if k is not None)
+    if not keys:
+        return list(found)
+    first, last = dates.describe("month", keys[0])[1], dates.describe("month", keys[-1])[1]
+    return [m.year * 100 + m.month for m in charts.months(first, last)] + ([None] if None in found else [])
+
+
 def _per_month(model, record_type, user, params, column_name, title):
     field = getattr(model, column_name)
     key = dates.bucket(field, "month", is_datetime=True)
     query = scoped(model, user, record_type, params, column_name,
                    model.select(key.alias("g0"), fn.COUNT(model.id).alias("n")))
+    # records created after the (teaching) clock's now have not happened yet
+    query = query.where(field <= clock.utcnow())
+    found = {r.g0: r.n for r in query.group_by(FIRST_COLUMN).objects()}
     rows = []
-    for r in query.group_by(FIRST_COLUMN).order_by(FIRST_COLUMN).objects():
-        label, start, end = dates.describe("month", r.g0)
-        rows.append({"label": label, "count": r.n, "_start": start, "_end": end})
+    for month in _every_month(found):
+        label, start, end = dates.describe("month", month)
+        rows.append({"label": label, "count": found[month] if month in found else 0, "_start": start,
+                     "_end": end})
     cols = [C("label", _l("Month")), C("count", title, "number", total=True)]
     base = drill_filters(params, column_name)
 
@@ -191,16 +205,24 @@ def pipeline_by_stage(user, params):
                         drilldown=lambda row: drill_url("opportunity", base + [("stage", "eq", row["_key"])]))
 
 
-def _opportunities_by_bucket(user, params, unit, stage_ids, value_title, chart="bar"):
+def _opportunities_by_bucket(user, params, unit, stage_ids, value_title, chart="bar", happened=False):
+    """Opportunities of ``stage_ids`` per close-date bucket; a month is never left out. ``happened`` (won
+    revenue): a close date after today has not happened, so it is not counted."""
     key = dates.bucket(Opportunity.close_date, unit)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(key.alias("g0"), fn.COUNT(Opportunity.id).alias("n"),
                                       fn.SUM(Opportunity.amount).alias("amount")))
-    query = query.where(Opportunity.stage.in_(stage_ids)).group_by(FIRST_COLUMN).order_by(FIRST_COLUMN)
+    query = query.where(Opportunity.stage.in_(stage_ids))
+    if happened:
+        query = query.where(Opportunity.close_date <= clock.today())
+    found = {r.g0: r for r in query.group_by(FIRST_COLUMN).objects()}
+    keys = _every_month(found) if unit == "month" else sorted(found, key=lambda k: (k is None, k or 0))
     rows = []
-    for r in query.objects():
-        label, start, end = dates.describe(unit, r.g0)
-        rows.append({"label": label, "count": r.n, "amount": number(r.amount), "_start": start, "_end": end})
+    for bucket in keys:
+        r = found.get(bucket)
+        label, start, end = dates.describe(unit, bucket)
+        rows.append({"label": label, "count": r.n if r else 0, "amount": number(r.amount if r else 0),
+                     "_start": start, "_end": end})
     cols = [C("label", dates.unit_labels()[unit]), C("count", _l("Opportunities"), "number", True),
             C("amount", value_title, "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
@@ -411,15 +433,18 @@ def closing_this_quarter(user, params):
 # --- sales (销售报表): closed-won revenue ------------------------------------------------------------------
 
 def won_by_month(user, params):
-    return _opportunities_by_bucket(user, params, "month", _stage_ids(won=True), _l("Won revenue"), "line")
+    return _opportunities_by_bucket(user, params, "month", _stage_ids(won=True), _l("Won revenue"), "line",
+                                    happened=True)
 
 
 def won_by_quarter(user, params):
-    return _opportunities_by_bucket(user, params, "quarter", _stage_ids(won=True), _l("Won revenue"))
+    return _opportunities_by_bucket(user, params, "quarter", _stage_ids(won=True), _l("Won revenue"),
+                                    happened=True)
 
 
 def won_by_fiscal_year(user, params):
-    return _opportunities_by_bucket(user, params, "fiscal_year", _stage_ids(won=True), _l("Won revenue"))
+    return _opportunities_by_bucket(user, params, "fiscal_year", _stage_ids(won=True), _l("Won revenue"),
+                                    happened=True)
 
 
 def won_by_owner(user, params):

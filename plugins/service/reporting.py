@@ -32,8 +32,11 @@ class Period:
 
     @property
     def months(self):
+        """The period's months up to today's: what is received and handled has happened, so no later month
+        is counted or drawn (a period wholly in the future keeps its first month, as zeros)."""
+        until = max(self.first, min(self.last, clock.today().replace(day=1)))
         out, m = [], self.first
-        while m <= self.last:
+        while m <= until:
             out.append(m)
             m = add_months(m, 1)
         return out
@@ -78,7 +81,7 @@ def month_period(first, last):
 def edges_utc(period, tz=None):
     """UTC instants of the local month starts: months + 1 edges."""
     tz = tz or clock.org_timezone()
-    starts = period.months + [add_months(period.last, 1)]
+    starts = period.months + [add_months(period.months[-1], 1)]
     return [clock.to_utc(dt.datetime(d.year, d.month, 1), tz) for d in starts]
 
 

@@ -101,7 +101,8 @@ def test_opportunities_closing_this_quarter(world):
 
 def test_closed_won_revenue_by_month_quarter_and_fiscal_year(world):
     assert by_label(run("reports.won_by_month", world.admin), "amount") == {
-        "2025-11": (D("8000"),), "2026-01": (D("1000"),), "2026-04": (D("3000"),), "2026-05": (D("6000"),)}
+        "2025-11": (D("8000"),), "2025-12": (D("0"),), "2026-01": (D("1000"),), "2026-02": (D("0"),),
+        "2026-03": (D("0"),), "2026-04": (D("3000"),), "2026-05": (D("6000"),)}      # a month without wins is 0
     assert by_label(run("reports.won_by_quarter", world.admin), "amount") == {
         "FY2025 Q4": (D("8000"),), "FY2026 Q1": (D("1000"),), "FY2026 Q2": (D("9000"),)}
     assert by_label(run("reports.won_by_fiscal_year", world.admin), "amount") == {
