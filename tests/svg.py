@@ -3,7 +3,7 @@ import re
 import xml.etree.ElementTree as ET
 
 NS = "{http://www.w3.org/2000/svg}"
-SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+SVG = re.compile(r"<figure class=\"chart\">\s*(<svg\b.*?</svg>)", re.S)
 
 
 def charts(html):
