@@ -2,9 +2,11 @@
 organisation's currency and time zone."""
 import datetime as _dt
 import decimal
+from dataclasses import dataclass
 
 from flask import current_app, g, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -12,22 +14,37 @@ from core import clock, lockout, names
 from core.extension import MenuItem, Slot
 from core.records.registry import registry
 
-MENU_GROUPS = ("main", "records", "plugins", "instructor", "admin")
+# the side menu's sections: core's first, then one per plugin (its "plugins" entries, in the order of the
+# plugin's first entry), then teaching and administration
+HEAD_GROUPS, TAIL_GROUPS = ("main", "records"), ("instructor", "admin")
+GROUP_TITLES = {"records": _l("Customers & sales"), "instructor": _l("Teaching"), "admin": _l("Administration")}
+
+
+@dataclass
+class MenuSection:
+    """A section of the side menu: ``id`` (a group or a plugin's name), its title (none for "main")."""
+    id: str
+    title: object
+    items: list
 
 
 def menu_for(user):
     plugins = current_app.extensions["zhixin_plugins"]
-    items = plugins.gather("zhixin_menu_items", user=user)
+    items = [(plugin if item.group == "plugins" else item.group, item)
+             for plugin, item in plugins.results("zhixin_menu_items", user=user)]
     owners = current_app.extensions["zhixin_record_type_plugins"]
     for rt in registry().values():
         if rt.menu_group and plugins.is_on(owners.get(rt.name, "core:"), user):
-            items.append(MenuItem(f"records:{rt.name}", rt.label_plural, "records.list", group=rt.menu_group,
-                                  order=rt.menu_order, icon=rt.icon, endpoint_args={"type_name": rt.name}))
+            items.append((rt.menu_group, MenuItem(f"records:{rt.name}", rt.label_plural, "records.list",
+                                                  group=rt.menu_group, order=rt.menu_order, icon=rt.icon,
+                                                  endpoint_args={"type_name": rt.name})))
     groups = {}
-    for item in sorted(items, key=lambda i: (i.order, str(i.label))):
-        groups.setdefault(item.group, []).append(item)
-    return [(name, groups[name]) for name in MENU_GROUPS if name in groups] + \
-        [(name, groups[name]) for name in groups if name not in MENU_GROUPS]
+    for group, item in sorted(items, key=lambda pair: (pair[1].order, str(pair[1].label))):
+        groups.setdefault(group, []).append(item)
+    middle = [g for g in groups if g not in HEAD_GROUPS + TAIL_GROUPS]       # already in order of first entry
+    titles = {name: info.title for name, info in plugins.available.items()}
+    return [MenuSection(g, "" if g == "main" else (GROUP_TITLES.get(g) or titles.get(g, g)), groups[g])
+            for g in [*HEAD_GROUPS, *middle, *TAIL_GROUPS] if g in groups]
 
 
 def slot(name, **context):

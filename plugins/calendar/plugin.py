@@ -37,7 +37,7 @@ def zhixin_record_types():
         RecordType("calendar_event", CalendarEvent, _l("Event"), _l("Events"), icon="calendar",
                    list_columns=("subject", "start", "end", "location", "owner"), search_fields=("subject",),
                    default_sort="-start", **common),
-        RecordType("calendar_task", CalendarTask, _l("Task"), _l("Tasks"), icon="check",
+        RecordType("calendar_task", CalendarTask, _l("Task"), _l("Calendar tasks"), icon="check",
                    list_columns=("subject", "due_date", "priority", "status", "owner"), search_fields=("subject",),
                    filter_fields=("status", "priority"), default_sort="due_date",
                    **common),
@@ -54,7 +54,7 @@ def zhixin_blueprints(app):
 def zhixin_menu_items(user):
     return [MenuItem("calendar", _l("Calendar"), "calendar.index", group="plugins", order=50, icon="calendar"),
             MenuItem("calendar-today", _l("Daily work plan"), "calendar.today", group="plugins", order=51),
-            MenuItem("calendar-tasks", _l("Tasks"), "calendar.tasks", group="plugins", order=52)]
+            MenuItem("calendar-tasks", _l("Calendar tasks"), "calendar.tasks", group="plugins", order=52)]
 
 
 @hookimpl

@@ -414,7 +414,8 @@ def task_edit(task_id):
             flash(_("Task saved."), "success")
             return redirect(safe_next(request.args.get("next"), url_for(".tasks", view="all")))
     return render_template("campaigns/task_form.html", form=form, task=task, may_write=may_write,
-                           can_delete=access.can(user, "delete", task, "campaign_task"))
+                           can_delete=access.can(user, "delete", task, "campaign_task"),
+                           may_open_campaign=access.can(user, "read", task.campaign, "campaign"))
 
 
 @bp.route("/tasks/<int:task_id>/complete", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 import datetime as dt
 
 from plugins.campaigns import tasks as views
-from tests.plugins.campaigns.conftest import make_campaign, make_task
+from tests.plugins.campaigns.conftest import make_campaign, make_task, set_mode
 
 NOW = dt.datetime(2026, 5, 15, 2, 0)          # 10:00 in Shanghai, local date 2026-05-15
 TODAY = dt.date(2026, 5, 15)
@@ -103,3 +103,17 @@ def test_task_form_stores_local_time_as_utc_and_validates(app, school, clients, 
     bad = dict(data, subject="", status="done")
     html = client.post(f"/campaigns/tasks/{task.id}/edit", data=bad).get_data(as_text=True)
     assert "has-error" in html and "completion note" in html
+
+
+def test_task_breadcrumb_links_the_campaign_only_for_a_viewer_who_may_open_it(app, school, clients,
+                                                                               frozen_clock):
+    frozen_clock(NOW)
+    set_mode("private")
+    campaign = make_campaign(school["owner"], "私有活动")
+    task = make_task(campaign, school["peer"], NOW, "同事的任务")
+    campaign_url = f'href="/campaigns/{campaign.id}"'
+    peer_page = clients["peer"].get(f"/campaigns/tasks/{task.id}/edit")
+    assert peer_page.status_code == 200
+    assert clients["peer"].get(f"/campaigns/{campaign.id}").status_code == 404
+    assert campaign_url not in peer_page.get_data(as_text=True)
+    assert campaign_url in clients["owner"].get(f"/campaigns/tasks/{task.id}/edit").get_data(as_text=True)
