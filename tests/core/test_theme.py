@@ -2,6 +2,7 @@
 layout's parts, and the money/date filters in the organisation's currency and time zone."""
 import datetime as dt
 import decimal
+import re
 
 import pytest
 from flask import render_template_string
@@ -103,3 +104,10 @@ def test_only_the_menu_entry_matching_the_page_furthest_is_active(make_app, make
         html = client.get("/service/feedback/").get_data(as_text=True)
     active = re.findall(r'data-menu="([^"]+)"\s+class="active"', html)
     assert active == ["service-feedback"]
+
+
+def test_every_page_names_a_favicon_that_is_served(client):
+    html = client.get("/auth/login").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', html).group(1)
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
