@@ -12,7 +12,10 @@ def test_monthly_counts_are_drawn_on_whole_ticks_up_to_this_month(app, client, l
     frozen_clock(dt.datetime(2026, 6, 10))
     make_item("feedback", team["owner"], received_at=local(2026, 2, 3, 9, 0))
     login(client, team["owner"])
-    html = client.get("/service/report?fy=2026").get_data(as_text=True)
+    page = client.get("/service/report?fy=2026")
+    assert page.status_code == 200, page.location
+    html = page.get_data(as_text=True)
+    assert "<figure" in html, html[-3000:]
     monthly = page_charts(html)[0]
     year = fiscal.year_of(clock.today())
     assert axis_labels(monthly, "x") == [f"{m:%Y-%m}" for m in charts.months(year.start, clock.today())]
