@@ -197,7 +197,7 @@ def seller(sales_app, positions, make_user, frozen_clock):
     user = make_user("ann", positions["sales_a"], language="en")
     won = SalesStage.get(SalesStage.name == "Closed Won")
     Opportunity.create(name="Won deal", owner=user.id, amount=Decimal("1000"), stage=won.id,
-                       close_date=dt.date(2026, 5, 20), probability=100)
+                       close_date=dt.date(2026, 5, 10), probability=100)   # won: on or before today
     yield sales_app, user
 
 
