@@ -107,11 +107,12 @@ def number(value):
 
 
 def ratio(part, whole):
-    """A percentage with one decimal, or None when there is nothing to divide by."""
+    """``part`` ÷ ``whole`` as a fraction (a "percent" column's value), or None when there is nothing to
+    divide by."""
     whole = number(whole)
     if not whole:
         return None
-    return (number(part) * 100 / whole).quantize(decimal.Decimal("0.1"))
+    return number(part) / whole
 
 
 def totals(columns, rows):

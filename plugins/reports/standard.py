@@ -68,7 +68,7 @@ def _counted(model, record_type, user, params, date_field, column, title, choice
                    model.select(column.alias("key"), fn.COUNT(model.id).alias("n")))
     rows = [{"label": _label(r.key, choices), "count": r.n, "_key": r.key}
             for r in query.group_by(column).order_by(fn.COUNT(model.id).desc(), column).objects()]
-    cols = [C("label", title), C("count", _l("Count"), "number", total=True)]
+    cols = [C("label", title), C("count", _l("Count"), "count", total=True)]
     base = drill_filters(params, date_field)
 
     def drill(row):
@@ -87,7 +87,7 @@ def _per_month(model, record_type, user, params, column_name, title):
     for r in query.group_by(FIRST_COLUMN).order_by(FIRST_COLUMN).objects():
         label, start, end = dates.describe("month", r.g0)
         rows.append({"label": label, "count": r.n, "_start": start, "_end": end})
-    cols = [C("label", _l("Month")), C("count", title, "number", total=True)]
+    cols = [C("label", _l("Month")), C("count", title, "count", total=True)]
     base = drill_filters(params, column_name)
 
     def drill(row):
@@ -129,7 +129,7 @@ def contacts_per_account(user, params):
     found = list(query.objects())
     names = visible_names(user, "account", [r.key for r in found])
     rows = [{"label": names.get(r.key), "count": r.n, "_key": r.key} for r in found]
-    cols = [C("label", _l("Account")), C("count", _l("Number of contacts"), "number", total=True)]
+    cols = [C("label", _l("Account")), C("count", _l("Number of contacts"), "count", total=True)]
     base = drill_filters(params, "created_at")
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["count"]},
                         totals=totals(cols, rows),
@@ -183,7 +183,7 @@ def pipeline_by_stage(user, params):
         rows.append({"label": stage.name, "count": r.n if r else 0, "amount": number(r.amount if r else 0),
                      "weighted": number(r.weighted if r else 0).quantize(decimal.Decimal("0.01")),
                      "_key": stage.id})
-    cols = [C("label", _l("Stage")), C("count", _l("Opportunities"), "number", True),
+    cols = [C("label", _l("Stage")), C("count", _l("Opportunities"), "count", True),
             C("amount", _l("Amount"), "money", True), C("weighted", _l("Weighted amount"), "money", True)]
     base = drill_filters(params, "close_date")
     return ReportResult(cols, rows, chart={"kind": "funnel", "label": "label", "values": ["amount"]},
@@ -201,7 +201,7 @@ def _opportunities_by_bucket(user, params, unit, stage_ids, value_title, chart="
     for r in query.objects():
         label, start, end = dates.describe(unit, r.g0)
         rows.append({"label": label, "count": r.n, "amount": number(r.amount), "_start": start, "_end": end})
-    cols = [C("label", dates.unit_labels()[unit]), C("count", _l("Opportunities"), "number", True),
+    cols = [C("label", dates.unit_labels()[unit]), C("count", _l("Opportunities"), "count", True),
             C("amount", value_title, "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
     return ReportResult(cols, rows, chart={"kind": chart, "label": "label", "values": ["amount"]},
@@ -237,7 +237,7 @@ def _by_owner(user, params, stage_ids, value_title):
     found = _by_owner_named(query.where(Opportunity.stage.in_(stage_ids)).group_by(Opportunity.owner),
                             ("key", "n", "amount"), lambda agg: (agg.c.amount.desc(), agg.c.key))
     rows = [{"label": label, "count": n, "amount": number(amount), "_key": key} for key, n, amount, label in found]
-    cols = [C("label", _l("Owner")), C("count", _l("Opportunities"), "number", True),
+    cols = [C("label", _l("Owner")), C("count", _l("Opportunities"), "count", True),
             C("amount", value_title, "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["amount"]},
@@ -265,7 +265,7 @@ def win_loss(user, params):
         rows.append({"label": label, "won": n_won, "lost": n - n_won,
                      "rate": ratio(n_won, n), "won_amount": number(won_amount),
                      "lost_amount": number(amount) - number(won_amount), "_key": key})
-    cols = [C("label", _l("Owner")), C("won", _l("Won"), "number", True), C("lost", _l("Lost"), "number", True),
+    cols = [C("label", _l("Owner")), C("won", _l("Won"), "count", True), C("lost", _l("Lost"), "count", True),
             C("rate", _l("Win rate"), "percent"), C("won_amount", _l("Won amount"), "money", True),
             C("lost_amount", _l("Lost amount"), "money", True)]
     sums = totals(cols, rows)
@@ -304,7 +304,7 @@ def average_deal_size(user, params):
         label, start, end = dates.describe("quarter", r.g0)
         rows.append({"label": label, "count": r.n, "amount": number(r.amount),
                      "average": number(r.average).quantize(decimal.Decimal("0.01")), "_start": start, "_end": end})
-    cols = [C("label", _l("Fiscal quarter")), C("count", _l("Deals won"), "number", True),
+    cols = [C("label", _l("Fiscal quarter")), C("count", _l("Deals won"), "count", True),
             C("amount", _l("Won amount"), "money", True), C("average", _l("Average deal size"), "money")]
     sums = {"count": overall.n if overall else 0, "amount": number(overall.amount if overall else 0),
             "average": number(overall.average if overall else 0).quantize(decimal.Decimal("0.01"))}
@@ -350,7 +350,7 @@ def average_days_in_stage(user, params):
             continue
         rows.append({"label": stage.name, "count": r.n if r else 0,
                      "days": number(r.avg).quantize(decimal.Decimal("0.1")) if r and r.avg is not None else None})
-    cols = [C("label", _l("Stage")), C("count", _l("Completed stays"), "number", True),
+    cols = [C("label", _l("Stage")), C("count", _l("Completed stays"), "count", True),
             C("days", _l("Average days"), "number")]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["days"]},
                         totals=totals(cols, rows),
@@ -442,7 +442,7 @@ def won_by_team(user, params):
     no_position = _("(no position)")
     rows = [{"label": name if position_id is not None else no_position, "count": n, "amount": number(amount),
              "_key": key} for key, n, amount, position_id, name in db.execute(named).fetchall()]
-    cols = [C("label", _l("Team (position)")), C("count", _l("Deals won"), "number", True),
+    cols = [C("label", _l("Team (position)")), C("count", _l("Deals won"), "count", True),
             C("amount", _l("Won revenue"), "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(won))]
     return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["amount"]},
@@ -473,7 +473,7 @@ def won_by_product(user, params):
     names = {p.id: p.name for p in Product.select().where(Product.id.in_([r.key for r in found]))}
     rows = [{"label": names.get(r.key, ""), "count": r.n, "quantity": number(r.quantity),
              "amount": number(r.amount).quantize(decimal.Decimal("0.01"))} for r in found]
-    cols = [C("label", _l("Product")), C("count", _l("Deals won"), "number"),
+    cols = [C("label", _l("Product")), C("count", _l("Deals won"), "count"),
             C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["amount"]},
                         totals=totals(cols, rows),
@@ -488,7 +488,7 @@ def won_by_category(user, params):
         [r.key for r in found if r.key]))}
     rows = [{"label": names.get(r.key, _("(no category)")), "count": r.n, "quantity": number(r.quantity),
              "amount": number(r.amount).quantize(decimal.Decimal("0.01"))} for r in found]
-    cols = [C("label", _l("Product category")), C("count", _l("Deals won"), "number"),
+    cols = [C("label", _l("Product category")), C("count", _l("Deals won"), "count"),
             C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "pie", "label": "label", "values": ["amount"]},
                         totals=totals(cols, rows),
@@ -520,8 +520,8 @@ def lead_conversion_by_source(user, params):
     rows = [{"label": _label(r.key), "count": r.n, "converted": int(r.conv or 0),
              "rate": ratio(r.conv or 0, r.n), "_key": r.key}
             for r in query.group_by(Lead.source).order_by(fn.COUNT(Lead.id).desc(), Lead.source).objects()]
-    cols = [C("label", _l("Source")), C("count", _l("Leads"), "number", True),
-            C("converted", _l("Converted"), "number", True), C("rate", _l("Conversion rate"), "percent")]
+    cols = [C("label", _l("Source")), C("count", _l("Leads"), "count", True),
+            C("converted", _l("Converted"), "count", True), C("rate", _l("Conversion rate"), "percent")]
     sums = totals(cols, rows)
     sums["rate"] = ratio(sums["converted"], sums["count"])
     base = drill_filters(params, "created_at")
@@ -554,7 +554,7 @@ def lead_ageing(user, params):
     found = {int(r.g0): r.n for r in query.group_by(FIRST_COLUMN).objects()}
     labels = [_("0–7 days"), _("8–30 days"), _("31–90 days"), _("over 90 days")]
     rows = [{"label": labels[i], "count": found.get(i, 0), "_bounds": bounds[i]} for i in range(len(AGE_BANDS))]
-    cols = [C("label", _l("Age")), C("count", _l("Open leads"), "number", True)]
+    cols = [C("label", _l("Age")), C("count", _l("Open leads"), "count", True)]
     base = drill_filters(params, "created_at") + [("status", "in", "new,contacted,qualified")]
 
     def drill(row):
@@ -574,8 +574,8 @@ def leads_per_owner(user, params):
                             lambda agg: (agg.c.n.desc(), agg.c.key))
     rows = [{"label": label, "count": n, "converted": int(conv or 0), "rate": ratio(conv or 0, n), "_key": key}
             for key, n, conv, label in found]
-    cols = [C("label", _l("Owner")), C("count", _l("Leads"), "number", True),
-            C("converted", _l("Converted"), "number", True), C("rate", _l("Conversion rate"), "percent")]
+    cols = [C("label", _l("Owner")), C("count", _l("Leads"), "count", True),
+            C("converted", _l("Converted"), "count", True), C("rate", _l("Conversion rate"), "percent")]
     sums = totals(cols, rows)
     sums["rate"] = ratio(sums["converted"], sums["count"])
     base = drill_filters(params, "created_at")
@@ -604,7 +604,7 @@ def competitor_opportunities(user, params):
                                   fn.SUM(Opportunity.amount).alias("amount"))
     rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": number(r.amount)} for r in found),
                   key=lambda r: (-r["count"], str(r["label"])))
-    cols = [C("label", _l("Competitor")), C("count", _l("Opportunities"), "number", True),
+    cols = [C("label", _l("Competitor")), C("count", _l("Opportunities"), "count", True),
             C("amount", _l("Amount"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["count"]},
                         totals=totals(cols, rows),
@@ -620,8 +620,8 @@ def competitor_win_rate(user, params):
         n_won = int(r.won or 0)
         rows.append({"label": names.get(r.key), "won": n_won, "lost": r.n - n_won, "rate": ratio(n_won, r.n)})
     rows.sort(key=lambda r: (-(r["won"] + r["lost"]), str(r["label"])))
-    cols = [C("label", _l("Competitor")), C("won", _l("Won against"), "number"),
-            C("lost", _l("Lost against"), "number"), C("rate", _l("Win rate"), "percent")]
+    cols = [C("label", _l("Competitor")), C("won", _l("Won against"), "count"),
+            C("lost", _l("Lost against"), "count"), C("rate", _l("Win rate"), "percent")]
     return ReportResult(cols, rows, chart={"kind": "stacked", "label": "label", "values": ["won", "lost"]},
                         note=_("Win rate = won ÷ (won + lost), over closed opportunities where the competitor "
                                "was involved."))
@@ -633,7 +633,7 @@ def competitor_revenue_lost(user, params):
                                   fn.SUM(Opportunity.amount).alias("amount"))
     rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": number(r.amount)} for r in found),
                   key=lambda r: (-r["amount"], str(r["label"])))
-    cols = [C("label", _l("Competitor")), C("count", _l("Deals lost"), "number", True),
+    cols = [C("label", _l("Competitor")), C("count", _l("Deals lost"), "count", True),
             C("amount", _l("Revenue lost"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "pie", "label": "label", "values": ["amount"]},
                         totals=totals(cols, rows))
