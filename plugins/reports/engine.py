@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from peewee import SQL, Value, fn
 
 from core import access, names
-from core.db import is_postgres
+from core.db import hundredths, is_postgres
 from core.models import User
 from core.reports import ReportParams
 from plugins.reports import dates
@@ -104,6 +104,19 @@ def number(value):
     if isinstance(value, decimal.Decimal):
         return value
     return decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(str(value))
+
+
+HUNDRED = decimal.Decimal(100)
+
+
+def money_sum(expr):
+    """SUM of a money expression in exact cents (``core.db.hundredths``); read it with :func:`from_cents`."""
+    return fn.SUM(hundredths(expr))
+
+
+def from_cents(value, power=1):
+    """A sum of hundredths (``power`` of them multiplied: 2 for cents × percent) as exact Decimal."""
+    return number(value) / HUNDRED ** power
 
 
 def ratio(part, whole):

@@ -12,16 +12,18 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
 from core import access, clock, names
-from core.db import db, is_mysql, is_postgres, is_sqlite
+from core.db import db, hundredths, is_mysql, is_postgres, is_sqlite
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)
 from core.reports import ReportColumn as C
 from core.reports import ReportDefinition, ReportResult
 from plugins.reports import dates
-from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, narrow, number, ratio, scoped, totals,
-                                    user_names, visible_names)
+from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, from_cents, money_sum, narrow, number,
+                                    ratio, scoped, totals, user_names, visible_names)
 
 D0 = decimal.Decimal(0)
+CENT = decimal.Decimal("0.01")
+ROUND_HALF_UP = decimal.ROUND_HALF_UP
 
 
 Stage = namedtuple("Stage", "id name is_won is_lost")
@@ -168,20 +170,21 @@ def accounts_without_activity(user, params):
 # --- opportunities (销售机会报表) ---------------------------------------------------------------------------
 
 def _weighted():
-    return fn.SUM(Opportunity.amount * Opportunity.probability / 100)
+    """Σ amount × probability (a whole percent) in cents × percent: exact integers; ÷ 10,000 is the money."""
+    return fn.SUM(hundredths(Opportunity.amount) * Opportunity.probability)
 
 
 def pipeline_by_stage(user, params):
     open_ids = _stage_ids(open_=True)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(Opportunity.stage.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
-                                      fn.SUM(Opportunity.amount).alias("amount"), _weighted().alias("weighted")))
+                                      money_sum(Opportunity.amount).alias("amount"), _weighted().alias("weighted")))
     found = {r.key: r for r in query.where(Opportunity.stage.in_(open_ids)).group_by(Opportunity.stage).objects()}
     rows = []
     for stage in (s for s in _stages() if s.id in open_ids):
         r = found.get(stage.id)
-        rows.append({"label": stage.name, "count": r.n if r else 0, "amount": number(r.amount if r else 0),
-                     "weighted": number(r.weighted if r else 0).quantize(decimal.Decimal("0.01")),
+        rows.append({"label": stage.name, "count": r.n if r else 0, "amount": from_cents(r.amount if r else 0),
+                     "weighted": from_cents(r.weighted if r else 0, 2).quantize(CENT, ROUND_HALF_UP),
                      "_key": stage.id})
     cols = [C("label", _l("Stage")), C("count", _l("Opportunities"), "count", True),
             C("amount", _l("Amount"), "money", True), C("weighted", _l("Weighted amount"), "money", True)]
@@ -195,12 +198,12 @@ def _opportunities_by_bucket(user, params, unit, stage_ids, value_title, chart="
     key = dates.bucket(Opportunity.close_date, unit)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(key.alias("g0"), fn.COUNT(Opportunity.id).alias("n"),
-                                      fn.SUM(Opportunity.amount).alias("amount")))
+                                      money_sum(Opportunity.amount).alias("amount")))
     query = query.where(Opportunity.stage.in_(stage_ids)).group_by(FIRST_COLUMN).order_by(FIRST_COLUMN)
     rows = []
     for r in query.objects():
         label, start, end = dates.describe(unit, r.g0)
-        rows.append({"label": label, "count": r.n, "amount": number(r.amount), "_start": start, "_end": end})
+        rows.append({"label": label, "count": r.n, "amount": from_cents(r.amount), "_start": start, "_end": end})
     cols = [C("label", dates.unit_labels()[unit]), C("count", _l("Opportunities"), "count", True),
             C("amount", value_title, "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
@@ -233,10 +236,10 @@ def _by_owner_named(grouped, columns, order):
 def _by_owner(user, params, stage_ids, value_title):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(Opportunity.owner.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
-                                      fn.SUM(Opportunity.amount).alias("amount")))
+                                      money_sum(Opportunity.amount).alias("amount")))
     found = _by_owner_named(query.where(Opportunity.stage.in_(stage_ids)).group_by(Opportunity.owner),
                             ("key", "n", "amount"), lambda agg: (agg.c.amount.desc(), agg.c.key))
-    rows = [{"label": label, "count": n, "amount": number(amount), "_key": key} for key, n, amount, label in found]
+    rows = [{"label": label, "count": n, "amount": from_cents(amount), "_key": key} for key, n, amount, label in found]
     cols = [C("label", _l("Owner")), C("count", _l("Opportunities"), "count", True),
             C("amount", value_title, "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
@@ -252,19 +255,19 @@ def pipeline_by_owner(user, params):
 def win_loss(user, params):
     won, lost = _stage_ids(won=True), _stage_ids(lost=True)
     is_won = fn.SUM(Case(None, [(Opportunity.stage.in_(won), 1)], 0))
-    won_amount = fn.SUM(Case(None, [(Opportunity.stage.in_(won), Opportunity.amount)], 0))
+    won_amount = money_sum(Case(None, [(Opportunity.stage.in_(won), Opportunity.amount)], 0))
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(Opportunity.owner.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       is_won.alias("won"), won_amount.alias("won_amount"),
-                                      fn.SUM(Opportunity.amount).alias("amount")))
+                                      money_sum(Opportunity.amount).alias("amount")))
     found = _by_owner_named(query.where(Opportunity.stage.in_(won + lost)).group_by(Opportunity.owner),
                             ("key", "n", "won", "won_amount", "amount"), lambda agg: (agg.c.key,))
     rows = []
     for key, n, won_n, won_amount, amount, label in found:
         n_won = int(won_n or 0)
         rows.append({"label": label, "won": n_won, "lost": n - n_won,
-                     "rate": ratio(n_won, n), "won_amount": number(won_amount),
-                     "lost_amount": number(amount) - number(won_amount), "_key": key})
+                     "rate": ratio(n_won, n), "won_amount": from_cents(won_amount),
+                     "lost_amount": from_cents(amount) - from_cents(won_amount), "_key": key})
     cols = [C("label", _l("Owner")), C("won", _l("Won"), "count", True), C("lost", _l("Lost"), "count", True),
             C("rate", _l("Win rate"), "percent"), C("won_amount", _l("Won amount"), "money", True),
             C("lost_amount", _l("Lost amount"), "money", True)]
@@ -286,8 +289,8 @@ def average_deal_size(user, params):
     def base_query(*cols):
         return scoped(Opportunity, user, "opportunity", params, "close_date",
                       Opportunity.select(*cols)).where(Opportunity.stage.in_(won))
-    aggregates = (fn.COUNT(Opportunity.id).alias("n"), fn.SUM(Opportunity.amount).alias("amount"),
-                  fn.AVG(Opportunity.amount).alias("average"))
+    aggregates = (fn.COUNT(Opportunity.id).alias("n"), money_sum(Opportunity.amount).alias("amount"),
+                  fn.AVG(hundredths(Opportunity.amount)).alias("average"))
     if is_postgres():
         # one scan: the quarters and, as the ROLLUP's grand-total row (GROUPING = 1, sorted last), the
         # overall count, sum and AVG — the same SQL aggregates as the second query below
@@ -302,12 +305,12 @@ def average_deal_size(user, params):
     rows = []
     for r in found:
         label, start, end = dates.describe("quarter", r.g0)
-        rows.append({"label": label, "count": r.n, "amount": number(r.amount),
-                     "average": number(r.average).quantize(decimal.Decimal("0.01")), "_start": start, "_end": end})
+        rows.append({"label": label, "count": r.n, "amount": from_cents(r.amount),
+                     "average": from_cents(r.average).quantize(CENT, ROUND_HALF_UP), "_start": start, "_end": end})
     cols = [C("label", _l("Fiscal quarter")), C("count", _l("Deals won"), "count", True),
             C("amount", _l("Won amount"), "money", True), C("average", _l("Average deal size"), "money")]
-    sums = {"count": overall.n if overall else 0, "amount": number(overall.amount if overall else 0),
-            "average": number(overall.average if overall else 0).quantize(decimal.Decimal("0.01"))}
+    sums = {"count": overall.n if overall else 0, "amount": from_cents(overall.amount if overall else 0),
+            "average": from_cents(overall.average if overall else 0).quantize(CENT, ROUND_HALF_UP)}
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(won))]
     return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["average"]}, totals=sums,
                         drilldown=lambda row: drill_url("opportunity", base + [
@@ -431,7 +434,7 @@ def won_by_team(user, params):
     won = _stage_ids(won=True)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(User.position.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
-                                      fn.SUM(Opportunity.amount).alias("amount"))
+                                      money_sum(Opportunity.amount).alias("amount"))
                    .join(User, on=(Opportunity.owner == User.id)))
     # the position's name joins onto the groups in the same statement (plain tuples: the aggregates are
     # not coerced by Peewee anyway)
@@ -440,7 +443,7 @@ def won_by_team(user, params):
              .join(Position, JOIN.LEFT_OUTER, on=(agg.c.key == Position.id))
              .order_by(agg.c.amount.desc(), agg.c.key))
     no_position = _("(no position)")
-    rows = [{"label": name if position_id is not None else no_position, "count": n, "amount": number(amount),
+    rows = [{"label": name if position_id is not None else no_position, "count": n, "amount": from_cents(amount),
              "_key": key} for key, n, amount, position_id, name in db.execute(named).fetchall()]
     cols = [C("label", _l("Team (position)")), C("count", _l("Deals won"), "count", True),
             C("amount", _l("Won revenue"), "money", True)]
@@ -452,13 +455,15 @@ def won_by_team(user, params):
 
 
 def _line_total():
-    return OpportunityLine.quantity * OpportunityLine.unit_price * (100 - OpportunityLine.discount_percent) / 100
+    """quantity × unit price × (100 − discount %) in hundredths⁴ (read with ``from_cents(…, 4)``)."""
+    return (hundredths(OpportunityLine.quantity) * hundredths(OpportunityLine.unit_price)
+            * (10000 - hundredths(OpportunityLine.discount_percent)))
 
 
 def _won_lines(user, params, key, *joins):
     won = _stage_ids(won=True)
     query = (OpportunityLine.select(key.alias("key"), fn.COUNT(fn.DISTINCT(Opportunity.id)).alias("n"),
-                                    fn.SUM(OpportunityLine.quantity).alias("quantity"),
+                                    fn.SUM(hundredths(OpportunityLine.quantity)).alias("quantity"),
                                     fn.SUM(_line_total()).alias("amount"))
              .join(Opportunity, on=(OpportunityLine.opportunity == Opportunity.id)))
     for join in joins:
@@ -471,8 +476,8 @@ def _won_lines(user, params, key, *joins):
 def won_by_product(user, params):
     found = _won_lines(user, params, OpportunityLine.product)
     names = {p.id: p.name for p in Product.select().where(Product.id.in_([r.key for r in found]))}
-    rows = [{"label": names.get(r.key, ""), "count": r.n, "quantity": number(r.quantity),
-             "amount": number(r.amount).quantize(decimal.Decimal("0.01"))} for r in found]
+    rows = [{"label": names.get(r.key, ""), "count": r.n, "quantity": from_cents(r.quantity),
+             "amount": (from_cents(r.amount, 4) / 100).quantize(CENT, ROUND_HALF_UP)} for r in found]
     cols = [C("label", _l("Product")), C("count", _l("Deals won"), "count"),
             C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["amount"]},
@@ -486,8 +491,8 @@ def won_by_category(user, params):
                        lambda q: q.join(Product, on=(OpportunityLine.product == Product.id)))
     names = {c.id: c.name for c in ProductCategory.select().where(ProductCategory.id.in_(
         [r.key for r in found if r.key]))}
-    rows = [{"label": names.get(r.key, _("(no category)")), "count": r.n, "quantity": number(r.quantity),
-             "amount": number(r.amount).quantize(decimal.Decimal("0.01"))} for r in found]
+    rows = [{"label": names.get(r.key, _("(no category)")), "count": r.n, "quantity": from_cents(r.quantity),
+             "amount": (from_cents(r.amount, 4) / 100).quantize(CENT, ROUND_HALF_UP)} for r in found]
     cols = [C("label", _l("Product category")), C("count", _l("Deals won"), "count"),
             C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "pie", "label": "label", "values": ["amount"]},
@@ -601,8 +606,8 @@ def _by_competitor(user, params, stage_ids, *aggregates):
 
 def competitor_opportunities(user, params):
     found, names = _by_competitor(user, params, None, fn.COUNT(Opportunity.id).alias("n"),
-                                  fn.SUM(Opportunity.amount).alias("amount"))
-    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": number(r.amount)} for r in found),
+                                  money_sum(Opportunity.amount).alias("amount"))
+    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": from_cents(r.amount)} for r in found),
                   key=lambda r: (-r["count"], str(r["label"])))
     cols = [C("label", _l("Competitor")), C("count", _l("Opportunities"), "count", True),
             C("amount", _l("Amount"), "money", True)]
@@ -630,8 +635,8 @@ def competitor_win_rate(user, params):
 def competitor_revenue_lost(user, params):
     lost = _stage_ids(lost=True)
     found, names = _by_competitor(user, params, lost, fn.COUNT(Opportunity.id).alias("n"),
-                                  fn.SUM(Opportunity.amount).alias("amount"))
-    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": number(r.amount)} for r in found),
+                                  money_sum(Opportunity.amount).alias("amount"))
+    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": from_cents(r.amount)} for r in found),
                   key=lambda r: (-r["amount"], str(r["label"])))
     cols = [C("label", _l("Competitor")), C("count", _l("Deals lost"), "count", True),
             C("amount", _l("Revenue lost"), "money", True)]
