@@ -477,7 +477,7 @@ def won_by_product(user, params):
     found = _won_lines(user, params, OpportunityLine.product)
     names = {p.id: p.name for p in Product.select().where(Product.id.in_([r.key for r in found]))}
     rows = [{"label": names.get(r.key, ""), "count": r.n, "quantity": from_cents(r.quantity),
-             "amount": (from_cents(r.amount, 4) / 100).quantize(CENT, ROUND_HALF_UP)} for r in found]
+             "amount": from_cents(r.amount, 4).quantize(CENT, ROUND_HALF_UP)} for r in found]
     cols = [C("label", _l("Product")), C("count", _l("Deals won"), "count"),
             C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["amount"]},
@@ -492,7 +492,7 @@ def won_by_category(user, params):
     names = {c.id: c.name for c in ProductCategory.select().where(ProductCategory.id.in_(
         [r.key for r in found if r.key]))}
     rows = [{"label": names.get(r.key, _("(no category)")), "count": r.n, "quantity": from_cents(r.quantity),
-             "amount": (from_cents(r.amount, 4) / 100).quantize(CENT, ROUND_HALF_UP)} for r in found]
+             "amount": from_cents(r.amount, 4).quantize(CENT, ROUND_HALF_UP)} for r in found]
     cols = [C("label", _l("Product category")), C("count", _l("Deals won"), "count"),
             C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "pie", "label": "label", "values": ["amount"]},
