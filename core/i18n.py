@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po, write_po
 
 LOCALES = ("zh",)
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "pgettext": ((1, "c"), 2), "lazy_ngettext": (1, 2)}
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "lazy_ngettext": (1, 2)}
 METHOD_MAP = [("**/tests/**", "ignore"), ("**.py", "python"), ("**/templates/**.html", "jinja2")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols",
                                     "trimmed": "true"}}

@@ -15,6 +15,8 @@ from core import access, clock, names
 from core.db import db, hundredths, is_mysql, is_postgres, is_sqlite
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)
+from core.records.display import stage_label
+from core.records.forms import CHOICE_LABELS
 from core.reports import ReportColumn as C
 from core.reports import ReportDefinition, ReportResult
 from plugins.reports import dates
@@ -102,11 +104,13 @@ def _per_month(model, record_type, user, params, column_name, title):
 # --- customers & contacts (客户联系人报表) ------------------------------------------------------------------
 
 def accounts_by_industry(user, params):
-    return _counted(Account, "account", user, params, "created_at", Account.industry, _l("Industry"))
+    return _counted(Account, "account", user, params, "created_at", Account.industry, _l("Industry"),
+                    CHOICE_LABELS["industry"])
 
 
 def accounts_by_type(user, params):
-    return _counted(Account, "account", user, params, "created_at", Account.type, _l("Type"))
+    return _counted(Account, "account", user, params, "created_at", Account.type, _l("Type"),
+                    CHOICE_LABELS["account_type"])
 
 
 def accounts_by_region(user, params):
@@ -183,7 +187,8 @@ def pipeline_by_stage(user, params):
     rows = []
     for stage in (s for s in _stages() if s.id in open_ids):
         r = found.get(stage.id)
-        rows.append({"label": stage.name, "count": r.n if r else 0, "amount": from_cents(r.amount if r else 0),
+        rows.append({"label": stage_label(stage.name), "count": r.n if r else 0,
+                     "amount": from_cents(r.amount if r else 0),
                      "weighted": from_cents(r.weighted if r else 0, 2).quantize(CENT, ROUND_HALF_UP),
                      "_key": stage.id})
     cols = [C("label", _l("Stage")), C("count", _l("Opportunities"), "count", True),
@@ -351,7 +356,7 @@ def average_days_in_stage(user, params):
         r = found.get(stage.id)
         if r is None and (stage.is_won or stage.is_lost):
             continue
-        rows.append({"label": stage.name, "count": r.n if r else 0,
+        rows.append({"label": stage_label(stage.name), "count": r.n if r else 0,
                      "days": number(r.avg).quantize(decimal.Decimal("0.1")) if r and r.avg is not None else None})
     cols = [C("label", _l("Stage")), C("count", _l("Completed stays"), "count", True),
             C("days", _l("Average days"), "number")]
@@ -388,7 +393,7 @@ def closing_this_quarter(user, params):
              .join(User, JOIN.LEFT_OUTER, on=(soon.c.owner_id == User.id))
              .order_by(soon.c.close_date, soon.c.id))
     hidden = str(names.PRIVATE)
-    stages = {stage.id: stage.name for stage in _stages()}
+    stages = {stage.id: stage_label(stage.name) for stage in _stages()}
     rows = []
     for (oid, name, account_id, stage_id, close_date, amount, owner_id, account_name, user_id, full_name,
          username) in db.execute(query).fetchall():
@@ -503,15 +508,15 @@ def won_by_category(user, params):
 # --- leads (线索报表) --------------------------------------------------------------------------------------
 
 def leads_by_source(user, params):
-    return _counted(Lead, "lead", user, params, "created_at", Lead.source, _l("Source"))
+    return _counted(Lead, "lead", user, params, "created_at", Lead.source, _l("Source"), CHOICE_LABELS["lead_source"])
 
 
 def leads_by_status(user, params):
-    return _counted(Lead, "lead", user, params, "created_at", Lead.status, _l("Status"))
+    return _counted(Lead, "lead", user, params, "created_at", Lead.status, _l("Status"), CHOICE_LABELS["lead_status"])
 
 
 def leads_by_rating(user, params):
-    return _counted(Lead, "lead", user, params, "created_at", Lead.rating, _l("Rating"))
+    return _counted(Lead, "lead", user, params, "created_at", Lead.rating, _l("Rating"), CHOICE_LABELS["lead_rating"])
 
 
 def _converted():
@@ -522,7 +527,7 @@ def lead_conversion_by_source(user, params):
     converted = fn.SUM(Case(None, [(_converted(), 1)], 0))
     query = scoped(Lead, user, "lead", params, "created_at",
                    Lead.select(Lead.source.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")))
-    rows = [{"label": _label(r.key), "count": r.n, "converted": int(r.conv or 0),
+    rows = [{"label": _label(r.key, CHOICE_LABELS["lead_source"]), "count": r.n, "converted": int(r.conv or 0),
              "rate": ratio(r.conv or 0, r.n), "_key": r.key}
             for r in query.group_by(Lead.source).order_by(fn.COUNT(Lead.id).desc(), Lead.source).objects()]
     cols = [C("label", _l("Source")), C("count", _l("Leads"), "count", True),

@@ -16,7 +16,8 @@ def effect_page_figures(client, campaign):
     return {r["attrs"]["data-figure"]: amount(r["cells"][1]) for r in table["body"]}
 
 
-def test_campaign_effect_report_page_and_csv_show_the_rates_of_the_campaign_page(app, school, clients, measured):  # noqa: F811
+def test_campaign_effect_report_page_and_csv_show_the_rates_of_the_campaign_page(
+        app, school, clients, measured):  # noqa: F811
     set_mode("read", family="lead")
     client = clients["owner"]
     page = effect_page_figures(client, measured)
@@ -24,9 +25,10 @@ def test_campaign_effect_report_page_and_csv_show_the_rates_of_the_campaign_page
 
     headers, rows, _totals = report_table(client.get("/reports/run/campaigns.effect").get_data(as_text=True))
     shown = dict(zip(headers, next(r for r in rows if r[0] == measured.name)))
-    assert {key: amount(shown[label]) for label, key in FIGURES.items()} == {key: page[key] for key in FIGURES.values()}
+    expected = {key: page[key] for key in FIGURES.values()}
+    assert {key: amount(shown[label]) for label, key in FIGURES.items()} == expected
 
     text = client.get("/reports/run/campaigns.effect?format=csv").get_data(as_text=True)
     table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     in_csv = dict(zip(table[0], next(r for r in table if r[0] == measured.name)))
-    assert {key: amount(in_csv[label]) for label, key in FIGURES.items()} == {key: page[key] for key in FIGURES.values()}
+    assert {key: amount(in_csv[label]) for label, key in FIGURES.items()} == expected

@@ -25,7 +25,7 @@ def by_label(result, *keys):
 
 def test_accounts_by_industry(world):
     result = run("reports.accounts_by_industry", world.admin)
-    assert by_label(result, "count") == {"retail": (3,), "finance": (1,), "education": (1,)}
+    assert by_label(result, "count") == {"Retail": (3,), "Finance": (1,), "Education": (1,)}
     assert result.totals["count"] == 5
 
 
@@ -131,17 +131,17 @@ def test_won_revenue_by_owner_team_product_and_category(world):
 
 def test_leads_by_source_status_and_rating(world):
     assert by_label(run("reports.leads_by_source", world.admin), "count") == {
-        "web": (4,), "phone": (1,), "referral": (1,), "(none)": (1,)}
+        "Website": (4,), "Phone inquiry": (1,), "Referral": (1,), "(none)": (1,)}
     assert by_label(run("reports.leads_by_status", world.admin), "count") == {
-        "new": (2,), "converted": (2,), "contacted": (1,), "qualified": (1,), "unqualified": (1,)}
+        "New": (2,), "Converted": (2,), "Contacted": (1,), "Qualified": (1,), "Unqualified": (1,)}
     assert by_label(run("reports.leads_by_rating", world.admin), "count") == {
-        "warm": (4,), "hot": (2,), "cold": (1,)}
+        "Warm": (4,), "Hot": (2,), "Cold": (1,)}
 
 
 def test_lead_conversion_rate_by_source(world):
     result = run("reports.lead_conversion_by_source", world.admin)
     assert by_label(result, "count", "converted", "rate") == {
-        "web": (4, 1, D(1) / 4), "phone": (1, 0, D(0)), "referral": (1, 1, D(1)),
+        "Website": (4, 1, D(1) / 4), "Phone inquiry": (1, 0, D(0)), "Referral": (1, 1, D(1)),
         "(none)": (1, 0, D(0))}
     assert result.totals["rate"] == D(2) / 7
 
