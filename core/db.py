@@ -86,6 +86,17 @@ def is_sqlite():
     return isinstance(db.obj, peewee.SqliteDatabase)
 
 
+def hundredths(expr):
+    """A DECIMAL(…, 2) expression (money, a quantity, a percentage) as an exact whole number of hundredths,
+    for exact arithmetic and SUMs in SQL. SQLite keeps such a column as a REAL, or as an INTEGER when the
+    value is whole (then ``amount * probability / 100`` divides integers and truncates), so round and cast
+    first; PostgreSQL and MariaDB compute NUMERIC/DECIMAL exactly already. Python divides the result by 100
+    (or by 100 ** n for a product of n of them) as a Decimal."""
+    if is_sqlite():
+        return peewee.Cast(peewee.fn.ROUND(expr * 100), "INTEGER")
+    return expr * 100
+
+
 def is_mysql():
     return isinstance(db.obj, peewee.MySQLDatabase)
 

@@ -20,12 +20,21 @@ class ReportParams:
     extra: dict = field(default_factory=dict)
 
 
+# What a column's values are; the reports plugin formats each kind one way, on the page and in the CSV.
+# A percent value is a fraction (0.571 shows as 57.1 %), never a number already multiplied by 100.
+COLUMN_KINDS = ("text", "count", "number", "money", "percent", "date", "datetime")
+
+
 @dataclass
 class ReportColumn:
     key: str
     label: Any
-    kind: str = "text"                      # text | number | money | percent | date
+    kind: str = "text"                      # one of COLUMN_KINDS
     total: bool = False                     # summed in the totals row
+
+    def __post_init__(self):
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(f"unknown report column kind {self.kind!r} (one of {', '.join(COLUMN_KINDS)})")
 
 
 @dataclass

@@ -16,10 +16,10 @@ Every query goes through ``core.access.visible`` on the record type "opportunity
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from peewee import Case, Cast, fn
+from peewee import Case, fn
 
 from core import access
-from core.db import is_sqlite
+from core.db import hundredths
 from core.models import Opportunity, SalesStage
 
 CENT = Decimal("0.01")
@@ -35,11 +35,8 @@ def _to_int(value):
 
 
 def cents_expr():
-    """An opportunity's amount in whole cents. On SQLite a DECIMAL column holds a REAL, so round and cast
-    before summing (SUM of integers is exact); PostgreSQL and MariaDB sum NUMERIC exactly already."""
-    if is_sqlite():
-        return Cast(fn.ROUND(Opportunity.amount * 100), "INTEGER")
-    return Opportunity.amount * 100
+    """An opportunity's amount in whole cents (``core.db.hundredths``: exact on every backend)."""
+    return hundredths(Opportunity.amount)
 
 
 @dataclass

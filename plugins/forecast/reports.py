@@ -7,16 +7,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import access, fiscal
-from core.models import Position, User
+from core.models import Opportunity, Position, User
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 
 from plugins.forecast import services
+from plugins.forecast.figures import Figures, aggregate, total
 from plugins.forecast.views import CLOSED_LABEL, quarter_label
 
 
 def _quarter(params):
     start_month = fiscal.start_month()
     return fiscal.quarter_of(params.date_from, start_month) if params.date_from else fiscal.current_quarter()
+
+
+def _cells(f):
+    """A row's figures; attainment as a fraction, as a report's percent column holds it."""
+    return {"quota": f.quota, "closed": f.closed, "expected": f.expected, "best": f.best, "gap": f.gap,
+            "attainment": None if f.attainment is None else f.attainment / 100}
 
 
 def run(user, params):
@@ -36,23 +43,18 @@ def run(user, params):
             users_query = users_query.where(User.id.in_(inner))
     ids = [row.id for row in users_query]
     people = {u.id: u for u in User.select().where(User.id.in_(ids))} if ids else {}
-    from core.models import Opportunity
-    from plugins.forecast.figures import Figures, aggregate
     by_owner = aggregate(user, quarter.start, quarter.end, where=Opportunity.owner.in_(ids)) if ids else {}
     quotas = services.quotas_for(ids, quarter) if ids else {}
-    rows = []
+    rows, shown = [], []
     for uid, person in sorted(people.items(), key=lambda kv: kv[1].display_name):
         f = by_owner.get(uid, Figures())
         f.quota = quotas.get(uid)
         if f.quota is None and not (f.won_count or f.open_count):
             continue
-        rows.append({"user": person.display_name, "user_id": uid, "quota": f.quota, "closed": f.closed,
-                     "attainment": f.attainment, "expected": f.expected, "best": f.best, "gap": f.gap})
-    totals = None
-    if rows:
-        totals = {"user": _l("Total")}
-        for key in ("quota", "closed", "expected", "best"):
-            totals[key] = sum((r[key] for r in rows if r[key] is not None), Decimal(0))
+        shown.append(f)
+        rows.append(dict(_cells(f), user=person.display_name, user_id=uid))
+    # the totals row is the figures of the rows' sum, as the forecast's team page computes its total
+    totals = dict(_cells(total(shown)), user=_l("Total")) if rows else None
     return ReportResult(
         columns=[ReportColumn("user", _l("Team member")), ReportColumn("quota", _l("Quota"), "money", True),
                  ReportColumn("closed", CLOSED_LABEL, "money", True),

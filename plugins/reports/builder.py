@@ -180,7 +180,7 @@ def _agg_label(fields, agg):
 
 def _agg_kind(fields, agg):
     if agg["func"] == "count":
-        return "number"
+        return "count"
     info = fields[agg["field"]]
     if info.kind == "date":
         return "date"

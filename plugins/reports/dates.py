@@ -9,14 +9,17 @@
 
 Numeric keys keep the SQL the same on every backend (only year/month extraction and integer division
 differ); :func:`describe` turns a key back into a label and the local date range it covers, which the
-drill-down uses. A datetime column (stored as naive UTC) is first moved into the organisation's time zone:
-PostgreSQL with ``AT TIME ZONE`` (exact, daylight saving included); SQLite and MySQL/MariaDB by the zone's
-current UTC offset (MariaDB's ``CONVERT_TZ`` needs time-zone tables most servers do not load) — exact for
-zones without daylight saving such as Asia/Shanghai.
+drill-down uses. A datetime column (stored as naive UTC) is first moved into the organisation's time zone,
+exactly and daylight saving included, on every backend: PostgreSQL with ``AT TIME ZONE``; SQLite and
+MySQL/MariaDB add the UTC offset that applied at that instant, chosen by a CASE over the zone's offset changes
+(computed in Python from the zone, :func:`offset_changes`) — MariaDB's ``CONVERT_TZ`` needs time-zone tables
+most servers do not load, and SQLite has no zones at all. Aggregation stays in SQL.
 """
 import datetime as _dt
+import functools
+from zoneinfo import ZoneInfo
 
-from peewee import SQL, NodeList, Value, fn
+from peewee import SQL, Case, NodeList, Value, fn
 
 from core import clock, fiscal
 from core.db import is_mysql, is_postgres, is_sqlite
@@ -24,15 +27,54 @@ from core.db import is_mysql, is_postgres, is_sqlite
 UNITS = ("day", "week", "month", "quarter", "fiscal_year")
 
 
+# The years whose offset changes the CASE knows; an instant outside keeps the offset at the nearer edge.
+ZONE_YEARS = (1970, 2100)
+
+
+@functools.lru_cache(maxsize=16)
+def offset_changes(zone_key, years=ZONE_YEARS):
+    """[(naive UTC instant, UTC offset in seconds from then on)] of a zone over ``years``; the first entry
+    is the offset at the start. Found by stepping a day at a time and halving the step to the second."""
+    tz = ZoneInfo(zone_key)
+
+    def offset(seconds):
+        return int(_dt.datetime.fromtimestamp(seconds, tz).utcoffset().total_seconds())
+
+    def naive_utc(seconds):
+        return _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=seconds)
+    day = 86400
+    t = int((_dt.datetime(years[0], 1, 1) - _dt.datetime(1970, 1, 1)).total_seconds())
+    end = int((_dt.datetime(years[1], 1, 1) - _dt.datetime(1970, 1, 1)).total_seconds())
+    changes = [(naive_utc(t), offset(t))]
+    while t < end:
+        if offset(t + day) != offset(t):
+            low, high = t, t + day         # the offset changes after low, at or before high (whole seconds)
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset(middle) == offset(low) else (low, middle)
+            changes.append((naive_utc(high), offset(high)))
+        t += day
+    return tuple(changes)
+
+
+def _offset_at(column, changes):
+    """The offset in force at ``column``: a balanced CASE tree (a few comparisons a row, not one per change)."""
+    if len(changes) == 1:
+        return Value(changes[0][1])
+    middle = len(changes) // 2
+    return Case(None, [(column < changes[middle][0], _offset_at(column, changes[:middle]))],
+                _offset_at(column, changes[middle:]))
+
+
 def local_expr(column):
     """A naive-UTC datetime column as local wall-clock time in the organisation's zone."""
+    zone = str(clock.org_timezone().key)
     if is_postgres():
-        tz = str(clock.org_timezone().key)
-        return NodeList((column, SQL("AT TIME ZONE 'UTC' AT TIME ZONE"), Value(tz)), parens=True)
-    offset = int(clock.local_now().utcoffset().total_seconds())
+        return NodeList((column, SQL("AT TIME ZONE 'UTC' AT TIME ZONE"), Value(zone)), parens=True)
+    offset = _offset_at(column, offset_changes(zone))
     if is_mysql():
         return fn.TIMESTAMPADD(SQL("SECOND"), offset, column)
-    return fn.datetime(column, f"{offset:+d} seconds")
+    return fn.datetime(column, offset.concat(" seconds"))
 
 
 def _year_month(expr):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from peewee import SQL, Value, fn
 
 from core import access, names
-from core.db import is_postgres
+from core.db import hundredths, is_postgres
 from core.models import User
 from core.reports import ReportParams
 from plugins.reports import dates
@@ -106,12 +106,26 @@ def number(value):
     return decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(str(value))
 
 
+HUNDRED = decimal.Decimal(100)
+
+
+def money_sum(expr):
+    """SUM of a money expression in exact cents (``core.db.hundredths``); read it with :func:`from_cents`."""
+    return fn.SUM(hundredths(expr))
+
+
+def from_cents(value, power=1):
+    """A sum of hundredths (``power`` of them multiplied: 2 for cents × percent) as exact Decimal."""
+    return number(value) / HUNDRED ** power
+
+
 def ratio(part, whole):
-    """A percentage with one decimal, or None when there is nothing to divide by."""
+    """``part`` ÷ ``whole`` as a fraction (a "percent" column's value), or None when there is nothing to
+    divide by."""
     whole = number(whole)
     if not whole:
         return None
-    return (number(part) * 100 / whole).quantize(decimal.Decimal("0.1"))
+    return number(part) / whole
 
 
 def totals(columns, rows):

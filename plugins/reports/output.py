@@ -1,9 +1,17 @@
-"""A report result as a pygal chart (bars link to the drill-down), CSV and display values."""
+"""A report result as a pygal chart (bars link to the drill-down), CSV and display values.
+
+A cell is read by its column's kind (``core.reports.COLUMN_KINDS``) in one place, :func:`plain`: the CSV
+writes that value, the page formats the same value for the reader's language (:func:`display`)."""
+import datetime as _dt
 import decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup
 
-from core import charts
+from core import charts, clock, templating
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
 
 PIVOT_KINDS = {"pie": "stacked", "funnel": "stacked"}
 
@@ -78,7 +86,64 @@ def standalone_svg(chart):
     return charts.render(chart, standalone=True)
 
 
+def _decimal(value):
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+def plain(value, kind):
+    """The value of a cell as its kind reads it, or None for an empty cell: a count as an int, money to the
+    cent, a percent (a fraction) as percentage points with one decimal, a date as the local date."""
+    if value is None or value == "":
+        return None
+    if kind == "text" or isinstance(value, str):
+        return str(value)
+    if kind == "count":
+        return int(value)
+    if kind == "number":
+        return _decimal(value)
+    if kind == "money":
+        return _decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    if kind == "percent":
+        return (_decimal(value) * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
+    if kind == "date" and isinstance(value, _dt.datetime):
+        return clock.to_local(value).date()
+    return value
+
+
+def csv_cell(value, kind):
+    value = plain(value, kind)
+    if value is None:
+        return ""
+    if kind == "percent":
+        return f"{value}%"
+    if isinstance(value, _dt.datetime):
+        return clock.to_local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def display(value, kind):
+    """The cell as the page shows it: :func:`plain`, formatted for the reader's language."""
+    value = plain(value, kind)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if kind in ("count", "number"):
+        return templating.number(value)
+    if kind == "money":
+        return templating.money(value)
+    if kind == "percent":
+        return f"{templating.number(value, '#,##0.0')}%"
+    if kind == "datetime":
+        return templating.datetime_filter(value, "short")
+    if kind == "date":
+        return templating.date_filter(value)
+    return str(value)
+
+
 def csv_rows(result):
     """The result's rows and its totals row as CSV cells (``core.csvsafe`` defuses them)."""
     for row in result.rows + ([result.totals] if result.totals else []):
-        yield [row.get(c.key, "") for c in result.columns]
+        yield [csv_cell(row.get(c.key), c.kind) for c in result.columns]

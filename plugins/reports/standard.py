@@ -12,16 +12,20 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
 from core import access, charts, clock, names
-from core.db import db, is_mysql, is_postgres, is_sqlite
+from core.db import db, hundredths, is_mysql, is_postgres, is_sqlite
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)
+from core.records.display import stage_label
+from core.records.forms import CHOICE_LABELS
 from core.reports import ReportColumn as C
 from core.reports import ReportDefinition, ReportResult
 from plugins.reports import dates
-from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, narrow, number, ratio, scoped, totals,
-                                    user_names, visible_names)
+from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, from_cents, money_sum, narrow, number,
+                                    ratio, scoped, totals, user_names, visible_names)
 
 D0 = decimal.Decimal(0)
+CENT = decimal.Decimal("0.01")
+ROUND_HALF_UP = decimal.ROUND_HALF_UP
 
 
 Stage = namedtuple("Stage", "id name is_won is_lost")
@@ -68,7 +72,7 @@ def _counted(model, record_type, user, params, date_field, column, title, choice
                    model.select(column.alias("key"), fn.COUNT(model.id).alias("n")))
     rows = [{"label": _label(r.key, choices), "count": r.n, "_key": r.key}
             for r in query.group_by(column).order_by(fn.COUNT(model.id).desc(), column).objects()]
-    cols = [C("label", title), C("count", _l("Count"), "number", total=True)]
+    cols = [C("label", title), C("count", _l("Count"), "count", total=True)]
     base = drill_filters(params, date_field)
 
     def drill(row):
@@ -101,7 +105,7 @@ def _per_month(model, record_type, user, params, column_name, title):
         label, start, end = dates.describe("month", month)
         rows.append({"label": label, "count": found[month] if month in found else 0, "_start": start,
                      "_end": end})
-    cols = [C("label", _l("Month")), C("count", title, "number", total=True)]
+    cols = [C("label", _l("Month")), C("count", title, "count", total=True)]
     base = drill_filters(params, column_name)
 
     def drill(row):
@@ -114,11 +118,13 @@ def _per_month(model, record_type, user, params, column_name, title):
 # --- customers & contacts (客户联系人报表) ------------------------------------------------------------------
 
 def accounts_by_industry(user, params):
-    return _counted(Account, "account", user, params, "created_at", Account.industry, _l("Industry"))
+    return _counted(Account, "account", user, params, "created_at", Account.industry, _l("Industry"),
+                    CHOICE_LABELS["industry"])
 
 
 def accounts_by_type(user, params):
-    return _counted(Account, "account", user, params, "created_at", Account.type, _l("Type"))
+    return _counted(Account, "account", user, params, "created_at", Account.type, _l("Type"),
+                    CHOICE_LABELS["account_type"])
 
 
 def accounts_by_region(user, params):
@@ -143,7 +149,7 @@ def contacts_per_account(user, params):
     found = list(query.objects())
     names = visible_names(user, "account", [r.key for r in found])
     rows = [{"label": names.get(r.key), "count": r.n, "_key": r.key} for r in found]
-    cols = [C("label", _l("Account")), C("count", _l("Number of contacts"), "number", total=True)]
+    cols = [C("label", _l("Account")), C("count", _l("Number of contacts"), "count", total=True)]
     base = drill_filters(params, "created_at")
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["count"]},
                         totals=totals(cols, rows),
@@ -182,22 +188,24 @@ def accounts_without_activity(user, params):
 # --- opportunities (销售机会报表) ---------------------------------------------------------------------------
 
 def _weighted():
-    return fn.SUM(Opportunity.amount * Opportunity.probability / 100)
+    """Σ amount × probability (a whole percent) in cents × percent: exact integers; ÷ 10,000 is the money."""
+    return fn.SUM(hundredths(Opportunity.amount) * Opportunity.probability)
 
 
 def pipeline_by_stage(user, params):
     open_ids = _stage_ids(open_=True)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(Opportunity.stage.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
-                                      fn.SUM(Opportunity.amount).alias("amount"), _weighted().alias("weighted")))
+                                      money_sum(Opportunity.amount).alias("amount"), _weighted().alias("weighted")))
     found = {r.key: r for r in query.where(Opportunity.stage.in_(open_ids)).group_by(Opportunity.stage).objects()}
     rows = []
     for stage in (s for s in _stages() if s.id in open_ids):
         r = found.get(stage.id)
-        rows.append({"label": stage.name, "count": r.n if r else 0, "amount": number(r.amount if r else 0),
-                     "weighted": number(r.weighted if r else 0).quantize(decimal.Decimal("0.01")),
+        rows.append({"label": stage_label(stage.name), "count": r.n if r else 0,
+                     "amount": from_cents(r.amount if r else 0),
+                     "weighted": from_cents(r.weighted if r else 0, 2).quantize(CENT, ROUND_HALF_UP),
                      "_key": stage.id})
-    cols = [C("label", _l("Stage")), C("count", _l("Opportunities"), "number", True),
+    cols = [C("label", _l("Stage")), C("count", _l("Opportunities"), "count", True),
             C("amount", _l("Amount"), "money", True), C("weighted", _l("Weighted amount"), "money", True)]
     base = drill_filters(params, "close_date")
     return ReportResult(cols, rows, chart={"kind": "funnel", "label": "label", "values": ["amount"]},
@@ -211,7 +219,7 @@ def _opportunities_by_bucket(user, params, unit, stage_ids, value_title, chart="
     key = dates.bucket(Opportunity.close_date, unit)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(key.alias("g0"), fn.COUNT(Opportunity.id).alias("n"),
-                                      fn.SUM(Opportunity.amount).alias("amount")))
+                                      money_sum(Opportunity.amount).alias("amount")))
     query = query.where(Opportunity.stage.in_(stage_ids))
     if happened:
         query = query.where(Opportunity.close_date <= clock.today())
@@ -221,9 +229,9 @@ def _opportunities_by_bucket(user, params, unit, stage_ids, value_title, chart="
     for bucket in keys:
         r = found.get(bucket)
         label, start, end = dates.describe(unit, bucket)
-        rows.append({"label": label, "count": r.n if r else 0, "amount": number(r.amount if r else 0),
+        rows.append({"label": label, "count": r.n if r else 0, "amount": from_cents(r.amount if r else 0),
                      "_start": start, "_end": end})
-    cols = [C("label", dates.unit_labels()[unit]), C("count", _l("Opportunities"), "number", True),
+    cols = [C("label", dates.unit_labels()[unit]), C("count", _l("Opportunities"), "count", True),
             C("amount", value_title, "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
     return ReportResult(cols, rows, chart={"kind": chart, "label": "label", "values": ["amount"]},
@@ -255,11 +263,11 @@ def _by_owner_named(grouped, columns, order):
 def _by_owner(user, params, stage_ids, value_title):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(Opportunity.owner.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
-                                      fn.SUM(Opportunity.amount).alias("amount")))
+                                      money_sum(Opportunity.amount).alias("amount")))
     found = _by_owner_named(query.where(Opportunity.stage.in_(stage_ids)).group_by(Opportunity.owner),
                             ("key", "n", "amount"), lambda agg: (agg.c.amount.desc(), agg.c.key))
-    rows = [{"label": label, "count": n, "amount": number(amount), "_key": key} for key, n, amount, label in found]
-    cols = [C("label", _l("Owner")), C("count", _l("Opportunities"), "number", True),
+    rows = [{"label": label, "count": n, "amount": from_cents(amount), "_key": key} for key, n, amount, label in found]
+    cols = [C("label", _l("Owner")), C("count", _l("Opportunities"), "count", True),
             C("amount", value_title, "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(stage_ids))]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["amount"]},
@@ -274,20 +282,20 @@ def pipeline_by_owner(user, params):
 def win_loss(user, params):
     won, lost = _stage_ids(won=True), _stage_ids(lost=True)
     is_won = fn.SUM(Case(None, [(Opportunity.stage.in_(won), 1)], 0))
-    won_amount = fn.SUM(Case(None, [(Opportunity.stage.in_(won), Opportunity.amount)], 0))
+    won_amount = money_sum(Case(None, [(Opportunity.stage.in_(won), Opportunity.amount)], 0))
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(Opportunity.owner.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       is_won.alias("won"), won_amount.alias("won_amount"),
-                                      fn.SUM(Opportunity.amount).alias("amount")))
+                                      money_sum(Opportunity.amount).alias("amount")))
     found = _by_owner_named(query.where(Opportunity.stage.in_(won + lost)).group_by(Opportunity.owner),
                             ("key", "n", "won", "won_amount", "amount"), lambda agg: (agg.c.key,))
     rows = []
     for key, n, won_n, won_amount, amount, label in found:
         n_won = int(won_n or 0)
         rows.append({"label": label, "won": n_won, "lost": n - n_won,
-                     "rate": ratio(n_won, n), "won_amount": number(won_amount),
-                     "lost_amount": number(amount) - number(won_amount), "_key": key})
-    cols = [C("label", _l("Owner")), C("won", _l("Won"), "number", True), C("lost", _l("Lost"), "number", True),
+                     "rate": ratio(n_won, n), "won_amount": from_cents(won_amount),
+                     "lost_amount": from_cents(amount) - from_cents(won_amount), "_key": key})
+    cols = [C("label", _l("Owner")), C("won", _l("Won"), "count", True), C("lost", _l("Lost"), "count", True),
             C("rate", _l("Win rate"), "percent"), C("won_amount", _l("Won amount"), "money", True),
             C("lost_amount", _l("Lost amount"), "money", True)]
     sums = totals(cols, rows)
@@ -308,8 +316,8 @@ def average_deal_size(user, params):
     def base_query(*cols):
         return scoped(Opportunity, user, "opportunity", params, "close_date",
                       Opportunity.select(*cols)).where(Opportunity.stage.in_(won))
-    aggregates = (fn.COUNT(Opportunity.id).alias("n"), fn.SUM(Opportunity.amount).alias("amount"),
-                  fn.AVG(Opportunity.amount).alias("average"))
+    aggregates = (fn.COUNT(Opportunity.id).alias("n"), money_sum(Opportunity.amount).alias("amount"),
+                  fn.AVG(hundredths(Opportunity.amount)).alias("average"))
     if is_postgres():
         # one scan: the quarters and, as the ROLLUP's grand-total row (GROUPING = 1, sorted last), the
         # overall count, sum and AVG — the same SQL aggregates as the second query below
@@ -324,12 +332,12 @@ def average_deal_size(user, params):
     rows = []
     for r in found:
         label, start, end = dates.describe("quarter", r.g0)
-        rows.append({"label": label, "count": r.n, "amount": number(r.amount),
-                     "average": number(r.average).quantize(decimal.Decimal("0.01")), "_start": start, "_end": end})
-    cols = [C("label", _l("Fiscal quarter")), C("count", _l("Deals won"), "number", True),
+        rows.append({"label": label, "count": r.n, "amount": from_cents(r.amount),
+                     "average": from_cents(r.average).quantize(CENT, ROUND_HALF_UP), "_start": start, "_end": end})
+    cols = [C("label", _l("Fiscal quarter")), C("count", _l("Deals won"), "count", True),
             C("amount", _l("Won amount"), "money", True), C("average", _l("Average deal size"), "money")]
-    sums = {"count": overall.n if overall else 0, "amount": number(overall.amount if overall else 0),
-            "average": number(overall.average if overall else 0).quantize(decimal.Decimal("0.01"))}
+    sums = {"count": overall.n if overall else 0, "amount": from_cents(overall.amount if overall else 0),
+            "average": from_cents(overall.average if overall else 0).quantize(CENT, ROUND_HALF_UP)}
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(won))]
     return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["average"]}, totals=sums,
                         drilldown=lambda row: drill_url("opportunity", base + [
@@ -370,9 +378,9 @@ def average_days_in_stage(user, params):
         r = found.get(stage.id)
         if r is None and (stage.is_won or stage.is_lost):
             continue
-        rows.append({"label": stage.name, "count": r.n if r else 0,
+        rows.append({"label": stage_label(stage.name), "count": r.n if r else 0,
                      "days": number(r.avg).quantize(decimal.Decimal("0.1")) if r and r.avg is not None else None})
-    cols = [C("label", _l("Stage")), C("count", _l("Completed stays"), "number", True),
+    cols = [C("label", _l("Stage")), C("count", _l("Completed stays"), "count", True),
             C("days", _l("Average days"), "number")]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["days"]},
                         totals=totals(cols, rows),
@@ -407,7 +415,7 @@ def closing_this_quarter(user, params):
              .join(User, JOIN.LEFT_OUTER, on=(soon.c.owner_id == User.id))
              .order_by(soon.c.close_date, soon.c.id))
     hidden = str(names.PRIVATE)
-    stages = {stage.id: stage.name for stage in _stages()}
+    stages = {stage.id: stage_label(stage.name) for stage in _stages()}
     rows = []
     for (oid, name, account_id, stage_id, close_date, amount, owner_id, account_name, user_id, full_name,
          username) in db.execute(query).fetchall():
@@ -456,7 +464,7 @@ def won_by_team(user, params):
     won = _stage_ids(won=True)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(User.position.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
-                                      fn.SUM(Opportunity.amount).alias("amount"))
+                                      money_sum(Opportunity.amount).alias("amount"))
                    .join(User, on=(Opportunity.owner == User.id)))
     # the position's name joins onto the groups in the same statement (plain tuples: the aggregates are
     # not coerced by Peewee anyway)
@@ -465,9 +473,9 @@ def won_by_team(user, params):
              .join(Position, JOIN.LEFT_OUTER, on=(agg.c.key == Position.id))
              .order_by(agg.c.amount.desc(), agg.c.key))
     no_position = _("(no position)")
-    rows = [{"label": name if position_id is not None else no_position, "count": n, "amount": number(amount),
+    rows = [{"label": name if position_id is not None else no_position, "count": n, "amount": from_cents(amount),
              "_key": key} for key, n, amount, position_id, name in db.execute(named).fetchall()]
-    cols = [C("label", _l("Team (position)")), C("count", _l("Deals won"), "number", True),
+    cols = [C("label", _l("Team (position)")), C("count", _l("Deals won"), "count", True),
             C("amount", _l("Won revenue"), "money", True)]
     base = drill_filters(params, "close_date") + [("stage", "in", _ids(won))]
     return ReportResult(cols, rows, chart={"kind": "bar", "label": "label", "values": ["amount"]},
@@ -477,13 +485,15 @@ def won_by_team(user, params):
 
 
 def _line_total():
-    return OpportunityLine.quantity * OpportunityLine.unit_price * (100 - OpportunityLine.discount_percent) / 100
+    """quantity × unit price × (100 − discount %) in hundredths⁴ (read with ``from_cents(…, 4)``)."""
+    return (hundredths(OpportunityLine.quantity) * hundredths(OpportunityLine.unit_price)
+            * (10000 - hundredths(OpportunityLine.discount_percent)))
 
 
 def _won_lines(user, params, key, *joins):
     won = _stage_ids(won=True)
     query = (OpportunityLine.select(key.alias("key"), fn.COUNT(fn.DISTINCT(Opportunity.id)).alias("n"),
-                                    fn.SUM(OpportunityLine.quantity).alias("quantity"),
+                                    fn.SUM(hundredths(OpportunityLine.quantity)).alias("quantity"),
                                     fn.SUM(_line_total()).alias("amount"))
              .join(Opportunity, on=(OpportunityLine.opportunity == Opportunity.id)))
     for join in joins:
@@ -496,9 +506,9 @@ def _won_lines(user, params, key, *joins):
 def won_by_product(user, params):
     found = _won_lines(user, params, OpportunityLine.product)
     names = {p.id: p.name for p in Product.select().where(Product.id.in_([r.key for r in found]))}
-    rows = [{"label": names.get(r.key, ""), "count": r.n, "quantity": number(r.quantity),
-             "amount": number(r.amount).quantize(decimal.Decimal("0.01"))} for r in found]
-    cols = [C("label", _l("Product")), C("count", _l("Deals won"), "number"),
+    rows = [{"label": names.get(r.key, ""), "count": r.n, "quantity": from_cents(r.quantity),
+             "amount": from_cents(r.amount, 4).quantize(CENT, ROUND_HALF_UP)} for r in found]
+    cols = [C("label", _l("Product")), C("count", _l("Deals won"), "count"),
             C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["amount"]},
                         totals=totals(cols, rows),
@@ -511,9 +521,9 @@ def won_by_category(user, params):
                        lambda q: q.join(Product, on=(OpportunityLine.product == Product.id)))
     names = {c.id: c.name for c in ProductCategory.select().where(ProductCategory.id.in_(
         [r.key for r in found if r.key]))}
-    rows = [{"label": names.get(r.key, _("(no category)")), "count": r.n, "quantity": number(r.quantity),
-             "amount": number(r.amount).quantize(decimal.Decimal("0.01"))} for r in found]
-    cols = [C("label", _l("Product category")), C("count", _l("Deals won"), "number"),
+    rows = [{"label": names.get(r.key, _("(no category)")), "count": r.n, "quantity": from_cents(r.quantity),
+             "amount": from_cents(r.amount, 4).quantize(CENT, ROUND_HALF_UP)} for r in found]
+    cols = [C("label", _l("Product category")), C("count", _l("Deals won"), "count"),
             C("quantity", _l("Quantity"), "number", True), C("amount", _l("Won revenue"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "pie", "label": "label", "values": ["amount"]},
                         totals=totals(cols, rows),
@@ -523,15 +533,15 @@ def won_by_category(user, params):
 # --- leads (线索报表) --------------------------------------------------------------------------------------
 
 def leads_by_source(user, params):
-    return _counted(Lead, "lead", user, params, "created_at", Lead.source, _l("Source"))
+    return _counted(Lead, "lead", user, params, "created_at", Lead.source, _l("Source"), CHOICE_LABELS["lead_source"])
 
 
 def leads_by_status(user, params):
-    return _counted(Lead, "lead", user, params, "created_at", Lead.status, _l("Status"))
+    return _counted(Lead, "lead", user, params, "created_at", Lead.status, _l("Status"), CHOICE_LABELS["lead_status"])
 
 
 def leads_by_rating(user, params):
-    return _counted(Lead, "lead", user, params, "created_at", Lead.rating, _l("Rating"))
+    return _counted(Lead, "lead", user, params, "created_at", Lead.rating, _l("Rating"), CHOICE_LABELS["lead_rating"])
 
 
 def _converted():
@@ -542,11 +552,11 @@ def lead_conversion_by_source(user, params):
     converted = fn.SUM(Case(None, [(_converted(), 1)], 0))
     query = scoped(Lead, user, "lead", params, "created_at",
                    Lead.select(Lead.source.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")))
-    rows = [{"label": _label(r.key), "count": r.n, "converted": int(r.conv or 0),
+    rows = [{"label": _label(r.key, CHOICE_LABELS["lead_source"]), "count": r.n, "converted": int(r.conv or 0),
              "rate": ratio(r.conv or 0, r.n), "_key": r.key}
             for r in query.group_by(Lead.source).order_by(fn.COUNT(Lead.id).desc(), Lead.source).objects()]
-    cols = [C("label", _l("Source")), C("count", _l("Leads"), "number", True),
-            C("converted", _l("Converted"), "number", True), C("rate", _l("Conversion rate"), "percent")]
+    cols = [C("label", _l("Source")), C("count", _l("Leads"), "count", True),
+            C("converted", _l("Converted"), "count", True), C("rate", _l("Conversion rate"), "percent")]
     sums = totals(cols, rows)
     sums["rate"] = ratio(sums["converted"], sums["count"])
     base = drill_filters(params, "created_at")
@@ -579,7 +589,7 @@ def lead_ageing(user, params):
     found = {int(r.g0): r.n for r in query.group_by(FIRST_COLUMN).objects()}
     labels = [_("0–7 days"), _("8–30 days"), _("31–90 days"), _("over 90 days")]
     rows = [{"label": labels[i], "count": found.get(i, 0), "_bounds": bounds[i]} for i in range(len(AGE_BANDS))]
-    cols = [C("label", _l("Age")), C("count", _l("Open leads"), "number", True)]
+    cols = [C("label", _l("Age")), C("count", _l("Open leads"), "count", True)]
     base = drill_filters(params, "created_at") + [("status", "in", "new,contacted,qualified")]
 
     def drill(row):
@@ -599,8 +609,8 @@ def leads_per_owner(user, params):
                             lambda agg: (agg.c.n.desc(), agg.c.key))
     rows = [{"label": label, "count": n, "converted": int(conv or 0), "rate": ratio(conv or 0, n), "_key": key}
             for key, n, conv, label in found]
-    cols = [C("label", _l("Owner")), C("count", _l("Leads"), "number", True),
-            C("converted", _l("Converted"), "number", True), C("rate", _l("Conversion rate"), "percent")]
+    cols = [C("label", _l("Owner")), C("count", _l("Leads"), "count", True),
+            C("converted", _l("Converted"), "count", True), C("rate", _l("Conversion rate"), "percent")]
     sums = totals(cols, rows)
     sums["rate"] = ratio(sums["converted"], sums["count"])
     base = drill_filters(params, "created_at")
@@ -626,10 +636,10 @@ def _by_competitor(user, params, stage_ids, *aggregates):
 
 def competitor_opportunities(user, params):
     found, names = _by_competitor(user, params, None, fn.COUNT(Opportunity.id).alias("n"),
-                                  fn.SUM(Opportunity.amount).alias("amount"))
-    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": number(r.amount)} for r in found),
+                                  money_sum(Opportunity.amount).alias("amount"))
+    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": from_cents(r.amount)} for r in found),
                   key=lambda r: (-r["count"], str(r["label"])))
-    cols = [C("label", _l("Competitor")), C("count", _l("Opportunities"), "number", True),
+    cols = [C("label", _l("Competitor")), C("count", _l("Opportunities"), "count", True),
             C("amount", _l("Amount"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "hbar", "label": "label", "values": ["count"]},
                         totals=totals(cols, rows),
@@ -645,8 +655,8 @@ def competitor_win_rate(user, params):
         n_won = int(r.won or 0)
         rows.append({"label": names.get(r.key), "won": n_won, "lost": r.n - n_won, "rate": ratio(n_won, r.n)})
     rows.sort(key=lambda r: (-(r["won"] + r["lost"]), str(r["label"])))
-    cols = [C("label", _l("Competitor")), C("won", _l("Won against"), "number"),
-            C("lost", _l("Lost against"), "number"), C("rate", _l("Win rate"), "percent")]
+    cols = [C("label", _l("Competitor")), C("won", _l("Won against"), "count"),
+            C("lost", _l("Lost against"), "count"), C("rate", _l("Win rate"), "percent")]
     return ReportResult(cols, rows, chart={"kind": "stacked", "label": "label", "values": ["won", "lost"]},
                         note=_("Win rate = won ÷ (won + lost), over closed opportunities where the competitor "
                                "was involved."))
@@ -655,10 +665,10 @@ def competitor_win_rate(user, params):
 def competitor_revenue_lost(user, params):
     lost = _stage_ids(lost=True)
     found, names = _by_competitor(user, params, lost, fn.COUNT(Opportunity.id).alias("n"),
-                                  fn.SUM(Opportunity.amount).alias("amount"))
-    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": number(r.amount)} for r in found),
+                                  money_sum(Opportunity.amount).alias("amount"))
+    rows = sorted(({"label": names.get(r.key), "count": r.n, "amount": from_cents(r.amount)} for r in found),
                   key=lambda r: (-r["amount"], str(r["label"])))
-    cols = [C("label", _l("Competitor")), C("count", _l("Deals lost"), "number", True),
+    cols = [C("label", _l("Competitor")), C("count", _l("Deals lost"), "count", True),
             C("amount", _l("Revenue lost"), "money", True)]
     return ReportResult(cols, rows, chart={"kind": "pie", "label": "label", "values": ["amount"]},
                         totals=totals(cols, rows))

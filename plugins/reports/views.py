@@ -315,20 +315,4 @@ def drill(type_name):
 
 @bp.app_template_filter("report_value")
 def report_value(value, kind="text"):
-    from core.templating import money, number
-    if value is None or value == "":
-        return ""
-    if kind == "money":
-        return money(value)
-    if kind == "number":
-        return number(value)
-    if kind == "percent":
-        return f"{number(value)}%"
-    if kind == "datetime" and isinstance(value, _dt.datetime):
-        from core.templating import datetime_filter
-        return datetime_filter(value, "short")
-    if kind == "date":
-        from core.templating import date_filter
-        return date_filter(value) if isinstance(value, (_dt.date, _dt.datetime)) else value
-    return value
-
+    return output.display(value, kind)

@@ -1,5 +1,6 @@
 """Hook implementations of the service plugin (客户服务管理)."""
 import datetime as dt
+from decimal import Decimal
 import os
 
 from flask import render_template
@@ -174,10 +175,18 @@ def _report(user, params, section_id):
     values = [key for key, _label, kind in section.columns if kind in ("number", "percent")]
     if section_id == "monthly":
         values = values[:4]
-    return ReportResult(columns=columns, rows=section.rows,
+    # the service page keeps rates in percentage points; a report's percent column holds a fraction
+    percent = [key for key, _label, kind in section.columns if kind == "percent"]
+    rows, totals = ([dict(r, **{k: _fraction(r.get(k)) for k in percent}) for r in section.rows],
+                    dict(section.totals, **{k: _fraction(section.totals.get(k)) for k in percent}))
+    return ReportResult(columns=columns, rows=rows,
                         chart={"kind": "line" if section_id == "times" else "bar",
                                "label": section.columns[0][0], "values": values},
-                        totals=section.totals, note=section.note)
+                        totals=totals, note=section.note)
+
+
+def _fraction(points):
+    return None if points is None else Decimal(str(points)) / 100
 
 
 @hookimpl

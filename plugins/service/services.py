@@ -177,21 +177,24 @@ def minutes_between(start, end):
 def announce(kind, item, user, created, changes):
     """After the write: the timeline, and the assignee's notification."""
     actor = user.id if getattr(user, "id", None) else None
+    # a new item's timeline starts when the customer's message was received (perhaps typed in later)
+    at = item.received_at if created else None
     if created:
-        event(kind, item.id, "created", "", item.status, actor)
+        event(kind, item.id, "created", "", item.status, actor, at)
     elif "status" in changes:
         old, new = changes["status"]
         event(kind, item.id, "status", old or "", new or "", actor)
     if created or "owner" in changes:
         old = changes.get("owner", [None, None])[0] if not created else None
-        event(kind, item.id, "assigned", str(old or ""), str(item.owner_id), actor)
+        event(kind, item.id, "assigned", str(old or ""), str(item.owner_id), actor, at)
         if item.owner_id and item.owner_id != actor and item.is_open:   # (an imported old case: no)
             notify_assignee(kind, item)
 
 
-def event(kind, item_id, what, old, new, user_id):
+def event(kind, item_id, what, old, new, user_id, at=None):
+    """A timeline entry, at ``at`` (default: now)."""
     ServiceEvent.create(item_type=kind, item_id=item_id, kind=what, old_value=str(old)[:200],
-                        new_value=str(new)[:200], user=user_id, at=clock.utcnow())
+                        new_value=str(new)[:200], user=user_id, at=at or clock.utcnow())
 
 
 def notify_assignee(kind, item):

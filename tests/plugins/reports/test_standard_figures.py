@@ -25,7 +25,7 @@ def by_label(result, *keys):
 
 def test_accounts_by_industry(world):
     result = run("reports.accounts_by_industry", world.admin)
-    assert by_label(result, "count") == {"retail": (3,), "finance": (1,), "education": (1,)}
+    assert by_label(result, "count") == {"Retail": (3,), "Finance": (1,), "Education": (1,)}
     assert result.totals["count"] == 5
 
 
@@ -70,10 +70,10 @@ def test_pipeline_by_close_month_and_owner(world):
 def test_win_loss_ratio(world):
     result = run("reports.win_loss", world.admin)
     assert by_label(result, "won", "lost", "rate", "won_amount", "lost_amount") == {
-        "Ann": (2, 1, D("66.7"), D("4000"), D("500")),
-        "Amy": (1, 0, D("100.0"), D("6000"), D("0")),
-        "Bob": (1, 1, D("50.0"), D("8000"), D("700"))}
-    assert (result.totals["won"], result.totals["lost"], result.totals["rate"]) == (4, 2, D("66.7"))
+        "Ann": (2, 1, D(2) / 3, D("4000"), D("500")),
+        "Amy": (1, 0, D(1), D("6000"), D("0")),
+        "Bob": (1, 1, D(1) / 2, D("8000"), D("700"))}
+    assert (result.totals["won"], result.totals["lost"], result.totals["rate"]) == (4, 2, D(4) / 6)
 
 
 def test_average_deal_size_per_fiscal_quarter(world):
@@ -132,19 +132,19 @@ def test_won_revenue_by_owner_team_product_and_category(world):
 
 def test_leads_by_source_status_and_rating(world):
     assert by_label(run("reports.leads_by_source", world.admin), "count") == {
-        "web": (4,), "phone": (1,), "referral": (1,), "(none)": (1,)}
+        "Website": (4,), "Phone inquiry": (1,), "Referral": (1,), "(none)": (1,)}
     assert by_label(run("reports.leads_by_status", world.admin), "count") == {
-        "new": (2,), "converted": (2,), "contacted": (1,), "qualified": (1,), "unqualified": (1,)}
+        "New": (2,), "Converted": (2,), "Contacted": (1,), "Qualified": (1,), "Unqualified": (1,)}
     assert by_label(run("reports.leads_by_rating", world.admin), "count") == {
-        "warm": (4,), "hot": (2,), "cold": (1,)}
+        "Warm": (4,), "Hot": (2,), "Cold": (1,)}
 
 
 def test_lead_conversion_rate_by_source(world):
     result = run("reports.lead_conversion_by_source", world.admin)
     assert by_label(result, "count", "converted", "rate") == {
-        "web": (4, 1, D("25.0")), "phone": (1, 0, D("0.0")), "referral": (1, 1, D("100.0")),
-        "(none)": (1, 0, D("0.0"))}
-    assert result.totals["rate"] == D("28.6")
+        "Website": (4, 1, D(1) / 4), "Phone inquiry": (1, 0, D(0)), "Referral": (1, 1, D(1)),
+        "(none)": (1, 0, D(0))}
+    assert result.totals["rate"] == D(2) / 7
 
 
 def test_lead_ageing_and_leads_per_owner(world):
@@ -158,7 +158,7 @@ def test_competitor_reports(world):
     assert by_label(run("reports.competitor_opportunities", world.admin), "count", "amount") == {
         "Rival": (3, D("4200")), "Other": (2, D("8700"))}
     assert by_label(run("reports.competitor_win_rate", world.admin), "won", "lost", "rate") == {
-        "Rival": (1, 2, D("33.3")), "Other": (1, 1, D("50.0"))}
+        "Rival": (1, 2, D(1) / 3), "Other": (1, 1, D(1) / 2)}
     assert by_label(run("reports.competitor_revenue_lost", world.admin), "count", "amount") == {
         "Rival": (2, D("1200")), "Other": (1, D("700"))}
 
