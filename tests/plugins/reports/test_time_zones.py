@@ -17,7 +17,9 @@ ZONES = ("America/New_York", "Europe/London", "Australia/Sydney", "Asia/Shanghai
 
 @pytest.fixture
 def admin(app, make_user, frozen_clock):
-    frozen_clock(dt.datetime(2026, 1, 15, 12, 0, 0))   # winter in the north: today's offset is not July's
+    # winter in the north (today's offset is not July's), after every instant below (records created after
+    # now are not counted)
+    frozen_clock(dt.datetime(2028, 1, 15, 12, 0, 0))
     return make_user("admin", admin=True)
 
 
@@ -34,7 +36,8 @@ def set_zone(zone):
 def months_shown(client):
     _headers, rows, _totals = report_table(client.get("/reports/run/reports.new_accounts_per_month").get_data(
         as_text=True))
-    return {label: int(amount(count)) for label, count in rows}
+    # months between records are listed with 0: the reference lists months that hold records
+    return {label: int(amount(count)) for label, count in rows if int(amount(count))}
 
 
 def local_months(instants, zone):
