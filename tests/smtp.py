@@ -1,4 +1,4 @@
-"""A real SMTP server for tests (aiosmtpd in a thread) that keeps what it accepts, and can hold the first
+"""A real SMTP server for tests (aiosmtpd in a thread) that keeps what it accepts, and can hold a
 message it is sent until the test lets it go (to kill its sender mid-send)."""
 import asyncio
 import contextlib
@@ -10,16 +10,19 @@ from aiosmtpd.controller import Controller
 
 
 class Inbox:
-    """The messages accepted (email.message.Message each). With ``hold_first``, the first DATA waits until
+    """The messages accepted (email.message.Message each). After :meth:`hold_next` the next DATA waits until
     :meth:`release`, then is refused (451) and not kept: its sender never saw it accepted."""
 
-    def __init__(self, hold_first=False):
+    def __init__(self):
         self.messages = []
         self.held = threading.Event()       # set while the first message is being held
         self.held_subject = None
         self._release = threading.Event()
-        self._hold = hold_first
+        self._hold = False
         self._lock = threading.Lock()
+
+    def hold_next(self):
+        self._hold = True
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content)

@@ -59,7 +59,8 @@ def start_scheduler(database_url, tmp_path):
 
 def test_two_schedulers_one_killed_mid_send_deliver_each_reminder_and_email_once(
         make_app, make_user, start_scheduler):
-    inbox = Inbox(hold_first=True)
+    inbox = Inbox()
+    inbox.hold_next()
     with smtp_server(inbox) as port:
         app = make_app(plugins=["calendar"], SMTP_HOST="127.0.0.1", SMTP_PORT=port)
         with app.app_context():
