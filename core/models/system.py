@@ -78,7 +78,7 @@ class LoginLock(BaseModel):
 
 class JobRun(BaseModel):
     """The last run of each scheduled job (core.scheduler), whichever scheduler ran it: a restarted scheduler
-    runs at once what is due by it, and the admin can see when a job last ran and how it ended. Real time."""
+    runs at once what is due by it (core.scheduler.plan). Real time."""
     job = peewee.CharField(max_length=100, unique=True)
     started_at = peewee.DateTimeField(null=True)
     finished_at = peewee.DateTimeField(null=True)
