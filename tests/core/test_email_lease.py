@@ -5,9 +5,11 @@ import threading
 
 import pytest
 
-from core import notify
+from core import notify, scheduler
+from core.db import db
 from core.models import Notification
 from tests.core.english import make_app  # noqa: F401  (English default language)
+from tests.migrations import run_steps
 from tests.smtp import Inbox, smtp_server
 
 T = dt.datetime(2026, 5, 15, 2, 0)
@@ -68,3 +70,16 @@ def test_a_first_send_carries_no_resent_mark(mail_app, inbox, make_user, frozen_
     notify.send(make_user("alice", email="alice@example.cn"), "Plain")
     assert notify.deliver_email(mail_app) == 1
     assert inbox.messages[0][notify.RESENT_HEADER] is None and not Notification.get().email_resent
+
+
+def test_the_migration_gives_an_older_database_the_send_state_and_the_job_runs(mail_app, inbox, make_user,
+                                                                               frozen_clock):
+    run_steps("core.migrations.0009_jobs_exactly_once", "down")
+    assert "job_run" not in db.get_tables()
+    assert "email_lease_until" not in {c.name for c in db.get_columns("notification")}
+    run_steps("core.migrations.0009_jobs_exactly_once", "up", "up")  # a database that has them is left alone
+    assert "job_run" in db.get_tables()
+    frozen_clock(T)
+    notify.send(make_user("alice", email="alice@example.cn"), "After the upgrade")
+    assert scheduler.run_once(mail_app)["core.deliver_email"] == 1
+    assert [m["Subject"] for m in inbox.messages] == ["After the upgrade"]
