@@ -1,4 +1,5 @@
 """The ``zhixin`` command line."""
+import logging
 import secrets
 import sys
 
@@ -190,6 +191,10 @@ def scheduler(once):
             else:
                 click.echo(f"{job_id}: ok" + (f" ({result})" if result is not None else ""))
         sys.exit(1 if failed else 0)
+    # every run is logged to stderr with its time, job, duration and result (APScheduler's own chatter: warnings)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     click.echo("Scheduler running (Ctrl+C to stop).")
     run_forever(app)
 

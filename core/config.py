@@ -39,6 +39,10 @@ DEFAULTS = {
     "SMTP_PASSWORD": None,
     "SMTP_FROM": "zhixin@localhost",
     "SMTP_TLS": False,
+    # How long a scheduler holds a notification e-mail it is sending (core.notify): far longer than one send.
+    "EMAIL_LEASE_SECONDS": 600,
+    # Run every interval job this often instead of its own interval (labs, demos and tests); None: their own.
+    "SCHEDULER_INTERVAL_SECONDS": None,
     "PAGE_SIZE": 20,
     "PASSWORD_METHOD": "scrypt",
     "SESSION_COOKIE_NAME": "zhixin_session",  # not Flask's "session": cookies from before core.sessions are void
@@ -90,6 +94,10 @@ ENVIRONMENT = {
     "ZHIXIN_SMTP_PASSWORD": "SMTP password",
     "ZHIXIN_SMTP_FROM": "Sender address of notification e-mails",
     "ZHIXIN_SMTP_TLS": "true to use STARTTLS",
+    "ZHIXIN_EMAIL_LEASE_SECONDS": "How long one scheduler holds a notification e-mail while sending it, in "
+                                  "seconds (default 600); an unfinished send is retried, marked, when it ends",
+    "ZHIXIN_SCHEDULER_INTERVAL_SECONDS": "Run every interval job this often, in seconds, instead of its own "
+                                         "interval (for a lab or a demo; default: each job's own)",
     "ZHIXIN_TEST_DATABASE_URL": "Tests only: run the test suite on this PostgreSQL or MariaDB database "
                                 "(default: a temporary SQLite file); the suite drops every table in it",
     "ZHIXIN_CHROMIUM": "Tests only: path of the Chromium the browser tests drive (default /usr/bin/chromium)",
@@ -112,6 +120,9 @@ def load(app, overrides=None):
     check_database_url(str(cfg["DATABASE_URL"]))
     for key, minimum in WHOLE_NUMBERS.items():
         cfg[key] = whole_number(key, cfg[key], minimum)
+    if cfg["SCHEDULER_INTERVAL_SECONDS"] not in (None, ""):
+        cfg["SCHEDULER_INTERVAL_SECONDS"] = whole_number("SCHEDULER_INTERVAL_SECONDS",
+                                                         cfg["SCHEDULER_INTERVAL_SECONDS"], 1)
     if cfg["SESSION_IDLE_MINUTES"] > cfg["SESSION_LIFETIME_HOURS"] * 60:
         raise ConfigError("ZHIXIN_SESSION_IDLE_MINUTES: longer than ZHIXIN_SESSION_LIFETIME_HOURS allows")
     # Flask refuses a session cookie signed longer ago than this (a second, coarser limit than core.sessions').
@@ -125,7 +136,7 @@ def load(app, overrides=None):
 # Settings that must be whole numbers, with their smallest allowed value.
 WHOLE_NUMBERS = {"LOGIN_MAX_FAILURES": 1, "LOGIN_LOCK_MINUTES": 1, "LOGIN_LOCK_MAX_MINUTES": 1,
                  "LOGIN_ADDRESS_MAX_FAILURES": 1, "LOGIN_ADDRESS_WINDOW_MINUTES": 1, "PROXY_COUNT": 0,
-                 "SESSION_IDLE_MINUTES": 1, "SESSION_LIFETIME_HOURS": 1}
+                 "SESSION_IDLE_MINUTES": 1, "SESSION_LIFETIME_HOURS": 1, "EMAIL_LEASE_SECONDS": 1}
 # Settings that are yes or no.
 FLAGS = ("SAFE_MODE", "SECURE_COOKIES")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")

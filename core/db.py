@@ -1,5 +1,6 @@
 """The database: one proxy, initialised from a URL (SQLite by default, PostgreSQL or MySQL/MariaDB)."""
 import os
+import time
 from urllib.parse import urlparse
 
 import peewee
@@ -74,6 +75,34 @@ def make_database(url):
         url = url.replace("mariadb://", "mysql://", 1)
         return connect(url, charset="utf8mb4")
     return connect(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
+
+
+BUSY_SIGNS = ("database is locked", "database table is locked", "deadlock", "lock wait timeout",
+              "could not serialize")
+BUSY_TRIES = 5
+
+
+def is_busy(exc):
+    """Whether ``exc`` says the database was busy (SQLite's lock, a deadlock or lock timeout elsewhere): the
+    transaction was rolled back and may simply be tried again."""
+    return isinstance(exc, peewee.OperationalError) and any(s in str(exc).lower() for s in BUSY_SIGNS)
+
+
+def transaction(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` in one short transaction, tried again (up to ``BUSY_TRIES`` times, a growing
+    pause between) while the database is busy. Scheduled jobs write this way: read first, then one small
+    transaction per claim, so a second scheduler or a web request waits for a moment instead of failing the
+    run. Inside an outer transaction ``fn`` simply runs in it (a retry belongs to the outermost one)."""
+    if db.transaction_depth():
+        return fn(*args, **kwargs)
+    for attempt in range(1, BUSY_TRIES + 1):
+        try:
+            with db.atomic():
+                return fn(*args, **kwargs)
+        except peewee.OperationalError as exc:
+            if attempt == BUSY_TRIES or not is_busy(exc):
+                raise
+            time.sleep(0.05 * 2 ** attempt)  # a back-off, not a clock: nothing is measured
 
 
 def init(url):

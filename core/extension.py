@@ -35,7 +35,8 @@ class Slot:
 
 @dataclass
 class Job:
-    """A scheduled job. ``func(app)`` runs inside an app context; it must be idempotent in the database.
+    """A scheduled job. ``func(app)`` runs inside an app context; it must be exactly-once in the database
+    (docs/scheduler.md: read first, then claim each piece of work in its own short transaction).
 
     ``trigger`` is an APScheduler trigger name ("interval" or "cron") and ``trigger_args`` its arguments.
     """

@@ -136,7 +136,9 @@ def zhixin_template_slot(slot, context):
 @hookspec
 def zhixin_jobs():
     """Return a list of ``core.extension.Job``. Jobs run only in ``zhixin scheduler`` (one process), and
-    each must be idempotent in the database (see ``core.models.JobClaim.claim``)."""
+    each must be exactly-once in the database however many schedulers run it: read first, then claim each
+    piece of work once in its own short transaction (``core.db.transaction``; ``core.models.JobClaim.claim``, a
+    notification ``key``, or ``UPDATE … WHERE`` still unclaimed) — see docs/scheduler.md."""
 
 
 # --- tools ---------------------------------------------------------------------------------------------

@@ -5,12 +5,16 @@ key, inside the caller's transaction, so two schedulers, a restart or a catch-up
 """
 import datetime as dt
 import logging
+import os
 import smtplib
+import socket
+import uuid
 from email.message import EmailMessage
 
 from flask import current_app
 
 from core import clock
+from core.db import transaction
 from core.models import Notification, User
 from core.plugins import plugin_of_path
 from core.web import safe_next
@@ -18,6 +22,8 @@ from core.web import safe_next
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
 EMAIL_RETRY_MINUTES = 5    # the first back-off after a failed e-mail; it doubles on every further failure
+RESENT_HEADER = "X-Zhixin-Resent"
+INTERRUPTED_TWICE = "Interrupted twice while sending; it may have been sent"
 HEADER_LIMIT = 200          # characters of one header value (a subject, an address)
 
 
@@ -65,49 +71,76 @@ def mark_all_read(user):
 
 
 def deliver_email(app):
-    """Send the pending e-mails that are due. Each message stands alone: one that fails is claimed, its error
-    kept, and tried again after a back-off that doubles (``EMAIL_RETRY_MINUTES``, then 2×, 4× …); after
-    ``MAX_EMAIL_ATTEMPTS`` it is marked failed. Never does one message hold back the others."""
+    """Send the pending e-mails that are due, each exactly once however many schedulers run.
+
+    A scheduler claims one message at a time with a lease (``email_lease_until``, ``EMAIL_LEASE_SECONDS``) under
+    its own claim (``email_claim``: host, process, token), sends it outside any transaction and then marks it
+    sent — only while the claim is still its own. A message under lease is skipped by every other scheduler.
+    A lease that ran out unfinished means its sender died mid-send (the message may or may not have gone out):
+    it is sent once more, marked resent (``email_resent`` and an ``X-Zhixin-Resent`` header); a second
+    interruption gives it up. A message the server refuses keeps its error and is tried again after a back-off
+    that doubles (``EMAIL_RETRY_MINUTES``, then 2×, 4× …); after ``MAX_EMAIL_ATTEMPTS`` it is marked failed.
+    Never does one message hold back the others."""
     cfg = app.config
     if not cfg.get("SMTP_HOST"):
         return 0
-    now = clock.real_utcnow()
+    sender = f"{socket.gethostname()}:{os.getpid()}"
+    return sum(_deliver(cfg, note, sender) for note in _due_emails(clock.real_utcnow()))
+
+
+def _due_emails(now):
+    """The pending messages due now and held by no one (read first, in full: no cursor stays open)."""
     due = Notification.email_retry_at.is_null() | (Notification.email_retry_at <= now)
-    pending = list(Notification.select(Notification, User).join(User)
-                   .where(Notification.email_pending & due).order_by(Notification.id).limit(200))
-    sent = 0
-    for note in pending:
-        if not note.user.email:
-            Notification.update(email_pending=False).where(Notification.id == note.id).execute()
-            continue
-        # claim the row first (the next try is pushed back at once), so a second scheduler does not send it too
-        attempt = note.email_attempts + 1
-        claimed = Notification.update(email_attempts=attempt, email_retry_at=now + _back_off(attempt)).where(
-            (Notification.id == note.id) & (Notification.email_attempts == note.email_attempts)
-            & Notification.email_pending).execute()
-        if claimed != 1:
-            continue
-        try:
-            _smtp_send(cfg, note.user.email, note.title, note.body + ("\n\n" + note.link if note.link else ""))
-        except (OSError, ValueError, smtplib.SMTPException) as exc:   # ValueError: a header the library refuses
-            _failed(note, attempt, exc, now)
-            continue
-        Notification.update(email_pending=False, emailed_at=clock.real_utcnow(), email_retry_at=None,
-                            email_error="").where(Notification.id == note.id).execute()
-        sent += 1
-    return sent
+    free = Notification.email_lease_until.is_null() | (Notification.email_lease_until <= now)
+    return list(Notification.select(Notification, User).join(User)
+                .where(Notification.email_pending & due & free).order_by(Notification.id).limit(200))
+
+
+def _deliver(cfg, note, sender):
+    """Claim, send and mark one message; 1 if this call sent it."""
+    unchanged = (Notification.id == note.id) & (Notification.email_attempts == note.email_attempts) \
+        & Notification.email_pending
+    if not note.user.email:
+        transaction(Notification.update(email_pending=False, email_lease_until=None).where(unchanged).execute)
+        return 0
+    interrupted = note.email_lease_until is not None   # its last sender never finished
+    if interrupted and note.email_resent:
+        transaction(Notification.update(email_pending=False, email_failed_at=clock.real_utcnow(),
+                                        email_lease_until=None, email_error=INTERRUPTED_TWICE).where(unchanged).execute)
+        return 0
+    claim = f"{sender}:{uuid.uuid4().hex[:12]}"
+    now = clock.real_utcnow()
+    resend = interrupted or note.email_resent
+    claimed = transaction(Notification.update(
+        email_attempts=note.email_attempts + 1, email_claim=claim, email_resent=resend,
+        email_lease_until=now + dt.timedelta(seconds=int(cfg["EMAIL_LEASE_SECONDS"]))).where(
+        unchanged & (Notification.email_lease_until.is_null() | (Notification.email_lease_until <= now))).execute)
+    if claimed != 1:
+        return 0            # another scheduler claimed it first
+    mine = (Notification.id == note.id) & (Notification.email_claim == claim)
+    try:
+        _smtp_send(cfg, note.user.email, note.title, note.body + ("\n\n" + note.link if note.link else ""),
+                   resent=resend)
+    except (OSError, ValueError, smtplib.SMTPException) as exc:   # ValueError: a header the library refuses
+        transaction(_failed, note, mine, note.email_attempts + 1, exc)
+        return 0
+    transaction(Notification.update(email_pending=False, emailed_at=clock.real_utcnow(), email_retry_at=None,
+                                    email_error="", email_lease_until=None).where(mine).execute)
+    return 1
 
 
 def _back_off(attempt):
     return dt.timedelta(minutes=EMAIL_RETRY_MINUTES * 2 ** (attempt - 1))
 
 
-def _failed(note, attempt, exc, now):
+def _failed(note, mine, attempt, exc):
     log.warning("e-mail for notification %s failed (attempt %s): %s", note.id, attempt, exc)
-    values = {"email_error": f"{type(exc).__name__}: {exc}"[:500]}
+    now = clock.real_utcnow()
+    values = {"email_error": f"{type(exc).__name__}: {exc}"[:500], "email_lease_until": None,
+              "email_retry_at": now + _back_off(attempt)}
     if attempt >= MAX_EMAIL_ATTEMPTS:
         values.update(email_pending=False, email_failed_at=now, email_retry_at=None)
-    Notification.update(**values).where(Notification.id == note.id).execute()
+    Notification.update(**values).where(mine).execute()
 
 
 def header_value(value, limit=HEADER_LIMIT):
@@ -117,8 +150,10 @@ def header_value(value, limit=HEADER_LIMIT):
     return " ".join(text.split())[:limit]
 
 
-def _smtp_send(cfg, to, subject, body):
+def _smtp_send(cfg, to, subject, body, resent=False):
     msg = EmailMessage()
+    if resent:  # the first try may have reached the recipient before its sender died
+        msg[RESENT_HEADER] = "interrupted delivery sent again; may be a duplicate"
     msg["From"] = header_value(cfg["SMTP_FROM"])
     msg["To"] = header_value(to)
     msg["Subject"] = header_value(subject)

@@ -7,21 +7,21 @@ from core.models.records import (
     ACCOUNT_TYPES, DEFAULT_STAGES, INDUSTRIES, LEAD_RATINGS, LEAD_SOURCES, LEAD_STATUSES,
     OPPORTUNITY_TYPES, Account, Competitor, Contact, Document, Lead, Opportunity, OpportunityCompetitor,
     OpportunityLine, OpportunityStageHistory, Product, ProductCategory, SalesStage)
-from core.models.system import AuditEntry, JobClaim, LoginAttempt, LoginLock, Notification, PluginState
+from core.models.system import AuditEntry, JobClaim, JobRun, LoginAttempt, LoginLock, Notification, PluginState
 from core.models.users import SHARING_MODES, Organisation, Position, SharingMode, User, UserSession
 
 DeferredForeignKey.resolve(Opportunity)  # Lead.converted_opportunity
 
 CORE_MODELS = [
     Position, User, UserSession, Organisation, SharingMode, PluginState, AuditEntry, Notification, LoginAttempt,
-    LoginLock, JobClaim, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory, ProductCategory,
+    LoginLock, JobClaim, JobRun, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory, ProductCategory,
     Product, OpportunityLine, Competitor, OpportunityCompetitor, Document,
 ]
 
 __all__ = [
     "ACCOUNT_TYPES", "CORE_MODELS", "DEFAULT_STAGES", "INDUSTRIES", "LEAD_RATINGS", "LEAD_SOURCES",
     "LEAD_STATUSES", "OPPORTUNITY_TYPES", "SHARING_MODES", "Account", "AuditEntry", "BaseModel", "Competitor",
-    "Contact", "Document", "JobClaim", "Lead", "LoginAttempt", "LoginLock", "MoneyField", "Notification",
+    "Contact", "Document", "JobClaim", "JobRun", "Lead", "LoginAttempt", "LoginLock", "MoneyField", "Notification",
     "Opportunity", "OpportunityCompetitor", "OpportunityLine", "OpportunityStageHistory", "Organisation", "PluginState",
     "Position", "Product", "ProductCategory", "Record", "SalesStage", "SharingMode", "User", "UserSession", "db",
 ]

@@ -1,4 +1,4 @@
-"""Platform tables: plugin switches, audit log, notifications, login attempts and locks, job claims."""
+"""Platform tables: plugin switches, audit log, notifications, login attempts and locks, job claims and runs."""
 import peewee
 
 from core import clock
@@ -44,6 +44,10 @@ class Notification(BaseModel):
     email_retry_at = peewee.DateTimeField(null=True)     # real time; the next try after a failure
     email_error = peewee.CharField(max_length=500, default="")   # the last delivery error
     email_failed_at = peewee.DateTimeField(null=True)    # given up after MAX_EMAIL_ATTEMPTS
+    # the send state (core.notify.deliver_email): a scheduler holds the message while it sends, until the lease ends
+    email_lease_until = peewee.DateTimeField(null=True)  # real time; set = "sending"
+    email_claim = peewee.CharField(max_length=100, default="")   # who holds the lease: host:pid:token
+    email_resent = peewee.BooleanField(default=False)    # sent again after an interrupted send (may be a duplicate)
 
     class Meta:
         indexes = ((("user", "read_at"), False),)
@@ -70,6 +74,16 @@ class LoginLock(BaseModel):
 
     class Meta:
         indexes = ((("username", "client"), True),)
+
+
+class JobRun(BaseModel):
+    """The last run of each scheduled job (core.scheduler), whichever scheduler ran it: a restarted scheduler
+    runs at once what is due by it (core.scheduler.plan). Real time."""
+    job = peewee.CharField(max_length=100, unique=True)
+    started_at = peewee.DateTimeField(null=True)
+    finished_at = peewee.DateTimeField(null=True)
+    ok_at = peewee.DateTimeField(null=True)       # the last run that succeeded
+    result = peewee.CharField(max_length=500, default="")
 
 
 class JobClaim(BaseModel):

@@ -15,7 +15,7 @@ from flask_babel import force_locale, gettext as _
 from core import access, clock, names, notify
 from core import positions as position_tree
 from core.classroom.scope import class_of
-from core.db import db
+from core.db import db, transaction
 from core.models import Organisation, Position, User
 from core.records import service as records
 from plugins.calendar import recurrence
@@ -350,39 +350,47 @@ def quick_task(user, subject, due=None, priority="normal"):
 # --- reminders ------------------------------------------------------------------------------------
 
 MAX_REMINDER_MINUTES = 7 * 24 * 60
+CATCH_UP = _dt.timedelta(hours=1)   # a reminder still goes out this long after the start (or until the end)
 
 
 def due_reminders(now):
-    """(event, occurrence start UTC) pairs whose reminder time has come and which have not started."""
+    """(event, occurrence start UTC) pairs whose reminder time (start − lead) has come and that have not ended
+    (or started at most ``CATCH_UP`` ago): "at the start" (lead 0) is due from the start, and a reminder
+    missed while no scheduler ran (or whose run failed) goes out on the next run while it is still of use."""
     horizon = now + _dt.timedelta(minutes=MAX_REMINDER_MINUTES) + DAY
-    rows = (CalendarEvent.select()
-            .where(CalendarEvent.reminder_minutes.is_null(False) & ~CalendarEvent.cancelled
-                   & (CalendarEvent.start <= horizon)
-                   & ((CalendarEvent.rrule != "") | (CalendarEvent.end > now - DAY))))
+    rows = list(CalendarEvent.select()
+                .where(CalendarEvent.reminder_minutes.is_null(False) & ~CalendarEvent.cancelled
+                       & (CalendarEvent.start <= horizon)
+                       & ((CalendarEvent.rrule != "") | (CalendarEvent.end > now - DAY))))
     out = []
     local_now = clock.to_local(now).replace(tzinfo=None)
     for event in rows:
         lead = _dt.timedelta(minutes=event.reminder_minutes)
+        start, end = local_span(event)
         if event.recurring:
             replaced = {ex.recurrence_id for ex in event.exceptions}
-            start, end = local_span(event)
             try:
-                starts = recurrence.expand(event.rrule, start, end - start, local_now, local_now + lead + DAY)
+                starts = recurrence.expand(event.rrule, start, end - start, local_now - CATCH_UP,
+                                           local_now + lead + DAY)
             except recurrence.RecurrenceError:
                 continue
             starts = [s for s in starts if stored_from_local(s, event.all_day) not in replaced]
         else:
-            starts = [local_span(event)[0]]
+            starts = [start]
         for occ in starts:
             occ_utc = clock.to_utc(occ)
-            if occ_utc - lead <= now < occ_utc:
+            until = max(occ_utc + (end - start), occ_utc + CATCH_UP)
+            if occ_utc - lead <= now < until:
                 out.append((event, occ_utc))
     return out
 
 
 def send_reminders(app=None):
-    """The reminder job: each occurrence reminds its owner and invited users exactly once (unique key)."""
+    """The reminder job: each occurrence reminds its owner and invited users exactly once (unique key).
+    Everything is read first (no cursor stays open while writing: SQLite could not then write), then each
+    reminder is one short transaction, retried while the database is busy."""
     now = clock.utcnow()
+    default_language = Organisation.get_profile().default_language or "zh"
     sent = 0
     for event, occ_utc in due_reminders(now):
         people = {event.owner_id}
@@ -394,11 +402,11 @@ def send_reminders(app=None):
         if event.recurring:
             link += "?occurrence=" + stored_from_local(clock.to_local(occ_utc).replace(tzinfo=None),
                                                        event.all_day).strftime("%Y%m%dT%H%M%S")
-        for person in User.select().where(User.id.in_(list(people)) & User.active).order_by(User.id):
+        for person in list(User.select().where(User.id.in_(list(people)) & User.active).order_by(User.id)):
             key = f"calendar:{event.id}:{occ_utc:%Y%m%dT%H%M}:{person.id}"
             # in the reader's language (no request here, so no locale from a browser)
-            with force_locale(person.language or Organisation.get_profile().default_language or "zh"), db.atomic():
-                if notify.send(person, _("Reminder: %(subject)s at %(when)s", subject=event.subject, when=when),
-                               body=event.location, link=link, kind="calendar_reminder", key=key):
-                    sent += 1
+            with force_locale(person.language or default_language):
+                title = _("Reminder: %(subject)s at %(when)s", subject=event.subject, when=when)
+            sent += transaction(notify.send, person, title, body=event.location, link=link,
+                                kind="calendar_reminder", key=key)
     return sent

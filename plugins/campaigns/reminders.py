@@ -20,7 +20,7 @@ import datetime as _dt
 from flask_babel import force_locale, gettext as _
 
 from core import clock, notify
-from core.db import db
+from core.db import transaction
 from core.models import Organisation, User
 from plugins.campaigns.links import link
 from plugins.campaigns.models import OPEN_TASK_STATUSES, Campaign, CampaignTask
@@ -54,8 +54,8 @@ def candidate_tasks(today, horizon_days):
 
 
 def _send(user, key, kind, title, body, url):
-    with db.atomic():
-        return notify.send(user, title, body=body, link=url, kind=kind, key=key)
+    """One reminder in its own short transaction, retried while the database is busy."""
+    return transaction(notify.send, user, title, body=body, link=url, kind=kind, key=key)
 
 
 def run(app=None):

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 
 from core import clock, fiscal
-from core.db import db
+from core.db import transaction
 from core.models import JobClaim, Position, User
 
 from plugins.forecast.figures import Figures, aggregate_query, _SUMMED, _to_int
@@ -74,17 +74,24 @@ def _date(text):
 def take_snapshot(quarter, shifted=False):
     """Store every user's figures of ``quarter`` (all opportunities: the job sees as the organisation does);
     ``shifted`` marks a snapshot taken ahead on the teaching clock, which the real one replaces.
-    Returns the number of rows written, or 0 when another run claimed the quarter first."""
-    with db.atomic():
-        if not JobClaim.claim(AHEAD_JOB_ID if shifted else JOB_ID, quarter.start.isoformat()):
-            return 0
-        if not shifted:
-            Snapshot.delete().where((Snapshot.quarter_start == quarter.start) & Snapshot.shifted).execute()
-        rows = _rows(quarter, shifted)
-        for i in range(0, len(rows), 200):
-            Snapshot.insert_many(rows[i:i + 200]).on_conflict_ignore().execute()
+    Returns the number of rows written, or 0 when another run claimed the quarter first. One transaction (the
+    claim with its rows), retried while the database is busy."""
+    rows = transaction(_take, quarter, shifted)
+    if rows is None:
+        return 0
     log.info("forecast snapshot of %s%s: %d users", quarter.key, " (ahead)" if shifted else "", len(rows))
     return len(rows)
+
+
+def _take(quarter, shifted):
+    if not JobClaim.claim(AHEAD_JOB_ID if shifted else JOB_ID, quarter.start.isoformat()):
+        return None
+    if not shifted:
+        Snapshot.delete().where((Snapshot.quarter_start == quarter.start) & Snapshot.shifted).execute()
+    rows = _rows(quarter, shifted)
+    for i in range(0, len(rows), 200):
+        Snapshot.insert_many(rows[i:i + 200]).on_conflict_ignore().execute()
+    return rows
 
 
 def _rows(quarter, shifted):

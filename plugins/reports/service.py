@@ -6,8 +6,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from core import clock, notify
-from core.db import db
-from core.models import Notification, Position
+from core.db import db, transaction
+from core.models import Notification, Position, User
 from core.records.service import audit
 from core.reports import FAMILIES, ReportParams
 from plugins.reports import builder
@@ -126,10 +126,13 @@ def summary(report, owner):
 
 def deliver(app):
     """Send each scheduled saved report to its owner once per period (day, ISO week or month), in the
-    notification centre and, where SMTP is configured, by e-mail. The notification key makes it exactly-once."""
+    notification centre and, where SMTP is configured, by e-mail. The notification key makes it exactly-once.
+    The reports are read first (no cursor stays open while writing: SQLite could not then write), then each
+    delivery is one short transaction, retried while the database is busy."""
     today = clock.today()
     sent = 0
-    for report in SavedReport.select().where(SavedReport.schedule.in_(("daily", "weekly", "monthly"))):
+    for report in list(SavedReport.select(SavedReport, User).join(User)
+                       .where(SavedReport.schedule.in_(("daily", "weekly", "monthly"))).order_by(SavedReport.id)):
         period = period_key(report.schedule, today)
         key = f"reports:{report.id}:{period}"
         if Notification.select().where(Notification.key == key).exists():
@@ -143,9 +146,8 @@ def deliver(app):
             except builder.BadInput:
                 body = _("This report no longer matches its record type; open it to fix it.")
             title = _("Report: %(name)s (%(period)s)", name=report.name, period=period)
-        with db.atomic():
-            if notify.send(owner, title, body, link=f"/reports/saved/{report.id}", kind="report", key=key):
-                sent += 1
+        sent += transaction(notify.send, owner, title, body, link=f"/reports/saved/{report.id}", kind="report",
+                            key=key)
     return sent
 
 

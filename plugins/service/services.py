@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext as _
 from peewee import JOIN, fn
 
 from core import access, clock, notify
-from core.db import db
+from core.db import db, transaction
 from core import positions as position_tree
 from core.models import Contact, Position, User
 from core.records import service as record_service
@@ -354,27 +354,27 @@ def check_breaches(app=None):
             # read the whole list first: a write while a SELECT cursor is still open would upgrade a stale
             # SQLite snapshot, which fails at once instead of waiting for the other scheduler
             for item in list(model.select().where(cond).order_by(model.id)):
-                sent += breach(kind, model, item, target, flag, now)
+                sent += transaction(breach, kind, model, item, target, flag, now)
     return sent
 
 
 def breach(kind, model, item, target, flag, now):
+    """Claim one breach (a conditional UPDATE of its flag) and tell the superiors; the caller's transaction."""
     due_at = getattr(item, f"{target}_due_at")
     sent = 0
-    with db.atomic():
-        claimed = model.update({flag: now}).where((model.id == item.id) & flag.is_null()).execute()
-        if claimed != 1:
-            return 0
-        event(kind, item.id, "breach", target, local_text(due_at), None)
-        owner = User.get_by_id(item.owner_id)
-        for boss in superiors_of(owner):
-            with force_locale(boss.language or "zh"):
-                title = (_("Response target missed: %(subject)s", subject=item.subject) if target == "response"
-                         else _("Resolution target missed: %(subject)s", subject=item.subject))
-                body = _("Assigned to %(user)s; the target was %(due)s.", user=owner.display_name,
-                         due=local_text(due_at))
-            key = f"service:breach:{kind}:{item.id}:{target}:{due_at:%Y%m%d%H%M}:{boss.id}"
-            sent += notify.send(boss, title, body=body, link=item_path(kind, item.id), kind="service.breach",
-                                key=key)
+    claimed = model.update({flag: now}).where((model.id == item.id) & flag.is_null()).execute()
+    if claimed != 1:
+        return 0
+    event(kind, item.id, "breach", target, local_text(due_at), None)
+    owner = User.get_by_id(item.owner_id)
+    for boss in superiors_of(owner):
+        with force_locale(boss.language or "zh"):
+            title = (_("Response target missed: %(subject)s", subject=item.subject) if target == "response"
+                     else _("Resolution target missed: %(subject)s", subject=item.subject))
+            body = _("Assigned to %(user)s; the target was %(due)s.", user=owner.display_name,
+                     due=local_text(due_at))
+        key = f"service:breach:{kind}:{item.id}:{target}:{due_at:%Y%m%d%H%M}:{boss.id}"
+        sent += notify.send(boss, title, body=body, link=item_path(kind, item.id), kind="service.breach",
+                            key=key)
     return sent
 

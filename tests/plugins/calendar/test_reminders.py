@@ -65,3 +65,42 @@ def test_moved_occurrence_reminds_at_its_new_time(client, login, cal, make_user,
     assert send_reminders() == 0  # the 09:00 occurrence was moved away
     frozen_clock(dt.datetime(2026, 5, 16, 6, 55))
     assert send_reminders() == 1
+
+
+def test_a_reminder_at_the_start_reaches_the_bell_when_the_event_begins(cal, client, login, make_user,
+                                                                         frozen_clock):
+    alice = make_user("alice")
+    make_event(alice, "Client call", start=dt.datetime(2026, 5, 15, 3, 0), reminder_minutes=0)
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 59))
+    scheduler.run_job(cal, reminder_job(cal))
+    login(client, alice)
+    assert "Reminder: Client call" not in client.get("/notifications").get_data(as_text=True)
+    frozen_clock(dt.datetime(2026, 5, 15, 3, 0))
+    scheduler.run_job(cal, reminder_job(cal))
+    assert "Reminder: Client call" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_a_reminder_missed_while_no_scheduler_ran_is_caught_up_while_the_event_is_on(cal, client, login, make_user,
+                                                                                      frozen_clock):
+    alice = make_user("alice")
+    make_event(alice, "Long workshop", start=dt.datetime(2026, 5, 15, 3, 0), hours=3, reminder_minutes=15)
+    make_event(alice, "Short call", start=dt.datetime(2026, 5, 15, 2, 0), hours=1, reminder_minutes=15)
+    frozen_clock(dt.datetime(2026, 5, 15, 4, 30))  # no scheduler ran from 01:40 to now
+    scheduler.run_job(cal, reminder_job(cal))
+    html = login(client, alice).get("/notifications").get_data(as_text=True)
+    assert "Reminder: Long workshop" in html      # still on: caught up
+    assert "Reminder: Short call" not in html     # over: a reminder would be of no use
+
+
+def test_reminders_of_many_people_run_by_several_schedulers_at_once_are_each_made_once(cal, make_user,
+                                                                                       frozen_clock):
+    people = [make_user(f"user{i}") for i in range(8)]
+    events = [make_event(people[0], f"Review {n}", start=dt.datetime(2026, 5, 15, 3, n), reminder_minutes=30)
+              for n in range(4)]
+    for event in events:
+        for person in people[1:]:
+            CalendarInvitee.create(event=event.id, user=person.id, answer="accepted")
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 45))
+    job = reminder_job(cal)
+    assert sum(run_at_once(lambda: scheduler.run_job(cal, job), 4)) == len(events) * len(people)
+    assert Notification.select().count() == len(events) * len(people)
