@@ -233,8 +233,11 @@ def _apply_form(form, event, user, with_rule=True):
         parts = recurrence.RuleParts(
             freq=form.freq.data, interval=form.interval.data or 1, byday=form.byday.data or [],
             monthly_by=form.monthly_by.data, ends=form.ends.data, until=form.until.data, count=form.count.data)
+        # the rule repeats in the event's own zone (an imported series keeps it); the form shows the organisation's
+        rule_start = start if form.all_day.data else clock.to_local(
+            clock.to_utc(start), service.zone_of(event)).replace(tzinfo=None)
         try:
-            event.rrule = recurrence.build(parts, start)
+            event.rrule = recurrence.build(parts, rule_start)
         except recurrence.RecurrenceError as exc:
             form.freq.errors.append(str(exc))
             return str(exc)
