@@ -10,6 +10,8 @@ occurrence it replaces); deleting one occurrence writes a ``cancelled`` exceptio
 ``timezone`` (an IANA name; empty = the organisation's zone): an imported weekly 09:00 New York meeting stays
 at 09:00 New York time across daylight saving, and each occurrence is shown in the organisation's zone.
 """
+import datetime as _dt
+
 import peewee
 from flask_babel import lazy_gettext as _l
 
@@ -84,6 +86,15 @@ class CalendarTask(Record):
     @property
     def done(self):
         return self.status == "completed"
+
+    @property
+    def open(self):
+        return self.status not in ("completed", "deferred")
+
+    @property
+    def due(self):
+        """When it is due: a naive UTC datetime if it has a due time, else its (local) due date."""
+        return clock.to_utc(_dt.datetime.combine(self.due_date, self.due_time)) if self.due_time else self.due_date
 
 
 class CalendarFeed(BaseModel):

@@ -155,18 +155,39 @@ def _month_weeks(first, last, items, tasks, extras):
     return [days[i:i + 7] for i in range(0, len(days), 7)]
 
 
+@dataclass
+class Part:
+    """An occurrence's part on one day of the time grid: past midnight it shows on both days, clipped."""
+    occ: service.Occurrence
+    start: _dt.datetime
+    end: _dt.datetime
+
+    @property
+    def continued(self):
+        """Begun the day before (moved and resized from its first day only)."""
+        return self.start != self.occ.start
+
+
 def _day_columns(first, last, items, tasks, extras):
-    """Per day: all-day items (and tasks) on top, then timed items by the hour they start (or cover)."""
+    """Per day: all-day items (and tasks) on top, then timed items by the hour they start (or, begun the day
+    before, from midnight), other modules' timed items at their hour."""
     columns = []
     for d in _days(first, last):
-        todays = [o for o in items if _on_day(o, d)]
-        top = [o for o in todays if o.all_day or o.start.date() != o.end.date() and o.start.date() != d]
-        timed = [o for o in todays if o not in top]
+        lo = _dt.datetime.combine(d, _dt.time())
         by_hour = {h: [] for h in HOURS}
-        for o in timed:
-            by_hour[o.start.hour].append(o)
-        columns.append({"day": d, "top": top, "tasks": [t for t in tasks if t.due_date == d],
-                        "extras": [x for x in extras if x.day == d], "by_hour": by_hour})
+        extras_by_hour = {h: [] for h in HOURS}
+        todays = [o for o in items if _on_day(o, d)]
+        for o in todays:
+            if not o.all_day:
+                start = max(o.start, lo)
+                by_hour[start.hour].append(Part(o, start, min(o.end, lo + periods.DAY)))
+        for x in extras:
+            if x.day == d and x.time is not None:
+                extras_by_hour[x.time.hour].append(x)
+        columns.append({"day": d, "top": [o for o in todays if o.all_day],
+                        "tasks": [t for t in tasks if t.due_date == d],
+                        "extras": [x for x in extras if x.day == d and x.time is None],
+                        "by_hour": by_hour, "extras_by_hour": extras_by_hour})
     return columns
 
 
