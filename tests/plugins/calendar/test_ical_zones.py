@@ -12,8 +12,10 @@ import icalendar
 import pytest
 import recurring_ical_events
 
+from core.db import db
 from plugins.calendar.models import CalendarEvent, CalendarFeed
 from plugins.calendar.service import occurrences
+from tests.migrations import run_steps
 
 ICS = Path(__file__).parent / "ics"
 FILES = ("google.ics", "outlook.ics", "apple.ics")
@@ -119,3 +121,12 @@ def test_an_unchanged_edit_of_an_imported_series_keeps_its_zone_and_rule(client,
     assert client.post(f"/calendar/events/{series.id}/edit", data=data).status_code == 302
     assert CalendarEvent.get_by_id(series.id).timezone == "America/New_York"
     assert ours(owner) == before
+
+
+def test_the_migration_gives_an_older_database_the_zone_column(client, owner):
+    run_steps("plugins.calendar.migrations.0002_event_timezone", "down")
+    assert "timezone" not in {c.name for c in db.get_columns("calendar_event")}
+    run_steps("plugins.calendar.migrations.0002_event_timezone", "up", "up")  # present already: left alone
+    assert "timezone" in {c.name for c in db.get_columns("calendar_event")}
+    upload(client, (ICS / "google.ics").read_bytes())
+    assert CalendarEvent.get(CalendarEvent.subject == "NY stand-up").timezone == "America/New_York"
