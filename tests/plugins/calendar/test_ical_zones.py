@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
+from dateutil.rrule import rrulestr
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from core.db import db
 from plugins.calendar.models import CalendarEvent, CalendarFeed
@@ -130,3 +132,38 @@ def test_the_migration_gives_an_older_database_the_zone_column(client, owner):
     assert "timezone" in {c.name for c in db.get_columns("calendar_event")}
     upload(client, (ICS / "google.ics").read_bytes())
     assert CalendarEvent.get(CalendarEvent.subject == "NY stand-up").timezone == "America/New_York"
+
+
+ZONES = ("America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "UTC")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(zone=st.sampled_from(ZONES), day=st.integers(0, 364), hour=st.integers(0, 23),
+       freq=st.sampled_from(("DAILY;INTERVAL=9", "WEEKLY", "WEEKLY;BYDAY=MO,TH", "MONTHLY")),
+       count=st.integers(1, 30), deleted=st.sets(st.integers(0, 29), max_size=5),
+       moved=st.one_of(st.none(), st.integers(0, 29)))
+def test_any_series_from_any_zone_shows_as_its_own_zone_expands_it(client, owner, zone, day, hour, freq, count,
+                                                                   deleted, moved):
+    """A series in a random zone, with EXDATEs and an override, against recurring_ical_events' reading."""
+    CalendarEvent.delete().execute()
+    start = dt.datetime(2026, 1, 1, hour) + dt.timedelta(days=day)
+    starts = list(rrulestr(f"FREQ={freq};COUNT={count}", dtstart=start))
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//hypothesis//EN", "BEGIN:VEVENT", "UID:series@test",
+             "SUMMARY:Series", f"DTSTART;TZID={zone}:{start:%Y%m%dT%H%M%S}",
+             f"DTEND;TZID={zone}:{start + dt.timedelta(minutes=90):%Y%m%dT%H%M%S}", f"RRULE:FREQ={freq};COUNT={count}"]
+    lines += [f"EXDATE;TZID={zone}:{starts[i]:%Y%m%dT%H%M%S}" for i in sorted(deleted) if i < len(starts)]
+    lines.append("END:VEVENT")
+    if moved is not None and moved < len(starts) and moved not in deleted:
+        lines += ["BEGIN:VEVENT", "UID:series@test", "SUMMARY:Moved", f"RECURRENCE-ID;TZID={zone}:{starts[moved]:%Y%m%dT%H%M%S}",
+                  f"DTSTART;TZID={zone}:{starts[moved] + dt.timedelta(hours=5):%Y%m%dT%H%M%S}",
+                  f"DTEND;TZID={zone}:{starts[moved] + dt.timedelta(hours=6):%Y%m%dT%H%M%S}", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    data = ("\r\n".join(lines) + "\r\n").encode()
+    assert "Nothing was imported." not in upload(client, data).get_data(as_text=True)
+    first, last = dt.date(2025, 12, 1), dt.date(2029, 12, 31)
+    theirs = sorted((str(c["summary"]), c.decoded("dtstart").astimezone(dt.timezone.utc).replace(tzinfo=None))
+                    for c in recurring_ical_events.of(icalendar.Calendar.from_ical(data)).between(
+                        dt.datetime(2025, 12, 1, tzinfo=SH), dt.datetime(2030, 1, 1, tzinfo=SH)))
+    mine = sorted((o.title, o.start.replace(tzinfo=SH).astimezone(dt.timezone.utc).replace(tzinfo=None))
+                  for o in occurrences(owner, first, last))
+    assert mine == theirs
