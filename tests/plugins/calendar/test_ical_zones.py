@@ -134,12 +134,13 @@ def test_the_migration_gives_an_older_database_the_zone_column(client, owner):
     assert CalendarEvent.get(CalendarEvent.subject == "NY stand-up").timezone == "America/New_York"
 
 
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ZONES = ("America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "UTC")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(zone=st.sampled_from(ZONES), day=st.integers(0, 364), hour=st.integers(0, 23),
-       freq=st.sampled_from(("DAILY;INTERVAL=9", "WEEKLY", "WEEKLY;BYDAY=MO,TH", "MONTHLY")),
+       freq=st.sampled_from(("DAILY;INTERVAL=9", "WEEKLY", "WEEKLY;BYDAY={day},{other}", "MONTHLY")),
        count=st.integers(1, 30), deleted=st.sets(st.integers(0, 29), max_size=5),
        moved=st.one_of(st.none(), st.integers(0, 29)))
 def test_any_series_from_any_zone_shows_as_its_own_zone_expands_it(client, owner, zone, day, hour, freq, count,
@@ -147,6 +148,9 @@ def test_any_series_from_any_zone_shows_as_its_own_zone_expands_it(client, owner
     """A series in a random zone, with EXDATEs and an override, against recurring_ical_events' reading."""
     CalendarEvent.delete().execute()
     start = dt.datetime(2026, 1, 1, hour) + dt.timedelta(days=day)
+    # the start is one of the rule's days, as calendar programs write it (RFC 5545 leaves a start off the
+    # rule undefined: dateutil skips it, recurring_ical_events counts it)
+    freq = freq.format(day=WEEKDAYS[start.weekday()], other=WEEKDAYS[(start.weekday() + 3) % 7])
     starts = list(rrulestr(f"FREQ={freq};COUNT={count}", dtstart=start))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//hypothesis//EN", "BEGIN:VEVENT", "UID:series@test",
              "SUMMARY:Series", f"DTSTART;TZID={zone}:{start:%Y%m%dT%H%M%S}",
