@@ -7,7 +7,6 @@ imported event keeps its TZID as an IANA zone — Outlook's Windows names ("Chin
 so a New York series stays at its New York hour across daylight saving.
 """
 import datetime as _dt
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
@@ -163,12 +162,12 @@ def _zone_name(tzid):
     """The IANA name for a TZID as calendar programs write it — Olson ("America/New_York"), Windows ("Eastern
     Standard Time", Outlook) or globally unique ("/example.org/Europe/Berlin") — or "" if unknown here."""
     tzid = str(tzid or "").strip().strip('"')
-    for name in (tzid, WINDOWS_TO_OLSON.get(tzid, ""), "/".join(tzid.split("/")[-2:])):
+    for name in filter(None, (tzid, WINDOWS_TO_OLSON.get(tzid), "/".join(tzid.split("/")[-2:]))):
         try:
-            if name and ZoneInfo(name):
-                return name
+            ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             continue
+        return name
     return ""
 
 

@@ -338,8 +338,14 @@ def event_detail(event_id):
         "calendar/event_detail.html", event=event, occ=occ, invitees=invitees, people=people,
         contacts=contacts, related=rel, series=series, can_write=access.can(user, "write", event),
         can_delete=access.can(user, "delete", event), answers=ANSWERS,
+        zone=_own_zone(series or event),
         rule_text=recurrence.describe(event.rrule, start) if event.rrule else
         (recurrence.describe(series.rrule, start) if series else ""))
+
+
+def _own_zone(event):
+    """The zone a series repeats in, when it is not the organisation's (its times are shown in the latter)."""
+    return event.timezone if event.rrule and event.timezone and event.timezone != str(clock.org_timezone()) else ""
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])

@@ -106,6 +106,7 @@ def test_outlook_windows_zone_names_become_their_iana_zones(client, owner):
     upload(client, (ICS / "outlook.ics").read_bytes())
     series = CalendarEvent.get(CalendarEvent.subject == "NY pipeline call")
     assert series.timezone == "America/New_York"
+    assert "in America/New_York time" in client.get(f"/calendar/events/{series.id}").get_data(as_text=True)
     assert CalendarEvent.get(CalendarEvent.subject == "上海客户拜访").timezone == "Asia/Shanghai"
     html = client.get("/calendar/?view=day&date=2026-03-05").get_data(as_text=True)
     assert "上海客户拜访" in slot(html, "2026-03-05T14:00")
