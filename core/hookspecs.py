@@ -190,6 +190,13 @@ def zhixin_calendar_items(user, start, end):
 
 
 @hookspec
+def zhixin_overdue_items(user, before):
+    """Return ``core.extension.CalendarItem`` objects for the *open* items that ``user`` may see whose due
+    time passed before ``before`` (a naive UTC datetime) — however long ago: the daily work plan lists them,
+    marked overdue, until they are done (a campaign task, a service item past its resolution target…)."""
+
+
+@hookspec
 def zhixin_exercises():
     """Return a list of exercise definitions (``core.exercises.Exercise``) for the classroom tools.
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core import notify
+from core import deadlines, notify
 from core.themes import theme_dirs
 from core.web import paginate, safe_next
 
@@ -57,6 +57,11 @@ def unread_notifications():
     if not current_user.is_authenticated:
         return 0
     return notify.unread_count(current_user)
+
+
+# the on-page "ends in 2 days" / "due in 3 hours" badges of any module's lists
+bp.add_app_template_global(deadlines.ends_soon, "ends_soon")
+bp.add_app_template_global(deadlines.due_soon, "due_soon")
 
 
 def theme_static(filename):

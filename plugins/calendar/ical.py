@@ -1,20 +1,24 @@
 """iCalendar (RFC 5545) in and out with the ``icalendar`` library: the subscription feed, view export and
 file import. Recurrence travels as RRULE (+ EXDATE for deleted occurrences, RECURRENCE-ID for edited ones).
 
-Timed events are written with the organisation's TZID (and its VTIMEZONE) so clients expand weekly rules
-on the right local weekday; all-day events are VALUE=DATE.
+Timed events are written with their series' TZID (its own zone, else the organisation's; with the VTIMEZONE)
+so clients expand weekly rules on the right local weekday and hour; all-day events are VALUE=DATE. An
+imported event keeps its TZID as an IANA zone — Outlook's Windows names ("China Standard Time") included —
+so a New York series stays at its New York hour across daylight saving.
 """
 import datetime as _dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 from flask_babel import gettext as _
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from core import clock
 from core.db import db
 from core.records import service as records
 from plugins.calendar import recurrence
 from plugins.calendar.models import CalendarEvent
-from plugins.calendar.service import EVENT, is_masked, new_uid
+from plugins.calendar.service import EVENT, is_masked, new_uid, zone_of
 
 PRODID = "-//Zhixin CRM//Calendar//ZH"
 PRIORITY_OUT = {"high": 1, "normal": 5, "low": 9}
@@ -54,10 +58,11 @@ def _rule_out(rule, all_day, tz):
     return icalendar.vRecur.from_ical(";".join(bits))
 
 
-def _event_component(event, user, tz, exdates=()):
+def _event_component(event, user, exdates=()):
     masked = is_masked(event, user)
     comp = icalendar.Event()
     master = event.series if event.series_id else event
+    tz = zone_of(master)
     # an imported UID may carry words of its own: a busy slot gets an opaque one
     comp.add("uid", f"zhixin-busy-{master.id}@zhixin" if masked else _uid(master, "event"))
     comp.add("dtstamp", (event.modified_at or clock.utcnow()).replace(tzinfo=_dt.timezone.utc))
@@ -121,11 +126,11 @@ def build(events, tasks, user, name):
             exceptions.setdefault(ex.series_id, []).append(ex)
     for event in events:
         own = exceptions.get(event.id, [])
-        cal.add_component(_event_component(event, user, tz, [x.recurrence_id for x in own if x.cancelled]))
+        cal.add_component(_event_component(event, user, [x.recurrence_id for x in own if x.cancelled]))
         for ex in own:
             if not ex.cancelled:
                 ex.series = event
-                cal.add_component(_event_component(ex, user, tz))
+                cal.add_component(_event_component(ex, user))
     for task in tasks:
         cal.add_component(_task_component(task))
     if any(not e.all_day for e in events):
@@ -151,6 +156,29 @@ def _decoded(comp, name, label):
         raise ImportProblem(_("Event \"%(event)s\": the %(field)s date cannot be read (%(value)s).",
                               event=label, field=name, value=str(value)[:40]))
     return decoded
+
+
+def _zone_name(tzid):
+    """The IANA name for a TZID as calendar programs write it — Olson ("America/New_York"), Windows ("Eastern
+    Standard Time", Outlook) or globally unique ("/example.org/Europe/Berlin") — or "" if unknown here."""
+    tzid = str(tzid or "").strip().strip('"')
+    for name in filter(None, (tzid, WINDOWS_TO_OLSON.get(tzid), "/".join(tzid.split("/")[-2:]))):
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return ""
+
+
+def _event_zone(comp, start, calendar_zone):
+    """The zone a timed event repeats in: its DTSTART's TZID; for a UTC or floating start the calendar's
+    X-WR-TIMEZONE (as Google writes it), else UTC for a UTC start, "" (the organisation's) for a floating one.
+    An unknown TZID gives "": its VTIMEZONE still places the instants, the rule repeats in our zone."""
+    tzid = comp["dtstart"].params.get("TZID")
+    if tzid:
+        return _zone_name(tzid)
+    return calendar_zone or ("UTC" if start.tzinfo is not None else "")
 
 
 def _to_stored(value, all_day, tz):
@@ -204,7 +232,7 @@ def parse(data):
         cal = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as exc:
         raise ImportProblem(_("This is not an iCalendar (.ics) file: %(error)s", error=exc))
-    tz = clock.org_timezone()
+    calendar_zone = _zone_name(cal.get("x-wr-timezone"))
     out = []
     for n, comp in enumerate(cal.walk("VEVENT"), 1):
         label = str(comp.get("summary") or _("number %(n)d", n=n))
@@ -212,6 +240,8 @@ def parse(data):
         if start is None:
             raise ImportProblem(_("Event \"%(event)s\" has no start (DTSTART).", event=label))
         all_day = not isinstance(start, _dt.datetime)
+        zone = "" if all_day else _event_zone(comp, start, calendar_zone)
+        tz = ZoneInfo(zone) if zone else clock.org_timezone()
         end = _decoded(comp, "dtend", label)
         if end is None and comp.get("duration") is not None:
             end = start + comp.decoded("duration")
@@ -239,7 +269,7 @@ def parse(data):
             private=str(comp.get("class") or "").upper() in ("PRIVATE", "CONFIDENTIAL"),
             rrule=_rule_in(comp, local_start, all_day, tz, label) if rid is None else "",
             recurrence_id=_to_stored(rid, all_day, tz) if rid is not None else None,
-            exdates=exdates, reminder_minutes=reminder))
+            exdates=exdates, reminder_minutes=reminder, timezone=zone))
     if not out:
         raise ImportProblem(_("The file holds no events."))
     return out

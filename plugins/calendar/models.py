@@ -6,8 +6,12 @@ iCalendar's DTEND;VALUE=DATE), never converted between time zones, so "1 May" st
 
 Recurrence: the series row (``series`` is NULL) carries an RFC 5545 ``rrule`` string. Editing one
 occurrence writes an exception row (``series`` = the series, ``recurrence_id`` = the original start of the
-occurrence it replaces); deleting one occurrence writes a ``cancelled`` exception row (an EXDATE).
+occurrence it replaces); deleting one occurrence writes a ``cancelled`` exception row (an EXDATE). A series repeats in its own
+``timezone`` (an IANA name; empty = the organisation's zone): an imported weekly 09:00 New York meeting stays
+at 09:00 New York time across daylight saving, and each occurrence is shown in the organisation's zone.
 """
+import datetime as _dt
+
 import peewee
 from flask_babel import lazy_gettext as _l
 
@@ -38,6 +42,7 @@ class CalendarEvent(Record):
     recurrence_id = peewee.DateTimeField(null=True)
     cancelled = peewee.BooleanField(default=False)
     uid = peewee.CharField(max_length=191, default="", index=True)
+    timezone = peewee.CharField(max_length=64, default="")  # the zone it repeats in; "" = the organisation's
 
     class Meta:
         table_name = "calendar_event"
@@ -81,6 +86,15 @@ class CalendarTask(Record):
     @property
     def done(self):
         return self.status == "completed"
+
+    @property
+    def open(self):
+        return self.status not in ("completed", "deferred")
+
+    @property
+    def due(self):
+        """When it is due: a naive UTC datetime if it has a due time, else its (local) due date."""
+        return clock.to_utc(_dt.datetime.combine(self.due_date, self.due_time)) if self.due_time else self.due_date
 
 
 class CalendarFeed(BaseModel):

@@ -1,7 +1,8 @@
 """Recurrence rules (重复规则): build, read back and expand RFC 5545 RRULE strings with python-dateutil.
 
-A rule is expanded in the organisation's *local* time (a weekly 09:00 meeting stays at 09:00 across a
-daylight-saving change); ``UNTIL`` is stored as a local, naive ``YYYYMMDDT235959`` (the whole last day).
+A rule is expanded in the *local* time of the series' zone (its own, or the organisation's: a weekly 09:00
+meeting stays at 09:00 across a daylight-saving change); ``UNTIL`` is stored as a naive ``YYYYMMDDT235959``
+in that zone (the whole last day).
 
 Month ends and leap days follow RFC 5545 (as every calendar client reading our feed does): "monthly on
 the 31st" skips months without a 31st and "yearly on 29 February" happens only in leap years. Choose

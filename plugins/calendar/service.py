@@ -8,6 +8,7 @@ While an instructor views as a student, every private event is masked, as the st
 import datetime as _dt
 import uuid
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g, has_request_context, session
 from flask_babel import force_locale, gettext as _
@@ -182,20 +183,48 @@ def occurrences(user, first_day, last_day, owners=None, search="", query=None):
     return sorted(out, key=lambda o: (o.start, not o.all_day, o.event.id))
 
 
+def zone_of(event):
+    """The zone a series repeats in: its own (kept from the file it was imported from) or the organisation's."""
+    if event.timezone:
+        try:
+            return ZoneInfo(event.timezone)
+        except (ZoneInfoNotFoundError, ValueError):  # a zone this machine's tz database lacks
+            pass
+    return clock.org_timezone()
+
+
+def occurrence_ids(series, lo, hi):
+    """The stored original starts (UTC, or floating for all-day) of a series' occurrences overlapping the
+    local window [lo, hi): the rule is expanded in the series' own zone, so 09:00 New York stays 09:00 there
+    on both sides of a daylight-saving change while its hour in the organisation's zone moves."""
+    duration = series.end - series.start
+    if series.all_day:  # floating dates cross no zone
+        return _expand(series, series.start, duration, lo, hi)
+    zone, org = zone_of(series), clock.org_timezone()
+    start = clock.to_local(series.start, zone).replace(tzinfo=None)
+    lo, hi = (clock.to_local(clock.to_utc(value, org), zone).replace(tzinfo=None) for value in (lo, hi))
+    # a day's margin: wall-clock spans differ from real ones across a change; callers keep what overlaps
+    return [clock.to_utc(occ, zone) for occ in _expand(series, start, duration, lo - DAY, hi + DAY)]
+
+
+def _expand(series, start, duration, lo, hi):
+    try:
+        return recurrence.expand(series.rrule, start, duration, lo, hi)
+    except recurrence.RecurrenceError:  # an unreadable rule shows its first occurrence only
+        return [start]
+
+
+def _occurrence_at(series, rid):
+    """The occurrence of ``series`` originally starting at the stored ``rid``, in local time."""
+    start = local_from_stored(rid, series.all_day)
+    end = local_from_stored(rid + (series.end - series.start), series.all_day)
+    return Occurrence(series, start, end, recurrence_id=rid)
+
+
 def series_occurrences(series, lo, hi, exceptions):
     """A recurring event's occurrences in [lo, hi) (local), with its exception rows applied."""
-    start, end = local_span(series)
     replaced = {ex.recurrence_id for ex in exceptions if ex.recurrence_id}
-    out = []
-    try:
-        starts = recurrence.expand(series.rrule, start, end - start, lo, hi)
-    except recurrence.RecurrenceError:
-        starts = [start]
-    for occ in starts:
-        rid = stored_from_local(occ, series.all_day)
-        if rid in replaced:
-            continue
-        out.append(Occurrence(series, occ, occ + (end - start), recurrence_id=rid))
+    out = [_occurrence_at(series, rid) for rid in occurrence_ids(series, lo, hi) if rid not in replaced]
     for ex in exceptions:
         if not ex.cancelled:
             out.append(Occurrence(ex, *local_span(ex), recurrence_id=ex.recurrence_id))
@@ -204,12 +233,10 @@ def series_occurrences(series, lo, hi, exceptions):
 
 def find_occurrence(event, key):
     """The occurrence of a series starting (originally) at ``key``, or the event itself."""
-    start, end = local_span(event)
     rid = parse_key(key)
     if not event.recurring or rid is None:
-        return Occurrence(event, start, end)
-    occ_start = local_from_stored(rid, event.all_day)
-    return Occurrence(event, occ_start, occ_start + (end - start), recurrence_id=rid)
+        return Occurrence(event, *local_span(event))
+    return _occurrence_at(event, rid)
 
 
 def exception_for(series, rid):

@@ -182,6 +182,11 @@ def task_quick():
 
 # --- daily work plan ----------------------------------------------------------------------------------
 
+def _local_day(value):
+    """The organisation's local day of a hook item's start (a date, or a naive UTC datetime)."""
+    return clock.to_local(value).date() if isinstance(value, _dt.datetime) else value
+
+
 @bp.route("/today")
 @login_required
 def today():
@@ -199,10 +204,13 @@ def today():
     contributed = [i for i in plugins.gather("zhixin_calendar_items", user=user, start=lo, end=lo + periods.DAY)
                    if i.kind not in ("event", "task") and i.owner_id in (None, user.id)]
     contributed.sort(key=lambda i: (str(i.kind), str(i.title)))
+    # and every module's open items already overdue when the day begins, however long ago (oldest first)
+    overdue = sorted(((i, _local_day(i.start)) for i in plugins.gather("zhixin_overdue_items", user=user, before=lo)
+                      if i.owner_id in (None, user.id)), key=lambda pair: (pair[1], str(pair[0].title)))
     pending = CalendarInvitee.select().join(CalendarEvent).where(
         (CalendarInvitee.user == user.id) & (CalendarInvitee.answer == "needs_action")
         & (CalendarEvent.end >= clock.utcnow())).count()
     return render_template("calendar/today.html", day=day, today=clock.today(), events=events, due=due,
-                           done_today=done_today, contributed=contributed, form=QuickTaskForm(),
+                           done_today=done_today, contributed=contributed, overdue=overdue, form=QuickTaskForm(),
                            prev_day=day - periods.DAY, next_day=day + periods.DAY,
                            pending_invitations=pending)

@@ -155,18 +155,39 @@ def _month_weeks(first, last, items, tasks, extras):
     return [days[i:i + 7] for i in range(0, len(days), 7)]
 
 
+@dataclass
+class Part:
+    """An occurrence's part on one day of the time grid: past midnight it shows on both days, clipped."""
+    occ: service.Occurrence
+    start: _dt.datetime
+    end: _dt.datetime
+
+    @property
+    def continued(self):
+        """Begun the day before (moved and resized from its first day only)."""
+        return self.start != self.occ.start
+
+
 def _day_columns(first, last, items, tasks, extras):
-    """Per day: all-day items (and tasks) on top, then timed items by the hour they start (or cover)."""
+    """Per day: all-day items (and tasks) on top, then timed items by the hour they start (or, begun the day
+    before, from midnight), other modules' timed items at their hour."""
     columns = []
     for d in _days(first, last):
-        todays = [o for o in items if _on_day(o, d)]
-        top = [o for o in todays if o.all_day or o.start.date() != o.end.date() and o.start.date() != d]
-        timed = [o for o in todays if o not in top]
+        lo = _dt.datetime.combine(d, _dt.time())
         by_hour = {h: [] for h in HOURS}
-        for o in timed:
-            by_hour[o.start.hour].append(o)
-        columns.append({"day": d, "top": top, "tasks": [t for t in tasks if t.due_date == d],
-                        "extras": [x for x in extras if x.day == d], "by_hour": by_hour})
+        extras_by_hour = {h: [] for h in HOURS}
+        todays = [o for o in items if _on_day(o, d)]
+        for o in todays:
+            if not o.all_day:
+                start = max(o.start, lo)
+                by_hour[start.hour].append(Part(o, start, min(o.end, lo + periods.DAY)))
+        for x in extras:
+            if x.day == d and x.time is not None:
+                extras_by_hour[x.time.hour].append(x)
+        columns.append({"day": d, "top": [o for o in todays if o.all_day],
+                        "tasks": [t for t in tasks if t.due_date == d],
+                        "extras": [x for x in extras if x.day == d and x.time is None],
+                        "by_hour": by_hour, "extras_by_hour": extras_by_hour})
     return columns
 
 
@@ -233,8 +254,11 @@ def _apply_form(form, event, user, with_rule=True):
         parts = recurrence.RuleParts(
             freq=form.freq.data, interval=form.interval.data or 1, byday=form.byday.data or [],
             monthly_by=form.monthly_by.data, ends=form.ends.data, until=form.until.data, count=form.count.data)
+        # the rule repeats in the event's own zone (an imported series keeps it); the form shows the organisation's
+        rule_start = start if form.all_day.data else clock.to_local(
+            clock.to_utc(start), service.zone_of(event)).replace(tzinfo=None)
         try:
-            event.rrule = recurrence.build(parts, start)
+            event.rrule = recurrence.build(parts, rule_start)
         except recurrence.RecurrenceError as exc:
             form.freq.errors.append(str(exc))
             return str(exc)
@@ -314,8 +338,14 @@ def event_detail(event_id):
         "calendar/event_detail.html", event=event, occ=occ, invitees=invitees, people=people,
         contacts=contacts, related=rel, series=series, can_write=access.can(user, "write", event),
         can_delete=access.can(user, "delete", event), answers=ANSWERS,
+        zone=_own_zone(series or event),
         rule_text=recurrence.describe(event.rrule, start) if event.rrule else
         (recurrence.describe(series.rrule, start) if series else ""))
+
+
+def _own_zone(event):
+    """The zone a series repeats in, when it is not the organisation's (its times are shown in the latter)."""
+    return event.timezone if event.rrule and event.timezone and event.timezone != str(clock.org_timezone()) else ""
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])

@@ -159,12 +159,20 @@ def zhixin_reports():
 
 @hookimpl
 def zhixin_calendar_items(user, start, end):
+    return _task_items(user, lambda task: (task.due_at >= start) & (task.due_at < end))
+
+
+@hookimpl
+def zhixin_overdue_items(user, before):
+    return _task_items(user, lambda task: task.due_at < before)
+
+
+def _task_items(user, condition):
+    """The open campaign tasks ``user`` may see that meet ``condition(CampaignTask)``, as calendar items."""
     from plugins.campaigns import tasks as task_views
     from plugins.campaigns.links import link
     from plugins.campaigns.models import OPEN_TASK_STATUSES, CampaignTask
-    query = (task_views.base_query(user)
-             .where(CampaignTask.status.in_(OPEN_TASK_STATUSES) & (CampaignTask.due_at >= start)
-                    & (CampaignTask.due_at < end))
+    query = (task_views.base_query(user).where(CampaignTask.status.in_(OPEN_TASK_STATUSES) & condition(CampaignTask))
              .order_by(CampaignTask.due_at))
     return [CalendarItem(title=f"{task.subject} ({task.campaign.name})", start=task.due_at,
                          url=link("campaigns.task_edit", task_id=task.id), kind="campaign_task",

@@ -112,10 +112,20 @@ def zhixin_jobs():
 @hookimpl
 def zhixin_calendar_items(user, start, end):
     """Open items whose resolution target falls in [start, end), that ``user`` may see."""
+    return _calendar_items(user, lambda model: model.status.in_(OPEN_STATUSES) & (model.resolution_due_at >= start)
+                           & (model.resolution_due_at < end))
+
+
+@hookimpl
+def zhixin_overdue_items(user, before):
+    """Open items that missed their response or resolution target before ``before``, that ``user`` may see."""
+    return _calendar_items(user, lambda model: services.overdue_expression(model, before))
+
+
+def _calendar_items(user, condition):
     out = []
     for kind, model in ITEM_MODELS.items():
-        query = access.visible(model.select(), user, services.RECORD_TYPES[kind]).where(
-            model.status.in_(OPEN_STATUSES) & (model.resolution_due_at >= start) & (model.resolution_due_at < end))
+        query = access.visible(model.select(), user, services.RECORD_TYPES[kind]).where(condition(model))
         for item in query.order_by(model.resolution_due_at).limit(500):
             out.append(CalendarItem(title=str(item.subject), start=item.resolution_due_at, kind="service",
                                     url=services.item_path(kind, item.id), owner_id=item.owner_id,

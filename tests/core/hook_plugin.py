@@ -1,4 +1,5 @@
 """An in-process test plugin implementing EVERY hook of core/hookspecs.py; each records that it fired."""
+import datetime as dt
 import os
 
 import click
@@ -192,6 +193,12 @@ def zhixin_reports():
 def zhixin_calendar_items(user, start, end):
     CALLS.append(("calendar_items", (start, end)))
     return [CalendarItem("Hook event", start)]
+
+
+@hookimpl
+def zhixin_overdue_items(user, before):
+    CALLS.append(("overdue_items", before))
+    return [CalendarItem("Hook overdue", before - dt.timedelta(days=1))]
 
 
 @hookimpl

@@ -162,9 +162,11 @@ def test_cooperation_hooks_can_be_gathered(hook_app):
     assert "hooktest.report" in [r.id for r in plugins.gather("zhixin_reports")]
     items = plugins.gather("zhixin_calendar_items", user=hook_app.hook_user, start=start, end=end)
     assert any(i.title == "Hook event" and i.start == start for i in items)
+    overdue = plugins.gather("zhixin_overdue_items", user=hook_app.hook_user, before=end)
+    assert [i.title for i in overdue if i.start < end] == ["Hook overdue"]
     assert "hooktest.exercise" in [e.id for e in plugins.gather("zhixin_exercises")]
     assert called("zhixin_record_fields") and called("zhixin_reports")
-    assert called("zhixin_calendar_items") and called("zhixin_exercises")
+    assert called("zhixin_calendar_items") and called("zhixin_overdue_items") and called("zhixin_exercises")
 
 
 def test_disabled_plugin_hooks_do_not_fire(make_app, make_user, login):

@@ -1,0 +1,15 @@
+"""``calendar_event.timezone``: the IANA zone a series repeats in (an event imported from New York keeps
+09:00 New York time across daylight saving); empty for the organisation's zone, as every event had before.
+Databases made by a newer 0001 have the column already, hence the look first."""
+import peewee
+
+TABLE, COLUMN = "calendar_event", "timezone"
+
+
+def up(migrator, db):
+    if COLUMN not in {c.name for c in db.get_columns(TABLE)}:
+        migrator.migrate(migrator.add_column(TABLE, COLUMN, peewee.CharField(max_length=64, default="")))
+
+
+def down(migrator, db):
+    migrator.migrate(migrator.drop_column(TABLE, COLUMN))
