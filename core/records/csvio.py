@@ -291,8 +291,8 @@ def commit(rt, user, checked, apply_form):
                 _write(rt, user, row, apply_form, result)
             except (RecordError, PermissionError, peewee.IntegrityError) as exc:
                 txn.rollback()
-                return ImportResult(errors=[RowError(row.line, "", str(exc) or _("You may not change it."))],
-                                    rows=checked.rows)
+                message = _("You may not change it.") if isinstance(exc, PermissionError) else str(exc)
+                return ImportResult(errors=[RowError(row.line, "", message)], rows=checked.rows)
     result.committed = True
     return result
 
