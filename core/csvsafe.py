@@ -5,13 +5,18 @@ export writes through :func:`csv_text`, :func:`stream` or :func:`response`, and 
 cells through :func:`restore`, which takes the apostrophe off again: the app's own export imports unchanged.
 
 The mapping is one-to-one: text that already starts with apostrophes before a trigger (``'=x``) gets one more,
-so :func:`restore` of :func:`defuse` is always the text itself."""
+so :func:`restore` of :func:`defuse` is always the text itself.
+
+Reading an uploaded file is one way for every import: :func:`decode` (UTF-8 with or without BOM, else
+GB18030, which spreadsheet programs on Chinese Windows write) and :func:`read` (the delimiter detected,
+every cell restored)."""
 import csv
 import io
 import re
 
 from flask import Response
 
+DELIMITERS = (",", ";", "\t")   # comma first: it wins a tie (a one-column file)
 TRIGGERS = ("=", "+", "-", "@", "|", "\t", "\r")
 BOM = "\ufeff"  # so spreadsheet programs read the Chinese as UTF-8
 _NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?\Z")
@@ -39,6 +44,26 @@ def restore(cell):
 
 def restore_row(cells):
     return [restore(cell) for cell in cells]
+
+
+def decode(data):
+    """``(encoding, text)`` of an uploaded file's bytes: ``"utf-8-sig"`` (with a BOM), ``"utf-8"`` or
+    ``"gb18030"``; raises UnicodeDecodeError when it is neither."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "gb18030", data.decode("gb18030")
+    return ("utf-8-sig" if data.startswith(BOM.encode()) else "utf-8"), text
+
+
+def read(text):
+    """The rows (lists of restored cells, blank rows kept so positions stay line numbers) of CSV ``text``
+    separated by ``,``, ``;`` or tab: the delimiter that splits the first row into the most cells (a
+    spreadsheet set to a European or Chinese locale saves ``;``, "Unicode text" saves tabs)."""
+    def reader(delimiter):
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    delimiter = max(DELIMITERS, key=lambda d: len(next(reader(d), [])))
+    return [restore_row(row) for row in reader(delimiter)]
 
 
 def _line(writer, buffer, cells):

@@ -116,17 +116,14 @@ def read_table(data):
         raise RosterFileError(_("The roster file is too large (at most %(size)d KB).", size=MAX_BYTES // 1024))
     if data.startswith(b"PK\x03\x04"):
         return "xlsx", _read_xlsx(data)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        name = encoding if encoding != "utf-8-sig" or data.startswith(b"\xef\xbb\xbf") else "utf-8"
-        try:
-            return name, [csvsafe.restore_row(r) for r in csv.reader(io.StringIO(text, newline=""))]
-        except csv.Error as exc:
-            raise RosterFileError(_("The file is not a readable CSV table: %(error)s", error=exc)) from exc
-    raise RosterFileError(_("The file is not UTF-8 or GB18030 text, nor an Excel workbook (.xlsx)."))
+    try:
+        name, text = csvsafe.decode(data)
+    except UnicodeDecodeError as exc:
+        raise RosterFileError(_("The file is not UTF-8 or GB18030 text, nor an Excel workbook (.xlsx).")) from exc
+    try:
+        return name, csvsafe.read(text)
+    except csv.Error as exc:
+        raise RosterFileError(_("The file is not a readable CSV table: %(error)s", error=exc)) from exc
 
 
 def _cell_text(value):

@@ -1,19 +1,30 @@
-"""CSV export (exactly what the list shows, streamed through ``core.csvsafe``) and import (cells restored by
-``core.csvsafe``, column mapping, a dry run that reports every bad row, and an all-or-nothing commit in one
-transaction)."""
-import csv
-import io
+"""CSV export (what the list shows and the type's ``csv_fields``, streamed through ``core.csvsafe``) and import
+(read by ``core.csvsafe``: encoding, delimiter, cells restored; column mapping; a dry run that reports every
+bad row by line and column and every row that matches a record the importer sees; an all-or-nothing commit).
+
+Rows that match an existing record on the key the importer picks (e-mail, or name + account …) are skipped,
+update that record (only the mapped columns, only where they differ) or create a copy: one choice for all,
+changeable per row. Matching looks only among the records the importer may read (``core.access.visible``),
+so an import never reveals a record they may not see; an update of a record they may not change is refused
+and reported. The commit is one transaction: a half-imported file, imported again after a fix, would
+otherwise need the duplicate check to clean up after it."""
 from dataclasses import dataclass, field
+from typing import Any
 
 import peewee
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from core import csvsafe, names
+from core import access, csvsafe, names
 from core.db import db
 from core.records import RecordError, display, service
 from core.records.forms import CHOICE_LABELS, LookupField
 from core.records.lookups import assignable_users, bind_lookups, stage_choices
+
+
+def export_columns(rt):
+    """The exported columns: the list's, then the type's other ``csv_fields``."""
+    return list(rt.list_columns) + [c for c in rt.csv_fields if c not in rt.list_columns]
 
 
 def export_rows(rt, query, columns, chunk=500):
@@ -34,20 +45,24 @@ def _export_batch(rt, batch, columns):
 
 # --- import -------------------------------------------------------------------------------------------
 
+ACTIONS = {"skip": _l("Skip"), "update": _l("Update"), "create": _l("Create a copy")}
+
+
 def decode(data):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RecordError(_("The file is not text in UTF-8 or GB18030."))
+    try:
+        return csvsafe.decode(data)[1]
+    except UnicodeDecodeError:
+        raise RecordError(_("The file is not text in UTF-8 or GB18030.")) from None
 
 
 def parse(text):
-    rows = [csvsafe.restore_row(r) for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    """``(header, [(line, cells)])``: the first row names the columns; blank rows are left out, and ``line``
+    is the row's number as a spreadsheet shows it (the header is line 1)."""
+    rows = [(line, cells) for line, cells in enumerate(csvsafe.read(text), start=1)
+            if any(cell.strip() for cell in cells)]
     if not rows:
         raise RecordError(_("The file has no rows."))
-    return rows[0], rows[1:]
+    return rows[0][1], rows[1:]
 
 
 def import_fields(rt):
@@ -82,19 +97,65 @@ def guess_mapping(rt, header):
     return mapping
 
 
+def guess_key(mapping):
+    """The duplicate key offered first: the e-mail address when there is one, else the first column."""
+    names = [n for n in mapping.values() if n != "owner"]
+    return ["email"] if "email" in names else names[:1]
+
+
 @dataclass
 class RowError:
-    row: int
-    field: str
+    line: int
+    column: str     # the file's column title (the field's label when no column fills it); "" for the row
     message: str
+
+    def __str__(self):
+        if self.column:
+            return _("Line %(line)d, column %(column)s: %(message)s", line=self.line, column=self.column,
+                     message=self.message)
+        return _("Line %(line)d: %(message)s", line=self.line, message=self.message)
+
+
+@dataclass
+class Choices:
+    """What the importer picked: the key fields, the action for every duplicate, and per-row actions."""
+    key: list
+    default: str = "skip"
+    per_row: dict = field(default_factory=dict)     # line -> action
+
+    def action(self, line):
+        return self.per_row.get(line, self.default)
+
+
+@dataclass
+class ImportRow:
+    line: int
+    form: Any
+    owner: Any
+    matches: list = field(default_factory=list)     # readable records with the same key (at most two)
+    action: str = "create"
+    before: dict = field(default_factory=dict)      # an update's match, as stored
+    changes: list = field(default_factory=list)     # labels of the fields an update changes
+    refused: bool = False                           # an update of a record the importer may not change
 
 
 @dataclass
 class ImportResult:
     errors: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
     created: int = 0
-    checked: int = 0
+    updated: int = 0
+    skipped: int = 0
+    refused: int = 0
     committed: bool = False
+
+    @property
+    def checked(self):
+        return len(self.rows)
+
+    @property
+    def duplicates(self):
+        return [r for r in self.rows if r.matches]
 
 
 class _Aliases:
@@ -111,7 +172,6 @@ class _Aliases:
                     with force_locale(locale):
                         keys[str(label).lower()] = key
             self.choice_keys[name] = keys
-        self.lookup_cache = {}
         self.users = {}
         for u in assignable_users(user):
             self.users[u.username.lower()] = u
@@ -136,25 +196,25 @@ class _Aliases:
         return raw
 
 
-def check_rows(rt, user, rows, mapping, form_factory):
-    """Validate every row; returns (ImportResult, [(row number, form, owner)])."""
+def check_rows(rt, user, header, rows, mapping, form_factory, apply_form, choices):
+    """The dry run: validate every row and find the readable records it duplicates. Records that an update
+    would change are loaded and changed in memory (saved only by :func:`commit`)."""
     result = ImportResult()
-    good = []
     cache = {}
     template = form_factory(MultiDict())
     bind_lookups(template, user, cache=cache)
     aliases = _Aliases(rt, user)
-    for index, row in enumerate(rows, start=2):  # row 1 is the header
-        result.checked += 1
+    columns = {name: header[col] for col, name in mapping.items()}
+    for line, cells in rows:
         data = MultiDict()
         owner = user
         for col, name in mapping.items():
-            raw = row[col] if col < len(row) else ""
+            raw = cells[col] if col < len(cells) else ""
             if name == "owner":
                 if raw.strip():
                     owner = aliases.users.get(raw.strip().lower())
                     if owner is None:
-                        result.errors.append(RowError(index, str(display.label(rt, "owner")), _(
+                        result.errors.append(RowError(line, columns[name], _(
                             "%(name)s is not a user you may assign records to.", name=raw.strip())))
                 continue
             data.add(name, aliases.value(template, name, raw))
@@ -164,26 +224,90 @@ def check_rows(rt, user, rows, mapping, form_factory):
             form.stage.choices = stage_choices()
         ok = form.validate()
         for name, messages in form.errors.items():
-            label = display.label(rt, name) if name in form._fields else name
+            column = columns.get(name) or str(display.label(rt, name) if name in form._fields else name)
             for message in messages:
-                result.errors.append(RowError(index, str(label), str(message)))
+                result.errors.append(RowError(line, column, str(message)))
         if ok and owner is not None:
-            good.append((index, form, owner))
-    return result, good
+            row = ImportRow(line, form, owner)
+            _match(rt, user, row, mapping, apply_form, choices, result.errors)
+            result.rows.append(row)
+    return result
 
 
-def commit(rt, user, good, apply_form):
-    """Create every checked row in one transaction; any refusal rolls all of them back."""
-    created = 0
+def _match(rt, user, row, mapping, apply_form, choices, errors):
+    """Find ``row``'s duplicates and settle its action; an update is applied to the match in memory."""
+    if not choices.key:
+        return
+    probe = rt.model()
+    apply_form(rt, row.form, probe, only=choices.key)
+    values = {name: probe.__data__.get(name) for name in choices.key}
+    if all(v in (None, "") for v in values.values()):
+        return      # an empty key matches nothing
+    row.matches = list(_same_key(rt, user, values).limit(2))
+    if not row.matches:
+        return
+    row.action = choices.action(row.line)
+    if row.action != "update":
+        return
+    if len(row.matches) > 1:
+        errors.append(RowError(row.line, "", _("It matches more than one record: choose skip or create.")))
+        return
+    record = row.matches[0]
+    row.before = service.field_values(record)
+    apply_form(rt, row.form, record, only=[n for n in mapping.values() if n != "owner"])
+    if "owner" in mapping.values():
+        record.owner = row.owner.id
+    changed = service.diff(row.before, service.field_values(record))
+    row.changes = [str(display.label(rt, name)) for name in changed]
+    reassigns = record.owner_id != row.before.get("owner")
+    row.refused = bool(changed) and not (access.can(user, "write", record, rt) and
+                                         (not reassigns or access.may_reassign(user, record, rt)))
+
+
+def _same_key(rt, user, values):
+    """The records ``user`` may read whose key fields equal ``values`` (text without regard to case, as
+    MariaDB compares it anyway, so every database finds the same duplicates)."""
+    model = rt.model
+    query = access.visible(model.select(), user, rt)
+    for name, value in values.items():
+        column = model._meta.fields[name]
+        text = isinstance(column, (peewee.CharField, peewee.TextField)) and \
+            not isinstance(column, peewee.ForeignKeyField)
+        if value in (None, ""):
+            query = query.where(column.is_null() | (column == "") if text else column.is_null())
+        elif text:
+            query = query.where(peewee.fn.LOWER(column) == value.lower())
+        else:
+            query = query.where(column == value)
+    return query.order_by(model.id)
+
+
+def commit(rt, user, checked, apply_form):
+    """Write every checked row in one transaction; any refusal by a save rolls all of them back."""
+    result = ImportResult(rows=checked.rows)
     with db.atomic() as txn:
-        for index, form, owner in good:
-            record = rt.model()
-            apply_form(rt, form, record)
-            record.owner = owner.id
+        for row in checked.rows:
             try:
-                service.save(rt, record, user, check=False)
-            except (RecordError, peewee.IntegrityError) as exc:
+                _write(rt, user, row, apply_form, result)
+            except (RecordError, PermissionError, peewee.IntegrityError) as exc:
                 txn.rollback()
-                return ImportResult(errors=[RowError(index, "", str(exc))], checked=len(good))
-            created += 1
-    return ImportResult(created=created, checked=len(good), committed=True)
+                message = _("You may not change it.") if isinstance(exc, PermissionError) else str(exc)
+                return ImportResult(errors=[RowError(row.line, "", message)], rows=checked.rows)
+    result.committed = True
+    return result
+
+
+def _write(rt, user, row, apply_form, result):
+    if row.action == "skip" or (row.action == "update" and not row.changes):
+        result.skipped += 1
+    elif row.action == "update" and row.refused:
+        result.refused += 1
+    elif row.action == "update":
+        service.save(rt, row.matches[0], user, row.before)
+        result.updated += 1
+    else:
+        record = rt.model()
+        apply_form(rt, row.form, record)
+        record.owner = row.owner.id
+        service.save(rt, record, user, check=False)
+        result.created += 1

@@ -55,7 +55,7 @@ class RecordType:
     filter_fields: tuple = ()           # fields offered as list filters
     default_sort: str = "-modified_at"
     form: Any = None                    # WTForms form class for create/edit
-    csv_fields: tuple = ()              # importable fields (default: list_columns)
+    csv_fields: tuple = ()              # fields the CSV export adds after list_columns (to import back)
     related: tuple = ()                 # callables (record, user) -> RelatedList
     detail_template: str = ""           # overrides the generic detail template
     menu_order: int = 100

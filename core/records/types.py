@@ -220,6 +220,7 @@ def core_record_types():
                    menu_order=30, icon="target"),
         RecordType("opportunity", m.Opportunity, _l("Opportunity"), _l("Opportunities"), form=OpportunityForm,
                    list_columns=("name", "account", "amount", "stage", "probability", "close_date", "owner"),
+                   csv_fields=("contact", "type", "lead_source", "next_step", "description"),
                    search_fields=("name", "next_step"), filter_fields=("stage", "type"),
                    detail_fields=("name", "account", "contact", "amount", "currency", "close_date", "stage",
                                   "probability", "type", "lead_source", "next_step", "description", "closed_at"),

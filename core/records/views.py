@@ -4,6 +4,7 @@ Every query goes through ``core.access`` (``visible`` for lists, lookups, export
 ``get_or_404`` for one record: 404 when unreadable, 403 when readable but not changeable) and every write
 through ``core.records.service``.
 """
+import base64
 import datetime as _dt
 import json
 
@@ -190,8 +191,9 @@ def list_records(type_name):
 def export(type_name):
     rt = _type_or_404(type_name)
     query, _state = list_query(rt, _user(), request.args)
-    header = [str(display.label(rt, c)) for c in rt.list_columns]
-    body = csvsafe.stream(header, csvio.export_rows(rt, query, rt.list_columns))
+    columns = csvio.export_columns(rt)
+    header = [str(display.label(rt, c)) for c in columns]
+    body = csvsafe.stream(header, csvio.export_rows(rt, query, columns))
     filename = f"{rt.name}_{clock.today().isoformat()}.csv"
     return Response(stream_with_context(body), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -269,11 +271,14 @@ def _action_labels():
 
 # --- create and edit ------------------------------------------------------------------------------------
 
-def apply_form(rt, form, record):
-    """Copy the form's model fields onto the record (strings stripped, empty lookups to NULL)."""
+def apply_form(rt, form, record, only=None):
+    """Copy the form's model fields (or those named in ``only``) onto the record (strings stripped, empty
+    lookups to NULL)."""
     fields = record._meta.fields
     for f in form:
         if f.name not in fields or f.name in ("id", "owner") or f.type == "FileField":
+            continue
+        if only is not None and f.name not in only:
             continue
         field = fields[f.name]
         value = f.data
@@ -471,29 +476,42 @@ def import_csv(type_name):
     if not editable(rt) or not rt.importable:
         abort(404)
     user = _user()
-    if request.method == "POST":
-        upload = request.files.get("file")
-        text = request.form.get("csv_text", "")
+    if request.method == "GET":
+        return render_template("core/records/import.html", rt=rt, step="upload")
+    try:
+        text = _posted_text()
+        header, rows = csvio.parse(text)
+    except RecordError as exc:
+        flash(str(exc), "error")
+        return render_template("core/records/import.html", rt=rt, step="upload"), 400
+    mapping = _posted_mapping(rt, header) if "map_0" in request.form else csvio.guess_mapping(rt, header)
+    choices = _posted_choices(mapping, rows)
+    action = request.form.get("action", "")
+    result = None
+    if action in ("dry_run", "commit"):
+        result = _run_import(rt, user, header, rows, mapping, choices, commit=(action == "commit"))
+        if result.committed:
+            _flash_result(result)
+            return redirect(url_for("records.list", type_name=rt.name))
+    return render_template("core/records/import.html", rt=rt, step="map", header=header, rows=rows,
+                           preview=rows[:5], data=base64.b64encode(text.encode()).decode("ascii"),
+                           mapping=mapping, fields=csvio.import_fields(rt), label=display.label, result=result,
+                           choices=choices, actions=csvio.ACTIONS, action=action), \
+        400 if result is not None and result.errors else 200
+
+
+def _posted_text():
+    """The uploaded file's text; on the later steps the same text carried in base64 (a hidden field's
+    value would lose the carriage returns inside cells), or pasted as ``csv_text``."""
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        return csvio.decode(upload.read())
+    if "csv_data" in request.form:
         try:
-            if upload and upload.filename:
-                text = csvio.decode(upload.read())
-            header, rows = csvio.parse(text)
-        except RecordError as exc:
-            flash(str(exc), "error")
-            return render_template("core/records/import.html", rt=rt, step="upload"), 400
-        mapping = _posted_mapping(rt, header) if "map_0" in request.form else csvio.guess_mapping(rt, header)
-        action = request.form.get("action", "")
-        result = None
-        if action in ("dry_run", "commit"):
-            result = _run_import(rt, user, rows, mapping, commit=(action == "commit"))
-            if result.committed:
-                flash(_("%(count)d records imported.", count=result.created), "success")
-                return redirect(url_for("records.list", type_name=rt.name))
-        return render_template("core/records/import.html", rt=rt, step="map", header=header, rows=rows,
-                               preview=rows[:5], text=text, mapping=mapping, fields=csvio.import_fields(rt),
-                               label=display.label, result=result, action=action), \
-            400 if result is not None and result.errors else 200
-    return render_template("core/records/import.html", rt=rt, step="upload")
+            return base64.b64decode(request.form["csv_data"], validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            raise RecordError(_("The file is not text in UTF-8 or GB18030.")) from None
+    return request.form.get("csv_text", "")
 
 
 def _posted_mapping(rt, header):
@@ -506,7 +524,23 @@ def _posted_mapping(rt, header):
     return mapping
 
 
-def _run_import(rt, user, rows, mapping, commit):
+def _posted_choices(mapping, rows):
+    """The duplicate key (guessed until the importer sets it), the action for all and per row."""
+    mapped = [n for n in mapping.values() if n != "owner"]
+    if "key_set" in request.form:
+        key = [n for n in mapped if n in request.form.getlist("key")]
+    else:
+        key = csvio.guess_key(mapping)
+    default = request.form.get("on_duplicate", "skip")
+    choices = csvio.Choices(key=key, default=default if default in csvio.ACTIONS else "skip")
+    for line, _cells in rows:
+        chosen = request.form.get(f"row_{line}", "")
+        if chosen in csvio.ACTIONS:
+            choices.per_row[line] = chosen
+    return choices
+
+
+def _run_import(rt, user, header, rows, mapping, choices, commit):
     hook = rt.prepare_form
 
     def factory(data):
@@ -514,8 +548,18 @@ def _run_import(rt, user, rows, mapping, commit):
         if hook:
             hook(form, None)
         return form
-    result, good = csvio.check_rows(rt, user, rows, mapping, factory)
+    result = csvio.check_rows(rt, user, header, rows, mapping, factory, apply_form, choices)
     if result.errors or not commit:
         return result
-    return csvio.commit(rt, user, good, apply_form)
+    return csvio.commit(rt, user, result, apply_form)
 
+
+def _flash_result(result):
+    flash(_("%(count)d records imported.", count=result.created), "success")
+    if result.updated:
+        flash(_("%(count)d records updated.", count=result.updated), "success")
+    if result.skipped:
+        flash(_("%(count)d rows skipped.", count=result.skipped), "info")
+    if result.refused:
+        flash(_("%(count)d rows were not imported: they match a record you may not change.",
+                count=result.refused), "warning")
