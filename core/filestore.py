@@ -4,12 +4,14 @@ its upload stream and read back chunk by chunk, so a large file never sits whole
 immutable: replacing one stores a new file and deletes the old one in the same transaction as the record that
 names it, so a failed save keeps the old file and leaves no new one behind."""
 import io
+import mimetypes
+import os
 
 from flask import send_file
 
 from core import clock
 from core.db import db
-from core.models import StoredFile, StoredFileChunk
+from core.models import Document, Organisation, StoredFile, StoredFileChunk
 
 CHUNK_BYTES = 60 * 1024  # a chunk fits MySQL/MariaDB's BLOB column (at most 65,535 bytes)
 CHUNKS_PER_READ = 16     # ~1 MB a query when a file is read back
@@ -92,3 +94,35 @@ def response(name, mimetype, download_name=None, max_age=0):
                      max_age=max_age, etag=False, conditional=False)
     resp.content_length = stored.size
     return resp
+
+
+def import_folder(folder):
+    """Move the files an older version kept under ``folder`` (UPLOAD_FOLDER: the logo, documents/<name>) into
+    the store, keeping their names so the records still point at them. Each file is stored in its own
+    transaction and deleted from the folder only after that commits; running it again moves what is left.
+    Returns the names moved."""
+    wanted = [(os.path.join(folder, "documents", d.stored_name), d.stored_name, d.content_type)
+              for d in Document.select(Document.stored_name, Document.content_type).where(Document.stored_name != "")]
+    logo = Organisation.get_profile().logo
+    if logo:
+        wanted.append((os.path.join(folder, logo), logo, mimetypes.guess_type(logo)[0] or ""))
+    moved = []
+    for path, name, content_type in wanted:
+        if os.path.basename(name) != name or not os.path.isfile(path) or exists(name):
+            continue
+        with open(path, "rb") as fh:
+            write(name, iter(lambda: fh.read(CHUNK_BYTES), b""), content_type)  # its own transaction
+        os.remove(path)
+        moved.append(name)
+    return moved
+
+
+def left_in_folder(folder):
+    """The files still under ``folder`` (UPLOAD_FOLDER) that ``zhixin files import`` would move."""
+    return [name for name in _folder_names(folder) if not exists(name)]
+
+
+def _folder_names(folder):
+    documents = os.path.join(folder, "documents")
+    names = [n for n in os.listdir(folder) if n.startswith("logo-")] if os.path.isdir(folder) else []
+    return names + (os.listdir(documents) if os.path.isdir(documents) else [])
