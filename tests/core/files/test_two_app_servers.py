@@ -3,6 +3,7 @@ uploaded through one app server downloads through another. Two real server proce
 database (PostgreSQL, MariaDB, or one SQLite file) and the secret key; each has its own empty UPLOAD_FOLDER."""
 import http.cookiejar
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -24,8 +25,7 @@ def app_server(database_url, tmp_path):
     def start(name):
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([WORKTREE, os.environ.get("PYTHONPATH", "")]),
                    ZHIXIN_DATABASE_URL=database_url, ZHIXIN_SECRET_KEY="one-school-two-servers",
-                   ZHIXIN_INSTANCE_PATH=str(tmp_path / name), ZHIXIN_UPLOAD_FOLDER=str(tmp_path / name / "uploads"),
-                   ZHIXIN_WTF_CSRF_ENABLED="false")
+                   ZHIXIN_INSTANCE_PATH=str(tmp_path / name), ZHIXIN_UPLOAD_FOLDER=str(tmp_path / name / "uploads"))
         env.pop("ZHIXIN_PLUGINS", None)
         process = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "serve.py")],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -62,7 +62,9 @@ class Browser:
             return response.status, response.read()
 
     def post(self, url, fields, files=None):
-        content_type, body = multipart(fields, files or {})
+        """Submit the form of the page ``url`` as a user would: with the CSRF token that page carries."""
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(url)[1].decode()).group(1)
+        content_type, body = multipart(dict(fields, csrf_token=token), files or {})
         request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type})
         with self.opener.open(request) as response:
             return response.status, response.geturl()
