@@ -19,20 +19,30 @@ WORKTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.pa
 
 @pytest.fixture
 def app_server(database_url, tmp_path):
-    """``app_server(name)`` → the base URL of a new app process on the test database."""
+    """``app_server(name, gunicorn=False)`` → the base URL of a new app process on the test database: werkzeug's
+    server (``serve.py``), or gunicorn with two workers as in production."""
     started = []
 
-    def start(name):
+    def start(name, gunicorn=False):
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([WORKTREE, os.environ.get("PYTHONPATH", "")]),
                    ZHIXIN_DATABASE_URL=database_url, ZHIXIN_SECRET_KEY="one-school-two-servers",
                    ZHIXIN_INSTANCE_PATH=str(tmp_path / name), ZHIXIN_UPLOAD_FOLDER=str(tmp_path / name / "uploads"))
         env.pop("ZHIXIN_PLUGINS", None)
-        process = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "serve.py")],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if gunicorn:
+            command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:0", "core.app:create_app()"]
+        else:
+            command = [sys.executable, os.path.join(os.path.dirname(__file__), "serve.py")]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         started.append(process)
-        port = process.stdout.readline().strip()
-        assert port, process.stderr.read()
-        return f"http://127.0.0.1:{port}"
+        if not gunicorn:
+            port = process.stdout.readline().strip()
+            assert port, process.stderr.read()
+            return f"http://127.0.0.1:{port}"
+        for line in process.stderr:  # gunicorn logs "Listening at: http://127.0.0.1:PORT (pid)"
+            found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
+            if found:
+                return found.group(1)
+        raise AssertionError("gunicorn did not start")
 
     yield start
     for process in started:
@@ -75,7 +85,7 @@ def test_a_document_uploaded_through_one_server_downloads_through_the_other(app_
     make_app()
     make_user("sally")
     make_user("root", admin=True)
-    first, second = app_server("first"), app_server("second")
+    first, second = app_server("first"), app_server("second", gunicorn=True)
     content = b"%PDF-1.4\n" + os.urandom(3 * 1024 * 1024) + b"\n%%EOF\n"  # 3 MB: about fifty chunks
 
     sally = Browser()
