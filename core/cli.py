@@ -7,12 +7,12 @@ import click
 import peewee
 from flask_babel import force_locale
 
-from core import passwords, positions as position_tree
+from core import backup as backups, clock, filestore, passwords, positions as position_tree
 from core.app import create_app
 from core.auth import credentials_changed, ensure_admin
 from core.db import ConfigError, db
 from core.demo import load_demo
-from core.migrate import upgrade as run_upgrade
+from core.migrate import migration_sets, upgrade as run_upgrade
 from core.models import Organisation, Position, User
 from core.scaffold import ScaffoldError, scaffold
 from core.scheduler import run_forever, run_once
@@ -197,6 +197,60 @@ def scheduler(once):
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     click.echo("Scheduler running (Ctrl+C to stop).")
     run_forever(app)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def backup(path):
+    """Copy the live database, uploaded files included, into one zip (PATH, default
+    zhixin-backup-<UTC time>.zip). Consistent while the app runs; never copy a live SQLite file instead."""
+    app = make_app()
+    path = path or f"zhixin-backup-{clock.real_utcnow():%Y%m%d-%H%M%S}.zip"
+    with app.app_context(), db.connection_context():
+        left = filestore.left_in_folder(app.config["UPLOAD_FOLDER"])
+        if left:
+            click.echo(f"warning: {len(left)} files under {app.config['UPLOAD_FOLDER']} are not in the database "
+                       "and not in this backup; run zhixin files import first", err=True)
+        manifest = backups.backup(db.obj, path, progress=_progress("backed up"))
+    total = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(f"Backup written to {path}: {len(manifest['tables'])} tables, {total} rows.")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def restore(path):
+    """Restore a backup made by zhixin backup into this instance's database, which must be empty (a new
+    database: do not run zhixin init first). Any of the three backends restores into any other."""
+    app = make_app()
+    with app.app_context(), db.connection_context():
+        try:
+            manifest = backups.restore(db.obj, path, migration_sets(app), progress=_progress("restored"))
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {len(manifest['tables'])} tables from {path} (made {manifest['created_at']} UTC "
+               f"on {manifest['backend']}).")
+
+
+def _progress(verb):
+    return lambda table, count: click.echo(f"{verb} {table}: {count} rows", err=True)
+
+
+@main.group()
+def files():
+    """Uploaded files (kept in the database)."""
+
+
+@files.command("import")
+def files_import():
+    """Move the files an older version kept under UPLOAD_FOLDER into the database (run once after upgrading;
+    a second run moves only what is left)."""
+    app = make_app()
+    with app.app_context(), db.connection_context():
+        moved = filestore.import_folder(app.config["UPLOAD_FOLDER"])
+        left = filestore.left_in_folder(app.config["UPLOAD_FOLDER"])
+    click.echo(f"Moved {len(moved)} files into the database.")
+    if left:
+        click.echo(f"{len(left)} files under {app.config['UPLOAD_FOLDER']} belong to no record and stay there.")
 
 
 @main.group()

@@ -67,7 +67,8 @@ ENVIRONMENT = {
     "ZHIXIN_ADMIN_PASSWORD": "Initial administrator password for `zhixin init` and `zhixin demo` "
                              "(default: generated and printed once)",
     "ZHIXIN_DEMO_PASSWORD": "Shared password of the demo users for `zhixin demo` (default: generated)",
-    "ZHIXIN_UPLOAD_FOLDER": "Where uploaded files (the logo, documents) are kept (default: instance/uploads)",
+    "ZHIXIN_UPLOAD_FOLDER": "Where versions before the file store kept uploads; `zhixin files import` moves them into "
+                            "the database (default: instance/uploads)",
     "ZHIXIN_MAX_CONTENT_LENGTH": "Largest request body in bytes (default 16 MB); larger uploads get a clear 413",
     "ZHIXIN_MAX_UPLOAD_BYTES": "Largest uploaded document in bytes (default 10 MB)",
     "ZHIXIN_MAX_LOGO_BYTES": "Largest organisation logo in bytes (default 1 MB)",
@@ -100,6 +101,8 @@ ENVIRONMENT = {
                                          "interval (for a lab or a demo; default: each job's own)",
     "ZHIXIN_TEST_DATABASE_URL": "Tests only: run the test suite on this PostgreSQL or MariaDB database "
                                 "(default: a temporary SQLite file); the suite drops every table in it",
+    "ZHIXIN_TEST_RESTORE_DATABASE_URL": "Tests only: an empty PostgreSQL or MariaDB database a suite run on SQLite "
+                                        "restores a backup into (default: that test is skipped); dropped first",
     "ZHIXIN_CHROMIUM": "Tests only: path of the Chromium the browser tests drive (default /usr/bin/chromium)",
 }
 

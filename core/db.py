@@ -111,6 +111,15 @@ def init(url):
     return database
 
 
+def backend_of(database):
+    """"sqlite", "postgresql" or "mysql" for a Peewee database (the names of ``SCHEMES``)."""
+    for kind, cls in (("sqlite", peewee.SqliteDatabase), ("postgresql", peewee.PostgresqlDatabase),
+                      ("mysql", peewee.MySQLDatabase)):
+        if isinstance(database, cls):
+            return kind
+    raise ConfigError(f"unsupported database {database!r}")
+
+
 def is_sqlite():
     return isinstance(db.obj, peewee.SqliteDatabase)
 

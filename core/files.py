@@ -1,5 +1,5 @@
 """Instance files are the owner's only: the SQLite database (its -wal and -shm take the database file's mode),
-uploads and the secret key are created 0600 in folders created 0700, whatever the process umask."""
+backups and the secret key are created 0600 in folders created 0700, whatever the process umask."""
 import os
 
 FILE_MODE = 0o600
@@ -23,3 +23,8 @@ def create_private(path, data=None, exclusive=True):
     with os.fdopen(fd, "wb") as fh:
         if data:
             fh.write(data)
+
+
+def open_private(path):
+    """``path`` opened for writing bytes, created owner-only (an existing file is truncated, its mode kept)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "wb")

@@ -1,9 +1,10 @@
 """Administration (系统管理): organisation, positions, users, sharing modes, products, plugins."""
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
+from core import filestore
 from core.models import Organisation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,7 +44,8 @@ def index():
 def logo():
     """The organisation's logo (public: the login page shows it)."""
     org = Organisation.get_profile()
-    if not org.logo:
+    response = filestore.response(org.logo, mimetype=None, max_age=300)
+    if response is None:
         abort(404)
-    return send_from_directory(current_app.config["UPLOAD_FOLDER"], org.logo, max_age=300)
+    return response
 

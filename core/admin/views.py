@@ -1,6 +1,5 @@
 """Admin pages: users (用户管理), the organisation profile (单位信息) and plugins (插件管理)."""
 import functools
-import os
 import secrets
 import zoneinfo
 
@@ -18,11 +17,10 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from peewee import JOIN
 
-from core import clock, lockout, passwords
+from core import clock, filestore, lockout, passwords
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices, credentials_changed
 from core.db import db
-from core.files import create_private, private_folder
 from core.plugins import enabled_names
 from core.records.service import audit, diff, field_values
 from core.models import Organisation, PluginState, Position, User
@@ -311,11 +309,11 @@ def organisation():
                       currency=form.currency.data, fiscal_year_start=form.fiscal_year_start.data,
                       timezone=form.timezone.data.strip(), default_language=form.default_language.data,
                       modified_at=clock.utcnow())
-        if form.logo.data:
-            values["logo"] = _store_logo(*form.logo.data)
-        elif form.remove_logo.data:
-            values["logo"] = ""
-        with db.atomic():
+        with db.atomic():  # the logo is in the database: a failed save keeps the old one and stores no new one
+            if form.logo.data:
+                values["logo"] = _store_logo(*form.logo.data)
+            elif form.remove_logo.data:
+                values["logo"] = ""
             if not Organisation.select().where(Organisation.id == 1).exists():
                 Organisation.insert(id=1).execute()
             before = field_values(Organisation.get_by_id(1))
@@ -323,27 +321,21 @@ def organisation():
             changes = diff(before, {**before, **values})
             changes.pop("modified_at", None)
             audit("organisation", 1, "update", current_user, changes)
-        if old_logo and values.get("logo", old_logo) != old_logo:
-            _remove_upload(old_logo)
+            if old_logo and values.get("logo", old_logo) != old_logo:
+                filestore.remove(old_logo)
         g.pop("org_profile", None)
         flash(_("The organisation profile is saved."), "success")
         return redirect(url_for("admin.organisation"))
     return render_template("core/admin/organisation.html", form=form, org=org)
 
 
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+
+
 def _store_logo(kind, data):
-    folder = private_folder(current_app.config["UPLOAD_FOLDER"])
     name = f"logo-{secrets.token_hex(8)}.{kind}"
-    create_private(os.path.join(folder, name), data)
+    filestore.write(name, [data], LOGO_TYPES[kind])
     return name
-
-
-def _remove_upload(name):
-    path = os.path.join(current_app.config["UPLOAD_FOLDER"], os.path.basename(name))
-    try:
-        os.remove(path)
-    except OSError:
-        pass
 
 
 # --- plugins --------------------------------------------------------------------------------------------

@@ -12,14 +12,13 @@ from functools import reduce
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from core import demo
+from core import demo, filestore
 from core.classroom import audit
 from core.classroom.exercises import forget_grades, restart_after_reset
 from core.classroom.scope import students_of
 from core.db import db
 from core.extension import ClassRows
 from core.models import AuditEntry, Document, Position, User
-from core.records import documents
 from core.records import registry as records
 
 
@@ -78,10 +77,10 @@ def reset(position, user, keep_grades=True, reload_demo=True, seed=None):
         if not keep_grades:
             removed.update(forget_grades(ids))
         removed = {table: n for table, n in removed.items() if n}
+        for name in files:  # the files are in the database: a rolled-back reset keeps them
+            filestore.remove(name)
         if reload_demo and users:
             demo.load_for(current_app, users, random.Random(seed if seed is not None else position.id))
         restarted = restart_after_reset(position, user, current_app)
         audit.log("reset", user, position, counts=removed, kept_grades=keep_grades, restarted=restarted)
-    for name in files:  # after the commit: a rolled-back reset keeps its files
-        documents.remove_file(name)
     return removed

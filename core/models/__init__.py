@@ -7,6 +7,7 @@ from core.models.records import (
     ACCOUNT_TYPES, DEFAULT_STAGES, INDUSTRIES, LEAD_RATINGS, LEAD_SOURCES, LEAD_STATUSES,
     OPPORTUNITY_TYPES, Account, Competitor, Contact, Document, Lead, Opportunity, OpportunityCompetitor,
     OpportunityLine, OpportunityStageHistory, Product, ProductCategory, SalesStage)
+from core.models.files import StoredFile, StoredFileChunk
 from core.models.system import AuditEntry, JobClaim, JobRun, LoginAttempt, LoginLock, Notification, PluginState
 from core.models.users import SHARING_MODES, Organisation, Position, SharingMode, User, UserSession
 
@@ -14,8 +15,9 @@ DeferredForeignKey.resolve(Opportunity)  # Lead.converted_opportunity
 
 CORE_MODELS = [
     Position, User, UserSession, Organisation, SharingMode, PluginState, AuditEntry, Notification, LoginAttempt,
-    LoginLock, JobClaim, JobRun, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory, ProductCategory,
-    Product, OpportunityLine, Competitor, OpportunityCompetitor, Document,
+    LoginLock, JobClaim, JobRun, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory,
+    ProductCategory, Product, OpportunityLine, Competitor, OpportunityCompetitor, Document, StoredFile,
+    StoredFileChunk,
 ]
 
 __all__ = [
@@ -23,5 +25,6 @@ __all__ = [
     "LEAD_STATUSES", "OPPORTUNITY_TYPES", "SHARING_MODES", "Account", "AuditEntry", "BaseModel", "Competitor",
     "Contact", "Document", "JobClaim", "JobRun", "Lead", "LoginAttempt", "LoginLock", "MoneyField", "Notification",
     "Opportunity", "OpportunityCompetitor", "OpportunityLine", "OpportunityStageHistory", "Organisation", "PluginState",
-    "Position", "Product", "ProductCategory", "Record", "SalesStage", "SharingMode", "User", "UserSession", "db",
+    "Position", "Product", "ProductCategory", "Record", "SalesStage", "SharingMode", "StoredFile", "StoredFileChunk",
+    "User", "UserSession", "db",
 ]

@@ -1,12 +1,12 @@
-"""Document files (文档): checked (size, extension and content), stored under UPLOAD_FOLDER with a random
-name — never the user's file name as a path — and served only after an access check."""
+"""Document files (文档): checked (size, extension and content), kept in the file store (core.filestore) under
+a random name — never the user's file name — and served only after an access check."""
 import os
 import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from core.files import create_private, private_folder
+from core import filestore
 from core.records import RecordError
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (doc, xls, ppt)
@@ -32,10 +32,6 @@ ALLOWED = {
 }
 
 
-def folder():
-    return private_folder(os.path.join(current_app.config["UPLOAD_FOLDER"], "documents"))
-
-
 def _is_text(head):
     if b"\x00" in head:
         return False
@@ -49,20 +45,19 @@ def _is_text(head):
     return False
 
 
-def check(filename, data):
-    """(extension, content type) or RecordError with the reason."""
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    if not data:
+HEAD_BYTES = 8192  # what the content check looks at
+
+
+def check(filename, head):
+    """(extension, content type) from the file name and the first HEAD_BYTES of the file, or RecordError
+    with the reason. The size is checked while the file is stored (see ``store``)."""
+    if not head:
         raise RecordError(_("The file is empty."))
-    if len(data) > limit:
-        megabytes = "%g" % (limit / 1024 / 1024)
-        raise RecordError(_("The file is larger than %(size)s MB.", size=megabytes))
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext not in ALLOWED:
         raise RecordError(_("Files of this type cannot be uploaded. Allowed: %(types)s.",
                             types=", ".join(sorted(ALLOWED))))
     content_type, magics = ALLOWED[ext]
-    head = data[:8192]
     if magics is None and not _is_text(head):
         raise RecordError(_("The file's content does not match its type (.%(ext)s).", ext=ext))
     if magics is not None and not any(head.startswith(m) for m in magics):
@@ -70,27 +65,26 @@ def check(filename, data):
     return ext, content_type
 
 
+def _limited(head, stream, limit):
+    """The upload's bytes piece by piece, refused with a reason once they pass ``limit``."""
+    size = 0
+    piece = head
+    while piece:
+        size += len(piece)
+        if size > limit:
+            megabytes = "%g" % (limit / 1024 / 1024)
+            raise RecordError(_("The file is larger than %(size)s MB.", size=megabytes))
+        yield piece
+        piece = stream.read(filestore.CHUNK_BYTES)
+
+
 def store(upload):
-    """Check and keep an uploaded FileStorage; returns dict(filename, stored_name, size, content_type)."""
-    data = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+    """Check and keep an uploaded FileStorage, streamed into the file store (part of the caller's
+    transaction); returns dict(filename, stored_name, size, content_type)."""
     filename = os.path.basename((upload.filename or "").replace("\\", "/")).strip() or "file"
-    ext, content_type = check(filename, data)
+    head = upload.stream.read(HEAD_BYTES)
+    _ext, content_type = check(filename, head)
     stored = secrets.token_hex(16)
-    create_private(os.path.join(folder(), stored), data)
-    return {"filename": filename[:255], "stored_name": stored, "size": len(data), "content_type": content_type}
-
-
-def path_of(document):
-    name = document.stored_name or ""
-    if not name or not all(c in "0123456789abcdef" for c in name):
-        return None
-    path = os.path.join(folder(), name)
-    return path if os.path.isfile(path) else None
-
-
-def remove_file(stored_name):
-    if stored_name and all(c in "0123456789abcdef" for c in stored_name):
-        try:
-            os.remove(os.path.join(folder(), stored_name))
-        except FileNotFoundError:
-            pass
+    size = filestore.write(stored, _limited(head, upload.stream, current_app.config["MAX_UPLOAD_BYTES"]),
+                           content_type)
+    return {"filename": filename[:255], "stored_name": stored, "size": size, "content_type": content_type}

@@ -1,11 +1,11 @@
 """Views of single record types: lead conversion, opportunity lines and competitors, document download."""
 import datetime as _dt
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from core import access, clock
+from core import access, clock, filestore
 from core.models import Competitor, OpportunityLine, Product
 from core.records import RecordError, documents, leads, opportunities
 from core.records.forms import CompetitorLinkForm, ConvertLeadForm, LineForm
@@ -123,15 +123,17 @@ def unlink_competitor(record_id, competitor_id):
 @login_required
 def download(record_id):
     document = access.get_or_404(_user(), "document", record_id)
-    path = documents.path_of(document)
-    if path is None:
+    response = filestore.response(document.stored_name, document.content_type,
+                                  download_name=document.filename or "document")
+    if response is None:
         fail(404, _("The file of this document is missing."))
-    return send_file(path, mimetype=document.content_type or "application/octet-stream", as_attachment=True,
-                     download_name=document.filename or "document", max_age=0)
+    return response
 
 
 def document_form_save(form, record, user):
-    """Before a document is saved: keep the uploaded file; check the linked record is one the user sees."""
+    """Before a document is saved: check the linked record is one the user sees; store the uploaded file and
+    delete the one it replaces. This runs inside the record service's transaction and the files are in the
+    database, so a save that fails later keeps the old file and the new one is never stored."""
     upload = form.file.data
     if record.id is None and not (upload and upload.filename):
         raise RecordError(_("Choose a file to upload."))
@@ -150,7 +152,7 @@ def document_form_save(form, record, user):
         for key, value in documents.store(upload).items():
             setattr(record, key, value)
         if old:
-            documents.remove_file(old)
+            filestore.remove(old)
 
 
 def _link_unchanged(record):
@@ -164,7 +166,7 @@ def _link_unchanged(record):
 
 
 def document_deleted(record):
-    documents.remove_file(record.stored_name)
+    filestore.remove(record.stored_name)  # in the delete's transaction
 
 
 def related_record(document):

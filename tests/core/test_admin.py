@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from core.models import Organisation, User
+from core.models import Organisation, StoredFile, User
 from tests.conftest import TEST_PASSWORD
 from tests.core.english import make_app  # noqa: F401  (English default language)
 
@@ -170,13 +170,12 @@ def test_logo_upload_accepts_a_real_png_and_serves_it(app, admin_client, tmp_pat
     assert served.status_code == 200 and served.data == png_bytes()
     assert 'class="brand-logo"' in admin_client.get("/").get_data(as_text=True)
     # replacing it removes the old file; removing clears it
-    import os
-    old = os.path.join(app.config["UPLOAD_FOLDER"], org.logo)
     admin_client.post("/admin/organisation", data=dict(ORG_FORM, logo=(io.BytesIO(png_bytes(3, 3)), "b.png")),
                       content_type="multipart/form-data")
-    assert not os.path.exists(old)
+    assert admin_client.get("/admin/logo").data == png_bytes(3, 3)
+    assert [f.name for f in StoredFile.select()] == [Organisation.get_by_id(1).logo] != [org.logo]
     admin_client.post("/admin/organisation", data=dict(ORG_FORM, remove_logo="y"))
-    assert Organisation.get_by_id(1).logo == ""
+    assert Organisation.get_by_id(1).logo == "" and StoredFile.select().count() == 0
     assert admin_client.get("/admin/logo").status_code == 404
 
 

@@ -1,5 +1,6 @@
 """Instance files owner-only (issue 15, item 15): with the usual umask 022 the SQLite database with its -wal
-and -shm, the secret key and every upload (logo, documents) are created 0600, their folders 0700."""
+and -shm and the secret key are created 0600, their folders 0700; uploads (logo, documents) are in the
+database (issue 16, item 16)."""
 import io
 import os
 import stat
@@ -7,7 +8,7 @@ import stat
 import pytest
 
 from core import db as db_module
-from core.models import Document
+from core.models import StoredFile
 from tests.core.test_admin import ORG_FORM, png_bytes
 from tests.core.test_cli import cli  # noqa: F401  (the CLI runner fixture on the test database)
 
@@ -32,7 +33,8 @@ def upload_app(make_app, tmp_path):
         yield app
 
 
-def test_logo_and_documents_are_owner_only(upload_app, login, make_user, tmp_path):
+def test_logo_and_documents_leave_no_file_on_disk(upload_app, login, make_user, tmp_path):
+    """Uploads are kept in the database (core.filestore), so no upload file can be world-readable."""
     admin = make_user("admin", admin=True, language="zh")
     client = login(upload_app.test_client(), admin)
     client.post("/admin/organisation", data=dict(ORG_FORM, logo=(io.BytesIO(png_bytes()), "logo.png")),
@@ -40,13 +42,8 @@ def test_logo_and_documents_are_owner_only(upload_app, login, make_user, tmp_pat
     resp = client.post("/records/document/new", data={"title": "报价单", "file": (io.BytesIO(PDF), "a.pdf")},
                        content_type="multipart/form-data")
     assert resp.status_code == 302
-    uploads = upload_app.config["UPLOAD_FOLDER"]
-    logos = [name for name in os.listdir(uploads) if name.startswith("logo-")]
-    assert len(logos) == 1 and mode(os.path.join(uploads, logos[0])) == 0o600
-    assert mode(uploads) == 0o700 and mode(tmp_path / "instance") == 0o700
-    documents = os.path.join(uploads, "documents")
-    assert mode(documents) == 0o700
-    assert mode(os.path.join(documents, Document.get().stored_name)) == 0o600
+    assert StoredFile.select().count() == 2
+    assert not os.path.exists(upload_app.config["UPLOAD_FOLDER"])
 
 
 def test_init_creates_an_owner_only_sqlite_database_and_secret_key(cli, database_url, tmp_path):  # noqa: F811

@@ -2,7 +2,7 @@
 import io
 import os
 
-from core.models import Document
+from core.models import Document, StoredFile, StoredFileChunk
 from tests.core.records.conftest import make_account
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -21,8 +21,8 @@ def test_upload_stores_under_a_random_name_and_downloads_as_attachment(school, a
     doc = Document.get()
     assert doc.filename == "报价 单.pdf" and doc.size == len(PDF) and doc.content_type == "application/pdf"
     assert doc.stored_name != doc.filename and "/" not in doc.stored_name and len(doc.stored_name) == 32
-    stored = os.path.join(app.config["UPLOAD_FOLDER"], "documents", doc.stored_name)
-    assert open(stored, "rb").read() == PDF
+    assert StoredFile.get(StoredFile.name == doc.stored_name).size == len(PDF)
+    assert not os.path.exists(os.path.join(app.config["UPLOAD_FOLDER"], "documents"))  # in the database only
     dl = client.get(f"/records/document/{doc.id}/download")
     assert dl.status_code == 200 and dl.data == PDF
     assert dl.headers["Content-Disposition"].startswith("attachment")
@@ -83,6 +83,5 @@ def test_edit_without_a_new_file_keeps_it_and_delete_removes_it(school, as_user,
     r = client.post(f"/records/document/{doc.id}/edit", data={"title": "新标题"}, content_type="multipart/form-data")
     assert r.status_code == 302
     assert Document.get_by_id(doc.id).stored_name == doc.stored_name
-    path = os.path.join(app.config["UPLOAD_FOLDER"], "documents", doc.stored_name)
     assert client.post(f"/records/document/{doc.id}/delete").status_code == 302
-    assert not os.path.exists(path)
+    assert StoredFile.select().count() == 0 and StoredFileChunk.select().count() == 0
