@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import threading
 import zipfile
 
@@ -104,7 +105,7 @@ def test_restore_refuses_an_instance_with_other_migrations(demo_school, zhixin, 
     result = zhixin(["restore", path], url=empty_database(), ZHIXIN_PLUGINS="forecast")
     assert result.exit_code == 1
     assert "other migrations than this instance" in result.output
-    assert "calendar: the backup has 0001_initial, this instance has not" in result.output
+    assert re.search(r"calendar: the backup has 0001_initial(, \w+)*, this instance has not", result.output)
 
 
 def test_restore_refuses_a_file_that_is_no_backup(zhixin, tmp_path, empty_database, make_app):
