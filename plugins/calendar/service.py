@@ -395,13 +395,11 @@ def due_reminders(now):
         lead = _dt.timedelta(minutes=event.reminder_minutes)
         start, end = local_span(event)
         if event.recurring:
+            # expanded in the series' own zone (an imported New York meeting reminds at its New York hour)
             replaced = {ex.recurrence_id for ex in event.exceptions}
-            try:
-                starts = recurrence.expand(event.rrule, start, end - start, local_now - CATCH_UP,
-                                           local_now + lead + DAY)
-            except recurrence.RecurrenceError:
-                continue
-            starts = [s for s in starts if stored_from_local(s, event.all_day) not in replaced]
+            stored = [rid for rid in occurrence_ids(event, local_now - CATCH_UP, local_now + lead + DAY)
+                      if rid not in replaced]
+            starts = [local_from_stored(rid, event.all_day) for rid in stored]
         else:
             starts = [start]
         for occ in starts:

@@ -104,3 +104,16 @@ def test_reminders_of_many_people_run_by_several_schedulers_at_once_are_each_mad
     job = reminder_job(cal)
     assert sum(run_at_once(lambda: scheduler.run_job(cal, job), 4)) == len(events) * len(people)
     assert Notification.select().count() == len(events) * len(people)
+
+
+def test_a_series_from_another_zone_reminds_at_its_own_hour_after_daylight_saving(cal, make_user, frozen_clock):
+    """09:00 New York every Monday: 14:00 UTC in winter, 13:00 UTC once New York moves its clocks (8 March
+    2026), wherever the organisation is; expanded in the organisation's zone it would remind an hour late."""
+    alice = make_user("alice")
+    make_event(alice, "NY standup", start=dt.datetime(2026, 3, 2, 14, 0), rrule="FREQ=WEEKLY;COUNT=3",
+               timezone="America/New_York", reminder_minutes=15)
+    frozen_clock(dt.datetime(2026, 3, 9, 12, 50))
+    assert send_reminders() == 1
+    frozen_clock(dt.datetime(2026, 3, 9, 13, 50))
+    assert send_reminders() == 0
+    assert [n.key.split(":")[2] for n in Notification.select()] == ["20260309T1300"]
