@@ -1,5 +1,6 @@
 """Demo data of the core records: for every demo user, Chinese accounts with contacts, leads, opportunities
-across the stages and the current and next fiscal quarters (some with product lines), plus competitors and —
+across the stages (a won one for everyone below the teacher) — closed ones closed this fiscal quarter by today,
+open ones closing from today to the next quarter's end (some with product lines) —, plus competitors and —
 when the product catalogue is still empty and the whole school's demo is loading — product categories and
 products. Every link (competitors, contacts) stays among the given users' own records."""
 import datetime as _dt
@@ -60,7 +61,7 @@ def load(app, users, rng):
         for n in range(4 if many else 1):
             acc = rng.choice(accounts)
             contact = next((c for c in contacts if c.account_id == acc.id), None)
-            # every student has a won deal (the forecast, the reports and the exercises need one)
+            # everyone below the teacher has a won deal (the forecast, the reports and the exercises need one)
             stage = won if many and n == 0 and won else others[(index + n) % len(others)]
             opp = _opportunity(user, acc, contact, stage, quarters, rng)
             _earlier_stages(opp, user, stages, rng)
