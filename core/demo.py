@@ -15,12 +15,12 @@ DEMO_ORG = dict(name="智欣商贸有限公司", address="上海市浦东新区�
 
 
 def load_demo(app, password, admin_password=None, seed=2026, classes=2, departments=2, progress=print):
-    """Create the demo school once (a second run changes nothing and only lists the logins). Returns
-    {"created": whether the demo users were made now (so ``password`` is theirs), "logins": [(username,
-    position)] of every user but the administrator, "admin": {"username", "password"}}. The students' ``password`` is never the
-    administrator's: an administrator that exists (``zhixin init`` made it) is left as it is (password None);
-    else one is made as ``zhixin init`` does, with ``admin_password`` or a generated one, and changes its
-    credentials at the first login."""
+    """Create the demo school once (a second run changes nothing and only lists the logins). Returns {"created":
+    whether the demo users were made now (so ``password`` is theirs), "logins": [(username, position)] of
+    every user but the administrator, "admin": {"username", "password"}}. The students' ``password`` is never
+    the administrator's: an administrator that exists (``zhixin init`` made it) is left as it is (password
+    None); else one is made as ``zhixin init`` does, with ``admin_password`` or a generated one, and changes
+    its credentials at the first login."""
     rng = random.Random(seed)
     with app.app_context(), db.connection_context():
         admin, admin_password = ensure_admin(app, admin_password)
