@@ -125,7 +125,11 @@ def demo(demo_password, admin_password, seed, no_run, host, port):
     demo_password = demo_password or secrets.token_urlsafe(9)
     result = load_demo(app, demo_password, admin_password, seed=seed, progress=click.echo)
     click.echo("")
-    click.echo("Demo logins (password for all: %s)" % demo_password)
+    if result["created"]:
+        click.echo("Demo logins (password for all: %s)" % demo_password)
+    else:  # the accounts kept the password printed when the demo was made
+        click.echo("Demo logins (password unchanged: the one printed when the demo was made;\n"
+                   "'zhixin users reset-password USERNAME' sets a new one)")
     for username, role in result["logins"]:
         click.echo(f"  {username:<16} {role}")
     admin = result["admin"]

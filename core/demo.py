@@ -15,17 +15,19 @@ DEMO_ORG = dict(name="智欣商贸有限公司", address="上海市浦东新区�
 
 
 def load_demo(app, password, admin_password=None, seed=2026, classes=2, departments=2, progress=print):
-    """Create the demo school once (a second run only prints the logins). Returns {"logins": [...], "admin":
-    {"username", "password"}}. The students' ``password`` is never the administrator's: an administrator that
-    exists (``zhixin init`` made it) is left as it is (password None); else one is made as ``zhixin init``
-    does, with ``admin_password`` or a generated one, and changes its credentials at the first login."""
+    """Create the demo school once (a second run changes nothing and only lists the logins). Returns {"created":
+    whether the demo users were made now (so ``password`` is theirs), "logins": [(username, position)] of
+    every user but the administrator, "admin": {"username", "password"}}. The students' ``password`` is never
+    the administrator's: an administrator that exists (``zhixin init`` made it) is left as it is (password
+    None); else one is made as ``zhixin init`` does, with ``admin_password`` or a generated one, and changes
+    its credentials at the first login."""
     rng = random.Random(seed)
     with app.app_context(), db.connection_context():
         admin, admin_password = ensure_admin(app, admin_password)
         made = {"username": admin.username, "password": admin_password}
         if User.select().where(User.username == "teacher").exists():
             progress("Demo data exists already.")
-            return {"logins": _logins(admin), "admin": made}
+            return {"created": False, "logins": _logins(), "admin": made}
         with force_locale("zh"), db.atomic():
             Organisation.update(**DEMO_ORG).where(Organisation.id == 1).execute()
             layout = positions.classroom_template(classes=classes, departments=departments)
@@ -44,7 +46,7 @@ def load_demo(app, password, admin_password=None, seed=2026, classes=2, departme
                     users.append(_user(f"student{n:02d}", names[n % len(names)], sp, password, method))
         progress(f"Created {len(users)} demo users in {len(layout['classes'])} classes.")
         load_for(app, users, rng, progress)
-        return {"logins": _logins(admin), "admin": made}
+        return {"created": True, "logins": _logins(), "admin": made}
 
 
 def load_for(app, users, rng, progress=None):
@@ -52,10 +54,15 @@ def load_for(app, users, rng, progress=None):
     transaction per plugin (savepoints inside a caller's transaction, as in a class reset)."""
     plugins = app.extensions["zhixin_plugins"]
     for plugin, impl in plugins.implementations("zhixin_demo_data", registration_order=True):
+        if progress:  # before the module's work: a slow or failing module is named while it runs
+            progress(f"Demo data: {_module_name(plugin)} …")
         with force_locale("zh"), db.atomic():
             call_impl(impl, app=app, users=users, rng=rng)
-        if progress:
-            progress(f"Demo data: {plugin.replace('core:core.', 'core ')}")
+
+
+def _module_name(plugin):
+    """"core" for core's own implementations ("core:core.builtin"), else the plugin's name."""
+    return "core" if plugin.startswith("core:") else plugin
 
 
 def is_school_demo(users):
@@ -73,8 +80,7 @@ def _user(username, full_name, position, password, method):
     return user
 
 
-def _logins(admin):
-    rows = [(admin.username, "administrator")]
-    for user in User.select().where(~User.is_admin).order_by(User.id).limit(8):
-        rows.append((user.username, user.position.name if user.position else ""))
-    return rows
+def _logins():
+    """Every user but the administrator (printed apart, with its own password): each role, each with data."""
+    return [(user.username, user.position.name if user.position else "")
+            for user in User.select().where(~User.is_admin).order_by(User.id)]

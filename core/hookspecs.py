@@ -31,7 +31,8 @@ def zhixin_migrations():
     """Return a list of ``core.extension.MigrationSet``: your migrations folder and namespace.
 
     ``zhixin init``/``upgrade`` (and the first activation of a plugin) apply pending migrations, each folder
-    with its own history table ``<namespace>_migration``. Disabling a plugin never drops its tables.
+    with its own history table ``<namespace>_migration``. Disabling a plugin never drops its tables. Each
+    migration is frozen: it declares the tables it creates and never imports models (docs/plugin-guide.md).
     """
 
 

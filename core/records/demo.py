@@ -1,5 +1,6 @@
 """Demo data of the core records: for every demo user, Chinese accounts with contacts, leads, opportunities
-across the stages and the current and next fiscal quarters (some with product lines), plus competitors and —
+across the stages (a won one for everyone below the teacher) — closed ones closed this fiscal quarter by today,
+open ones closing from today to the next quarter's end (some with product lines) —, plus competitors and —
 when the product catalogue is still empty and the whole school's demo is loading — product categories and
 products. Every link (competitors, contacts) stays among the given users' own records."""
 import datetime as _dt
@@ -47,6 +48,8 @@ def load(app, users, rng):
     products = _catalogue(users)
     competitors = _competitors(users, rng)
     stages = list(SalesStage.select().order_by(SalesStage.order))
+    won = next((s for s in stages if s.is_won), None)
+    others = [s for s in stages if s is not won] or stages
     quarters = _two_fiscal_quarters()
     for index, user in enumerate(users):
         many = index > 0  # the teacher gets a few records of their own; students get a full set
@@ -58,7 +61,8 @@ def load(app, users, rng):
         for n in range(4 if many else 1):
             acc = rng.choice(accounts)
             contact = next((c for c in contacts if c.account_id == acc.id), None)
-            stage = stages[(index + n) % len(stages)]
+            # everyone below the teacher has a won deal (the forecast, the reports and the exercises need one)
+            stage = won if many and n == 0 and won else others[(index + n) % len(others)]
             opp = _opportunity(user, acc, contact, stage, quarters, rng)
             _earlier_stages(opp, user, stages, rng)
             if products and rng.random() < 0.5:
@@ -152,9 +156,16 @@ def _lead(user, rng):
     return record
 
 
-def _opportunity(user, account, contact, stage, quarters, rng):
+def _close_date(closed, quarters, rng):
+    """A closed deal closed this quarter, by today; an open one closes from today to the next quarter's end."""
     start, end = quarters
-    close = start + _dt.timedelta(days=rng.randint(0, (end - start).days))
+    today = clock.today()
+    first, last = (start, today) if closed else (today, end)
+    return first + _dt.timedelta(days=rng.randint(0, (last - first).days))
+
+
+def _opportunity(user, account, contact, stage, quarters, rng):
+    close = _close_date(stage.is_closed, quarters, rng)
     name = f"{account.name.replace('有限公司', '')}·{rng.choice(OPPORTUNITY_TOPICS)}"
     record = Opportunity(name=name, account=account.id,
                          contact=contact.id if contact else None, amount=Decimal(rng.randint(2, 80) * 5000),
@@ -178,11 +189,11 @@ def _earlier_stages(opp, user, stages, rng):
 
 
 def _convert(lead, user, stages, quarters, rng):
-    start, end = quarters
+    stage = stages[1] if len(stages) > 1 else stages[0]
     leads.convert(lead, user, account_name=f"{lead.company}有限公司", opportunity={
         "name": f"{lead.company}·{rng.choice(OPPORTUNITY_TOPICS)}",
-        "close_date": start + _dt.timedelta(days=rng.randint(0, (end - start).days)),
-        "stage": stages[1].id if len(stages) > 1 else stages[0].id,
+        "close_date": _close_date(stage.is_closed, quarters, rng),
+        "stage": stage.id,
         "amount": Decimal(rng.randint(2, 40) * 5000)})
 
 

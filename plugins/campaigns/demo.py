@@ -1,6 +1,7 @@
 """Demo data: campaigns in every status, each with members and tasks, and some sourced leads/opportunities —
 all among the given users' own records."""
 import datetime as _dt
+import itertools
 from decimal import Decimal
 
 from core import clock
@@ -32,6 +33,7 @@ def load(users, rng):
     if not own(Lead, 1) and not own(Contact, 1):
         _fallback_records(owners, rng)
     leads, contacts, accounts, opportunities = own(Lead, 60), own(Contact, 60), own(Account, 30), own(Opportunity, 40)
+    task_owners = itertools.cycle(rng.sample(owners, len(owners)))  # in turn: every student has a task
     for name, ctype, status, start_offset, length, cost in DEMO:
         owner = rng.choice(owners)
         start = today + _dt.timedelta(days=start_offset)
@@ -58,7 +60,7 @@ def load(users, rng):
                 task_status = "cancelled"
             else:
                 task_status = rng.choice(["open", "open", "in_progress"])
-            task = CampaignTask(campaign=campaign, subject=subject, owner=rng.choice(owners), due_at=due,
+            task = CampaignTask(campaign=campaign, subject=subject, owner=next(task_owners), due_at=due,
                                 priority=rng.choice(["high", "normal", "normal", "low"]), status=task_status,
                                 completion_note="已按计划完成。" if task_status == "done" else "",
                                 completed_at=due if task_status == "done" else None)

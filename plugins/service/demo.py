@@ -41,9 +41,7 @@ def create_demo(users, rng):
         item = _item(kind, rng, received, staff, contacts, targets)
         made[kind].append(item)
         _history(kind, item)
-    for n in range(min(25, len(made["complaint"]) + len(made["feedback"]))):
-        source_kind = rng.choice([k for k in made if made[k]])
-        src = rng.choice(made[source_kind])
+    for source_kind, src in _case_sources(made, rng):
         case = ServiceCase(subject=rng.choice(CASE_SUBJECTS), description=src.subject, owner=src.owner_id,
                            created_by=src.owner_id, modified_by=src.owner_id, channel=src.channel,
                            priority=src.priority, status="new", received_at=src.received_at, account=src.account_id,
@@ -52,6 +50,20 @@ def create_demo(users, rng):
         _settle(case, rng, targets)
         case.save(force_insert=True)
         _history("case", case)
+
+
+def _case_sources(made, rng, total=25):
+    """[(kind, item)] the cases come from: one item of everyone who handles items (so each has a case), then
+    random ones up to ``total``."""
+    first = {}
+    for kind in made:
+        for item in made[kind]:
+            first.setdefault(item.owner_id, (kind, item))
+    sources = list(first.values())
+    while len(sources) < min(total, len(made["complaint"]) + len(made["feedback"])):
+        kind = rng.choice([k for k in made if made[k]])
+        sources.append((kind, rng.choice(made[kind])))
+    return sources
 
 
 def _item(kind, rng, received, staff, contacts, targets):

@@ -258,7 +258,7 @@ def test_every_login_answer_costs_one_hash_check_of_the_configured_method(app, p
 def test_the_migration_adds_the_session_table_to_an_older_database(app, people):
     run_steps("core.migrations.0008_user_session", "down")
     assert "user_session" not in db.get_tables()
-    run_steps("core.migrations.0008_user_session", "up", "up")  # a database that has it already is left alone
+    run_steps("core.migrations.0008_user_session", "up")
     assert "user_session" in db.get_tables()
     alice = log_in(browser(app), "alice")
     alice.post("/logout")

@@ -10,7 +10,7 @@ gradebook = importlib.import_module("core.classroom.migrations.0002_gradebook")
 
 
 def test_latest_results_become_attempts_and_passes_become_grades(people):
-    legacy = gradebook._legacy(db.obj)
+    legacy = gradebook.tables(db.obj)[1]
     db.obj.create_tables([legacy])
     at = dt.datetime(2026, 4, 1, 8, 0)
     legacy.create(user_id=people["alice"].id, exercise="qualify_lead", passed=True, message="ok", points=10,
