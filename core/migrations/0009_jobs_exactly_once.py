@@ -1,7 +1,6 @@
 """Jobs exactly once: the e-mail send state of ``notification`` (a lease ``email_lease_until`` held by
 ``email_claim``, and ``email_resent`` for a message sent again after an interrupted send) and the ``job_run``
-table (each scheduled job's last run). Frozen: the table is a model defined here, the columns explicit fields.
-Databases whose 0001 was built from newer models have them already, hence the look first."""
+table (each scheduled job's last run). Frozen: the table is a model defined here, the columns explicit fields."""
 import peewee
 from playhouse.sqlite_ext import AutoIncrementField
 
@@ -26,15 +25,13 @@ def job_run_model(db):
         class Meta:
             database = db
             table_name = "job_run"
+            legacy_table_names = False
     return JobRun
 
 
 def up(migrator, db):
-    present = {c.name for c in db.get_columns(TABLE)}
-    missing = [migrator.add_column(TABLE, name, make()) for name, make in COLUMNS.items() if name not in present]
-    if missing:
-        migrator.migrate(*missing)
-    job_run_model(db).create_table(safe=True)
+    migrator.migrate(*[migrator.add_column(TABLE, name, make()) for name, make in COLUMNS.items()])
+    job_run_model(db).create_table(safe=False)
 
 
 def down(migrator, db):

@@ -2,8 +2,7 @@
 backup holds them; ``zhixin files import`` moves the files of an older UPLOAD_FOLDER in.
 
 Frozen: the tables are described here as they were when this migration was written, never by importing
-core.models (which keeps changing). A database made by an 0001 that created every current core model has
-them already, hence the look first."""
+core.models (which keeps changing)."""
 import peewee
 
 
@@ -28,6 +27,7 @@ def _tables(db):
         class Meta:
             database = db
             table_name = "stored_file"
+            legacy_table_names = False
 
     class StoredFileChunk(peewee.Model):
         id = _Id()
@@ -38,14 +38,14 @@ def _tables(db):
         class Meta:
             database = db
             table_name = "stored_file_chunk"
+            legacy_table_names = False
             indexes = ((("file", "seq"), True),)
 
     return [StoredFile, StoredFileChunk]
 
 
 def up(migrator, db):
-    missing = [model for model in _tables(db) if model._meta.table_name not in db.get_tables()]
-    db.create_tables(missing)
+    db.create_tables(_tables(db), safe=False)
 
 
 def down(migrator, db):

@@ -129,7 +129,7 @@ def test_an_unchanged_edit_of_an_imported_series_keeps_its_zone_and_rule(client,
 def test_the_migration_gives_an_older_database_the_zone_column(client, owner):
     run_steps("plugins.calendar.migrations.0002_event_timezone", "down")
     assert "timezone" not in {c.name for c in db.get_columns("calendar_event")}
-    run_steps("plugins.calendar.migrations.0002_event_timezone", "up", "up")  # present already: left alone
+    run_steps("plugins.calendar.migrations.0002_event_timezone", "up")
     assert "timezone" in {c.name for c in db.get_columns("calendar_event")}
     upload(client, (ICS / "google.ics").read_bytes())
     assert CalendarEvent.get(CalendarEvent.subject == "NY stand-up").timezone == "America/New_York"
