@@ -225,7 +225,7 @@ def ensure_admin(app, password=None, username="admin"):
         if existing:
             return existing, None
         password = password or secrets.token_urlsafe(12)
-        user = User(username=username, full_name="Administrator", is_admin=True,
+        user = User(username=username, full_name=_("Administrator"), is_admin=True,
                     must_change_password=True, must_change_username=True)
         user.set_password(password)
         user.save()

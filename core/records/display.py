@@ -36,6 +36,14 @@ def stage_label(stage):
     return str(STAGE_LABELS.get(name, name))
 
 
+def record_type_label(name):
+    """A record type's name as stored (``opportunity``) in the reader's words (商机); an unknown name as it is."""
+    try:
+        return records.get(name).label
+    except KeyError:
+        return name
+
+
 def label(rt, name):
     if name in rt.labels:
         return rt.labels[name]

@@ -27,6 +27,8 @@ from core.web import Page, fail, page_number
 
 
 SORT_TARGETS = {SalesStage: "order", User: "username"}
+bp.add_app_template_filter(display.stage_label, "stage_label")
+bp.add_app_template_filter(display.record_type_label, "record_type_label")
 
 
 def _type_or_404(type_name):

@@ -25,7 +25,7 @@ from plugins.reports.fields import NO_VALUE, BadInput, condition, fields_of
 AGGREGATES = {"count": _l("Count"), "sum": _l("Sum"), "avg": _l("Average"), "min": _l("Minimum"),
               "max": _l("Maximum")}
 CHARTS = {"bar": _l("Bar chart"), "hbar": _l("Horizontal bar chart"), "stacked": _l("Stacked bar chart"),
-          "line": _l("Line chart"), "pie": _l("Pie chart"), "funnel": _l("Funnel chart"), "": _l("No chart")}
+          "line": _l("Line chart"), "pie": _l("Pie chart"), "funnel": _l("Bar chart in group order"), "": _l("No chart")}
 MAX_FILTERS, MAX_GROUPS, MAX_AGGREGATES, MAX_COLUMNS = 8, 2, 4, 20
 MAX_GROUP_ROWS = 1000
 LIST_PAGE = 100
