@@ -12,7 +12,7 @@ from tests.plugins.reports import reconcile as R
 from tests.plugins.reports.html import amount, parse, report_table
 
 # no shrinking phase: shrinking a failing organisation took over five minutes (the failing example is printed)
-SETTINGS = settings(max_examples=8, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
 ZONES = ["Asia/Shanghai", "America/New_York"]
 # 2026-07-01 02:00 UTC: 1 July in Shanghai (FY2026 Q2, July–September), 30 June in New York (Q1, April–June)
 FORECAST_NOW = dt.datetime(2026, 7, 1, 2, 0)
