@@ -48,11 +48,11 @@ class Effect:
 
     @property
     def roi(self):
-        """A fraction (1.5 = 150 %), or None when there is no actual cost."""
+        """A fraction (1.5 = 150 %), or None when there is no actual cost. Not rounded here: the page and the
+        report round it once, to the 0.1 % they show (rounding to 0.01 % first showed 165.6 % for 165.549 %)."""
         if not self.actual_cost:
             return None
-        return ((self.won_revenue - self.actual_cost) / self.actual_cost).quantize(
-            Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        return (self.won_revenue - self.actual_cost) / self.actual_cost
 
 
 def sourced(model, record_type, campaign_id, user):

@@ -71,9 +71,10 @@ def page_texts(html):
 
 
 def amount(text):
-    """The number in a cell as Decimal ('¥2,014.80' → 2014.80, '57.1%' → 57.1, '—' or '' → None)."""
+    """The number in a cell as Decimal ('¥2,014.80' → 2014.80, '-CN¥3.50' → -3.50, '57.1%' → 57.1, '—' or '' → None)."""
     found = re.search(r"-?[\d,]+(?:\.\d+)?", text or "")
     if not found:
         return None
-    sign = -1 if re.search(r"[-−]\s*[¥$€£]?\s*[\d]", text) and not found.group().startswith("-") else 1
+    # a minus before the currency ("-CN¥1.00" in English, "-¥1.00" in Chinese)
+    sign = -1 if re.search(r"[-−]\s*(?:[A-Z]{0,3}[¥$€£])?\s*\d", text) and not found.group().startswith("-") else 1
     return sign * Decimal(found.group().replace(",", ""))
