@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from core import access, csvsafe, names
 from core.db import db
 from core.records import RecordError, display, service
-from core.records.forms import CHOICE_LABELS, LookupField
+from core.records.forms import LookupField
 from core.records.lookups import assignable_users, bind_lookups, stage_choices
 
 
@@ -164,9 +164,9 @@ class _Aliases:
     def __init__(self, rt, user):
         self.rt, self.user = rt, user
         self.choice_keys = {}
-        for name, kind in rt.choices.items():
+        for name in rt.choices:
             keys = {}
-            for key, label in CHOICE_LABELS[kind].items():
+            for key, label in display.choice_labels(rt, name).items():
                 keys[key.lower()] = key
                 for locale in ("en", "zh"):
                     with force_locale(locale):

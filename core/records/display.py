@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from core import clock, names, templating
 from core.models import MoneyField, SalesStage, User
 from core.records import registry as records
-from core.records.forms import choice_label
+from core.records.forms import CHOICE_LABELS
 
 FIELD_LABELS = {
     "owner": _l("Owner"), "created_by": _l("Created by"), "created_at": _l("Created"),
@@ -56,8 +56,15 @@ def label(rt, name):
     return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
-def choice_kind(rt, name):
-    return rt.choices.get(name)
+def choice_labels(rt, name):
+    """{stored code: label} of one of ``rt``'s choice fields (``RecordType.choices`` names a kind of
+    ``forms.CHOICE_LABELS`` or gives the mapping itself); None for a field without choices."""
+    spec = rt.choices.get(name)
+    return CHOICE_LABELS[spec] if isinstance(spec, str) else spec
+
+
+def choice_text(labels, key):
+    return str(labels.get(key, key or ""))
 
 
 def record_url(record):
@@ -96,9 +103,9 @@ def text(rt, record, name):
             return obj.display_name
         return names.name_of(obj)
     value = getattr(record, name, None)
-    kind = choice_kind(rt, name)
-    if kind:
-        return str(choice_label(kind, value))
+    labels = choice_labels(rt, name)
+    if labels:
+        return choice_text(labels, value)
     if value is None:
         return ""
     if isinstance(field, MoneyField):
@@ -124,7 +131,7 @@ def csv_value(rt, record, name):
     field = record._meta.fields.get(name)
     value = getattr(record, name, None) if field is not None and not isinstance(field, peewee.ForeignKeyField) \
         else None
-    if value is None or choice_kind(rt, name):
+    if value is None or choice_labels(rt, name):
         return text(rt, record, name)
     if isinstance(field, peewee.DateTimeField):
         return clock.to_local(value).strftime("%Y-%m-%d %H:%M")
@@ -155,9 +162,9 @@ def audit_value(rt, name, raw, cache):
     if raw in (None, ""):
         return None
     field = rt.model._meta.fields.get(name)
-    kind = choice_kind(rt, name)
-    if kind:
-        return str(choice_label(kind, raw))
+    labels = choice_labels(rt, name)
+    if labels:
+        return choice_text(labels, raw)
     if isinstance(field, peewee.ForeignKeyField):
         key = (field.rel_model, raw)
         if key not in cache:

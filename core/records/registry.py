@@ -62,7 +62,7 @@ class RecordType:
     menu_group: str = "records"
     icon: str = ""
     plugin: str = "core"
-    choices: dict = field(default_factory=dict)  # field -> kind in forms.CHOICE_LABELS (keys shown as labels)
+    choices: dict = field(default_factory=dict)  # field -> a kind of forms.CHOICE_LABELS or {code: label}
     defaults: Optional[Callable] = None  # () -> initial data of the new-record form
     hide_empty: tuple = ()              # detail fields left off the detail page while empty
     computed: dict = field(default_factory=dict)  # detail row name -> (record, user) -> html (no column)

@@ -19,7 +19,7 @@ from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
 from core.records import RecordError, csvio, display, registry as records, service
-from core.records.forms import CHOICE_LABELS, ChoiceField, ReassignForm
+from core.records.forms import ChoiceField, ReassignForm
 from core.records import specific  # noqa: F401  (adds the lead/opportunity/document routes to bp)
 from core.records.blueprint import _user, bp
 from core.records.lookups import bind_lookups, owner_choices, stage_choices
@@ -137,9 +137,9 @@ def filter_options(rt, user):
     out = []
     for name in rt.filter_fields:
         field = model._meta.fields[name]
-        kind = display.choice_kind(rt, name)
-        if kind:
-            options = [(k, str(v)) for k, v in CHOICE_LABELS[kind].items()]
+        labels = display.choice_labels(rt, name)
+        if labels:
+            options = [(k, str(v)) for k, v in labels.items()]
         elif isinstance(field, peewee.BooleanField):
             options = [("1", _("Yes")), ("0", _("No"))]
         elif field.rel_model is SalesStage if isinstance(field, peewee.ForeignKeyField) else False:

@@ -11,6 +11,7 @@ from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
 
 from plugins.calendar import feeds, service
+from plugins.calendar.forms import PRIORITY_LABELS, STATUS_LABELS
 from plugins.calendar.models import MODELS, CalendarEvent, CalendarTask, class_rows
 
 
@@ -40,6 +41,7 @@ def zhixin_record_types():
         RecordType("calendar_task", CalendarTask, _l("Task"), _l("Calendar tasks"), icon="check",
                    list_columns=("subject", "due_date", "priority", "status", "owner"), search_fields=("subject",),
                    filter_fields=("status", "priority"), default_sort="due_date",
+                   choices={"status": STATUS_LABELS, "priority": PRIORITY_LABELS},
                    **common),
     ]
 

@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 from core import hookimpl
 from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType, RelationGrant
+from plugins.campaigns import labels
 
 
 @hookimpl
@@ -47,12 +48,14 @@ def zhixin_record_types():
         RecordType("campaign", Campaign, _l("Campaign"), _l("Campaigns"), family="campaign",
                    list_columns=("name", "type", "status", "start_date", "end_date", "owner"),
                    search_fields=("name", "target_audience"), filter_fields=("type", "status"),
+                   choices={"type": labels.CAMPAIGN_TYPES, "status": labels.CAMPAIGN_STATUSES},
                    menu_group="", plugin="campaigns", icon="megaphone"),
         # Tasks share the campaign family's sharing mode; their owner is the assignee. Whoever may read,
         # change or delete the campaign may do the same to its tasks (a grant core compiles into its rule).
         RecordType("campaign_task", CampaignTask, _l("Campaign task"), _l("Campaign tasks"), family="campaign",
                    list_columns=("subject", "campaign", "due_at", "status", "priority", "owner"),
                    search_fields=("subject",), filter_fields=("status", "priority"), default_sort="due_at",
+                   choices={"status": labels.TASK_STATUSES, "priority": labels.TASK_PRIORITIES},
                    menu_group="", plugin="campaigns", icon="check",
                    grants=(RelationGrant("campaign"),)),
     ]
@@ -186,7 +189,7 @@ def zhixin_dashboard_widgets(user):
 
 def _render_widget(user):
     from core import clock
-    from plugins.campaigns import labels, tasks as task_views
+    from plugins.campaigns import tasks as task_views
     from plugins.campaigns.models import CampaignTask
     mine = task_views.tasks_in_view("mine", user)
     now = clock.utcnow()

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import SQL, fn
 
-from core.models import User
-from core.records import registry
+from core.models import SalesStage, User
+from core.records import display, registry
 from core.reports import ReportColumn, ReportResult
 from plugins.reports import dates
 from plugins.reports.engine import drill_filters, drill_url, scoped, user_names, visible_names
@@ -151,9 +151,15 @@ def _base(spec, user, params, *columns):
 
 
 def labeller(user, info):
-    """value -> label for the values of one field (names of referenced records through access)."""
+    """value -> label for the values of one field (names of referenced records through access, stage and
+    choice labels in the reader's language)."""
+    if info.choices:
+        return lambda values: {v: display.choice_text(info.choices, v) for v in values}
     if info.kind == "ref":
         rel = info.field.rel_model
+        if rel is SalesStage:
+            return lambda values: {o.id: display.stage_label(o)
+                                   for o in SalesStage.select().where(SalesStage.id.in_(list(values)))}
 
         def ref_labels(values):
             ids = [v for v in values if v is not None]
@@ -316,7 +322,7 @@ def _run_list(spec, user, params, page):
     records = list(query.paginate(page, LIST_PAGE))
     value_labels = {}
     for info in infos:
-        if info.kind in ("ref", "bool"):
+        if info.labelled:
             values = {r.__data__.get(info.name) for r in records}
             value_labels[info.name] = labeller(user, info)(values)
     rows = []

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import positions as position_tree
 from core.models import Position, User
+from core.records import display, registry as records
 from plugins.reports import dates
 
 HIDDEN_FIELDS = {"password_hash", "stored_name"}
@@ -65,6 +66,12 @@ class FieldInfo:
     field: object
     is_datetime: bool = False
     is_money: bool = False
+    choices: dict = None    # stored code -> label, for a choice field of a record type
+
+    @property
+    def labelled(self):
+        """Whether values are shown through labels (names, yes/no, choice labels), not as stored."""
+        return self.kind in ("ref", "bool") or bool(self.choices)
 
     @property
     def operators(self):
@@ -93,6 +100,10 @@ def label_of(name, field=None):
 
 def fields_of(model):
     """name -> FieldInfo for every reportable field of ``model``, in declaration order."""
+    try:
+        rt = records.get(model)
+    except KeyError:
+        rt = None
     out = {}
     for field in model._meta.sorted_fields:
         if field.name in HIDDEN_FIELDS:
@@ -100,7 +111,8 @@ def fields_of(model):
         kind = _kind(field)
         out[field.name] = FieldInfo(field.name, label_of(field.name, field), kind, field,
                                     is_datetime=isinstance(field, peewee.DateTimeField),
-                                    is_money=isinstance(field, peewee.DecimalField) and field.decimal_places == 2)
+                                    is_money=isinstance(field, peewee.DecimalField) and field.decimal_places == 2,
+                                    choices=display.choice_labels(rt, field.name) if rt else None)
     return out
 
 

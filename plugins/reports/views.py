@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from core import access, csvsafe
 from core.models import Position, User
-from core.records import registry
+from core.records import display, registry
 from core.reports import FAMILIES, ReportParams
 from core.web import fail, page_number, paginate
 from plugins.reports import builder, dates, output, service
@@ -283,6 +283,14 @@ def parse_drill_filters(args):
     return out
 
 
+def _filter_value(info, op, value):
+    """A drill filter's value as the reader says it: choice codes as their labels ("in" lists each)."""
+    if info is None or not info.choices:
+        return value
+    codes = value.split(",") if op == "in" else [value]
+    return ", ".join(display.choice_text(info.choices, code) for code in codes)
+
+
 @bp.route("/drill/<type_name>/")
 @login_required
 def drill(type_name):
@@ -304,9 +312,10 @@ def drill(type_name):
     page = paginate(query.order_by(rt.model.id.desc()))
     labels = {}
     for info in columns:
-        if info.kind in ("ref", "bool"):
+        if info.labelled:
             labels[info.name] = builder.labeller(_user(), info)({r.__data__.get(info.name) for r in page.items})
-    described = [(fields[n].label if n in fields else n, OPERATORS.get(op, op), v) for n, op, v in filters]
+    described = [(fields[n].label if n in fields else n, OPERATORS.get(op, op), _filter_value(fields.get(n), op, v))
+                 for n, op, v in filters]
     return render_template("reports/drill.html", rt=rt, page=page, columns=columns, labels=labels,
                            filters=described, args={"type_name": type_name, "f": request.args.getlist("f")},
                            detail_endpoint="records.detail" if "records.detail" in current_app.view_functions

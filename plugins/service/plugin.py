@@ -12,8 +12,9 @@ from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 from plugins.service import public, services
-from plugins.service.models import (DEFAULT_TARGETS, ITEM_MODELS, MODELS, OPEN_STATUSES, ServiceEvent,
-                                    ServiceReply, ServiceSettings, ServiceTarget, class_rows)
+from plugins.service.models import (CATEGORIES, CHANNELS, DEFAULT_TARGETS, ITEM_MODELS, MODELS, OPEN_STATUSES,
+                                    PRIORITIES, SEVERITIES, STATUSES, ServiceEvent, ServiceReply, ServiceSettings,
+                                    ServiceTarget, class_rows)
 
 FAMILY = "service"   # one sharing-mode setting for feedback, complaints and cases (see docs/service.md)
 
@@ -64,7 +65,8 @@ def zhixin_record_types():
     from plugins.service.models import Complaint, Feedback, ServiceCase
     common = dict(family=FAMILY, default_mode="private", menu_group="", plugin="service",
                   search_fields=("subject", "submitter_email"), filter_fields=("status", "priority", "channel"),
-                  default_sort="-received_at", labels={"owner": _l("Assigned to")})
+                  default_sort="-received_at", labels={"owner": _l("Assigned to")},
+                  choices={"channel": CHANNELS, "priority": PRIORITIES, "status": STATUSES})
     columns = ("subject", "channel", "priority", "status", "owner", "received_at", "resolved_at")
     csv_fields = ("subject", "description", "channel", "priority", "status", "received_at", "submitter_name",
                   "submitter_email", "submitter_phone", "resolution")
@@ -73,7 +75,8 @@ def zhixin_record_types():
                    csv_fields=csv_fields, form=ServiceRecordForm, icon="message", **common),
         RecordType("complaint", Complaint, _l("Complaint"), _l("Complaints"),
                    list_columns=columns[:3] + ("category", "severity") + columns[3:],
-                   csv_fields=csv_fields + ("category", "severity"), icon="alert", form=ComplaintRecordForm, **common),
+                   csv_fields=csv_fields + ("category", "severity"), icon="alert", form=ComplaintRecordForm,
+                   **dict(common, choices=dict(common["choices"], category=CATEGORIES, severity=SEVERITIES))),
         RecordType("service_case", ServiceCase, _l("Service case"), _l("Service cases"), list_columns=columns,
                    csv_fields=csv_fields, form=ServiceRecordForm, icon="lifebuoy", **common),
     ]

@@ -50,15 +50,6 @@ ENGLISH_EXCEPTIONS = {
 }
 SHORTEST_MSGID = 3  # shorter source strings ("OK", "h", "%") are units and letters, not sentences
 
-# Report pages that still show codes or English, left to the reports engineer's work on issue 16 (their files:
-# plugins/reports/standard.py, views.py); the merge empties this. Path prefix -> what is missing.
-REPORT_RUNS_PENDING = {
-    "/reports/drill/": "views.drill labels only ref and bool columns: choice values (lead status, industry) and "
-                       "stage names show raw",
-    "/reports/saved/": "builder.labeller labels only ref and bool groups: a saved report grouped by a choice "
-                       "field (lead source) shows the codes",
-}
-
 USERS = {"teacher": "teacher", "class lead": "class1", "student": "student05"}
 MAX_PER_PATTERN = 2   # distinct URLs crawled per route pattern (ids collapsed, query keys kept)
 MAX_PAGES = 400
@@ -190,8 +181,6 @@ def shown_codes(texts, tokens, codes, language):
 def problems(pages, codes, english, language):
     found, find = [], phrase_finder(english)
     for url, texts in pages.items():
-        if any(url.startswith(prefix) for prefix in REPORT_RUNS_PENDING):
-            continue
         text = " | ".join(texts)
         tokens = set(TOKEN.findall(text))
         found += [f"{url}: choice code {code!r} ({codes[code]})" for code in sorted(shown_codes(texts, tokens, codes, language))
