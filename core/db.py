@@ -135,6 +135,17 @@ def hundredths(expr):
     return expr * 100
 
 
+def divided_half_up(expr, divisor):
+    """A non-negative whole-number expression ÷ ``divisor`` (a positive int), rounded half up to a whole
+    number, exactly on every backend: an opportunity's weighted amount in whole cents is
+    ``divided_half_up(hundredths(amount) * probability, 100)``. SQLite divides integers as integers (so adding
+    half the divisor first rounds); PostgreSQL and MariaDB divide DECIMALs exactly, then FLOOR."""
+    shifted = expr + divisor // 2
+    if is_sqlite():
+        return shifted / divisor
+    return peewee.fn.FLOOR(shifted / divisor)
+
+
 def is_mysql():
     return isinstance(db.obj, peewee.MySQLDatabase)
 

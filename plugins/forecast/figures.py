@@ -3,14 +3,16 @@
 For the opportunities whose expected close date lies in the quarter:
 
 * closed (已完成额)        = Σ amount of opportunities in a won stage
-* expected total (预期总收入) = closed + Σ amount × probability ÷ 100 of open opportunities
+* expected total (预期总收入) = closed + Σ weighted amount of open opportunities, where an opportunity's
+  weighted amount is amount × probability ÷ 100 rounded half up to the cent (as a CRM's "expected revenue"
+  field is): every line, row and total is then a sum of the same cents and adds up as shown
 * best total (最佳总收入)    = closed + Σ amount of open opportunities
 * pipeline                  = count and Σ amount of open opportunities
 * Quota attainment (定额百分比)    = closed ÷ quota × 100 ("—" without a quota)
 * gap to quota              = quota − closed
 
 "Open" means neither won nor lost; lost opportunities never count. Money stays exact: SQL sums whole
-cents (and cents × percent for the weighted part) as integers, Python turns them into Decimal once.
+cents as integers, Python turns them into Decimal once.
 Every query goes through ``core.access.visible`` on the record type "opportunity".
 """
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from peewee import Case, fn
 
 from core import access
-from core.db import hundredths
+from core.db import divided_half_up, hundredths
 from core.models import Opportunity, SalesStage
 
 CENT = Decimal("0.01")
@@ -39,12 +41,22 @@ def cents_expr():
     return hundredths(Opportunity.amount)
 
 
+def weighted_cents_expr():
+    """An opportunity's weighted amount (amount × probability ÷ 100) in whole cents, rounded half up."""
+    return divided_half_up(cents_expr() * Opportunity.probability, 100)
+
+
+def weighted_amount(opportunity):
+    """The same for one opportunity in Python (the arithmetic page's lines)."""
+    return (opportunity.amount * opportunity.probability / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 @dataclass
 class Figures:
     """The figures of one user, or of a group (a sum of users). Money sums are kept as whole cents."""
     quota: Decimal = None
     closed_cents: int = 0
-    weighted_units: int = 0      # Σ cents × probability (percent) of open opportunities
+    weighted_cents: int = 0      # Σ weighted amount of open opportunities, in cents
     open_cents: int = 0
     won_count: int = 0
     open_count: int = 0
@@ -62,12 +74,12 @@ class Figures:
 
     @property
     def weighted(self):
-        """Σ amount × probability ÷ 100 of the open opportunities, exact (up to four decimal places)."""
-        return Decimal(self.weighted_units) / 10000
+        """Σ weighted amount (each rounded to the cent) of the open opportunities."""
+        return Decimal(self.weighted_cents) / 100
 
     @property
     def expected(self):
-        return (self.closed + self.weighted).quantize(CENT, rounding=ROUND_HALF_UP)
+        return self.closed + self.weighted
 
     @property
     def pipeline_amount(self):
@@ -103,7 +115,7 @@ class Figures:
                 "pipeline_amount": self.pipeline_amount, "gap": self.gap, "lost": self.lost}
 
 
-_SUMMED = ("closed_cents", "weighted_units", "open_cents", "won_count", "open_count", "lost_count",
+_SUMMED = ("closed_cents", "weighted_cents", "open_cents", "won_count", "open_count", "lost_count",
            "lost_cents")
 
 
@@ -134,7 +146,7 @@ def aggregate_query(start, end, group=None, where=None):
     query = (Opportunity
              .select(group.alias("grp"),
                      summed(won, cents).alias("closed_cents"),
-                     summed(open_, cents * Opportunity.probability).alias("weighted_units"),
+                     summed(open_, weighted_cents_expr()).alias("weighted_cents"),
                      summed(open_, cents).alias("open_cents"),
                      summed(won, 1).alias("won_count"),
                      summed(open_, 1).alias("open_count"),

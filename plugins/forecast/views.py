@@ -15,6 +15,7 @@ from core.models import Position, User
 from core.web import paginate
 
 from plugins.forecast import services
+from plugins.forecast.figures import weighted_amount
 from plugins.forecast.models import Snapshot
 
 bp = Blueprint("forecast", __name__, url_prefix="/forecast")
@@ -315,11 +316,12 @@ def figure():
                             [_("Opportunity"), _("Owner"), _("Stage"), _("Close date"), _("Amount"),
                              _("Probability"), _("Amount × probability")],
                             [[o.name, o.owner.display_name, o.stage.name, o.close_date, o.amount, o.probability,
-                              o.amount * o.probability / 100] for o in opportunities])
+                              weighted_amount(o)] for o in opportunities])
     page = paginate(opportunities, per_page=50)
     return render_template("forecast/figure.html", quarter=quarter, name=name, label=FIGURE_LABELS[name],
                            scope=scope, scope_id=scope_id, scope_label=scope_label, figures=figures,
-                           quota_count=quota_count, page=page, quotas=quotas, labels=FIGURE_LABELS)
+                           quota_count=quota_count, page=page, quotas=quotas, labels=FIGURE_LABELS,
+                           weighted_amount=weighted_amount)
 
 
 # --- quotas --------------------------------------------------------------------------------------------------

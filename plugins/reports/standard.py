@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
 from core import access, charts, clock, names
-from core.db import db, hundredths, is_mysql, is_postgres, is_sqlite
+from core.db import db, divided_half_up, hundredths, is_mysql, is_postgres, is_sqlite
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)
 from core.records.display import stage_label
@@ -188,8 +188,9 @@ def accounts_without_activity(user, params):
 # --- opportunities (销售机会报表) ---------------------------------------------------------------------------
 
 def _weighted():
-    """Σ amount × probability (a whole percent) in cents × percent: exact integers; ÷ 10,000 is the money."""
-    return fn.SUM(hundredths(Opportunity.amount) * Opportunity.probability)
+    """Σ weighted amount in cents: each opportunity's amount × probability ÷ 100 rounded to the cent, as the
+    forecast counts it (``plugins.forecast.figures``), so rows, totals and the forecast agree to the cent."""
+    return fn.SUM(divided_half_up(hundredths(Opportunity.amount) * Opportunity.probability, 100))
 
 
 def pipeline_by_stage(user, params):
@@ -203,7 +204,7 @@ def pipeline_by_stage(user, params):
         r = found.get(stage.id)
         rows.append({"label": stage_label(stage.name), "count": r.n if r else 0,
                      "amount": from_cents(r.amount if r else 0),
-                     "weighted": from_cents(r.weighted if r else 0, 2).quantize(CENT, ROUND_HALF_UP),
+                     "weighted": from_cents(r.weighted if r else 0),
                      "_key": stage.id})
     cols = [C("label", _l("Stage")), C("count", _l("Opportunities"), "count", True),
             C("amount", _l("Amount"), "money", True), C("weighted", _l("Weighted amount"), "money", True)]

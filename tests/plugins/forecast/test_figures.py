@@ -5,7 +5,7 @@ from decimal import Decimal
 from core import access
 from core.models import Opportunity, User
 from core import fiscal
-from plugins.forecast import services
+from plugins.forecast import figures, services
 from plugins.forecast.figures import aggregate_query
 from tests.plugins.forecast.conftest import set_start_month, stage
 
@@ -72,17 +72,21 @@ def test_money_is_exact_decimal_without_float_rounding(school, opp):
     opp(alice, "12345678901.23", "Closed Won")
     f = services.user_figures(alice, alice, Q2)
     assert isinstance(f.closed, Decimal) and f.closed == Decimal("12345678902.23")
-    assert f.weighted == Decimal("0.33")          # 10 × 0.10 × 33 ÷ 100, exact
-    assert f.expected == Decimal("12345678902.56")
+    assert f.weighted == Decimal("0.30")          # 10 × (0.10 × 33 ÷ 100 = 0.033 → 0.03 to the cent)
+    assert f.expected == Decimal("12345678902.53")
     assert f.best == Decimal("12345678903.23")
     assert not any(isinstance(v, float) for v in f.as_dict().values())
 
 
-def test_weighted_part_rounds_once_half_up(school, opp):
-    alice = school["alice"]
-    opp(alice, "0.05", "Proposal", probability=50)   # 0.025
-    opp(alice, "0.05", "Proposal", probability=50)   # 0.025 → 0.05 in all, not 0.03 + 0.03
-    assert services.user_figures(alice, alice, Q2).expected == Decimal("0.05")
+def test_each_deal_counts_its_weighted_amount_to_the_cent_so_rows_add_up_to_totals(school, opp):
+    """A deal's weighted amount is money (a CRM's "expected revenue"), rounded half up to the cent; a figure
+    is the sum of those, so a team's total is the sum of its members' rows as shown."""
+    alice, bob = school["alice"], school["bob"]
+    opp(alice, "0.05", "Proposal", probability=50)   # 0.025 → 0.03
+    opp(bob, "0.05", "Proposal", probability=50)     # 0.025 → 0.03
+    rows = [services.user_figures(u, u, Q2).expected for u in (alice, bob)]
+    assert rows == [Decimal("0.03"), Decimal("0.03")]
+    assert figures.total(services.user_figures(u, u, Q2) for u in (alice, bob)).expected == sum(rows)
 
 
 def test_april_fiscal_year_quarter_edges_in_figures(school, opp):

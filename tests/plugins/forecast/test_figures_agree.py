@@ -34,4 +34,5 @@ def test_expected_total_lines_sum_to_the_weighted_figure_shown(school, opp, fc_c
     assert len(lines) == len(deals)
     assert sum(lines) == weighted
     expected = services.user_figures(alice, alice, Q2).expected
-    assert (Decimal(won_cents) / 100 + weighted).quantize(CENT, ROUND_HALF_UP) == expected
+    assert sum(lines) == sum((Decimal(c) / 100 * p / 100).quantize(CENT, ROUND_HALF_UP) for c, p in deals)
+    assert Decimal(won_cents) / 100 + weighted == expected

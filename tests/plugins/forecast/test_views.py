@@ -40,7 +40,7 @@ def test_figure_page_shows_arithmetic_and_the_opportunities(school, opp, as_user
     html = client.get(f"/forecast/figure?figure=expected&scope=user&id={alice.id}&quarter={KEY}").get_data(
         as_text=True).replace("CN¥", "¥")
     formula = html.replace("<span data-weighted>", "").replace("</span>", "")
-    assert "¥1,000.00 + 1,200.00 = ¥2,200.00" in formula
+    assert "¥1,000.00 + ¥1,200.00 = ¥2,200.00" in formula
     assert "Won deal" in html and "Open deal" in html and "Lost deal" not in html
     html = client.get(f"/forecast/figure?figure=attainment&scope=user&id={alice.id}&quarter={KEY}").get_data(
         as_text=True)

@@ -149,7 +149,8 @@ def forecast_reference(world, viewer, start, end, quotas):
             continue
         mine = [(o, kind) for o, kind, owner in world.opps if owner == name and start <= o.close_date <= end]
         closed = sum((o.amount for o, kind in mine if kind == "won"), Decimal(0))
-        weighted = sum((o.amount * o.probability / 100 for o, kind in mine if kind == "open"), Decimal(0))
+        weighted = sum((round_cents(o.amount * o.probability / 100) for o, kind in mine if kind == "open"),
+                       Decimal(0))
         best = closed + sum((o.amount for o, kind in mine if kind == "open"), Decimal(0))
         shown = name in quotas or any(kind != "lost" for _o, kind in mine)
         out[name] = {"quota": quotas.get(name), "closed": closed, "weighted": weighted, "best": best,
@@ -160,7 +161,7 @@ def forecast_reference(world, viewer, start, end, quotas):
                     "weighted": sum(f["weighted"] for f in out.values()),
                     "best": sum(f["best"] for f in out.values()), "shown": True}
     for f in out.values():
-        f["expected"] = (f["closed"] + f["weighted"]).quantize(CENT, ROUND_HALF_UP)
+        f["expected"] = f["closed"] + f["weighted"]
         f["attainment"] = ((f["closed"] * 100 / f["quota"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
                            if f["quota"] else None)
         f["gap"] = None if f["quota"] is None else f["quota"] - f["closed"]
@@ -172,7 +173,7 @@ def pipeline_reference(world, viewer, mode):
     out = []
     for stage in stages()["open"]:
         mine = [o for o, _kind, owner in world.opps if o.stage_id == stage.id and world.sees(viewer, owner, mode)]
-        weighted = sum((o.amount * o.probability / 100 for o in mine), Decimal(0)).quantize(CENT, ROUND_HALF_UP)
+        weighted = sum((round_cents(o.amount * o.probability / 100) for o in mine), Decimal(0))
         out.append((len(mine), sum((o.amount for o in mine), Decimal(0)), weighted))
     return out
 

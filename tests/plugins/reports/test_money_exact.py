@@ -37,13 +37,14 @@ def test_pipeline_by_stage_keeps_the_cents_of_a_whole_amount_times_a_probability
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 10 ** 9), st.booleans(), st.integers(0, 100)), min_size=1, max_size=6))
-def test_weighted_amounts_are_the_exact_sum_of_amount_times_probability(client, admin, login, deals):
+def test_weighted_amounts_are_the_sum_of_each_deals_amount_times_probability_to_the_cent(client, admin, login,
+                                                                                         deals):
     Opportunity.delete().execute()
     stage = open_stage()
     for cents, whole, probability in deals:
         Opportunity.create(name="Deal", owner=admin, amount=D(cents // 100) if whole else D(cents) / 100,
                            stage=stage, probability=probability, close_date=dt.date(2026, 6, 1))
-    reference = sum((o.amount * o.probability / 100 for o in Opportunity.select()), D(0)).quantize(
-        CENT, decimal.ROUND_HALF_UP)
+    reference = sum(((o.amount * o.probability / 100).quantize(CENT, decimal.ROUND_HALF_UP)
+                     for o in Opportunity.select()), D(0))
     by_stage, total = weighted_cell(login(client, admin))
     assert by_stage["Proposal"] == total == reference
