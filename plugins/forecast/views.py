@@ -1,8 +1,10 @@
 """Forecast pages: my forecast, team forecast, a figure's arithmetic, quotas, commits; CSV of every table."""
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from babel.numbers import format_decimal, get_currency_symbol
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -215,6 +217,7 @@ def team():
         breadcrumb = [p for p in breadcrumb if p.path.startswith(mine.path)]
     return render_template("forecast/team.html", viewer=viewer, quarter=quarter, table=table, latest=latest,
                            attainment_chart=attainment_chart, form=form, cells=_team_cells(table, quarter, own_team),
+                           amount=amount_formatter(), currency=currency_symbol(),
                            team_history=team_history, quarters=quarter_choices(quarter), focus=focus,
                            own_team=own_team, breadcrumb=breadcrumb)
 
@@ -224,8 +227,10 @@ TABLE_FIGURES = ("quota", "closed", "attainment", "expected", "best", "pipeline"
 
 def _team_cells(table, quarter, own_team):
     """{(kind, id): [(figure, href, text)]}: the team table's links and texts, built once per row (a large
-    school has hundreds of cells; one url_for and one money formatter per row keeps the page cheap)."""
-    money = money_formatter()
+    school has hundreds of cells; one url_for and one formatter per row keeps the page cheap). Amounts stand
+    without the currency, which the table's caption names once: nine columns of millions then fit a 1366 px
+    screen beside the menu."""
+    money = amount_formatter()
     out = {}
 
     def cells(figures, base):
@@ -249,14 +254,16 @@ def _team_cells(table, quarter, own_team):
     return out
 
 
-def money_formatter():
-    """The same text as core's ``|money`` filter, with the locale and currency looked up once."""
-    from babel.numbers import format_currency
-    from flask import g
-    from flask_babel import get_locale
+def amount_formatter():
+    """An amount as core's ``|money`` filter writes it but without the currency (``1,308,004.00``), with the
+    locale looked up once."""
     locale = get_locale()
-    currency = g.org.currency if g.get("org") else "CNY"
-    return lambda value: format_currency(Decimal(value), currency, locale=locale)
+    return lambda value: format_decimal(Decimal(value), format="#,##0.00", locale=locale)
+
+
+def currency_symbol():
+    """The organisation's currency symbol in the reader's language (CN¥ in English, ¥ in Chinese)."""
+    return get_currency_symbol(g.org.currency if g.get("org") else "CNY", locale=get_locale())
 
 
 @bp.route("/team/year")
