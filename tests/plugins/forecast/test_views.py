@@ -1,5 +1,6 @@
 """The forecast pages through HTTP: who sees whose figures, quotas, commits, CSV, and switched off."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -355,3 +356,22 @@ def test_team_fiscal_year_by_quarter(school, opp, as_user, frozen_clock):
     manager = as_user(school["manager_a"])
     assert manager.get(f"/forecast/team/year?position={p['class_b'].id}").status_code == 404
     assert as_user(school["alice"]).get("/forecast/team/year").status_code == 404
+
+
+BREADCRUMB = re.compile(r'<nav class="breadcrumb"[^>]*>(.*?)</nav>', re.S)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_forecast_breadcrumbs_carry_no_separator_of_their_own(school, opp, as_user, frozen_clock, lang):
+    """The theme draws the separators between breadcrumb links; a page writing its own ("首页 › /") shows
+    two."""
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
+    opp(school["alice"], "100", "Proposal")
+    client = as_user(school["teacher"])
+    pages = ["/forecast/team", "/forecast/quotas", "/forecast/team/year",
+             f"/forecast/figure?figure=expected&scope=team&quarter={KEY}"]
+    for url in pages:
+        html = client.get(url, headers={"Accept-Language": lang}).get_data(as_text=True)
+        (crumbs,) = BREADCRUMB.findall(html)  # each of these pages has one
+        between = re.sub(r"<(a|span)\b[^>]*>.*?</\1>", "", crumbs, flags=re.S)
+        assert between.strip() == "", (url, between)
