@@ -4,11 +4,10 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
-from core.cli import main
 from core.db import db
 from core.models import User
+from tests.cli import run_cli
 from tests.conftest import BUNDLED
 
 
@@ -20,15 +19,7 @@ def cli(make_app, database_url, tmp_path):
         db.close()
 
     def run(args, plugins="", input=None, **env):
-        environment = {"ZHIXIN_DATABASE_URL": database_url, "ZHIXIN_INSTANCE_PATH": str(tmp_path / "cli"),
-                       "ZHIXIN_PLUGINS": plugins, "ZHIXIN_SECRET_KEY": "cli-test",
-                       "ZHIXIN_PASSWORD_METHOD": "pbkdf2:sha256:1000", "ZHIXIN_ADMIN_PASSWORD": None,
-                       "ZHIXIN_DEMO_PASSWORD": None}
-        environment.update(env)
-        result = CliRunner().invoke(main, args, env=environment, input=input)
-        if not db.is_closed():
-            db.close()
-        return result
+        return run_cli(args, database_url, tmp_path / "cli", input=input, ZHIXIN_PLUGINS=plugins, **env)
     return run
 
 

@@ -20,6 +20,7 @@ from plugins.campaigns.models import CampaignTask
 from plugins.forecast.models import Quota
 from plugins.reports import service as reports
 from plugins.service.models import ServiceCase
+from tests.cli import lands_on, run_cli
 from tests.conftest import BUNDLED
 
 README = __file__.rsplit("/tests/", 1)[0] + "/README.md"
@@ -34,13 +35,7 @@ def zhixin(make_app, database_url, tmp_path):
         db.close()
 
     def run(args, plugins=""):
-        environment = {"ZHIXIN_DATABASE_URL": database_url, "ZHIXIN_INSTANCE_PATH": str(tmp_path / "cli"),
-                       "ZHIXIN_PLUGINS": plugins, "ZHIXIN_SECRET_KEY": "cli-test",
-                       "ZHIXIN_PASSWORD_METHOD": "pbkdf2:sha256:1000", "ZHIXIN_ADMIN_PASSWORD": None,
-                       "ZHIXIN_DEMO_PASSWORD": None}
-        result = CliRunner().invoke(main, args, env=environment)
-        if not db.is_closed():
-            db.close()
+        result = run_cli(args, database_url, tmp_path / "cli", ZHIXIN_PLUGINS=plugins)
         assert result.exit_code == 0, result.output
         return result.output
     return run
@@ -50,13 +45,6 @@ def logins(output):
     """The (username, position) rows printed under "Demo logins"."""
     listed = output.split("Demo logins", 1)[1].split("\n\n", 1)[0]
     return LOGIN_LINE.findall(listed)
-
-
-def lands_on(app, username, password):
-    with app.app_context():
-        response = app.test_client().post("/login", data={"username": username, "password": password},
-                                          follow_redirects=True)
-    return response.request.path
 
 
 def test_the_printed_demo_password_logs_in_and_a_second_run_prints_none_and_keeps_it(make_app, zhixin):

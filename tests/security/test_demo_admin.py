@@ -4,11 +4,10 @@ instance made by `zhixin init`, it never touches that administrator. Logins go t
 import re
 
 import pytest
-from click.testing import CliRunner
 
-from core.cli import main
 from core.db import db
 from core.models import User
+from tests.cli import lands_on, run_cli
 
 
 @pytest.fixture
@@ -23,24 +22,10 @@ def app(make_app):
 def zhixin(app, database_url, tmp_path):
     """``zhixin(args, **env)`` runs the command line on the test database."""
     def run(args, **env):
-        environment = {"ZHIXIN_DATABASE_URL": database_url, "ZHIXIN_INSTANCE_PATH": str(tmp_path / "cli"),
-                       "ZHIXIN_PLUGINS": "", "ZHIXIN_SECRET_KEY": "cli-test",
-                       "ZHIXIN_PASSWORD_METHOD": "pbkdf2:sha256:1000", "ZHIXIN_ADMIN_PASSWORD": None,
-                       "ZHIXIN_DEMO_PASSWORD": None, **env}
-        result = CliRunner().invoke(main, args, env=environment)
-        if not db.is_closed():
-            db.close()
+        result = run_cli(args, database_url, tmp_path / "cli", **env)
         assert result.exit_code == 0, result.output
         return result.output
     return run
-
-
-def log_in(app, username, password):
-    """The page the login form leads this person to: the forced change of credentials, home, or /login again."""
-    with app.app_context():
-        response = app.test_client().post("/login", data={"username": username, "password": password},
-                                          follow_redirects=True)
-    return response.request.path
 
 
 def test_the_demo_administrator_has_its_own_password_and_must_change_it(app, zhixin):
@@ -48,15 +33,15 @@ def test_the_demo_administrator_has_its_own_password_and_must_change_it(app, zhi
     password = re.search(r"Administrator: admin\b.*\nPassword \(shown once\): (\S+)", output).group(1)
     assert password != "Demo-Class-2026" and len(password) >= 12
     assert output.count(password) == 1
-    assert log_in(app, "admin", "Demo-Class-2026") == "/login"
-    assert log_in(app, "admin", password) == "/account/credentials"
-    assert log_in(app, "teacher", "Demo-Class-2026") == "/"
+    assert lands_on(app, "admin", "Demo-Class-2026") == "/login"
+    assert lands_on(app, "admin", password) == "/account/credentials"
+    assert lands_on(app, "teacher", "Demo-Class-2026") == "/"
 
 
 def test_a_given_administrator_password_is_used_and_not_printed(app, zhixin):
     output = zhixin(["demo", "--no-run", "--demo-password", "Demo-Class-2026"], ZHIXIN_ADMIN_PASSWORD="Own-Chief-7731")
     assert "Own-Chief-7731" not in output and "Password (shown once)" not in output
-    assert log_in(app, "admin", "Own-Chief-7731") == "/account/credentials"
+    assert lands_on(app, "admin", "Own-Chief-7731") == "/account/credentials"
 
 
 def test_demo_on_an_instance_made_by_init_leaves_its_administrator_alone(app, zhixin):
@@ -70,5 +55,5 @@ def test_demo_on_an_instance_made_by_init_leaves_its_administrator_alone(app, zh
         after = User.get(User.is_admin)
     assert (after.password_hash, after.must_change_password, after.must_change_username) == (
         before.password_hash, True, True)
-    assert log_in(app, "admin", "Demo-Class-2026") == "/login"
-    assert log_in(app, "admin", "Init-Chief-9931") == "/account/credentials"
+    assert lands_on(app, "admin", "Demo-Class-2026") == "/login"
+    assert lands_on(app, "admin", "Init-Chief-9931") == "/account/credentials"

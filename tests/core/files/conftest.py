@@ -4,11 +4,10 @@ from urllib.parse import urlparse, urlunparse
 
 import peewee
 import pytest
-from click.testing import CliRunner
 
 from core import db as db_module
-from core.cli import main
 from core.db import backend, make_database
+from tests.cli import run_cli
 
 SYSTEM_TABLES = ("sqlite_sequence",)  # SQLite's own bookkeeping, not data
 
@@ -59,14 +58,8 @@ def zhixin(database_url, tmp_path):
     """``zhixin(args, url=…, **env)`` runs the ``zhixin`` command on the database ``url`` (default: the test
     database); the shared database proxy is pointed back at the test database afterwards."""
     def run(args, url=database_url, **env):
-        environment = {"ZHIXIN_DATABASE_URL": url, "ZHIXIN_INSTANCE_PATH": str(tmp_path / "cli"),
-                       "ZHIXIN_SECRET_KEY": "cli-test", "ZHIXIN_PASSWORD_METHOD": "pbkdf2:sha256:1000",
-                       "ZHIXIN_PLUGINS": None, "ZHIXIN_ADMIN_PASSWORD": None}
-        environment.update(env)
         try:
-            return CliRunner().invoke(main, args, env=environment)
+            return run_cli(args, url, tmp_path / "cli", **dict({"ZHIXIN_PLUGINS": None}, **env))
         finally:
-            if not db_module.db.is_closed():
-                db_module.db.close()
             db_module.init(database_url)
     return run
