@@ -52,13 +52,14 @@ def solve_challenge(client, url="/service/public"):
 
 
 def public_post(client, answer=None, **fields):
-    """Post the public form (answering the question unless ``answer`` is given)."""
+    """Post the public form, answering its question (``answer``: the text to give instead, or a function of
+    the right answer, e.g. a wrong one)."""
     data = {"kind": "feedback", "category": "other", "name": "Li Lei", "email": "li.lei@example.com",
             "phone": "", "subject": "The parcel came late", "message": "Two days late.", "website": ""}
     data.update(fields)
     data.update(solve_challenge(client))
     if answer is not None:
-        data["answer"] = answer
+        data["answer"] = answer(data["answer"]) if callable(answer) else answer
     return client.post("/service/public", data=data)
 
 
