@@ -132,7 +132,8 @@ class Browser:
 
 
 class FormReader(html.parser.HTMLParser):
-    """The fields a browser would post from the form whose action is ``action``: inputs with their values
+    """The fields a browser would post from the form whose action is ``action`` (the page's path, for a form
+    without one): inputs with their values
     (checkboxes and radios only when checked), each select's selected option (else its first), textareas'
     text."""
 
@@ -143,7 +144,8 @@ class FormReader(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.inside = urllib.parse.urlparse(attrs.get("action") or "").path == self.action
+            action = attrs.get("action")  # none: the form posts to its own page
+            self.inside = not action or urllib.parse.urlparse(action).path == self.action
         elif not self.inside:
             return
         elif tag == "option" and self.select:
@@ -164,7 +166,9 @@ class FormReader(html.parser.HTMLParser):
             self.inside = False
         elif tag == "select":
             self.select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self.textarea:
+            value = self.fields[self.textarea]  # a browser drops the newline that follows <textarea>
+            self.fields[self.textarea] = value[2:] if value.startswith("\r\n") else value.removeprefix("\n")
             self.textarea = None
 
     def handle_data(self, data):
