@@ -49,6 +49,7 @@ STEPS = (FLOOR, "login page", "login: let in", "opportunity list", "opportunity 
          "report: pipeline by stage")
 PAGES = {"forecast (mine)": "/forecast/my", "calendar week": "/calendar/?view=week",
          "report: pipeline by stage": "/reports/run/reports.pipeline_by_stage"}
+EXCEPTION = re.compile(r"^(?:[\w.]+\.)?\w*(?:Error|Exception)\b.*$", re.MULTILINE)  # a traceback's last line
 DETAIL = re.compile(r'href="(/records/opportunity/\d+)"')
 STUDENTS_PER_SEAT, DEPARTMENTS = 2, 10  # the demo puts two students on each salesperson position
 
@@ -211,7 +212,15 @@ def memory_run(name, args, tmp):
 
 # --- the run and the table ------------------------------------------------------------------------------------
 
-def report(title, outcome, seconds, rss, locked, args):
+def server_errors(log_text):
+    """{exception line: count} of the tracebacks in gunicorn's log (what a 500 was, server side)."""
+    found = {}
+    for line in EXCEPTION.findall(log_text):
+        found[line[:160]] = found.get(line[:160], 0) + 1
+    return found
+
+
+def report(title, outcome, seconds, rss, log_text, args):
     times = outcome.times
     floor = times[FLOOR] or [0.0]
     floor_cols = f"{statistics.median(floor):.0f} | {percentile(floor, 0.95):.0f}"
@@ -231,7 +240,9 @@ def report(title, outcome, seconds, rss, locked, args):
     print(f"- **errors: {sum(outcome.errors.values())}** (target 0)")
     for kind, count in sorted(outcome.errors.items(), key=lambda item: -item[1])[:10]:
         print(f"  - {count} × {kind}")
-    print(f"- `database is locked` in gunicorn's log: {locked}")
+    print(f"- `database is locked` in gunicorn's log: {log_text.count('database is locked')}")
+    for line, count in sorted(server_errors(log_text).items(), key=lambda item: -item[1])[:5]:
+        print(f"  - in the log, {count} × `{line}`")
     print(f"- worker RSS after the run (MiB): {', '.join(f'{mib:.0f}' for mib in sorted(rss.values()))} "
           f"(all: {sum(rss.values()):.0f})")
 
@@ -253,9 +264,9 @@ def run(name, url, args):
             finally:
                 stop(server)
             with open(log_path) as log:
-                locked = log.read().count("database is locked")
+                log_text = log.read()
             workers = f"-w {args.workers} -k {worker_class}" + (f" --threads {threads}" if threads > 1 else "")
-            report(f"{name}, gunicorn {workers}", outcome, seconds, rss, locked, args)
+            report(f"{name}, gunicorn {workers}", outcome, seconds, rss, log_text, args)
         if args.hammer:
             memory_run(name, args, tmp)
 
