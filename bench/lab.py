@@ -24,34 +24,24 @@ students start and once from every student during the run. Each step is a small 
 follow changes to the login and exercise flows.
 """
 import argparse
-import http.cookiejar
 import os
 import platform
 import random
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
-import peewee
-
-from bench import BENCH_DIR
+from bench.web import ROOT, Browser, StepError, empty_database, free_port, percentile, start_gunicorn, stop
 from core.app import create_app
 from core.classroom.exercises import all_exercises, open_for_class
-from core.db import db, make_database
+from core.db import db
 from core.demo import load_demo
 from core.migrate import upgrade
 from core.models import Position, User
 
-ROOT = os.path.dirname(BENCH_DIR)
 EXAMPLE_PLUGIN_DIR = os.path.join(ROOT, "examples", "exercise-plugin")
 EXAMPLE_PLUGIN = "zhixin_lab_exercises"
 EXERCISE = "lab.qualify_lead"
@@ -62,7 +52,6 @@ STEPS = ("floor, idle: GET /healthz", "floor, under load: GET /healthz", "login 
          "login, correct password: let in",
          "login, correct password: refused", "My exercises", "new-lead form", "new-lead form post", "check post",
          "grade (My exercises)")
-CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*name="csrf_token"')
 
 
 def lab_app():
@@ -74,15 +63,6 @@ def lab_app():
 
 
 # --- the database: fresh, the demo school, one class of students --------------------------------------------
-
-def empty_database(url):
-    """Drop every table of a PostgreSQL database (an SQLite file is new anyway)."""
-    database = make_database(url)
-    if isinstance(database, peewee.PostgresqlDatabase):
-        with database.connection_context():
-            database.execute_sql("DROP SCHEMA public CASCADE")
-            database.execute_sql("CREATE SCHEMA public")
-
 
 def prepare(url, instance, students):
     """A fresh database with the demo school of one class topped up to ``students`` students; returns their
@@ -111,88 +91,6 @@ def open_exercise(app):
         teacher = User.select().join(Position).where(Position.depth == 0).get()
         exercise = next(e for e in all_exercises(app) if e.id == EXERCISE)
         open_for_class(exercise, Position.get(Position.depth == 1), teacher)
-
-
-# --- gunicorn -------------------------------------------------------------------------------------------------
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port, workers, log_path):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "60",
-               "bench.lab:lab_app()"]
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    with open(log_path) as log:
-        raise SystemExit(f"gunicorn did not start (is it installed?):\n{log.read()[-3000:]}")
-
-
-def stop(server):
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-# --- one student's browser ------------------------------------------------------------------------------------
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer to look at, not to follow
-
-
-class Browser:
-    """A student's browser: its own cookie jar; every request timed into ``record`` under a step name."""
-
-    def __init__(self, base, record):
-        self.base, self.record, self.last_ms = base, record, 0.0
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
-
-    def request(self, step, path, fields=None):
-        """(status, body, Location) of GET ``path``, or POST of ``fields`` when given; the time is recorded
-        under ``step`` (``None``: kept in ``last_ms`` for the caller to record once it knows the outcome)."""
-        data = urllib.parse.urlencode(fields).encode() if fields is not None else None
-        start = time.perf_counter()
-        try:
-            with self.opener.open(self.base + path, data=data, timeout=60) as response:
-                status, body, location = response.status, response.read().decode(), None
-        except urllib.error.HTTPError as answer:
-            status, body, location = answer.code, answer.read().decode(), answer.headers.get("Location")
-        self.last_ms = (time.perf_counter() - start) * 1000
-        if step:
-            self.record(step, self.last_ms)
-        return status, body, location
-
-    def form_page(self, step, path):
-        """(CSRF token, body) of the form page at ``path``."""
-        status, body, _ = self.request(step, path)
-        match = CSRF.search(body) if status == 200 else None
-        if not match:
-            raise StepError(step, f"GET {path} answered {status} without a CSRF token")
-        return match.group(1) or match.group(2), body
-
-
-class StepError(Exception):
-    def __init__(self, step, reason):
-        super().__init__(f"{step}: {reason}")
-        self.step = step
 
 
 # --- the steps (one function each, so each can follow its flow as it changes) ---------------------------------
@@ -298,11 +196,6 @@ def lab_session(base, usernames, spread, think, seed):
     return outcome, len(mistypers), time.monotonic() - begin
 
 
-def percentile(samples, q):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def report(name, outcome, args, mistypers, seconds):
     lists = outcome.lists
     print(f"\n## Lab session on {name}: {args.students} students of one class from one address, "
@@ -329,7 +222,7 @@ def run(name, url, args):
         print(f"{name}: preparing {url} …", file=sys.stderr)
         usernames = prepare(url, tmp, args.students)
         port = free_port()
-        server = start_gunicorn(port, args.workers, os.path.join(tmp, "gunicorn.log"))
+        server = start_gunicorn(port, args.workers, os.path.join(tmp, "gunicorn.log"), "bench.lab:lab_app()")
         try:
             print(f"{name}: {len(usernames)} students on http://127.0.0.1:{port}/ …", file=sys.stderr)
             outcome, mistypers, seconds = lab_session(f"http://127.0.0.1:{port}", usernames, args.spread,
