@@ -34,7 +34,8 @@ import tempfile
 import threading
 import time
 
-from bench.web import ROOT, Browser, StepError, empty_database, free_port, percentile, start_gunicorn, stop
+from bench.web import (ROOT, Browser, StepError, common_arguments, empty_database, free_port, percentile,
+                       start_gunicorn, stop)
 from core.app import create_app
 from core.classroom.exercises import all_exercises, open_for_class
 from core.db import db
@@ -235,11 +236,7 @@ def run(name, url, args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.lab", description=__doc__.splitlines()[0])
-    parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
-    parser.add_argument("--postgresql-url", default="postgresql://postgres@127.0.0.1:5432/test_lab",
-                        help="a throwaway database: every table in it is dropped first")
-    parser.add_argument("--students", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+    common_arguments(parser, "test_lab", students=60)
     parser.add_argument("--spread", type=float, default=60, help="seconds over which the students log in")
     parser.add_argument("--think", type=float, default=3,
                         help="a student's average pause in seconds between two actions (0: none)")

@@ -32,8 +32,8 @@ import threading
 import time
 
 from bench.lab import PASSWORD, log_in
-from bench.web import (Browser, StepError, empty_database, form_fields, free_port, percentile, start_gunicorn,
-                       stop, worker_rss_mib)
+from bench.web import (Browser, StepError, common_arguments, empty_database, form_fields, free_port, percentile,
+                       start_gunicorn, stop, worker_rss_mib)
 from core import clock
 from core.app import create_app
 from core.db import db
@@ -273,11 +273,7 @@ def run(name, url, args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
-    parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
-    parser.add_argument("--postgresql-url", default="postgresql://postgres@127.0.0.1:5432/test_load",
-                        help="a throwaway database: every table in it is dropped first")
-    parser.add_argument("--students", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4)
+    common_arguments(parser, "test_load", students=200)
     parser.add_argument("--worker-classes", nargs="+", choices=("sync", "gthread"), default=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--duration", type=float, default=60, help="seconds the students work, ramp included")

@@ -25,6 +25,16 @@ CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"|<input[^>]*
 
 # --- the database and the server ------------------------------------------------------------------------------
 
+def common_arguments(parser, database, students):
+    """The options every HTTP benchmark takes: the databases, the throwaway PostgreSQL database, the number of
+    students and of gunicorn workers."""
+    parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
+    parser.add_argument("--postgresql-url", default=f"postgresql://postgres@127.0.0.1:5432/{database}",
+                        help="a throwaway database: every table in it is dropped first")
+    parser.add_argument("--students", type=int, default=students)
+    parser.add_argument("--workers", type=int, default=4)
+
+
 def empty_database(url):
     """Drop every table of a PostgreSQL database (an SQLite file is new anyway)."""
     database = make_database(url)
