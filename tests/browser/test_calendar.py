@@ -89,6 +89,7 @@ def test_leader_picks_the_team_calendar(live_server, page, make_user, frozen_clo
     page.wait_for_selector('[data-menu="calendar"]')
     page.click('[data-menu="calendar"]')
     page.wait_for_selector("[data-calendar]")
+    page.wait_for_load_state()  # calendar.js is deferred: the select submits itself only once it has run
     assert page.locator(".cal-item", has_text="Client visit").count() == 0
     with page.expect_navigation():
         page.select_option("select[data-who]", "team")  # no button press: the choice applies at once

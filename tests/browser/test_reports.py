@@ -32,6 +32,7 @@ def test_build_save_drill_down_and_export(live_server, page, make_user):
     page.wait_for_selector('[data-menu="reports"]')
     page.click('[data-menu="reports"]')
     page.click("[data-new-report]")
+    page.wait_for_load_state()  # the builder's script is deferred: the preview button works once it has run
     page.select_option("#type", "opportunity")
     page.select_option("#group_field_0", "stage")
     page.select_option("#agg_func_0", "count")
