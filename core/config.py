@@ -44,6 +44,8 @@ DEFAULTS = {
     # Run every interval job this often instead of its own interval (labs, demos and tests); None: their own.
     "SCHEDULER_INTERVAL_SECONDS": None,
     "PAGE_SIZE": 20,
+    # Record lists count the visible rows up to this many, then say "more than …" (core.records.listing).
+    "LIST_COUNT_CAP": 1000,
     "PASSWORD_METHOD": "scrypt",
     "SESSION_COOKIE_NAME": "zhixin_session",  # not Flask's "session": cookies from before core.sessions are void
     "SESSION_COOKIE_HTTPONLY": True,
@@ -88,6 +90,8 @@ ENVIRONMENT = {
     "ZHIXIN_SECURE_COOKIES": "true to mark every cookie Secure even on plain HTTP; over HTTPS (behind the proxies "
                              "ZHIXIN_PROXY_COUNT trusts) they always are (default false)",
     "ZHIXIN_PAGE_SIZE": "Rows per page in lists (default 20)",
+    "ZHIXIN_LIST_COUNT_CAP": "Record lists count the matching rows exactly up to this many, then show "
+                             "\"more than …\" until the user asks for the exact count (default 1000)",
     "ZHIXIN_PASSWORD_METHOD": "Werkzeug password hash method (default scrypt)",
     "ZHIXIN_SMTP_HOST": "SMTP server for e-mail notifications (unset: in-app only)",
     "ZHIXIN_SMTP_PORT": "SMTP port (default 25)",
@@ -139,7 +143,8 @@ def load(app, overrides=None):
 # Settings that must be whole numbers, with their smallest allowed value.
 WHOLE_NUMBERS = {"LOGIN_MAX_FAILURES": 1, "LOGIN_LOCK_MINUTES": 1, "LOGIN_LOCK_MAX_MINUTES": 1,
                  "LOGIN_ADDRESS_MAX_FAILURES": 1, "LOGIN_ADDRESS_WINDOW_MINUTES": 1, "PROXY_COUNT": 0,
-                 "SESSION_IDLE_MINUTES": 1, "SESSION_LIFETIME_HOURS": 1, "EMAIL_LEASE_SECONDS": 1}
+                 "SESSION_IDLE_MINUTES": 1, "SESSION_LIFETIME_HOURS": 1, "EMAIL_LEASE_SECONDS": 1,
+                 "LIST_COUNT_CAP": 1}
 # Settings that are yes or no.
 FLAGS = ("SAFE_MODE", "SECURE_COOKIES")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")

@@ -16,6 +16,16 @@ class MoneyField(peewee.DecimalField):
         super().__init__(*args, **kwargs)
 
 
+def list_sort_indexes(*columns, owned=True):
+    """Meta ``indexes`` for the list columns a user may sort by (core.records.listing): ``(column, id)`` for
+    who sees (nearly) everything, ``(owner, column, id)`` for who sees a few owners' rows; keyset pages read
+    them in order from the cursor on. Core's are created by migration 0013."""
+    out = [((c, "id"), False) for c in columns]
+    if owned:
+        out += [(("owner", c, "id"), False) for c in columns]
+    return tuple(out)
+
+
 class Record(BaseModel):
     """A CRM record: owned by a user, with who created/changed it and when.
 

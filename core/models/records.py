@@ -4,7 +4,7 @@ import peewee
 
 from core import clock
 from core.db import BaseModel
-from core.models.base import MoneyField, Record
+from core.models.base import MoneyField, Record, list_sort_indexes
 from core.models.users import User
 
 ACCOUNT_TYPES = ("customer", "prospect", "partner", "reseller", "competitor", "other")
@@ -32,6 +32,9 @@ class Account(Record):
     parent = peewee.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
     description = peewee.TextField(default="")
 
+    class Meta:
+        indexes = list_sort_indexes("name", "type", "industry", "phone", "modified_at")
+
 
 class Contact(Record):
     """Contact (联系人)."""
@@ -48,6 +51,9 @@ class Contact(Record):
     lead_source = peewee.CharField(max_length=30, default="")
     reports_to = peewee.ForeignKeyField("self", null=True, on_delete="SET NULL")
     description = peewee.TextField(default="")
+
+    class Meta:
+        indexes = list_sort_indexes("last_name", "first_name", "title", "email")
 
     @property
     def name(self):
@@ -78,6 +84,9 @@ class Lead(Record):
     converted_opportunity = peewee.DeferredForeignKey("Opportunity", null=True, on_delete="SET NULL")
 
     name = Contact.name
+
+    class Meta:
+        indexes = list_sort_indexes("last_name", "first_name", "company", "source", "status", "rating")
 
 
 class SalesStage(BaseModel):
@@ -125,7 +134,8 @@ class Opportunity(Record):
     closed_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("owner", "close_date"), False), (("stage", "close_date"), False))
+        indexes = ((("owner", "close_date"), False), (("stage", "close_date"), False)) + list_sort_indexes(
+            "name", "amount", "probability", "close_date")
 
 
 class OpportunityStageHistory(BaseModel):
@@ -163,6 +173,9 @@ class Product(BaseModel):
     created_at = peewee.DateTimeField(default=clock.utcnow)
     modified_at = peewee.DateTimeField(default=clock.utcnow)
 
+    class Meta:
+        indexes = list_sort_indexes("code", "name", "unit_price", "active", owned=False)
+
     def __str__(self):
         return f"{self.name} ({self.code})"
 
@@ -191,6 +204,9 @@ class Competitor(Record):
     weaknesses = peewee.TextField(default="")
     description = peewee.TextField(default="")
 
+    class Meta:
+        indexes = list_sort_indexes("name", "website", "modified_at")
+
 
 class OpportunityCompetitor(BaseModel):
     opportunity = peewee.ForeignKeyField(Opportunity, backref="competitor_links", on_delete="CASCADE")
@@ -211,3 +227,6 @@ class Document(Record):
     related_type = peewee.CharField(max_length=64, default="")
     related_id = peewee.IntegerField(null=True)
     description = peewee.TextField(default="")
+
+    class Meta:
+        indexes = list_sort_indexes("title", "folder", "filename", "size", "modified_at")

@@ -18,12 +18,12 @@ from core import access, clock, csvsafe
 from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
-from core.records import RecordError, csvio, display, registry as records, service
+from core.records import RecordError, csvio, display, listing, registry as records, service
 from core.records.forms import ChoiceField, ReassignForm
 from core.records import specific  # noqa: F401  (adds the lead/opportunity/document routes to bp)
 from core.records.blueprint import _user, bp
 from core.records.lookups import bind_lookups, owner_choices, stage_choices
-from core.web import Page, fail, page_number
+from core.web import fail
 
 
 SORT_TARGETS = {SalesStage: "order", User: "username"}
@@ -94,24 +94,21 @@ def list_query(rt, user, args):
         if person:
             expr = expr | _full_name_search(model, person, state["q"])
         base = base.where(expr)
-    query, sort_keys = base, {}
+    query = base
     for name in rt.list_columns:  # one query for the page, lookups included (no query per row)
         field = model._meta.fields.get(name)
         if isinstance(field, peewee.ForeignKeyField):
             alias = field.rel_model.alias()
             query = (query.select_extend(alias)
                      .join_from(model, alias, peewee.JOIN.LEFT_OUTER, on=(field == alias.id), attr=name))
-            sort_keys[name] = getattr(alias, _fk_target_column(field.rel_model).name)
-        elif field is not None:
-            sort_keys[name] = field
+    sort_keys = {name: model._meta.fields[name] for name in listing.sortable(rt)}  # indexed columns only
     sort = args.get("sort") or rt.default_sort
     key = sort.lstrip("-")
     if key not in sort_keys:
         sort, key = rt.default_sort, rt.default_sort.lstrip("-")
     column = sort_keys.get(key) or model._meta.fields[key]
     desc = sort.startswith("-")
-    state["sort"] = sort
-    state["base"] = base
+    state.update(sort=sort, base=base, sort_column=column, desc=desc, sortable=set(sort_keys))
     query = query.order_by(column.desc() if desc else column.asc(), model.id.desc() if desc else model.id.asc())
     return query, state
 
@@ -154,14 +151,10 @@ def filter_options(rt, user):
     return out
 
 
-def _page(query, base):
-    """One page of the joined query; the total counted on the plain selection (cheaper than over joins)."""
-    number, per_page = page_number(), current_app.config["PAGE_SIZE"]
-    total = base.order_by().count()
-    items = list(query.paginate(number, per_page))
-    if not items and number > 1 and total:
-        abort(404)
-    return Page(items, number, per_page, total)
+def _page(query, state):
+    """One keyset page of the joined query; the count (capped) on the plain selection."""
+    return listing.fetch(query, state["base"], query.model, state["sort"], state["sort_column"], state["desc"],
+                         request.args)
 
 
 def _list_args(state):
@@ -177,7 +170,7 @@ def list_records(type_name):
     rt = _type_or_404(type_name)
     user = _user()
     query, state = list_query(rt, user, request.args)
-    page = _page(query, state["base"])
+    page = _page(query, state)
     names.prime(page.items, user)
     args = _list_args(state)
     can_reassign = rt.owned and editable(rt)
