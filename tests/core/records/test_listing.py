@@ -1,0 +1,218 @@
+"""Record lists for big sets (core.records.listing): keyset pages walked forward and back visit every visible
+row exactly once in the order asked for, the count is exact below the cap and "more than" above it, a
+tampered cursor is a 400 with a reason, and only indexed columns sort."""
+import datetime as dt
+import html as html_lib
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from core.db import db
+from core.models import Opportunity
+from core.records import listing, registry
+from core.records.types import core_record_types
+from tests.core.records.conftest import stage
+
+PAGE_SIZE, CAP = 3, 5
+# who each viewer may see under the private sharing mode (owners by username), by the position tree
+SEES = {"alice": {"alice"}, "manager_a": {"manager_a", "alice", "bob"}, "carol": {"carol"},
+        "teacher": {"teacher", "alice", "bob", "carol", "manager_a"}}
+OWNERS = ("alice", "bob", "carol", "manager_a", "teacher")
+SORTS = ("amount", "probability", "close_date", "name")
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app(plugins=[], PAGE_SIZE=PAGE_SIZE, LIST_COUNT_CAP=CAP)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def people(app, make_school):
+    return make_school(language="")
+
+
+@pytest.fixture
+def as_user(app, login):
+    def make(user, language="en"):
+        client = login(app.test_client(), user)
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        return client
+    return make
+
+
+def _ids(page_html):
+    return [int(i) for i in re.findall(r'<tr data-id="(\d+)"', page_html)]
+
+
+def _link(page_html, rel):
+    m = re.search(r'<a href="([^"]+)" rel="%s">' % rel, page_html)
+    return html_lib.unescape(m.group(1)) if m else None
+
+
+def _walk(client, url):
+    """Every page from ``url`` by Next, then back by Previous: (rows forward, rows backward as pages)."""
+    forward, pages = [], []
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        text = r.get_data(as_text=True)
+        pages.append((url, _ids(text)))
+        forward += _ids(text)
+        last_text, url = text, _link(text, "next")
+    backward, url = [], _link(last_text, "prev")
+    while url:
+        text = client.get(url).get_data(as_text=True)
+        backward = _ids(text) + backward
+        url = _link(text, "prev")
+    return forward, [i for _u, ids in pages[-1:] for i in ids], backward, len(pages)
+
+
+ROW = st.tuples(st.sampled_from(OWNERS), st.sampled_from([Decimal("0"), Decimal("10.50"), Decimal("99")]),
+                st.sampled_from([10, 50, 90]), st.sampled_from([dt.date(2026, 1, 1), dt.date(2026, 6, 30)]),
+                st.sampled_from(["甲", "乙", "A", "b"]))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(ROW, min_size=0, max_size=14), sort=st.sampled_from(SORTS), desc=st.booleans(),
+       viewer=st.sampled_from(sorted(SEES)))
+def test_keyset_walk_forward_and_back_visits_every_visible_row_once_in_order(app, people, as_user, rows, sort,
+                                                                             desc, viewer):
+    prospecting = stage("Prospecting")
+    with db.atomic():
+        Opportunity.delete().execute()
+        for owner, amount, probability, close_date, name in rows:
+            Opportunity.create(owner=people[owner], created_by=people[owner], amount=amount,
+                               probability=probability, close_date=close_date, name=name, stage=prospecting)
+    seen = [o for o in Opportunity.select() if o.owner.username in SEES[viewer]]
+    expected = [o.id for o in sorted(seen, key=lambda o: (getattr(o, sort), o.id), reverse=desc)]
+    client = as_user(people[viewer])
+    forward, last_page, backward, pages = _walk(client, f"/records/opportunity/?sort={'-' if desc else ''}{sort}")
+    assert forward == expected
+    assert pages == max(1, -(-len(expected) // PAGE_SIZE))
+    # back from the last page: every row before it once, in the same order
+    assert backward + last_page == expected
+
+
+def test_names_sort_bytewise_the_same_on_every_database(app, people, as_user):
+    """Case and script mixed: the walk follows the database's own order of the index, the one Python's
+    reference cannot know (collations differ), so it is compared with the database's ORDER BY."""
+    for name in ["b", "A", "甲", "a", "B", "乙"] * 2:
+        Opportunity.create(owner=people["alice"], created_by=people["alice"], name=name,
+                           close_date=dt.date(2026, 1, 1), stage=stage("Prospecting"))
+    for sort in ("name", "-name"):
+        column = Opportunity.name.desc() if sort.startswith("-") else Opportunity.name.asc()
+        tie = Opportunity.id.desc() if sort.startswith("-") else Opportunity.id.asc()
+        expected = [o.id for o in Opportunity.select().order_by(column, tie)]
+        forward, last_page, backward, _pages = _walk(as_user(people["alice"]), f"/records/opportunity/?sort={sort}")
+        assert forward == expected and backward + last_page == expected
+
+
+def _make(people, n, owner="alice"):
+    with db.atomic():
+        for i in range(n):
+            Opportunity.create(owner=people[owner], created_by=people[owner], name=f"Deal {i:02d}",
+                               close_date=dt.date(2026, 1, 1 + i % 28), stage=stage("Prospecting"))
+
+
+def test_count_is_exact_up_to_the_cap_then_more_than_until_asked(app, people, as_user):
+    _make(people, CAP)
+    client = as_user(people["alice"])
+    text = client.get("/records/opportunity/").get_data(as_text=True)
+    assert "5 records" in text and "More than" not in text and "count-exactly" not in text
+    _make(people, 2)
+    text = client.get("/records/opportunity/").get_data(as_text=True)
+    assert "More than 5 records" in text and 'data-action="count-exactly"' in text
+    exact = html_lib.unescape(re.search(r'<a href="([^"]+)" data-action="count-exactly"', text).group(1))
+    text = client.get(exact).get_data(as_text=True)
+    assert "7 records" in text and "More than" not in text
+    # the exact count follows the Next link
+    assert "7 records" in client.get(_link(text, "next")).get_data(as_text=True)
+    # a salesperson of the other class sees none of it: the empty state, no count
+    text = as_user(people["carol"]).get("/records/opportunity/").get_data(as_text=True)
+    assert "empty-state" in text and "records" not in re.sub(r"<[^>]+>|/records/", "", text).split("Opportunities")[-1]
+
+
+def test_count_and_links_are_rendered_in_chinese(app, people, as_user):
+    _make(people, 1)
+    text = as_user(people["alice"], language="zh-CN").get("/records/opportunity/").get_data(as_text=True)
+    assert "共 1 条" in text and "上一页" not in text
+    _make(people, CAP + 1)
+    text = as_user(people["alice"], language="zh-CN").get("/records/opportunity/").get_data(as_text=True)
+    assert "超过 5 条" in text and "精确计数" in text and "下一页" in text
+    assert "More than" not in text and "Count exactly" not in text
+
+
+def test_filters_search_and_sort_stay_in_the_links(app, people, as_user):
+    _make(people, 2 * PAGE_SIZE + 1)
+    client = as_user(people["alice"])
+    text = client.get("/records/opportunity/?q=Deal&sort=name&filter_type=new_business").get_data(as_text=True)
+    following = _link(text, "next")
+    assert "q=Deal" in following and "sort=name" in following and "filter_type=new_business" in following
+    assert "after=" in following
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "W10", "x" * 500, "%00", ""])
+def test_a_tampered_cursor_is_refused_with_a_reason_not_a_500(app, people, as_user, cursor):
+    _make(people, 2 * PAGE_SIZE)
+    client = as_user(people["alice"])
+    r = client.get(f"/records/opportunity/?after={cursor}")
+    if cursor == "":
+        assert r.status_code == 200
+    else:
+        assert r.status_code == 400 and "page link is damaged" in r.get_data(as_text=True)
+
+
+def test_a_well_signed_cursor_with_a_wrong_value_is_refused_and_one_of_another_sort_is_the_first_page(
+        app, people, as_user):
+    _make(people, 2 * PAGE_SIZE)
+    client = as_user(people["alice"])
+    with app.test_request_context():
+        bad_value = listing._serializer().dumps(["amount", "not a number", 1])
+        bad_id = listing._serializer().dumps(["amount", "10", "1 OR 1=1"])
+        other_sort = listing._serializer().dumps(["name", "Deal 00", 1])
+    for token in (bad_value, bad_id):
+        assert client.get(f"/records/opportunity/?sort=amount&after={token}").status_code == 400
+    first = client.get("/records/opportunity/?sort=amount").get_data(as_text=True)
+    again = client.get(f"/records/opportunity/?sort=amount&after={other_sort}").get_data(as_text=True)
+    assert _ids(again) == _ids(first)
+
+
+def test_numbered_pages_still_work_within_the_cap_and_beyond_it_are_a_404(app, people, as_user):
+    _make(people, 2 * PAGE_SIZE)
+    client = as_user(people["alice"])
+    first = _ids(client.get("/records/opportunity/?sort=name").get_data(as_text=True))
+    second = client.get("/records/opportunity/?sort=name&page=2").get_data(as_text=True)
+    assert _ids(second) and not set(_ids(second)) & set(first)
+    assert _ids(client.get(_link(second, "prev")).get_data(as_text=True)) == first
+    assert client.get("/records/opportunity/?sort=name&page=99").status_code == 404
+
+
+def test_the_export_still_holds_every_matching_row(app, people, as_user):
+    _make(people, CAP + 4)
+    body = as_user(people["alice"]).get("/records/opportunity/export.csv?sort=amount").get_data(as_text=True)
+    assert len(body.strip().splitlines()) == 1 + CAP + 4
+
+
+def test_only_indexed_own_columns_sort_and_lookups_do_not(app, people, as_user):
+    rt = registry.get("opportunity")
+    assert listing.sortable(rt) == ["name", "amount", "probability", "close_date"]
+    _make(people, 1)
+    text = as_user(people["alice"]).get("/records/opportunity/?sort=account").get_data(as_text=True)
+    assert "sort=account" not in text and "sort=-amount" not in text  # lookups are headers, not links
+    assert "sort=amount" in text
+
+
+def test_every_sortable_column_of_every_core_type_has_both_indexes_in_the_database(app):
+    for rt in core_record_types():
+        table = rt.model._meta.table_name
+        present = {tuple(i.columns) for i in db.get_indexes(table)}
+        for column in listing.sortable(rt):
+            name = rt.model._meta.fields[column].column_name
+            assert (name, "id") in present, (table, column)
+            if rt.owned:
+                assert ("owner_id", name, "id") in present, (table, column)
+        assert listing.sortable(rt), table
