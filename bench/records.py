@@ -6,11 +6,13 @@
 For a salesperson (a leaf position) and for the teacher (the top of the tree), each page is requested
 through Flask's test client (logged in, full app with its plugins, templates rendered) and the median time
 is compared with the median time of the same query written by hand as raw SQL (the same access rule: own
-records or owners in positions below, one range query on ``position.path``; the same sort, offset and
-search; a page needs its COUNT too). ``ratio`` = page / raw SQL. ``empty request`` is the floor of any
-request (GET /healthz) for scale: with small data the fixed cost of a request dominates the ratio.
+records or owners in positions below, one range query on ``position.path``; the same sort, keyset and
+search; a page needs its COUNT too, capped as the list caps it). ``ratio`` = page / raw SQL. ``empty
+request`` is the floor of any request (GET /healthz) for scale: with small data the fixed cost of a request
+dominates the ratio.
 
-Pages: the opportunity list (first page), page 100 sorted by amount (or the last page if there are fewer),
+Pages: the opportunity list (first page), page 100 sorted by amount (or the last page if there are fewer;
+reached by following Next, timed by its keyset URL against the same keyset query by hand),
 a quick search, one detail page, and the open-opportunity count (a small JSON endpoint this benchmark adds,
 counting through ``core.access.visible`` like a dashboard widget would).
 """
@@ -39,10 +41,10 @@ def add_count_endpoint(app):
 class RawSQL:
     """The hand-written queries, in the dialect of the database at hand."""
 
-    def __init__(self, db, user, path):
+    def __init__(self, db, user, path, cap=1000):
         from core.db import is_postgres
         from core.models import Position
-        self.db, self.p = db, db.obj.param
+        self.db, self.p, self.cap = db, db.obj.param, cap
         q = db.obj.quote
         self.user_table = f"{q[0]}user{q[1]}"
         self.like = "ILIKE" if is_postgres() else "LIKE"
@@ -69,10 +71,18 @@ class RawSQL:
                  f"LEFT JOIN sales_stage s ON o.stage_id = s.id LEFT JOIN {self.user_table} w ON o.owner_id = w.id")
         cond = self.rule + where
         params = self.rule_params + list(where_params)
-        count = self.run(f"SELECT COUNT(*) FROM opportunity o WHERE {cond}", params)[0][0]
+        # as the list counts (core.records.listing): up to the cap + 1 rows, "more than" beyond
+        count = self.run(f"SELECT COUNT(*) FROM (SELECT 1 FROM opportunity o WHERE {cond} "
+                         f"LIMIT {int(self.cap) + 1}) t", params)[0][0]
         rows = self.run(f"SELECT o.*, a.name, s.name, w.username {joins} WHERE {cond} ORDER BY {order} "
-                        f"LIMIT {int(per_page)} OFFSET {int(offset)}", params)
+                        f"LIMIT {int(per_page) + 1} OFFSET {int(offset)}", params)
         return count, rows
+
+    def after(self, column, value, row_id, per_page):
+        """The keyset page after (value, id) in the order (column, id), as the list reads it."""
+        return self.page(f"o.{column} ASC, o.id ASC", 0, per_page,
+                         f" AND (o.{column} >= {self.p} AND (o.{column} > {self.p} OR o.id > {self.p}))",
+                         (value, value, row_id))
 
     def search(self, word, per_page):
         like = f"%{word}%"
@@ -89,21 +99,43 @@ class RawSQL:
                         self.rule_params + [True, True])[0][0]
 
 
+def keyset_page(app, client, raw, per_page, wanted):
+    """(page number, URL, (amount, id) of the row before it) of page ``wanted`` by amount (or the last page),
+    reached as a user does: following the Next links (not timed)."""
+    import html
+    import re
+    url, number = "/records/opportunity/?sort=amount", 1
+    while number < wanted:
+        found = re.search(r'<a href="([^"]+)" rel="next">', client.get(url).get_data(as_text=True))
+        if not found:
+            break
+        url, number = html.unescape(found.group(1)), number + 1
+    if number == 1:
+        return 1, url, None
+    from core.db import db
+    with db.connection_context():  # the row before the page, for the hand-written query
+        place = raw.run(f"SELECT o.amount, o.id FROM opportunity o WHERE {raw.rule} ORDER BY o.amount, o.id "
+                        f"LIMIT 1 OFFSET {int((number - 1) * per_page - 1)}", raw.rule_params)[0]
+    return number, url, tuple(place)
+
+
 def measure_role(app, client, user, repeat):
     from core.db import db
     from core.models import Position
     with db.connection_context():
         path = Position.get_by_id(user.position_id).path
-        raw = RawSQL(db, user, path)
+        raw = RawSQL(db, user, path, app.config["LIST_COUNT_CAP"])
         per_page = app.config["PAGE_SIZE"]
-        total, first_rows = raw.page("o.close_date DESC, o.id DESC", 0, per_page)
-    page_no = max(1, min(100, (total + per_page - 1) // per_page))
+        _count, first_rows = raw.page("o.close_date DESC, o.id DESC", 0, per_page)
+        total = raw.run(f"SELECT COUNT(*) FROM opportunity o WHERE {raw.rule}", raw.rule_params)[0][0]  # untimed
     record_id = first_rows[0][0]
+    page_no, page_url, place = keyset_page(app, client, raw, per_page, 100)
     checks = [
         ("list, first page", "/records/opportunity/",
          lambda: raw.page("o.close_date DESC, o.id DESC", 0, per_page)),
-        (f"list, page {page_no} by amount", f"/records/opportunity/?sort=amount&page={page_no}",
-         lambda: raw.page("o.amount ASC, o.id ASC", (page_no - 1) * per_page, per_page)),
+        (f"list, page {page_no} by amount (keyset)", page_url,
+         (lambda: raw.after("amount", *place, per_page)) if place else
+         (lambda: raw.page("o.amount ASC, o.id ASC", 0, per_page))),
         (f"quick search '{SEARCH_WORD}'", f"/records/opportunity/?q={SEARCH_WORD}",
          lambda: raw.search(SEARCH_WORD, per_page)),
         ("detail page", f"/records/opportunity/{record_id}", lambda: raw.detail(record_id)),
