@@ -53,14 +53,16 @@ def main(argv=None):
     app = create_app({"DATABASE_URL": args.database_url or default_url(args.size), "TESTING": False})
     with app.app_context():
         with db.connection_context():
-            row = Opportunity.select(Opportunity.amount, Opportunity.id).order_by(
-                Opportunity.amount, Opportunity.id).offset(Opportunity.select().count() // 4).first()
-            place = (row.amount, row.id) if row else None
+            middle = Opportunity.select().count() // 4  # a place well inside the list, for the keyset page
+            places = {}
+            for sort, column in (("-close_date", Opportunity.close_date), ("amount", Opportunity.amount)):
+                row = Opportunity.select(column, Opportunity.id).order_by(column, Opportunity.id).offset(middle).first()
+                places[sort] = (getattr(row, column.name), row.id) if row else None
             users = [User.get(User.username == username) for username in ("teacher", "sales000")]
         for user in users:
             username = user.username
             for sort in ("-close_date", "amount"):
-                for label, sql, rows in plans(app, user, sort, place):
+                for label, sql, rows in plans(app, user, sort, places[sort]):
                     print(f"## {username}, sort={sort}, {label}\n{sql}")
                     for r in rows:
                         print("   ", " | ".join(str(c) for c in r))
