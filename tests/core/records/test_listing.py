@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from core.db import db
-from core.models import Opportunity
+from core.models import Account, Opportunity
 from core.records import listing, registry
 from core.records.types import core_record_types
 from tests.core.records.conftest import stage
@@ -216,3 +216,27 @@ def test_every_sortable_column_of_every_core_type_has_both_indexes_in_the_databa
             if rt.owned:
                 assert ("owner_id", name, "id") in present, (table, column)
         assert listing.sortable(rt), table
+
+
+ACCOUNT = st.tuples(st.sampled_from(OWNERS), st.sampled_from(["甲", "乙", "Acme"]),
+                    st.sampled_from(["customer", "partner"]), st.sampled_from(["", "021-1", "021-2"]),
+                    st.sampled_from([dt.datetime(2026, 3, 1, 8, 0, 0), dt.datetime(2026, 3, 1, 8, 0, 0, 250000),
+                                     dt.datetime(2025, 12, 31, 23, 59, 59)]))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(ACCOUNT, max_size=12), sort=st.sampled_from(["type", "phone", "modified_at"]),
+       desc=st.booleans(), viewer=st.sampled_from(sorted(SEES)))
+def test_account_keyset_walk_on_text_and_time_columns_with_ties(app, people, as_user, rows, sort, desc, viewer):
+    """Accounts: times with and without fractions of a second (MariaDB keeps whole seconds), empty strings."""
+    with db.atomic():
+        Account.delete().execute()
+        for owner, name, kind, phone, modified_at in rows:
+            Account.create(owner=people[owner], created_by=people[owner], name=name, type=kind, phone=phone,
+                           modified_at=modified_at)
+    seen = [a for a in Account.select() if a.owner.username in SEES[viewer]]
+    expected = [a.id for a in sorted(seen, key=lambda a: (getattr(a, sort), a.id), reverse=desc)]
+    forward, last_page, backward, _pages = _walk(as_user(people[viewer]),
+                                                 f"/records/account/?sort={'-' if desc else ''}{sort}")
+    assert forward == expected
+    assert backward + last_page == expected
