@@ -8,7 +8,7 @@ from core.models.records import (
     OPPORTUNITY_TYPES, Account, Competitor, Contact, Document, Lead, Opportunity, OpportunityCompetitor,
     OpportunityLine, OpportunityStageHistory, Product, ProductCategory, SalesStage)
 from core.models.files import StoredFile, StoredFileChunk
-from core.models.system import AuditEntry, JobClaim, JobRun, LoginAttempt, LoginLock, Notification, PluginState
+from core.models.system import AuditEntry, CacheStamp, JobClaim, JobRun, LoginAttempt, LoginLock, Notification, PluginState
 from core.models.users import SHARING_MODES, Organisation, Position, SharingMode, User, UserSession
 
 DeferredForeignKey.resolve(Opportunity)  # Lead.converted_opportunity
@@ -17,11 +17,11 @@ CORE_MODELS = [
     Position, User, UserSession, Organisation, SharingMode, PluginState, AuditEntry, Notification, LoginAttempt,
     LoginLock, JobClaim, JobRun, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory,
     ProductCategory, Product, OpportunityLine, Competitor, OpportunityCompetitor, Document, StoredFile,
-    StoredFileChunk,
+    StoredFileChunk, CacheStamp,
 ]
 
 __all__ = [
-    "ACCOUNT_TYPES", "CORE_MODELS", "DEFAULT_STAGES", "INDUSTRIES", "LEAD_RATINGS", "LEAD_SOURCES",
+    "ACCOUNT_TYPES", "CORE_MODELS", "CacheStamp", "DEFAULT_STAGES", "INDUSTRIES", "LEAD_RATINGS", "LEAD_SOURCES",
     "LEAD_STATUSES", "OPPORTUNITY_TYPES", "SHARING_MODES", "Account", "AuditEntry", "BaseModel", "Competitor",
     "Contact", "Document", "JobClaim", "JobRun", "Lead", "LoginAttempt", "LoginLock", "MoneyField", "Notification",
     "Opportunity", "OpportunityCompetitor", "OpportunityLine", "OpportunityStageHistory", "Organisation", "PluginState",

@@ -1,7 +1,7 @@
 """Choices for lookup fields and owner selects — only what the user may see or assign (through core.access)."""
 from flask_babel import lazy_gettext as _l
 
-from core import access, names
+from core import access, names, stamp
 from core.models import SalesStage, User
 from core.records import registry as records
 from core.records.forms import NONE_LABEL, LookupField
@@ -61,7 +61,9 @@ def _stored_link(record, name):
 
 def stage_choices():
     from core.records.display import stage_label
-    return [(s.id, stage_label(s)) for s in SalesStage.select().order_by(SalesStage.order, SalesStage.id)]
+    stages = stamp.cached("stage_names", lambda: list(
+        SalesStage.select(SalesStage.id, SalesStage.name).order_by(SalesStage.order, SalesStage.id).tuples()))
+    return [(stage_id, stage_label(name)) for stage_id, name in stages]
 
 
 def assignable_users(user):
