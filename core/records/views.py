@@ -22,7 +22,9 @@ from core.records import RecordError, csvio, display, registry as records, servi
 from core.records.forms import ChoiceField, ReassignForm
 from core.records import specific  # noqa: F401  (adds the lead/opportunity/document routes to bp)
 from core.records.blueprint import _user, bp
-from core.records.lookups import bind_lookups, owner_choices, stage_choices
+from core.records import owners as _owners  # noqa: F401  (the owner type-ahead's route)
+from core.records.lookups import assignable_by_name, assignable_choice, bind_lookups, small_owner_choices, \
+    stage_choices
 from core.web import Page, fail, page_number
 
 
@@ -184,7 +186,7 @@ def list_records(type_name):
     return render_template(
         "core/records/list.html", rt=rt, page=page, state=state, args=args, display=display,
         filters=state["filter_options"], columns=rt.list_columns, editable=editable(rt),
-        can_reassign=can_reassign, owners=owner_choices(user) if can_reassign and page.items else [],
+        can_reassign=can_reassign, owners=small_owner_choices(user) if can_reassign and page.items else [],
         importable=editable(rt) and rt.importable)
 
 
@@ -438,8 +440,12 @@ def reassign(type_name):
     if not rt.owned or not editable(rt):
         abort(404)
     user = _user()
-    form = ReassignForm()
-    form.owner.choices = owner_choices(user)
+    posted = request.form.copy()
+    if not posted.get("owner") and posted.get("owner_name"):  # the type-ahead (core.records.owners)
+        target = assignable_by_name(user, posted["owner_name"])
+        posted["owner"] = str(target.id) if target else ""
+    form = ReassignForm(formdata=posted)
+    form.owner.choices = assignable_choice(user, posted.get("owner"))
     if not form.validate_on_submit() or not form.ids.data:
         if not form.ids.data:
             flash(_("Select at least one row."), "error")
