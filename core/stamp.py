@@ -15,10 +15,12 @@ STAMPED_TABLES = frozenset({"organisation", "sharing_mode", "sales_stage", "posi
                             "classroom_class_module", "plugin_state"})
 # ``user`` rows change on every login (last_login_at, language): only these columns change reach or rules
 USER_COLUMNS = ("position_id", "active", "is_admin")
-_WRITE = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)[`"]?', re.I)
+# INSERT [OR IGNORE|OR REPLACE|IGNORE] INTO, REPLACE INTO, UPDATE, DELETE FROM, TRUNCATE [TABLE]: the dialects
+_WRITE = re.compile(r'\s*(INSERT(?:\s+OR\s+\w+|\s+IGNORE)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM'
+                    r'|TRUNCATE(?:\s+TABLE)?)\s+[`"]?(\w+)[`"]?', re.I)
 _SET = re.compile(r"\bSET\b(.*?)(\bWHERE\b|$)", re.I | re.S)
-BUMP_SQL = f"UPDATE {STAMP_TABLE} SET version = version + 1 WHERE id = 1"
-READ_SQL = f"SELECT version FROM {STAMP_TABLE} WHERE id = 1"
+BUMP_SQL = f"UPDATE {STAMP_TABLE} SET version = version + 1 WHERE slot = 1"
+READ_SQL = f"SELECT version FROM {STAMP_TABLE} WHERE slot = 1"
 
 
 def stamped_table(sql):

@@ -9,7 +9,7 @@ import peewee
 
 def _table(db):
     class CacheStamp(peewee.Model):
-        id = peewee.IntegerField(primary_key=True)
+        slot = peewee.IntegerField(primary_key=True)  # one row, slot 1 (not an id: never a second row)
         version = peewee.BigIntegerField(default=1)
 
         class Meta:
@@ -23,7 +23,7 @@ def _table(db):
 def up(migrator, db):
     table = _table(db)
     db.create_tables([table], safe=False)
-    table.insert(id=1, version=1).execute()
+    table.insert(slot=1, version=1).execute()
 
 
 def down(migrator, db):

@@ -17,8 +17,8 @@ CORE_MODELS = [
     Position, User, UserSession, Organisation, SharingMode, PluginState, AuditEntry, Notification, LoginAttempt,
     LoginLock, JobClaim, JobRun, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory,
     ProductCategory, Product, OpportunityLine, Competitor, OpportunityCompetitor, Document, StoredFile,
-    StoredFileChunk, CacheStamp,
-]
+    StoredFileChunk,
+]  # (not CacheStamp: no record, nor data of the school; core.stamp owns it)
 
 __all__ = [
     "ACCOUNT_TYPES", "CORE_MODELS", "CacheStamp", "DEFAULT_STAGES", "INDUSTRIES", "LEAD_RATINGS", "LEAD_SOURCES",

@@ -103,8 +103,8 @@ class JobClaim(BaseModel):
 
 
 class CacheStamp(peewee.Model):
-    """The settings cache's version (core.stamp): one row, id 1, bumped by every write to a cached table."""
-    id = peewee.IntegerField(primary_key=True)
+    """The settings cache's version (core.stamp): one row, slot 1, bumped by every write to a cached table."""
+    slot = peewee.IntegerField(primary_key=True)
     version = peewee.BigIntegerField(default=1)
 
     class Meta:
