@@ -250,7 +250,23 @@ def can(user, action, record, record_type=None):
         return False
     model = rt.model
     query = visible(model.select(model.id).where(model.id == record.id), user, rt, action)
-    return query.exists() and not _vetoed(user, action, rt, record)
+    return _exists(query) and not _vetoed(user, action, rt, record)
+
+
+def _exists(query):
+    """``query.exists()``, asked once per request for the same SQL and parameters (a detail page asks
+    ``can`` for write, delete and its actions, and where the rules agree the test is the same); any write
+    of the request forgets the answers (core.stamp.memo)."""
+    sql, params = query.sql()
+    try:
+        key = (sql, tuple(params))
+        hash(key)
+    except TypeError:
+        return query.exists()
+    answers = stamp.memo("exists")
+    if key not in answers:
+        answers[key] = query.exists()
+    return answers[key]
 
 
 def _vetoed(user, action, rt, record):

@@ -43,6 +43,8 @@ class StampingMixin:
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
         cursor = super().execute_sql(sql, params, *args, **kwargs)
+        if has_request_context() and _WRITE.match(sql):
+            request.environ.pop(MEMO_KEY, None)  # any write: what this request memoised may have changed
         if stamped_table(sql) and self._stamp_ready():
             super().execute_sql(BUMP_SQL)
             forget()
@@ -77,6 +79,17 @@ def begin_request(database):
     if version is None or version != state["version"]:
         state["version"], state["data"] = version, {}
     request.environ["zhixin.stamp"] = version
+
+
+MEMO_KEY = "zhixin.stamp.memo"
+
+
+def memo(name):
+    """A dict kept for the rest of this request, emptied by any write the request makes (a fresh, unkept
+    dict outside a request): for answers a page asks for several times, such as ``core.access.can``."""
+    if not has_request_context():
+        return {}
+    return request.environ.setdefault(MEMO_KEY, {}).setdefault(name, {})
 
 
 def forget():

@@ -224,7 +224,20 @@ def detail_fields(rt, record):
 def stamp_fields(rt, record):
     names = ("owner", "created_by", "created_at", "modified_by", "modified_at") if rt.owned \
         else tuple(n for n in ("created_at", "modified_at") if n in record._meta.fields)
+    _prime_people(record, [n for n in names if n in ("owner", "created_by", "modified_by")])
     return [(display.label(rt, n), display.html(rt, record, n)) for n in names]
+
+
+def _prime_people(record, names):
+    """Load the users behind ``names`` (owner, created by, modified by) in one query, not one each."""
+    ids = {record.__data__.get(n) for n in names} - {None}
+    if not ids:
+        return
+    people = {u.id: u for u in User.select().where(User.id.in_(ids))}
+    for name in names:
+        person = people.get(record.__data__.get(name))
+        if person is not None:
+            record.__rel__[name] = person  # what Peewee's own lookup would keep (the field stays clean)
 
 
 def audit_log(rt, record, limit=50):
