@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from core.records.blueprint import _user, bp
 from core.records.lookups import OWNER_SEARCH_LIMIT, find_assignable, owner_label
+from core.web import page_number
 
 # the characters that could end a <script> or open markup if this JSON were ever inlined into a page
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
@@ -16,11 +17,7 @@ _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'":
 @login_required
 def owner_search():
     """``?q=`` (part of a user name or name) and ``?page=``: ``{"results": [{id, username, label}], "more"}``."""
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    people, more = find_assignable(_user(), request.args.get("q", ""), page, OWNER_SEARCH_LIMIT)
+    people, more = find_assignable(_user(), request.args.get("q", ""), page_number(), OWNER_SEARCH_LIMIT)
     body = {"results": [{"id": u.id, "username": u.username, "label": owner_label(u)} for u in people],
             "more": more}
     return Response(json.dumps(body, ensure_ascii=False).translate(_HTML_SAFE),
