@@ -2,7 +2,7 @@
 the sharing modes, the sales stages, the modules switched off per class, the position tree and the viewer's
 reach — is kept per process (per app), and validated on each request by one cheap read of a version stamp
 that lives in the database (``cache_stamp``, one row). Every write to a table those things come from bumps
-the stamp in the same transaction (``StampingDatabase``, below, sees each statement), so several app servers
+the stamp in the same transaction (``StampingMixin``, below, sees each statement), so several app servers
 on one database see a change with their next request. Outside a request nothing is cached."""
 import re
 

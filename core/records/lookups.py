@@ -126,6 +126,8 @@ def assignable_choice(user, owner_id):
     try:
         owner_id = int(owner_id)
     except (TypeError, ValueError):
+        owner_id = None
+    if owner_id is None or not 0 < owner_id < 2 ** 63:  # (no such id; a huge one would not fit the column)
         return [("", _l("— choose —"))]
     return [("", _l("— choose —"))] + [(u.id, owner_label(u)) for u in
                                        assignable_users(user).where(User.id == owner_id)]

@@ -91,4 +91,8 @@ def test_a_small_team_still_reassigns_through_the_select(app, school, as_user):
     assert Account.get_by_id(account.id).owner_id == school["bob"].id
     manager.post("/records/account/reassign", data={"ids": [account.id], "owner": school["carol"].id})
     assert Account.get_by_id(account.id).owner_id == school["bob"].id
+    for nonsense in ("2" * 30, "-1", "x", ""):
+        assert manager.post("/records/account/reassign",
+                            data={"ids": [account.id], "owner": nonsense}).status_code == 302, nonsense
+    assert Account.get_by_id(account.id).owner_id == school["bob"].id
 
