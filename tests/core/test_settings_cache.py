@@ -17,7 +17,7 @@ def servers(make_app):
     """Two app servers on the test database (the second built with a setting of its own, so it is another app
     with another cache; make_app empties the database once, on the first call)."""
     first = make_app()
-    second = make_app(ZHIXIN_TEST_SERVER="second")
+    second = make_app(SECOND_APP_SERVER=True)
     assert first is not second
     return first, second
 
