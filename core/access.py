@@ -13,11 +13,11 @@ takes the rule apart for the access explainer ("Why can I see this?"), again fro
 Positions form a tree stored as a materialized path (``/1/4/9/``): "below me" is one indexed range query
 on ``position.path`` (see :func:`core.positions.below`), never a walk in Python.
 """
-from flask import abort, current_app, g, has_app_context, has_request_context, request
+from flask import abort, current_app, g, has_app_context
 from peewee import JOIN, SQL, NodeList, Value
 
+from core import positions as position_tree, stamp
 from core.db import db
-from core import positions as position_tree
 from core.models import SHARING_MODES, Position, SharingMode, User
 from core.records import registry as records
 
@@ -39,7 +39,8 @@ def sharing_modes():
     """family -> mode, read once per request (a change takes effect on the next request)."""
     if has_app_context() and "sharing_modes" in g:
         return g.sharing_modes
-    modes = {row.family: row.mode for row in SharingMode.select(SharingMode.family, SharingMode.mode)}
+    modes = dict(stamp.cached("sharing_modes", lambda: {
+        row.family: row.mode for row in SharingMode.select(SharingMode.family, SharingMode.mode)}))
     if has_app_context():
         g.sharing_modes = modes
     return modes
@@ -66,12 +67,9 @@ def _position_path(user):
     position_id = getattr(user, "position_id", None)
     if not position_id:
         return None
-    cache = _request_cache("position_paths")
-    if position_id not in cache:
-        row = Position.select(Position.path).where(Position.id == position_id).first()
-        path = row.path if row else None
-        cache[position_id] = path if position_tree.valid_path(path) else None
-    return cache[position_id]
+    row = position_tree.cached_tree().get(position_id)
+    path = row[0] if row else None
+    return path if position_tree.valid_path(path) else None
 
 
 def subordinate_users(user):
@@ -178,21 +176,13 @@ def _reach_sql(out_of_reach):
     return _REACH_SQL[key]
 
 
-def _request_cache(name):
-    """A dict kept for the current request only, in the request's own environ — not on ``g``, which
-    outlives requests when an app context is already pushed (tests, CLI): positions and users change
-    between requests, and the rule's meaning depends on them. Outside a request nothing is kept."""
-    return request.environ.setdefault(f"zhixin.access.{name}", {}) if has_request_context() else {}
-
-
 def _users_below(path):
-    """(users holding a position strictly below ``path``, all users), counted once per request."""
-    cache = _request_cache("users_below")
-    if path not in cache:
+    """(users holding a position strictly below ``path``, all users), counted once per stamp (core.stamp)."""
+    def count():
         below = (User.select(User.id).join(Position, on=(User.position == Position.id))
                  .where(position_tree.below(path)).count())
-        cache[path] = (below, User.select(User.id).count() if below else 0)
-    return cache[path]
+        return below, User.select(User.id).count() if below else 0
+    return stamp.cached(("users_below", path), count)
 
 
 def _plugins():
@@ -260,7 +250,23 @@ def can(user, action, record, record_type=None):
         return False
     model = rt.model
     query = visible(model.select(model.id).where(model.id == record.id), user, rt, action)
-    return query.exists() and not _vetoed(user, action, rt, record)
+    return _exists(query) and not _vetoed(user, action, rt, record)
+
+
+def _exists(query):
+    """``query.exists()``, asked once per request for the same SQL and parameters (a detail page asks
+    ``can`` for write, delete and its actions, and where the rules agree the test is the same); any write
+    of the request forgets the answers (core.stamp.memo)."""
+    sql, params = query.sql()
+    try:
+        key = (sql, tuple(params))
+        hash(key)
+    except TypeError:
+        return query.exists()
+    answers = stamp.memo("exists")
+    if key not in answers:
+        answers[key] = query.exists()
+    return answers[key]
 
 
 def _vetoed(user, action, rt, record):

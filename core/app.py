@@ -12,7 +12,8 @@ from peewee import OperationalError, ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from core import auth, builtin, clock, config as config_module, db as db_module, errors, sessions, templating, views
+from core import auth, builtin, clock, config as config_module, db as db_module, errors, sessions, stamp
+from core import templating, views
 from core.admin import bp as admin_bp, views as _admin_views  # noqa: F401 (routes)
 from core.classroom import bp as classroom_bp, plugin as classroom_hooks  # noqa: F401
 from core.classroom import clock_views, log_views, roster_views, sandbox_views  # noqa: F401  (their routes)
@@ -207,6 +208,7 @@ def _init_request_hooks(app):
     @app.before_request
     def _open_db():
         db_module.db.connect(reuse_if_open=True)
+        stamp.begin_request(db_module.db)
         g.org = _org()
         clock.set_offset(g.org.clock_offset())
 

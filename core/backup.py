@@ -29,6 +29,7 @@ from playhouse.reflection import Introspector
 from core import clock
 from core.db import backend_of
 from core.files import open_private
+from core.stamp import STAMP_TABLE
 
 FORMAT = 1
 PAGE_ROWS = 1000       # rows per query while dumping, and per INSERT while restoring
@@ -66,8 +67,10 @@ def decode(value):
 # --- reading the database -----------------------------------------------------------------------------------
 
 def data_tables(database):
-    """{table: model} of every table but the migration histories, reflected from the database."""
-    names = [t for t in database.get_tables() if not t.startswith("sqlite_") and not is_history(database, t)]
+    """{table: model} of every table but the migration histories and the settings cache's stamp (core.stamp:
+    migration 0011 gives a restored database its own row), reflected from the database."""
+    names = [t for t in database.get_tables() if not t.startswith("sqlite_") and not is_history(database, t)
+             and t != STAMP_TABLE]
     models = Introspector.from_database(database).generate_models(table_names=names, literal_column_names=True)
     return dict(sorted(models.items()))
 

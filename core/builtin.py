@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
 from core.extension import MenuItem, MigrationSet
-from core.models import CORE_MODELS, DEFAULT_STAGES, Organisation, SalesStage
+from core.models import CORE_MODELS, CacheStamp, DEFAULT_STAGES, Organisation, SalesStage
 from core.records import classrows, demo
 from core.records.types import core_record_types
 
@@ -20,6 +20,8 @@ def zhixin_migrations():
 def zhixin_defaults(app):
     if not Organisation.select().where(Organisation.id == 1).exists():
         Organisation.insert(id=1).execute()
+    if not CacheStamp.select().where(CacheStamp.slot == 1).exists():  # (migration 0011 makes it; if lost)
+        CacheStamp.insert(slot=1, version=1).on_conflict_ignore().execute()
     if not SalesStage.select().exists():
         for order, (name, probability, won, lost) in enumerate(DEFAULT_STAGES):
             SalesStage.create(name=name, probability=probability, order=order, is_won=won, is_lost=lost)
@@ -27,7 +29,7 @@ def zhixin_defaults(app):
 
 @hookimpl
 def zhixin_models():
-    return list(CORE_MODELS)
+    return list(CORE_MODELS) + [CacheStamp]
 
 
 @hookimpl

@@ -4,9 +4,10 @@ import time
 from urllib.parse import urlparse
 
 import peewee
-from playhouse.db_url import connect
+from playhouse import db_url
 
 from core.files import create_private, private_folder
+from core.stamp import stamping
 
 db = peewee.DatabaseProxy()
 
@@ -68,13 +69,21 @@ def make_database(url):
         private_folder(os.path.dirname(os.path.abspath(path)))
         if not os.path.exists(path):
             create_private(path, exclusive=False)  # SQLite gives its -wal and -shm files this file's mode
-        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        return stamping(peewee.SqliteDatabase)(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     if not parsed.path.strip("/"):
         raise ConfigError(f"ZHIXIN_DATABASE_URL: no database name in {url!r}")
     if kind == "mysql":
         url = url.replace("mariadb://", "mysql://", 1)
-        return connect(url, charset="utf8mb4")
-    return connect(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
+        return _connect(url, charset="utf8mb4")
+    return _connect(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
+
+
+def _connect(url, **params):
+    """playhouse.db_url.connect, with the backend's class made stamping (core.stamp)."""
+    parsed = urlparse(url)
+    kwargs = db_url.parseresult_to_dict(parsed)
+    kwargs.update(params)
+    return stamping(db_url.schemes[parsed.scheme])(**kwargs)
 
 
 BUSY_SIGNS = ("database is locked", "database table is locked", "deadlock", "lock wait timeout",

@@ -12,6 +12,7 @@ import re
 from flask_babel import gettext
 from peewee import Value, fn
 
+from core import stamp
 from core.db import db, is_postgres, is_sqlite
 from core.models import Position, User
 
@@ -238,3 +239,24 @@ def classroom_template(classes=3, departments=2, teacher_name=None):
                 out["departments"].append(dept)
                 out["salespeople"].append(create(_("Class %(c)d Department %(d)d Salesperson", c=c, d=d), dept))
     return out
+
+
+def cached_tree():
+    """position id -> (path, parent id, name) for the whole tree, kept per process until a change to any
+    position bumps the stamp (core.stamp); for the per-page questions (whose reach, has a team, the header)."""
+    return stamp.cached("position_tree", lambda: {
+        pid: (path, parent, name)
+        for pid, path, parent, name in Position.select(Position.id, Position.path, Position.parent, Position.name)
+        .tuples()})
+
+
+def cached_parents():
+    """The ids of positions with at least one position below them (from ``cached_tree``)."""
+    return stamp.cached("position_parents", lambda: frozenset(
+        parent for _path, parent, _name in cached_tree().values() if parent is not None))
+
+
+def cached_name(position_id):
+    """The name of a position from the cached tree, or None."""
+    row = cached_tree().get(position_id) if position_id else None
+    return row[2] if row else None

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from core import clock, lockout, names
+from core import clock, lockout, names, positions as position_tree
 from core.extension import MenuItem, Slot
 from core.records.registry import registry
 
@@ -87,6 +87,7 @@ def number(value, fmt=None):
 def init_app(app):
     app.jinja_env.filters.update(money=money, date=date_filter, datetime=datetime_filter, number=number,
                                  record_name=names.name_of)
+    app.jinja_env.globals["position_name"] = position_tree.cached_name  # the header, on every page
     app.jinja_env.globals["private_record"] = names.PRIVATE     # core.names: one label for what a viewer may not read
     app.jinja_env.globals["login_lock_minutes"] = lockout.locked_minutes  # the unlock buttons (admin, instructor)
 

@@ -4,10 +4,10 @@ calendar items, no reminders.
 
 A ``ClassModule`` row means "off in this class"; a class without rows has every enabled module. A teacher
 keeps a module while one class below them has it, the administrator always does, and users in no class
-follow the school-wide switch. The table is read once per request (kept in ``g``, never in the process), so
-every app server sharing the database sees a change with its next request."""
-from flask import g, has_request_context
-
+follow the school-wide switch. The table is cached per process and validated on each request by the
+settings stamp (core.stamp), which every write to it bumps in the database, so every app server sharing the
+database sees a change with its next request."""
+from core import positions as position_tree, stamp
 from core.classroom import audit
 from core.classroom.models import ClassModule
 from core.db import db
@@ -15,13 +15,9 @@ from core.models import Position
 
 
 def _cached(key, load):
-    """``load()`` once per request, in ``g.class_modules`` (which core.app empties before each request)."""
-    if not has_request_context():
-        return load()
-    cache = g.setdefault("class_modules", {})
-    if key not in cache:
-        cache[key] = load()
-    return cache[key]
+    """``load()`` once per version of the settings stamp (core.stamp: a write to the class modules or the
+    positions on any app server bumps it, and the next request reloads)."""
+    return stamp.cached(("class_modules", key), load)
 
 
 def switched_off():
@@ -44,11 +40,8 @@ def _class_paths():
 def _user_path(user):
     if not getattr(user, "position_id", None):
         return None
-    paths = _cached("user_paths", dict)
-    if user.position_id not in paths:
-        pos = Position.get_or_none(Position.id == user.position_id)
-        paths[user.position_id] = pos.path if pos else None
-    return paths[user.position_id]
+    row = position_tree.cached_tree().get(user.position_id)
+    return row[0] if row else None
 
 
 def allowed(user, plugin):
@@ -72,8 +65,7 @@ def is_on_in(plugin, cls):
 
 
 def _forget():
-    if has_request_context():
-        g.pop("class_modules", None)
+    stamp.forget()  # (the write has bumped the stamp already; this request, too, reads the new rows)
 
 
 def set_state(plugin, cls, on):

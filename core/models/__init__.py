@@ -8,7 +8,7 @@ from core.models.records import (
     OPPORTUNITY_TYPES, Account, Competitor, Contact, Document, Lead, Opportunity, OpportunityCompetitor,
     OpportunityLine, OpportunityStageHistory, Product, ProductCategory, SalesStage)
 from core.models.files import StoredFile, StoredFileChunk
-from core.models.system import AuditEntry, JobClaim, JobRun, LoginAttempt, LoginLock, Notification, PluginState
+from core.models.system import AuditEntry, CacheStamp, JobClaim, JobRun, LoginAttempt, LoginLock, Notification, PluginState
 from core.models.users import SHARING_MODES, Organisation, Position, SharingMode, User, UserSession
 
 DeferredForeignKey.resolve(Opportunity)  # Lead.converted_opportunity
@@ -18,10 +18,10 @@ CORE_MODELS = [
     LoginLock, JobClaim, JobRun, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory,
     ProductCategory, Product, OpportunityLine, Competitor, OpportunityCompetitor, Document, StoredFile,
     StoredFileChunk,
-]
+]  # (not CacheStamp: no record, nor data of the school; core.stamp owns it)
 
 __all__ = [
-    "ACCOUNT_TYPES", "CORE_MODELS", "DEFAULT_STAGES", "INDUSTRIES", "LEAD_RATINGS", "LEAD_SOURCES",
+    "ACCOUNT_TYPES", "CORE_MODELS", "CacheStamp", "DEFAULT_STAGES", "INDUSTRIES", "LEAD_RATINGS", "LEAD_SOURCES",
     "LEAD_STATUSES", "OPPORTUNITY_TYPES", "SHARING_MODES", "Account", "AuditEntry", "BaseModel", "Competitor",
     "Contact", "Document", "JobClaim", "JobRun", "Lead", "LoginAttempt", "LoginLock", "MoneyField", "Notification",
     "Opportunity", "OpportunityCompetitor", "OpportunityLine", "OpportunityStageHistory", "Organisation", "PluginState",

@@ -2,7 +2,7 @@
 import peewee
 
 from core import clock
-from core.db import BaseModel
+from core.db import BaseModel, db
 from core.models.users import User
 
 
@@ -100,3 +100,14 @@ class JobClaim(BaseModel):
         """True exactly once per (job, slot), whoever asks and however often."""
         return (cls.insert(job=job, slot=str(slot), claimed_at=clock.real_utcnow())
                 .on_conflict_ignore().as_rowcount().execute()) == 1
+
+
+class CacheStamp(peewee.Model):
+    """The settings cache's version (core.stamp): one row, slot 1, bumped by every write to a cached table."""
+    slot = peewee.IntegerField(primary_key=True)
+    version = peewee.BigIntegerField(default=1)
+
+    class Meta:
+        database = db
+        table_name = "cache_stamp"
+        legacy_table_names = False

@@ -5,7 +5,7 @@ import peewee
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core import clock
+from core import clock, stamp
 from core.db import BaseModel
 
 SHARING_MODES = ("private", "read", "readwrite", "readwritedelete")
@@ -117,9 +117,11 @@ class Organisation(BaseModel):
         from flask import g, has_app_context
         if has_app_context() and "org_profile" in g:
             return g.org_profile
-        org = cls.get_or_none(cls.id == 1)
-        if org is None:
-            org = cls(id=1)
+        def load():
+            row = cls.get_or_none(cls.id == 1)
+            return dict(row.__data__) if row is not None else None
+        data = stamp.cached("organisation", load)
+        org = cls(**data) if data is not None else cls(id=1)  # a copy: a view may change it without saving
         if has_app_context():
             g.org_profile = org
         return org

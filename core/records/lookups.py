@@ -1,7 +1,7 @@
 """Choices for lookup fields and owner selects — only what the user may see or assign (through core.access)."""
 from flask_babel import lazy_gettext as _l
 
-from core import access, names
+from core import access, names, stamp
 from core.models import SalesStage, User
 from core.records import registry as records
 from core.records.forms import NONE_LABEL, LookupField
@@ -61,7 +61,9 @@ def _stored_link(record, name):
 
 def stage_choices():
     from core.records.display import stage_label
-    return [(s.id, stage_label(s)) for s in SalesStage.select().order_by(SalesStage.order, SalesStage.id)]
+    stages = stamp.cached("stage_names", lambda: list(
+        SalesStage.select(SalesStage.id, SalesStage.name).order_by(SalesStage.order, SalesStage.id).tuples()))
+    return [(stage_id, stage_label(name)) for stage_id, name in stages]
 
 
 def assignable_users(user):
@@ -89,3 +91,51 @@ def owner_options(user, current=None):
 
 def owner_choices(user, current=None):
     return [("", _l("— choose —"))] + owner_options(user, current)
+
+
+OWNER_SELECT_LIMIT = 50  # up to this many assignable users a list renders a select; beyond, a type-ahead
+OWNER_SEARCH_LIMIT = 20
+
+
+def owner_label(u):
+    return f"{u.display_name} ({u.username})"
+
+
+def small_owner_choices(user):
+    """The reassign select's choices when ``user`` may assign at most OWNER_SELECT_LIMIT users, else None
+    (the list then offers a type-ahead over ``find_assignable``): one query with a limit, never every user."""
+    people = list(assignable_users(user).limit(OWNER_SELECT_LIMIT + 1))
+    if len(people) > OWNER_SELECT_LIMIT:
+        return None
+    return [("", _l("— choose —"))] + [(u.id, owner_label(u)) for u in people]
+
+
+def find_assignable(user, q, page=1, limit=OWNER_SEARCH_LIMIT):
+    """(users ``user`` may assign whose user name or name contains ``q``, whether there are more), a page
+    of ``limit`` at a time (bound parameters, through ``assignable_users``)."""
+    query = assignable_users(user)
+    q = (q or "").strip()[:100]
+    if q:
+        query = query.where(User.username.contains(q) | User.full_name.contains(q))
+    rows = list(query.offset((max(1, page) - 1) * limit).limit(limit + 1))
+    return rows[:limit], len(rows) > limit
+
+
+def assignable_choice(user, owner_id):
+    """The reassign form's choices for a posted owner id: that user if ``user`` may assign them (one query)."""
+    try:
+        owner_id = int(owner_id)
+    except (TypeError, ValueError):
+        owner_id = None
+    if owner_id is None or not 0 < owner_id < 2 ** 63:  # (no such id; a huge one would not fit the column)
+        return [("", _l("— choose —"))]
+    return [("", _l("— choose —"))] + [(u.id, owner_label(u)) for u in
+                                       assignable_users(user).where(User.id == owner_id)]
+
+
+def assignable_by_name(user, username):
+    """The user ``user`` may assign with exactly this user name, or None (the type-ahead's plain-form value)."""
+    username = (username or "").strip()
+    if not username:
+        return None
+    return assignable_users(user).where(User.username == username).first()

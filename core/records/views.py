@@ -22,7 +22,9 @@ from core.records import RecordError, csvio, display, listing, registry as recor
 from core.records.forms import ChoiceField, ReassignForm
 from core.records import specific  # noqa: F401  (adds the lead/opportunity/document routes to bp)
 from core.records.blueprint import _user, bp
-from core.records.lookups import bind_lookups, owner_choices, stage_choices
+from core.records import owners as _owners  # noqa: F401  (the owner type-ahead's route)
+from core.records.lookups import assignable_by_name, assignable_choice, bind_lookups, small_owner_choices, \
+    stage_choices
 from core.web import fail
 
 
@@ -177,7 +179,7 @@ def list_records(type_name):
     return render_template(
         "core/records/list.html", rt=rt, page=page, state=state, args=args, display=display,
         filters=state["filter_options"], columns=rt.list_columns, editable=editable(rt),
-        can_reassign=can_reassign, owners=owner_choices(user) if can_reassign and page.items else [],
+        can_reassign=can_reassign, owners=small_owner_choices(user) if can_reassign and page.items else [],
         importable=editable(rt) and rt.importable)
 
 
@@ -215,7 +217,20 @@ def detail_fields(rt, record):
 def stamp_fields(rt, record):
     names = ("owner", "created_by", "created_at", "modified_by", "modified_at") if rt.owned \
         else tuple(n for n in ("created_at", "modified_at") if n in record._meta.fields)
+    _prime_people(record, [n for n in names if n in ("owner", "created_by", "modified_by")])
     return [(display.label(rt, n), display.html(rt, record, n)) for n in names]
+
+
+def _prime_people(record, names):
+    """Load the users behind ``names`` (owner, created by, modified by) in one query, not one each."""
+    ids = {record.__data__.get(n) for n in names} - {None}
+    if not ids:
+        return
+    people = {u.id: u for u in User.select().where(User.id.in_(ids))}
+    for name in names:
+        person = people.get(record.__data__.get(name))
+        if person is not None:
+            record.__rel__[name] = person  # what Peewee's own lookup would keep (the field stays clean)
 
 
 def audit_log(rt, record, limit=50):
@@ -431,8 +446,12 @@ def reassign(type_name):
     if not rt.owned or not editable(rt):
         abort(404)
     user = _user()
-    form = ReassignForm()
-    form.owner.choices = owner_choices(user)
+    posted = request.form.copy()
+    if not posted.get("owner") and posted.get("owner_name"):  # the type-ahead (core.records.owners)
+        target = assignable_by_name(user, posted["owner_name"])
+        posted["owner"] = str(target.id) if target else ""
+    form = ReassignForm(formdata=posted)
+    form.owner.choices = assignable_choice(user, posted.get("owner"))
     if not form.validate_on_submit() or not form.ids.data:
         if not form.ids.data:
             flash(_("Select at least one row."), "error")

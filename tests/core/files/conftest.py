@@ -9,7 +9,7 @@ from core import db as db_module
 from core.db import backend, make_database
 from tests.cli import run_cli
 
-SYSTEM_TABLES = ("sqlite_sequence",)  # SQLite's own bookkeeping, not data
+SYSTEM_TABLES = ("sqlite_sequence", "cache_stamp")  # SQLite's own bookkeeping; the settings stamp (core.stamp)
 
 
 def quoted(database, table):
