@@ -7,13 +7,21 @@
 * ``quarter`` gives ``fiscal_year * 10 + fiscal_quarter`` (20261) — quarters follow the fiscal year;
 * ``fiscal_year`` gives the calendar year the fiscal year starts in.
 
-Numeric keys keep the SQL the same on every backend (only year/month extraction and integer division
-differ); :func:`describe` turns a key back into a label and the local date range it covers, which the
-drill-down uses. A datetime column (stored as naive UTC) is first moved into the organisation's time zone,
-exactly and daylight saving included, on every backend: PostgreSQL with ``AT TIME ZONE``; SQLite and
-MySQL/MariaDB add the UTC offset that applied at that instant, chosen by a CASE over the zone's offset changes
-(computed in Python from the zone, :func:`offset_changes`) — MariaDB's ``CONVERT_TZ`` needs time-zone tables
-most servers do not load, and SQLite has no zones at all. Aggregation stays in SQL.
+Numeric keys keep the SQL the same on every backend; :func:`describe` turns a key back into a label and the
+local date range it covers, which the drill-down uses.
+
+No per-row conversion: :func:`bucket` looks each stored value up in the buckets of a window around today
+(:func:`segments`: for a datetime column the naive-UTC instants where the organisation's local wall clock
+crosses a bucket boundary or its offset changes, exact with daylight saving; for a date column the local
+dates) with a balanced CASE — a few comparisons of the stored value against bound constants, the range join
+against a small calendar evaluated as a binary search, with no join for the planner to get wrong and no
+table to keep. The window is computed per organisation zone, fiscal start and day, so changing either
+applies at once (stored per-row columns would need recomputing). Outside the window, and for NULL, the
+reference :func:`per_row_bucket` applies: a datetime column is first moved into the organisation's time zone
+on every backend — PostgreSQL with ``AT TIME ZONE``; SQLite and MySQL/MariaDB add the UTC offset that applied
+at that instant, chosen by a CASE over the zone's offset changes (:func:`offset_changes`; MariaDB's
+``CONVERT_TZ`` needs time-zone tables most servers do not load, SQLite has no zones) — then year and month are
+extracted. Aggregation stays in SQL.
 """
 import datetime as _dt
 import functools
@@ -223,8 +231,10 @@ class _Bucket(ColumnBase):
         self.column, self.parts = column, parts
 
     def __sql__(self, ctx):
-        mark = len(ctx._sql)
+        mark, values = len(ctx._sql), len(ctx._values)
         ctx.sql(self.column)
+        if len(ctx._values) != values:
+            raise ValueError("a date bucket needs a plain column, not an expression with parameters")
         column = "".join(ctx._sql[mark:])
         del ctx._sql[mark:]
         ctx.literal("(")
