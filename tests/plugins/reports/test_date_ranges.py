@@ -86,3 +86,19 @@ def test_the_window_follows_the_zone_and_the_fiscal_start(owner):
     assert shanghai == dt.datetime(2026, 6, 30, 16, 0)
     april_quarters = dict((key, at) for at, key in dates.segments("quarter", False, "UTC", 4, dt.date(2026, 5, 15))[0])
     assert april_quarters[20261] == dt.date(2026, 4, 1)
+
+
+def test_a_missing_date_has_no_bucket_as_before(owner):
+    Opportunity.delete().execute()
+    stage = SalesStage.select().first()
+    Opportunity.create(name="open", owner=owner, stage=stage, amount=1, close_date=dt.date(2026, 6, 1))
+    Opportunity.create(name="closed", owner=owner, stage=stage, amount=1, close_date=dt.date(2026, 6, 1),
+                       closed_at=dt.datetime(2026, 3, 8, 6, 59, 59))      # 01:59:59 EST, a second before DST
+    for unit in dates.UNITS:
+        new = dates.bucket(Opportunity.closed_at, unit, is_datetime=True)
+        old = dates.per_row_bucket(Opportunity.closed_at, unit, is_datetime=True)
+        got = {name: (a, b) for name, a, b in Opportunity.select(Opportunity.name, new, old).tuples()}
+        assert got["open"] == (None, None)
+        assert str(got["closed"][0]) == str(got["closed"][1])
+    month = dates.bucket(Opportunity.closed_at, "month", is_datetime=True)
+    assert {int(k) for (k,) in Opportunity.select(month).where(Opportunity.name == "closed").tuples()} == {202603}
