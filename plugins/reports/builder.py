@@ -206,6 +206,7 @@ def _run_grouped(spec, user, params):
     groups = [_group_expr(fields, g) for g in spec["groups"]]
     aggs = [_aggregate(rt.model, fields, a) for a in spec["aggregates"]]
     selected = [g.alias(f"g{i}") for i, g in enumerate(groups)] + [a.alias(f"a{i}") for i, a in enumerate(aggs)]
+    selected += _average_parts(rt.model, fields, spec["aggregates"])
     query = _base(spec, user, params, *selected).group_by(*[SQL(f"g{i}") for i in range(len(groups))])
     order = [SQL(spec["sort"] + (" DESC" if spec["desc"] else ""))] if spec["sort"] else []
     order += [SQL(f"g{i}") for i in range(len(groups))]
@@ -224,8 +225,11 @@ def _run_grouped(spec, user, params):
             row[f"g{i}"], row[f"_g{i}"] = labels[i](r[f"g{i}"])
         rows.append(row)
     if len(groups) == 2:
-        rows = _with_subtotals(spec, user, params, groups, aggs, rows, labels, kinds)
-    total_row = _base(spec, user, params, *[a.alias(f"a{i}") for i, a in enumerate(aggs)]).dicts().first() or {}
+        rows = _with_subtotals(spec, user, params, groups, aggs, rows, labels, kinds, None if truncated else raw)
+    if truncated:
+        total_row = _base(spec, user, params, *[a.alias(f"a{i}") for i, a in enumerate(aggs)]).dicts().first() or {}
+    else:
+        total_row = _combine(spec["aggregates"], raw)
     totals = {f"a{i}": _value(total_row.get(f"a{i}"), kinds[i]) for i in range(len(aggs))}
     totals["g0"] = _("Total")
     kind = spec["chart"]
@@ -282,11 +286,52 @@ def _group_labels(spec, user, fields, raw):
     return out
 
 
-def _with_subtotals(spec, user, params, groups, aggs, rows, labels, kinds):
-    """Insert a sub-total row after each first-level group (computed in SQL: averages stay right)."""
-    query = _base(spec, user, params, groups[0].alias("g0"),
-                  *[a.alias(f"a{i}") for i, a in enumerate(aggs)]).group_by(SQL("g0"))
-    subtotals = {r["g0"]: r for r in query.dicts()}
+def _average_parts(model, fields, aggregates):
+    """SUM and COUNT beside each average (s{i}, c{i}): what a sub-total's average is made of."""
+    out = []
+    for i, agg in enumerate(aggregates):
+        if agg["func"] == "avg":
+            column = fields[agg["field"]].field
+            out += [fn.SUM(column).alias(f"s{i}"), fn.COUNT(column).alias(f"c{i}")]
+    return out
+
+
+def _exact(v):
+    return v if v is None or isinstance(v, decimal.Decimal) else decimal.Decimal(str(v))
+
+
+def _combine(aggregates, lines):
+    """The aggregates over all of ``lines`` (grouped rows, raw from the database) as one row: counts and
+    sums add up exactly (Decimal), minimum and maximum of theirs, an average from its parts' totals."""
+    out = {}
+    for i, agg in enumerate(aggregates):
+        name, func = f"a{i}", agg["func"]
+        values = [r[name] for r in lines if r[name] is not None]
+        if func == "count":
+            out[name] = sum(int(v) for v in values)
+        elif func == "sum":
+            out[name] = sum((_exact(v) for v in values), decimal.Decimal(0)) if values else None
+        elif func in ("min", "max"):
+            out[name] = (min if func == "min" else max)(values) if values else None
+        else:
+            total = sum((_exact(r[f"s{i}"]) for r in lines if r[f"s{i}"] is not None), decimal.Decimal(0))
+            count = sum(int(r[f"c{i}"] or 0) for r in lines)
+            out[name] = round(float(total / count), 4) if count else None     # as SQLite's AVG comes
+    return out
+
+
+def _with_subtotals(spec, user, params, groups, aggs, rows, labels, kinds, raw=None):
+    """Insert a sub-total row after each first-level group: from the group's own lines (``raw``, all of
+    them), or — when the lines were cut at MAX_GROUP_ROWS — from a second query."""
+    if raw is not None:
+        lines = {}
+        for r in raw:
+            lines.setdefault(r["g0"], []).append(r)
+        subtotals = {key: dict(_combine(spec["aggregates"], group), g0=key) for key, group in lines.items()}
+    else:
+        query = _base(spec, user, params, groups[0].alias("g0"),
+                      *[a.alias(f"a{i}") for i, a in enumerate(aggs)]).group_by(SQL("g0"))
+        subtotals = {r["g0"]: r for r in query.dicts()}
     keyed = {}
     for r in subtotals.values():
         label, conds = labels[0](r["g0"])

@@ -20,8 +20,8 @@ from core.records.forms import CHOICE_LABELS
 from core.reports import ReportColumn as C
 from core.reports import ReportDefinition, ReportResult
 from plugins.reports import dates
-from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, from_cents, money_sum, narrow, number,
-                                    ratio, scoped, totals, user_names, visible_names)
+from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, from_cents, group_key, money_sum, narrow,
+                                    number, ratio, scoped, totals, user_names, visible_names)
 
 D0 = decimal.Decimal(0)
 CENT = decimal.Decimal("0.01")
@@ -196,9 +196,9 @@ def _weighted():
 def pipeline_by_stage(user, params):
     open_ids = _stage_ids(open_=True)
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
-                   Opportunity.select(Opportunity.stage.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
+                   Opportunity.select(group_key(Opportunity.stage).alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       money_sum(Opportunity.amount).alias("amount"), _weighted().alias("weighted")))
-    found = {r.key: r for r in query.where(Opportunity.stage.in_(open_ids)).group_by(Opportunity.stage).objects()}
+    found = {r.key: r for r in query.where(Opportunity.stage.in_(open_ids)).group_by(FIRST_COLUMN).objects()}
     rows = []
     for stage in (s for s in _stages() if s.id in open_ids):
         r = found.get(stage.id)
@@ -263,9 +263,9 @@ def _by_owner_named(grouped, columns, order):
 
 def _by_owner(user, params, stage_ids, value_title):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
-                   Opportunity.select(Opportunity.owner.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
+                   Opportunity.select(group_key(Opportunity.owner).alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       money_sum(Opportunity.amount).alias("amount")))
-    found = _by_owner_named(query.where(Opportunity.stage.in_(stage_ids)).group_by(Opportunity.owner),
+    found = _by_owner_named(query.where(Opportunity.stage.in_(stage_ids)).group_by(FIRST_COLUMN),
                             ("key", "n", "amount"), lambda agg: (agg.c.amount.desc(), agg.c.key))
     rows = [{"label": label, "count": n, "amount": from_cents(amount), "_key": key} for key, n, amount, label in found]
     cols = [C("label", _l("Owner")), C("count", _l("Opportunities"), "count", True),
@@ -285,10 +285,10 @@ def win_loss(user, params):
     is_won = fn.SUM(Case(None, [(Opportunity.stage.in_(won), 1)], 0))
     won_amount = money_sum(Case(None, [(Opportunity.stage.in_(won), Opportunity.amount)], 0))
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
-                   Opportunity.select(Opportunity.owner.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
+                   Opportunity.select(group_key(Opportunity.owner).alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       is_won.alias("won"), won_amount.alias("won_amount"),
                                       money_sum(Opportunity.amount).alias("amount")))
-    found = _by_owner_named(query.where(Opportunity.stage.in_(won + lost)).group_by(Opportunity.owner),
+    found = _by_owner_named(query.where(Opportunity.stage.in_(won + lost)).group_by(FIRST_COLUMN),
                             ("key", "n", "won", "won_amount", "amount"), lambda agg: (agg.c.key,))
     rows = []
     for key, n, won_n, won_amount, amount, label in found:
