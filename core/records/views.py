@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from core import access, clock, csvsafe
+from core import access, clock, csvsafe, search
 from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
@@ -93,7 +93,8 @@ def list_query(rt, user, args):
         person = rt.person_name
         if person:
             expr = expr | _full_name_search(model, person, state["q"])
-        base = base.where(expr)
+        narrowing = search.narrowing(rt, user, state["q"])  # the index, where it helps (core.search)
+        base = base.where(expr if narrowing is None else (narrowing & expr))
     query, sort_keys = base, {}
     for name in rt.list_columns:  # one query for the page, lookups included (no query per row)
         field = model._meta.fields.get(name)

@@ -13,7 +13,7 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from core import db as db_module
+from core import db as db_module, search
 from core.app import create_app
 from core.db import db, make_database
 from core.migrate import migration_sets, upgrade
@@ -64,7 +64,7 @@ def _app(url, tmp_path):
 
 
 def _tables(database):
-    return sorted(t for t in database.get_tables() if not t.endswith("_migration") and not t.startswith("sqlite_"))
+    return sorted(t for t in search.data_tables(database) if not t.endswith("_migration") and not t.startswith("sqlite_"))
 
 
 def _sample(column):
