@@ -86,13 +86,7 @@ def list_query(rt, user, args):
         else:
             base = base.where(field == value)
     if state["q"] and rt.search_fields:
-        expr = None
-        for name in rt.search_fields:
-            part = model._meta.fields[name].contains(state["q"])  # a bound parameter, never SQL text
-            expr = part if expr is None else (expr | part)
-        person = rt.person_name
-        if person:
-            expr = expr | _full_name_search(model, person, state["q"])
+        expr = search_expression(rt, state["q"])
         narrowing = search.narrowing(rt, user, state["q"])  # the index, where it helps (core.search)
         base = base.where(expr if narrowing is None else (narrowing & expr))
     query, sort_keys = base, {}
@@ -115,6 +109,17 @@ def list_query(rt, user, args):
     state["base"] = base
     query = query.order_by(column.desc() if desc else column.asc(), model.id.desc() if desc else model.id.asc())
     return query, state
+
+
+def search_expression(rt, q):
+    """What the quick search finds: ``q`` within a search field (case-insensitive), or the full-name rule."""
+    model, expr = rt.model, None
+    for name in rt.search_fields:
+        part = model._meta.fields[name].contains(q)  # a bound parameter, never SQL text
+        expr = part if expr is None else (expr | part)
+    if rt.person_name:
+        expr = expr | _full_name_search(model, rt.person_name, q)
+    return expr
 
 
 def _full_name_search(model, person, q):
