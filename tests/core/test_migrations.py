@@ -147,9 +147,11 @@ def _schema(database):
     key is AUTOINCREMENT)."""
     out = {}
     for table in _tables(database):
-        columns = {c.name: (c.data_type.lower(), c.null, c.primary_key) for c in database.get_columns(table)}
+        # the search index (core.search) is made by migrations only, never declared by the models
+        columns = {c.name: (c.data_type.lower(), c.null, c.primary_key) for c in database.get_columns(table)
+                   if c.name != search.GRAMS}
         indexes = {(i.name, tuple(i.columns), i.unique) for i in database.get_indexes(table)
-                   if i.name not in EXPRESSION_INDEXES}
+                   if i.name not in EXPRESSION_INDEXES and not i.name.startswith(table + search.SUFFIX)}
         keys = {(f.column, f.dest_table, f.dest_column, getattr(f, "on_delete", None))
                 for f in database.get_foreign_keys(table)}
         out[table] = {"columns": columns, "indexes": indexes, "foreign keys": keys}
