@@ -93,7 +93,9 @@ def _install_sqlite(database, table, fields, person):
     delete = f"INSERT INTO {_q(fts)}({_q(fts)}, rowid, {names}) VALUES ('delete', old.id, {values('old')});"
     database.execute_sql(f"CREATE TRIGGER {_q(fts + '_ai')} AFTER INSERT ON {_q(table)} BEGIN {insert} END")
     database.execute_sql(f"CREATE TRIGGER {_q(fts + '_ad')} AFTER DELETE ON {_q(table)} BEGIN {delete} END")
-    database.execute_sql(f"CREATE TRIGGER {_q(fts + '_au')} AFTER UPDATE ON {_q(table)} BEGIN {delete} {insert} END")
+    watched = ", ".join(_q(f) for f in dict.fromkeys(tuple(fields) + tuple(person)))  # not on an owner change
+    database.execute_sql(f"CREATE TRIGGER {_q(fts + '_au')} AFTER UPDATE OF {watched} ON {_q(table)} "
+                         f"BEGIN {delete} {insert} END")
     database.execute_sql(f"INSERT INTO {_q(fts)}(rowid, {names}) SELECT id, {values(_q(table))} FROM {_q(table)}")
 
 

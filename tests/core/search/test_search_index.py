@@ -93,3 +93,17 @@ def test_index_tables_are_not_application_tables(app):
     tables = set(search.data_tables(db.obj))
     assert "account" in tables
     assert not {t for t in tables if t.startswith("account_search")}
+
+
+def test_index_follows_writes_that_leave_the_search_fields_alone(app, school):
+    """A reassign changes no search field (SQLite's trigger does not fire); a later rename still replaces the
+    old name in the index."""
+    alice, bob = school["alice"], school["bob"]
+    account = Account.create(name="西部矿业 Western", owner=alice, created_by=alice)
+    Account.update(owner=bob).where(Account.id == account.id).execute()
+    Account.update(name="东部港口 Eastern").where(Account.id == account.id).execute()
+    with app.test_request_context():
+        rt = records.get("account")
+        assert indexed_ids(rt, school["admin"], "东部港口") == [account.id]
+        assert indexed_ids(rt, school["admin"], "西部矿业") == []
+        assert indexed_ids(rt, school["admin"], "western") == []
