@@ -20,6 +20,7 @@ For a salesperson (``sales000``, a leaf position) and the teacher, and for a com
 than today's scan for the teacher".
 """
 import argparse
+from urllib.parse import quote
 
 from bench import default_url, timed
 from bench.records import RawSQL
@@ -65,8 +66,10 @@ def measure(app, client, user, repeat):
             indexed_sql = timed(lambda: raw_search(raw, word, per_page, True), repeat)
             scan_sql = timed(lambda: raw_search(raw, word, per_page, False), repeat)
         timings = {}
-        for label, url in (("list", f"/records/opportunity/?q={word}"), ("global", f"/search?q={word}")):
-            assert client.get(url).status_code == 200
+        term = quote(word)
+        for label, url in (("list", f"/records/opportunity/?q={term}"), ("global", f"/search?q={term}")):
+            response = client.get(url)
+            assert response.status_code == 200 and f'value="{word}"' in response.get_data(as_text=True), url
             timings[label] = timed(lambda: client.get(url), repeat)
             saved, search.MIN_INDEXED = search.MIN_INDEXED, 10 ** 6   # today's scan
             try:
