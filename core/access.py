@@ -152,6 +152,18 @@ def _owner_rule(model, user):
     return NodeList((model.owner, SQL("NOT IN" if out_of_reach else "IN"), users), parens=True)
 
 
+def reaches_widely(user, record_type, share):
+    """Whether ``user`` reads at least about one ``share``-th of ``record_type``'s records: everything (the
+    administrator, a sharing mode that opens them), or the records of at least 1/``share`` of the users. Not a
+    rule (it widens nothing): the search asks it to choose the query shape a planner answers fastest."""
+    rt = records.get(record_type)
+    if rule(user, rt) is None:
+        return True
+    path = _position_path(user) if _is_user(user) else None
+    below, everyone = _users_below(path) if path else (0, 0)
+    return bool(below) and below * share >= everyone
+
+
 _REACH_SQL = {}     # (database class, out of reach?) -> the users subquery's SQL text
 
 

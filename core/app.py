@@ -24,6 +24,7 @@ from core.hierarchy import views as _position_views  # noqa: F401 (routes)
 from core.models import Organisation, PluginState
 from core.plugins import Plugins, call_impl, discover, enabled_names, plugin_of_endpoint
 from core.records.views import bp as records_bp
+from core.records.search_views import bp as search_bp
 from core.themes import find_theme, theme_dirs, theme_roots
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ def _init_templates(app):
 
 
 def _register_blueprints(app):
-    for bp in (auth.bp, views.bp, admin_bp, records_bp, hierarchy_bp, classroom_bp):
+    for bp in (auth.bp, views.bp, admin_bp, records_bp, search_bp, hierarchy_bp, classroom_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/static/<path:filename>", "theme_static", views.theme_static)
     plugins = plugins_of(app)

@@ -26,7 +26,7 @@ import peewee
 from playhouse.migrations import Runner
 from playhouse.reflection import Introspector
 
-from core import clock
+from core import clock, search
 from core.db import backend_of
 from core.files import open_private
 from core.stamp import STAMP_TABLE
@@ -67,9 +67,10 @@ def decode(value):
 # --- reading the database -----------------------------------------------------------------------------------
 
 def data_tables(database):
-    """{table: model} of every table but the migration histories and the settings cache's stamp (core.stamp:
-    migration 0011 gives a restored database its own row), reflected from the database."""
-    names = [t for t in database.get_tables() if not t.startswith("sqlite_") and not is_history(database, t)
+    """{table: model} of every table but the migration histories, the search index (core.search) and the
+    settings cache's stamp (core.stamp: migration 0011 gives a restored database its own row), reflected from
+    the database."""
+    names = [t for t in search.data_tables(database) if not t.startswith("sqlite_") and not is_history(database, t)
              and t != STAMP_TABLE]
     models = Introspector.from_database(database).generate_models(table_names=names, literal_column_names=True)
     return dict(sorted(models.items()))
@@ -91,7 +92,12 @@ def applied_migrations(database):
 
 
 def columns(model):
-    return [field.column_name for field in model._meta.sorted_fields]
+    """The columns a backup holds: not the search index's (core.search), which the triggers rebuild."""
+    return [field.column_name for field in _fields(model)]
+
+
+def _fields(model):
+    return [field for field in model._meta.sorted_fields if field.column_name != search.GRAMS]
 
 
 def page_rows(model):
@@ -101,7 +107,7 @@ def page_rows(model):
 def rows(model):
     """Every row as a tuple of Python values, in primary-key order, a page at a time."""
     order = model._meta.get_primary_keys() or model._meta.sorted_fields
-    query = model.select(*model._meta.sorted_fields).order_by(*order).tuples()
+    query = model.select(*_fields(model)).order_by(*order).tuples()
     size, offset = page_rows(model), 0
     while True:
         page = list(query.limit(size).offset(offset))

@@ -11,7 +11,7 @@ import peewee
 import pytest
 from werkzeug.security import generate_password_hash
 
-from core import clock
+from core import clock, search
 from core.app import create_app
 from core.db import backend, db, make_database
 from core.migrate import ensure_defaults, upgrade
@@ -73,7 +73,8 @@ def empty_tables():
     it recreates every table's files), and no round trip for the tables a test left empty."""
     quote = "`" if isinstance(db.obj, peewee.MySQLDatabase) else '"'
     # the settings cache's stamp stays (these deletes bump it, so an app reused from an earlier test reloads)
-    tables = [f"{quote}{t}{quote}" for t in db.get_tables() if not t.endswith("_migration") and t != "cache_stamp"]
+    tables = [f"{quote}{t}{quote}" for t in search.data_tables(db.obj)
+              if not t.endswith("_migration") and t != "cache_stamp"]
     found = db.execute_sql("SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables)).fetchone()
     tables = [t for t, has_rows in zip(tables, found) if has_rows]
     if not tables:

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from core import access, clock, csvsafe
+from core import access, clock, csvsafe, search
 from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
@@ -88,14 +88,9 @@ def list_query(rt, user, args):
         else:
             base = base.where(field == value)
     if state["q"] and rt.search_fields:
-        expr = None
-        for name in rt.search_fields:
-            part = model._meta.fields[name].contains(state["q"])  # a bound parameter, never SQL text
-            expr = part if expr is None else (expr | part)
-        person = rt.person_name
-        if person:
-            expr = expr | _full_name_search(model, person, state["q"])
-        base = base.where(expr)
+        expr = search_expression(rt, state["q"])
+        narrowing = search.narrowing(rt, user, state["q"])  # the index, where it helps (core.search)
+        base = base.where(expr if narrowing is None else (narrowing & expr))
     query = base
     for name in rt.list_columns:  # one query for the page, lookups included (no query per row)
         field = model._meta.fields.get(name)
@@ -113,6 +108,17 @@ def list_query(rt, user, args):
     state.update(sort=sort, base=base, sort_column=column, desc=desc, sortable=set(sort_keys))
     query = query.order_by(column.desc() if desc else column.asc(), model.id.desc() if desc else model.id.asc())
     return query, state
+
+
+def search_expression(rt, q):
+    """What the quick search finds: ``q`` within a search field (case-insensitive), or the full-name rule."""
+    model, expr = rt.model, None
+    for name in rt.search_fields:
+        part = model._meta.fields[name].contains(q)  # a bound parameter, never SQL text
+        expr = part if expr is None else (expr | part)
+    if rt.person_name:
+        expr = expr | _full_name_search(model, rt.person_name, q)
+    return expr
 
 
 def _full_name_search(model, person, q):

@@ -17,7 +17,7 @@ import peewee
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from core import hookimpl
+from core import hookimpl, search
 from core.classroom import sandbox
 from core.classroom.models import Attempt, ExerciseOpening, Grade
 from core.db import db, is_sqlite
@@ -170,7 +170,7 @@ def snapshot(app, user_ids):
     table of the database (the reset's own teaching-log entry left out, and who is logged in: the teacher's
     login gets a session row)."""
     models = _models(app)
-    assert set(models) == {t for t in db.get_tables() if not t.endswith("_migration")
+    assert set(models) == {t for t in search.data_tables(db.obj) if not t.endswith("_migration")
                            and not t.startswith("sqlite_")
                            and t != "cache_stamp"}  # every table of the database is covered (not the
     # settings cache's version, core.stamp, which the reset's writes bump)
