@@ -21,7 +21,7 @@ import statistics
 import time
 from decimal import Decimal
 
-from bench import SIZES, default_url
+from bench import SIZES, default_url, logged_in
 
 
 def ensure_data(app, size, url):
@@ -77,7 +77,7 @@ def main(argv=None):
     ensure_data(app, args.size, url)
 
     from core.models import Opportunity, User
-    from plugins.forecast import fiscal
+    from core import fiscal
     from plugins.forecast.figures import aggregate_query
     with app.app_context(), db.connection_context():
         quarter = fiscal.current_quarter()
@@ -87,10 +87,7 @@ def main(argv=None):
         opportunities = Opportunity.select().count()
         in_quarter = Opportunity.select().where(Opportunity.close_date.between(quarter.start, quarter.end)).count()
 
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(teacher.id)
-        session["_fresh"] = True
+    client = logged_in(app, teacher)
     url_path = f"/forecast/team?quarter={quarter.key}"
 
     def floor():

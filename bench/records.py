@@ -28,7 +28,7 @@ import argparse
 import statistics
 import time
 
-from bench import default_url
+from bench import default_url, logged_in
 from bench.querylog import capture
 
 PLUGIN_PAGES = (("forecast", "my forecast", "/forecast/my"), ("calendar", "calendar week", "/calendar/"),
@@ -249,10 +249,7 @@ def main(argv=None):
         empty.get("/healthz")
     fixed = {sql for sql, _params in statements}
     with app.app_context():  # the session's read, which the empty request (anonymous) does not make
-        probe = app.test_client()
-        with probe.session_transaction() as session:
-            session["_user_id"] = str(people["salesperson"].id)
-            session["_fresh"] = True
+        probe = logged_in(app, people["salesperson"])
         with capture(db) as statements:
             probe.get("/healthz")
         fixed |= {sql for sql, _params in statements}
@@ -263,10 +260,7 @@ def main(argv=None):
     print("| role | page | visible | page ms | raw SQL ms | ratio | overhead |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for role, user in people.items():
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        client = logged_in(app, user)
         with app.app_context():
             total, rows = measure_role(app, client, user, args.repeat, fixed, empty)
         for label, page_ms, sql_ms, paired_empty_ms in rows:

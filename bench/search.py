@@ -22,7 +22,7 @@ than today's scan for the teacher".
 import argparse
 from urllib.parse import quote
 
-from bench import default_url, timed
+from bench import default_url, logged_in, timed
 from bench.records import RawSQL
 
 TERMS = {"common": "printer", "rare": "#12345"}
@@ -100,10 +100,7 @@ def main(argv=None):
           "| scan / list | global ms | global, scan ms |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for role, user in people.items():
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        client = logged_in(app, user)
         with app.app_context():
             rows = measure(app, client, user, args.repeat)
         for kind, word, found, t, indexed_sql, scan_sql in rows:

@@ -189,6 +189,16 @@ def login():
 
 
 @pytest.fixture
+def as_user(app, login):
+    """``as_user(user, language="en")`` → a test client logged in as ``user``, asking for ``language``."""
+    def make(user, language="en"):
+        client = login(app.test_client(), user)
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        return client
+    return make
+
+
+@pytest.fixture
 def frozen_clock():
     """``frozen_clock(datetime)`` freezes core's clock (naive = UTC); unfrozen after the test."""
     def freeze(at):

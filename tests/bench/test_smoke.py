@@ -1,5 +1,6 @@
-"""The HTTP benchmarks run end to end on tiny data (two students, seconds), so they cannot rot: each starts
-gunicorn on a fresh SQLite file, drives it through the forms and prints its tables. Nothing here is timed."""
+"""Every benchmark runs end to end on tiny data, so none can rot: the HTTP ones (two students, seconds) start
+gunicorn on a fresh SQLite file and drive it through the forms; the SQL ones (records, search, plans, reports,
+forecast) run once on one generated classroom. Each prints its table. Nothing here is timed."""
 import os
 
 import pytest
@@ -34,3 +35,29 @@ def test_lab_benchmark_grades_every_student(bench_environment, capsys):
     outcome = results["sqlite"]
     assert outcome.lists["errors"] == [] and len(outcome.lists["passed"]) == 2
     assert "| new-lead form post |" in capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def classroom_url(tmp_path_factory):
+    """One generated classroom (10k records) in an SQLite file of the module's own, for the SQL benchmarks."""
+    from bench import generate
+    url = f"sqlite:///{tmp_path_factory.mktemp('bench') / 'classroom.db'}"
+    generate.main(["--size", "classroom", "--database-url", url])
+    return url
+
+
+@pytest.mark.parametrize("name, args, expected", [
+    ("records", ["--repeat", "1"], ["| salesperson | list, first page |", "| teacher | detail page |",
+                                    "calendar week (captured SQL)", "overhead"]),
+    ("search", ["--repeat", "1"], ["| salesperson | common 'printer' |", "| teacher | rare "]),
+    ("plans", [], ["## sales000, sort=amount, keyset page", "## teacher, sort=-close_date, first page"]),
+    ("reports", ["--repeat", "1", "--only", "reports.pipeline_by_stage,builder.stage_by_month"],
+     ["pipeline", "stage"]),
+    ("forecast", ["--repeat", "1"], ["team"]),
+])
+def test_sql_benchmark_prints_its_table(bench_environment, classroom_url, capsys, name, args, expected):
+    import importlib
+    importlib.import_module(f"bench.{name}").main(["--database-url", classroom_url] + args)
+    out = capsys.readouterr().out
+    for text in expected:
+        assert text in out, (name, text, out[-2000:])

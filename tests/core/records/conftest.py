@@ -17,16 +17,6 @@ def school(app, make_school):
 
 
 @pytest.fixture
-def as_user(app, login):
-    """``as_user(user, language="en")`` → a test client logged in as ``user``, asking for ``language``."""
-    def make(user, language="en"):
-        client = login(app.test_client(), user)
-        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-        return client
-    return make
-
-
-@pytest.fixture
 def products(app):
     cat = ProductCategory.create(name="软件")
     return [Product.create(name="CRM 标准版", code="CRM-STD", category=cat, unit_price=Decimal("1999.00"), unit="套"),

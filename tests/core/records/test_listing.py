@@ -35,15 +35,6 @@ def people(app, make_school):
     return make_school(language="")
 
 
-@pytest.fixture
-def as_user(app, login):
-    def make(user, language="en"):
-        client = login(app.test_client(), user)
-        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-        return client
-    return make
-
-
 def _ids(page_html):
     return [int(i) for i in re.findall(r'<tr data-id="(\d+)"', page_html)]
 
