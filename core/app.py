@@ -103,6 +103,7 @@ def _load_plugins(app, extra_plugins):
         types[rt.name] = rt
         owners[rt.name] = plugin
     app.extensions["zhixin_record_types"] = types
+    app.extensions["zhixin_record_types_by_model"] = {rt.model: rt for rt in types.values()}
     app.extensions["zhixin_record_type_plugins"] = owners
 
 

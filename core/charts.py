@@ -1,6 +1,7 @@
 """pygal charts in the theme's style, inline SVG, offline (no external script), labels escaped — and honest:
 the value axis starts at 0, whole-number data (counts) gets whole ticks, and a "funnel" is drawn as bars in the
 caller's order (a pygal funnel is as wide as each stage's value, so a later stage worth more widens it)."""
+import collections
 import datetime as _dt
 import math
 import re
@@ -101,15 +102,45 @@ def render(chart, standalone=False):
 
 def bar(title, labels, series, kind="bar", **options):
     """``series`` is [(name, [values…])]; ``labels`` the x labels. Returns inline SVG."""
-    chart = make(kind, title, **options)
-    chart.x_labels = [label(x) for x in labels]
-    for name, values in series:
-        chart.add(label(name), [None if v is None else float(v) for v in values])
-    return render(chart)
+    labels = [label(x) for x in labels]
+    series = [(label(name), [None if v is None else float(v) for v in values]) for name, values in series]
+
+    def draw():
+        chart = make(kind, title, **options)
+        chart.x_labels = labels
+        for name, values in series:
+            chart.add(name, values)
+        return render(chart)
+    return _remembered(("bar", label(title), labels, series, kind, options), draw)
 
 
 def pie(title, slices, **options):
-    chart = make("pie", title, **options)
-    for name, value in slices:
-        chart.add(label(name), float(value or 0))
-    return render(chart)
+    slices = [(label(name), float(value or 0)) for name, value in slices]
+
+    def draw():
+        chart = make("pie", title, **options)
+        for name, value in slices:
+            chart.add(name, value)
+        return render(chart)
+    return _remembered(("pie", label(title), slices, options), draw)
+
+
+DRAWN = collections.OrderedDict()  # the SVG of the latest charts, by what they show
+DRAWN_KEEP = 256
+
+
+def _remembered(what, draw):
+    """``draw()``'s SVG, drawn again only when ``what`` — the chart's title, labels and values as the reader
+    sees them (already in their language), kind and options — differs from a chart drawn before: pygal
+    spends more on one chart than the rest of its page, and a forecast page shows the same chart until a
+    deal changes. Options holding code (a formatter) are not compared: such a chart is drawn every time."""
+    if any(callable(v) for v in what[-1].values()):
+        return draw()
+    key = repr(what)
+    if key in DRAWN:
+        DRAWN.move_to_end(key)
+        return DRAWN[key]
+    svg = DRAWN[key] = draw()
+    while len(DRAWN) > DRAWN_KEEP:
+        DRAWN.popitem(last=False)
+    return svg

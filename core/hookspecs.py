@@ -117,7 +117,10 @@ def zhixin_blueprints(app):
 
 @hookspec
 def zhixin_menu_items(user):
-    """Return a list of ``core.extension.MenuItem`` for ``user`` (only called for a logged-in user)."""
+    """Return a list of ``core.extension.MenuItem`` for ``user`` (only called for a logged-in user). The menu
+    is kept per user and language until the settings change (``core.stamp``: the organisation, positions,
+    users' positions, plugins and modules per class), so the items may depend on those and on the user, not
+    on records: a page whose content may be empty shows its empty state instead of hiding its entry."""
 
 
 @hookspec

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 
-from core import clock
+from core import clock, stamp
 from core.db import transaction
 from core.models import Notification, User
 from core.plugins import plugin_of_path
@@ -55,7 +55,13 @@ def for_user(user):
 
 
 def unread_count(user):
-    return Notification.select().where((Notification.user == user.id) & Notification.read_at.is_null()).count()
+    """The user's unread notifications: as the session's query read them (core.sessions), unless this request
+    wrote since (any write empties the request's memo)."""
+    known = stamp.memo("unread")
+    if user.id not in known:
+        known[user.id] = Notification.select().where(
+            (Notification.user == user.id) & Notification.read_at.is_null()).count()
+    return known[user.id]
 
 
 def mark_read(user, note_id):

@@ -16,11 +16,14 @@ import datetime as _dt
 import hashlib
 import secrets
 
+import peewee
+
 from flask import current_app, session
 from flask.sessions import SecureCookieSessionInterface
 
-from core import clock
-from core.models import User, UserSession
+from core import clock, stamp
+from core.db import Compiled
+from core.models import Notification, User, UserSession
 from core.web import secure_cookies
 
 KEY = "_sid"
@@ -63,16 +66,32 @@ def _live(now):
     return (UserSession.seen_at >= now - idle) & (UserSession.created_at >= now - lifetime)
 
 
+def _session_user(slot):
+    unread = (Notification.select(peewee.fn.COUNT(Notification.id))
+              .where((Notification.user == User.id) & Notification.read_at.is_null()))
+    return (User.select(User, UserSession.id.alias("session_id"), UserSession.seen_at.alias("session_seen_at"),
+                        unread.alias("unread_count"))
+            .join(UserSession, on=UserSession.user == User.id)
+            .where((UserSession.key == slot("key")) & User.active & (UserSession.seen_at >= slot("seen"))
+                   & (UserSession.created_at >= slot("created"))).limit(1))
+
+
+# every request's one query: the session's live row, its user and the user's unread notifications
+SESSION_USER = Compiled(_session_user)
+
+
 def user_of_session(user_id):
-    """The user of this request's session, or None once the session has ended (Flask-Login's user loader)."""
+    """The user of this request's session, or None once the session has ended (Flask-Login's user loader).
+    Its unread notification count comes with it, for ``core.notify.unread_count``."""
     try:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
     digest, now = _this_key(), clock.real_utcnow()
-    row = UserSession.select(UserSession, User).join(User).where(
-        (UserSession.key == digest) & User.active & _live(now)).first() if digest else None
-    if digest is None or (row is not None and row.user_id != user_id):  # signed without a key (see above)
+    idle, lifetime = _limits()
+    row = next(iter(SESSION_USER.rows(User, key=digest, seen=now - idle, created=now - lifetime)),
+               None) if digest else None
+    if digest is None or (row is not None and row.id != user_id):  # signed without a key (see above)
         user = User.get_or_none((User.id == user_id) & User.active)
         if user is not None:
             start(user)
@@ -80,9 +99,11 @@ def user_of_session(user_id):
     if row is None:  # logged out, ended elsewhere, timed out, or the user is deactivated
         end()
         return None
-    if now - row.seen_at >= TOUCH_EVERY:
-        UserSession.update(seen_at=now).where(UserSession.id == row.id).execute()
-    return row.user
+    if now - UserSession.seen_at.python_value(row.session_seen_at) >= TOUCH_EVERY:
+        UserSession.update(seen_at=now).where(UserSession.id == row.session_id).execute()
+    stamp.memo("unread")[row.id] = row.unread_count
+    return row
+
 
 
 def end():

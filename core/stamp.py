@@ -13,8 +13,9 @@ STAMP_TABLE = "cache_stamp"
 # tables whose rows the cache is made of; a write to any bumps the stamp
 STAMPED_TABLES = frozenset({"organisation", "sharing_mode", "sales_stage", "position", "user",
                             "classroom_class_module", "plugin_state"})
-# ``user`` rows change on every login (last_login_at, language): only these columns change reach or rules
-USER_COLUMNS = ("position_id", "active", "is_admin")
+# ``user`` rows change on every login (last_login_at, language): only these columns change reach, rules or
+# the names cached choices show
+USER_COLUMNS = ("position_id", "active", "is_admin", "username", "full_name")
 # INSERT [OR IGNORE|OR REPLACE|IGNORE] INTO, REPLACE INTO, UPDATE, DELETE FROM, TRUNCATE [TABLE]: the dialects
 _WRITE = re.compile(r'\s*(INSERT(?:\s+OR\s+\w+|\s+IGNORE)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM'
                     r'|TRUNCATE(?:\s+TABLE)?)\s+[`"]?(\w+)[`"]?', re.I)

@@ -2,15 +2,19 @@
 organisation's currency and time zone."""
 import datetime as _dt
 import decimal
+import functools
+import re
 from dataclasses import dataclass
 
-from flask import current_app, g, request
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask import current_app, g, request, url_for
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency as babel_format_currency, get_currency_precision
+from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from core import clock, lockout, names, positions as position_tree
+from core import clock, lockout, names, positions as position_tree, stamp
 from core.extension import MenuItem, Slot
 from core.records.registry import registry
 
@@ -22,13 +26,22 @@ GROUP_TITLES = {"records": _l("Customers & sales"), "instructor": _l("Teaching")
 
 @dataclass
 class MenuSection:
-    """A section of the side menu: ``id`` (a group or a plugin's name), its title (none for "main")."""
+    """A section of the side menu: ``id`` (a group or a plugin's name), its title (none for "main"), its
+    ``links``: (item, address) pairs."""
     id: str
     title: object
-    items: list
+    links: list
 
 
 def menu_for(user):
+    """The side menu of ``user``: kept in the settings cache per user and language (the items depend on the
+    user's position, the modules on for their class and the plugins on, all of which bump the stamp; see
+    ``zhixin_menu_items``), so that no menu hook runs and no address is built on an ordinary page."""
+    key = ("menu", user.id, str(get_locale() or ""), request.script_root)
+    return stamp.cached(key, lambda: _build_menu(user))
+
+
+def _build_menu(user):
     plugins = current_app.extensions["zhixin_plugins"]
     items = [(plugin if item.group == "plugins" else item.group, item)
              for plugin, item in plugins.results("zhixin_menu_items", user=user)]
@@ -43,7 +56,8 @@ def menu_for(user):
         groups.setdefault(group, []).append(item)
     middle = [g for g in groups if g not in HEAD_GROUPS + TAIL_GROUPS]       # already in order of first entry
     titles = {name: info.title for name, info in plugins.available.items()}
-    return [MenuSection(g, "" if g == "main" else (GROUP_TITLES.get(g) or titles.get(g, g)), groups[g])
+    return [MenuSection(g, "" if g == "main" else (GROUP_TITLES.get(g) or titles.get(g, g)),
+                        [(item, url_for(item.endpoint, **item.endpoint_args)) for item in groups[g]])
             for g in [*HEAD_GROUPS, *middle, *TAIL_GROUPS] if g in groups]
 
 
@@ -61,7 +75,41 @@ def money(value, currency=None):
     if value is None or value == "":
         return ""
     org = g.get("org")
-    return format_currency(decimal.Decimal(value), currency or (org.currency if org else "CNY"))
+    return format_money(decimal.Decimal(value), currency or (org.currency if org else "CNY"),
+                        str(get_locale() or "zh_CN"))
+
+
+_SAMPLE = decimal.Decimal("1234567.4")
+
+
+@functools.lru_cache(maxsize=256)
+def _money_shape(currency, locale):
+    """What Babel writes around and between the digits of an amount in ``currency`` for ``locale``: (prefix,
+    suffix, negative prefix, negative suffix, group separator, decimal separator, decimal places), or None
+    where the locale does not group by thousands (Babel then formats each amount itself)."""
+    places = get_currency_precision(currency)
+    shapes = []
+    for sample in (_SAMPLE, -_SAMPLE):
+        text = babel_format_currency(sample, currency, locale=locale)
+        found = re.fullmatch(r"(\D*)1(\D)234(\D)567(?:(\D)(\d+))?(\D*)", text)
+        if not found or found.group(2) != found.group(3):
+            return None
+        shapes.append(found.groups())
+    (pre, group, _g, point, _digits, post), (npre, *_rest, npost) = shapes
+    return pre, post, npre, npost, group, point or ".", places
+
+
+def format_money(value, currency, locale):
+    """``value`` as Babel's ``format_currency`` writes it (a test holds the two equal), in a fraction of its time:
+    a list of 20 rows formats 20 amounts per page."""
+    shape = _money_shape(currency, locale)
+    if shape is None:
+        return babel_format_currency(value, currency, locale=locale)
+    pre, post, npre, npost, group, point, places = shape
+    rounded = value.quantize(decimal.Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_EVEN)
+    digits = f"{abs(rounded):,.{places}f}".replace(",", "\0").replace(".", point).replace("\0", group)
+    negative = value.is_signed()  # as Babel decides: by the sign, before rounding (-0.004 shows as -¥0.00)
+    return f"{npre if negative else pre}{digits}{npost if negative else post}"
 
 
 def date_filter(value, fmt="medium"):
@@ -69,7 +117,14 @@ def date_filter(value, fmt="medium"):
         return ""
     if isinstance(value, _dt.datetime):
         value = clock.to_local(value).date()
-    return format_date(value, fmt)
+    return _format_date(value, fmt, str(get_locale() or "zh_CN"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_date(value, fmt, locale):
+    """A date in ``locale``'s words: the same few hundred dates fill every list, and Babel's formatting of one
+    costs more than the rest of its table cell."""
+    return babel_format_date(value, fmt, locale=locale)
 
 
 def datetime_filter(value, fmt="medium"):

@@ -1,10 +1,11 @@
 """How record fields read on screen and in CSV: labels, choice labels, money, dates, links."""
 import datetime as _dt
 import decimal
+import functools
 
 import peewee
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from core import clock, names, templating
@@ -33,7 +34,14 @@ def stage_label(stage):
     if stage is None:
         return ""
     name = stage.name if isinstance(stage, SalesStage) else str(stage)
-    return str(STAGE_LABELS.get(name, name))
+    return _stage_text(name, str(get_locale())) if name in STAGE_LABELS else name
+
+
+@functools.lru_cache(maxsize=256)
+def _stage_text(name, locale):
+    """A standard stage's label in ``locale``'s words, translated once per process and language (a list shows
+    the same few labels on every row)."""
+    return str(STAGE_LABELS[name])
 
 
 def record_type_label(name):
@@ -94,14 +102,7 @@ def text(rt, record, name):
     """The value as plain text (CSV export uses exactly this)."""
     field = record._meta.fields.get(name)
     if isinstance(field, peewee.ForeignKeyField):
-        obj = related_object(record, name)
-        if obj is None:
-            return ""
-        if isinstance(obj, SalesStage):
-            return stage_label(obj)
-        if isinstance(obj, User):
-            return obj.display_name
-        return names.name_of(obj)
+        return _linked(related_object(record, name))[0]
     value = getattr(record, name, None)
     labels = choice_labels(rt, name)
     if labels:
@@ -147,14 +148,25 @@ def csv_value(rt, record, name):
 
 def html(rt, record, name):
     """The value for a page: like :func:`text`, but related records link to their detail page."""
-    field = record._meta.fields.get(name)
-    value = text(rt, record, name)
-    if isinstance(field, peewee.ForeignKeyField) and value:
-        obj = related_object(record, name)
-        url = record_url(obj) if obj is not None and names.may_name(obj) else ""
-        if url:
-            return Markup('<a href="{}">{}</a>').format(url, value)
-    return escape(value)
+    if not isinstance(record._meta.fields.get(name), peewee.ForeignKeyField):
+        return escape(text(rt, record, name))
+    obj = related_object(record, name)
+    value, readable = _linked(obj)
+    url = record_url(obj) if readable and value else ""
+    return Markup('<a href="{}">{}</a>').format(url, value) if url else escape(value)
+
+
+def _linked(obj):
+    """(the name a page shows for the linked row ``obj``, whether the viewer may read it — and so follow a link
+    to it): a stage's label, a user's name, a record's name or :data:`core.names.PRIVATE`."""
+    if obj is None:
+        return "", False
+    if isinstance(obj, SalesStage):
+        return stage_label(obj), False
+    if isinstance(obj, User):
+        return obj.display_name, False
+    readable = names.may_name(obj)
+    return (str(obj) if readable else str(names.PRIVATE)), readable
 
 
 def audit_value(rt, name, raw, cache):

@@ -21,6 +21,18 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from core.web import fail
 
 SALT = "zhixin.records.list-cursor"
+# the columns a list reads of a linked row (an opportunity's account, stage, owner) to name and link it:
+# the model's Meta ``name_fields`` if it has them, else those of these it has (what ``__str__`` reads)
+NAME_FIELDS = ("name", "title", "subject", "code", "first_name", "last_name", "full_name", "username")
+
+
+def name_columns(model):
+    """The columns of ``model`` (or an alias of it) that a page needs to show a link to one of its rows: its
+    id and the fields its name is made of — not every column of the linked table (its password hash, its
+    description), which a page of 20 rows would otherwise build, fetch and convert for each row."""
+    meta = getattr(model, "_meta", None) or model.model._meta
+    wanted = getattr(meta, "name_fields", None) or [n for n in NAME_FIELDS if n in meta.fields]
+    return [model.id, *(getattr(model, n) for n in wanted)]
 
 
 def sortable(rt):

@@ -103,11 +103,13 @@ def owner_label(u):
 
 def small_owner_choices(user):
     """The reassign select's choices when ``user`` may assign at most OWNER_SELECT_LIMIT users, else None
-    (the list then offers a type-ahead over ``find_assignable``): one query with a limit, never every user."""
-    people = list(assignable_users(user).limit(OWNER_SELECT_LIMIT + 1))
-    if len(people) > OWNER_SELECT_LIMIT:
-        return None
-    return [("", _l("— choose —"))] + [(u.id, owner_label(u)) for u in people]
+    (the list then offers a type-ahead over ``find_assignable``): one query with a limit, never every user,
+    kept in the settings cache (who is below whom, and their names, bump the stamp)."""
+    def load():
+        people = list(assignable_users(user).limit(OWNER_SELECT_LIMIT + 1))
+        return None if len(people) > OWNER_SELECT_LIMIT else tuple((u.id, owner_label(u)) for u in people)
+    people = stamp.cached(("owner_choices", user.id), load)
+    return None if people is None else [("", _l("— choose —")), *people]
 
 
 def find_assignable(user, q, page=1, limit=OWNER_SEARCH_LIMIT):

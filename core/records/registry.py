@@ -120,11 +120,15 @@ def registry(app=None):
 
 def get(which, app=None):
     """A RecordType by name, by model class, or the RecordType itself."""
+    from flask import current_app
     if isinstance(which, RecordType):
         return which
     types = registry(app)
     if isinstance(which, str):
         return types[which]
+    found = (app or current_app).extensions.get("zhixin_record_types_by_model", {}).get(which)
+    if found is not None:
+        return found
     for rt in types.values():
         if rt.model is which:
             return rt

@@ -96,7 +96,7 @@ def list_query(rt, user, args):
         field = model._meta.fields.get(name)
         if isinstance(field, peewee.ForeignKeyField):
             alias = field.rel_model.alias()
-            query = (query.select_extend(alias)
+            query = (query.select_extend(*listing.name_columns(alias))
                      .join_from(model, alias, peewee.JOIN.LEFT_OUTER, on=(field == alias.id), attr=name))
     sort_keys = {name: model._meta.fields[name] for name in listing.sortable(rt)}  # indexed columns only
     sort = args.get("sort") or rt.default_sort

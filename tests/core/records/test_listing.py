@@ -6,6 +6,7 @@ import html as html_lib
 import re
 from decimal import Decimal
 
+import peewee
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -231,3 +232,22 @@ def test_account_keyset_walk_on_text_and_time_columns_with_ties(app, people, as_
                                                  f"/records/account/?sort={'-' if desc else ''}{sort}")
     assert forward == expected
     assert backward + last_page == expected
+
+
+def test_a_linked_row_is_named_from_the_columns_a_list_reads_of_it(make_app):
+    """Lists join only ``listing.name_columns`` of a linked table: for every list column that links a row (core's
+    types and every bundled plugin's), the row's name from those columns alone is its name from all of them."""
+    app = make_app()  # every bundled plugin
+    with app.app_context():
+        targets = {rt.model._meta.fields[n].rel_model for rt in registry.registry().values() for n in rt.list_columns
+                   if isinstance(rt.model._meta.fields.get(n), peewee.ForeignKeyField)}
+        assert {"account", "user", "salesstage"} <= {t.__name__.lower() for t in targets}
+        for target in targets:
+            every = {n: f"{n}-value" for n, f in target._meta.fields.items()
+                     if isinstance(f, peewee.CharField) and not isinstance(f, peewee.ForeignKeyField)}
+            full = target(id=7, **every)
+            wanted = {c.name for c in listing.name_columns(target)}
+            partial = target(id=7, **{n: v for n, v in every.items() if n in wanted})
+            assert str(partial) == str(full), target
+            if target.__name__ == "User":
+                assert partial.display_name == full.display_name
