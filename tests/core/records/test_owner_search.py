@@ -96,3 +96,22 @@ def test_a_small_team_still_reassigns_through_the_select(app, school, as_user):
                             data={"ids": [account.id], "owner": nonsense}).status_code == 302, nonsense
     assert Account.get_by_id(account.id).owner_id == school["bob"].id
 
+
+
+def test_the_reassign_select_follows_renames_and_moves_at_the_next_request(app, school, as_user):
+    """The select's choices are kept in the settings cache: a rename, a move out of the team and a
+    deactivation reach it at the manager's next request (each bumps the stamp)."""
+    from core.models import User
+    Account.create(name="Kept", owner=school["manager_a"].id)
+    manager = as_user(school["manager_a"])
+
+    def options():
+        page = manager.get("/records/account/").get_data(as_text=True)
+        return page[page.index('name="owner"'):].split("</select>")[0]
+    assert "(bob)" in options() and "Renamed Bob" not in options()
+    User.update(full_name="Renamed Bob").where(User.id == school["bob"].id).execute()
+    assert "Renamed Bob (bob)" in options()
+    User.update(position=school["carol"].position_id).where(User.id == school["bob"].id).execute()
+    assert "(bob)" not in options()
+    User.update(active=False).where(User.id == school["alice"].id).execute()
+    assert "(alice)" not in options()
