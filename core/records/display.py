@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from core import clock, names, templating
+from core import clock, names, stamp, templating
 from core.models import MoneyField, SalesStage, User
 from core.records import registry as records
 from core.records.forms import CHOICE_LABELS
@@ -81,7 +81,10 @@ def record_url(record):
         rt = records.get(type(record))
     except KeyError:
         return ""
-    return url_for("records.detail", type_name=rt.name, record_id=record.id)
+    prefixes = stamp.memo("detail_url_prefix")  # one url_for per type and request, not one per row
+    if rt.name not in prefixes:
+        prefixes[rt.name] = url_for("records.detail", type_name=rt.name, record_id=0).removesuffix("0")
+    return f"{prefixes[rt.name]}{int(record.id)}"
 
 
 def related_object(record, name):

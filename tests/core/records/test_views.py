@@ -313,3 +313,16 @@ def test_lookup_keeps_a_visible_current_value_beyond_the_choice_limit(school, as
     assert "Bravo" not in client.get("/records/contact/new").get_data(as_text=True)  # only the first choice
     assert client.post("/records/contact/new", data={"last_name": "韩", "account": str(far.id)}).status_code == 302
     assert client.post("/records/contact/new", data={"last_name": "韩", "account": str(hidden.id)}).status_code == 400
+
+
+def test_a_records_link_is_the_address_of_its_detail_page(app):
+    """``display.record_url`` builds one address per type and request and appends the id: the same address
+    Flask's url_for builds, for every registered type and for short and long ids."""
+    from flask import url_for
+
+    from core.records import display, registry
+    with app.test_request_context("/"):
+        for rt in registry.registry().values():
+            for record_id in (1, 10, 1234567890123):
+                assert display.record_url(rt.model(id=record_id)) == url_for(
+                    "records.detail", type_name=rt.name, record_id=record_id)
