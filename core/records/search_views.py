@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, render_template, request
 from flask_login import login_required
 
-from core.records import display, registry as records
+from core.records import display, listing, registry as records
 from core.records.blueprint import _user
 from core.records.views import list_query
 
@@ -20,10 +20,12 @@ PER_TYPE = 5
 
 @dataclass
 class TypeHits:
-    """One record type's part of the page: its first rows and how many there are in all."""
+    """One record type's part of the page: its first rows and how many there are in all — counted as the
+    lists count (``core.records.listing.count``): exactly up to ``LIST_COUNT_CAP``, beyond it "more than"."""
     rt: object
     rows: list
     total: int
+    exact: bool = True
 
 
 def searchable_types(user):
@@ -40,9 +42,10 @@ def search_all(user, q):
     for rt in searchable_types(user):
         query, state = list_query(rt, user, {"q": q})
         rows = list(query.limit(PER_TYPE))
-        if rows:
-            total = len(rows) if len(rows) < PER_TYPE else state["base"].count()
-            out.append(TypeHits(rt, rows, total))
+        if len(rows) < PER_TYPE:
+            out += [TypeHits(rt, rows, len(rows))] if rows else []
+        else:
+            out.append(TypeHits(rt, rows, *listing.count(state["base"], rt.model, exact=False)))
     return out
 
 

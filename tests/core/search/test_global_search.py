@@ -77,3 +77,22 @@ def test_plugin_record_types_are_searched_too(app, school, as_user):
     campaign = Campaign.create(name="ZXQ 春季推广", owner=school["alice"], created_by=school["alice"])
     assert f'href="/records/campaign/{campaign.id}"' in hits(as_user(school["alice"]), "春季推广")
     assert f'href="/records/campaign/{campaign.id}"' not in hits(as_user(school["carol"]), "春季推广")
+
+
+def test_more_hits_than_the_count_cap_read_more_than_in_both_languages(app, school, as_user):
+    """The page counts each type as the lists do: exactly up to LIST_COUNT_CAP, beyond it "more than"."""
+    app.config["LIST_COUNT_CAP"] = 6
+    for i in range(9):
+        make_account(school["alice"], name=f"Captest {i}")
+    for i in range(6):
+        make_account(school["bob"], name=f"Undercap {i}")
+    school["manager_a"].language = ""  # the browser's language decides
+    school["manager_a"].save()
+    en, zh = as_user(school["manager_a"]), as_user(school["manager_a"], language="zh-CN")
+    page = hits(en, "captest")
+    assert "(more than 6)" in page and "More than 6 accounts" in page and "All 9" not in page
+    assert page.count("data-record=") == 5
+    assert "超过 6" in hits(zh, "captest")
+    exact = hits(en, "undercap")
+    assert "(6)" in exact and "All 6 accounts" in exact and "more than" not in exact.lower()
+    assert "Captest" not in hits(as_user(school["carol"]), "captest")  # none of them is carol's to read
