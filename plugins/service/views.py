@@ -3,13 +3,13 @@ entry, the public feedback form, the admin's settings and the service report (хо
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from peewee import SQL, Case, Value
+from peewee import SQL, Case, Value, fn
 
 from core import access, clock, csvsafe, fiscal, names
 from core.db import db
 from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service
-from core.records.lookups import owner_options
+from core.records.lookups import owner_options, small_owner_choices
 from core.web import fail, paginate
 from plugins.service import public, reporting, services
 from plugins.service.forms import FORMS, AssignForm, PublicForm, ReplyForm, SettingsForm, StatusForm, opts
@@ -20,7 +20,7 @@ from plugins.service.services import RECORD_TYPES, ServiceError
 
 bp = Blueprint("service", __name__, url_prefix="/service")
 KIND_TITLES = {"feedback": "Feedback", "complaint": "Complaints", "case": "Service cases"}
-FILTER_ARGS = ("status", "priority", "channel", "category", "owner", "overdue", "q", "type")
+FILTER_ARGS = ("status", "priority", "channel", "category", "owner", "owner_name", "overdue", "q", "type")
 SORTS = {"received_at", "subject", "priority", "status", "resolved_at"}
 LIST_COLUMNS = ("id", "subject", "channel", "priority", "status", "received_at", "first_response_at",
                 "resolved_at", "response_due_at", "resolution_due_at")
@@ -52,14 +52,28 @@ def _filtered(kind, model, user, tab, args, now):
             query = query.where(getattr(model, name) == args[name])
     if args.get("category") and kind == "complaint":
         query = query.where(model.category == args["category"])
-    if args.get("owner", "").isdigit():
-        query = query.where(model.owner == int(args["owner"]))
+    owner = _owner_filter(args)
+    if owner is not None:
+        query = query.where(model.owner == owner)
     if args.get("overdue"):
         query = query.where(services.overdue_expression(model, now))
     if args.get("q"):
         term = f"%{args['q'].strip()[:100]}%"
         query = query.where(model.subject ** term | model.submitter_email ** term)
     return query
+
+
+def _owner_filter(args):
+    """The "assigned to" filter's user id: ``owner`` (the select's id) or ``owner_name`` (the type-ahead's user
+    name, for a viewer with more than OWNER_SELECT_LIMIT users below); None for anyone. An unknown name
+    matches nobody (-1), not everybody."""
+    if args.get("owner", "").isdigit():
+        return int(args["owner"])
+    name = (args.get("owner_name") or "").strip()
+    if not name:
+        return None
+    found = User.get_or_none((User.username == name) & (User.active == True))  # noqa: E712
+    return found.id if found is not None else -1
 
 
 def _list(kinds, title, endpoint, endpoint_args):
@@ -78,8 +92,8 @@ def _list(kinds, title, endpoint, endpoint_args):
     page = paginate(union.order_by(SQL(f"{column} {direction}"), SQL(f"id {direction}")).dicts())
     owners = {u.id: u for u in User.select().where(User.id.in_([r["owner_id"] for r in page.items]))} \
         if page.items else {}
-    counts = {t: _tab_count(kinds, user, t, now) for t in ("my", "open", "all")}
-    users = list(User.select().where(User.active == True).order_by(User.full_name, User.username))  # noqa: E712
+    counts = _tab_counts(kinds, user)
+    users = small_owner_choices(user)  # None: the type-ahead (core's owners.js), not every user of the school
     base = dict(endpoint_args, **{k: args[k] for k in FILTER_ARGS if args.get(k)})
     return render_template("service/list.html", title=title, page=page, owners=owners, tab=tab, sort=sort, base=base,
                            counts=counts, kinds=kinds, endpoint=endpoint, endpoint_args=endpoint_args,
@@ -87,8 +101,21 @@ def _list(kinds, title, endpoint, endpoint_args):
                            STATUSES=STATUSES, CATEGORIES=CATEGORIES, overdue=_overdue_kinds)
 
 
-def _tab_count(kinds, user, tab, now):
-    return sum(_filtered(k, ITEM_MODELS[k], user, tab, {}, now).order_by().count() for k in kinds)
+def _tab_counts(kinds, user):
+    """{tab: count} of the visible items of ``kinds`` for the three tabs: one query per kind, its three counts
+    side by side (the tabs' own filters as conditional sums)."""
+    totals = {"my": 0, "open": 0, "all": 0}
+    for kind in kinds:
+        model = ITEM_MODELS[kind]
+        is_open = model.status.in_(OPEN_STATUSES)
+        mine = Case(None, [(is_open & (model.owner == user.id), 1)], 0)
+        query = access.visible(model.select(fn.COUNT(model.id), fn.SUM(mine),
+                                            fn.SUM(Case(None, [(is_open, 1)], 0))), user, RECORD_TYPES[kind])
+        every, my, open_ = query.tuples().get()
+        totals["all"] += every
+        totals["my"] += int(my or 0)
+        totals["open"] += int(open_ or 0)
+    return totals
 
 
 def _overdue_kinds(row, now):
