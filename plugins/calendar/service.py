@@ -19,6 +19,7 @@ from core.classroom.scope import class_of
 from core.db import db, transaction
 from core.models import Organisation, Position, User
 from core.records import service as records
+from core.records.lookups import small_owner_choices
 from plugins.calendar import recurrence
 from plugins.calendar.models import CalendarEvent, CalendarInvitee, CalendarTask
 
@@ -41,16 +42,17 @@ def new_uid():
 # --- whose calendars --------------------------------------------------------------------------------
 
 def choices(user):
-    """The "whose calendars" options: me, my team (if I lead one), each subordinate, everyone I may see."""
+    """(options, many): the "whose calendars" options — me, my team (if I lead one), each person below me,
+    everyone I may see — and whether the team is too large to list (more than OWNER_SELECT_LIMIT: then the
+    page offers core's type-ahead for a user name instead of one option per person)."""
+    people = small_owner_choices(user)  # kept in the settings cache; None when many
+    others = [(str(i), label) for i, label in people or () if i and i != user.id]
     out = [("me", _("My calendar"))]
-    below = access.subordinate_users(user)
-    subs = list(User.select().where(User.id.in_(below) & User.active).order_by(User.full_name, User.username)) \
-        if below is not None else []
-    if subs:
+    if others or people is None:
         out.append(("team", _("My team")))
-        out += [(str(u.id), u.display_name) for u in subs]
+    out += others
     out.append(("all", _("Everyone I may see")))
-    return out
+    return out, people is None
 
 
 def owners_for(user, who):

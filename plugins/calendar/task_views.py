@@ -16,7 +16,7 @@ from plugins.calendar import periods, related, service
 from plugins.calendar.forms import STATUS_LABELS, QuickTaskForm, TaskForm, ch
 from plugins.calendar.models import CalendarEvent, CalendarInvitee, CalendarTask
 from plugins.calendar.service import TASK
-from plugins.calendar.views import _parse_date, _user, bp
+from plugins.calendar.views import _parse_date, _user, bp, who_of, who_picker
 
 # --- tasks ------------------------------------------------------------------------------------------
 
@@ -29,7 +29,7 @@ TASK_SORTS = {"due": (CalendarTask.due_date, CalendarTask.due_time), "subject": 
 @login_required
 def tasks():
     user = _user()
-    who = request.args.get("who", "me")
+    who = who_of(user)
     query = service.visible_tasks(user, service.owners_for(user, who))
     status = request.args.get("status", "open")
     if status == "open":
@@ -46,7 +46,7 @@ def tasks():
     people = {u.id: u for u in User.select().where(User.id.in_([t.owner_id for t in page.items]))} \
         if page.items else {}
     return render_template("calendar/tasks.html", page=page, who=who, status=status, search=search, sort=sort,
-                           choices=service.choices(user), people=people, today=clock.today(),
+                           people=people, today=clock.today(), **who_picker(user, who),
                            args={"who": who, "status": status, "q": search, "sort": sort})
 
 

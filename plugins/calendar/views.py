@@ -12,6 +12,7 @@ from core.db import db
 from core.extension import CalendarItem
 from core.models import Contact, User
 from core.records import service as records
+from core.records.lookups import assignable_by_name
 from core.web import Page, fail, page_number, paginate, safe_next
 from plugins.calendar import periods, recurrence, related, service
 from plugins.calendar.forms import ANSWER_LABELS, PRIORITY_LABELS, STATUS_LABELS, EventForm, ch
@@ -59,6 +60,29 @@ def _labels():
 
 # --- the views ----------------------------------------------------------------------------------------
 
+def who_of(user):
+    """Whose calendars: ``who`` (an option of the select), or ``who_name`` — the type-ahead's user name, of
+    someone the viewer may assign (themselves or below) — as that user's id; an unknown name is 404."""
+    name = (request.args.get("who_name") or "").strip()
+    if not name:
+        return request.args.get("who", "me")
+    found = assignable_by_name(user, name)
+    if found is None:
+        fail(404, _("Nobody called %(name)s is in your team.", name=name))
+    return str(found.id)
+
+
+def who_picker(user, who):
+    """What the "whose" picker needs: (choices, many, the name of the person ``who`` names when the choices
+    do not list them — a large team's member picked by user name)."""
+    choices, many = service.choices(user)
+    shown = ""
+    if many and who.isdigit() and who not in {key for key, _label in choices}:
+        person = User.get_or_none(User.id == int(who))
+        shown = person.display_name if person is not None else ""
+    return dict(choices=choices, many_people=many, who_label=shown)
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -68,7 +92,7 @@ def index():
         view = "month"
     today = clock.today()
     day = _parse_date(request.args.get("date"), today)
-    who = request.args.get("who", "me")
+    who = who_of(user)
     owners = service.owners_for(user, who)
     search = request.args.get("q", "").strip()
     quarter = request.args.get("quarter", "") if view == "agenda" else ""
@@ -89,7 +113,7 @@ def index():
     if search:
         args["q"] = search
     ctx = dict(view=view, day=day, today=today, first=first, last=last, who=who, args=args, search=search,
-               choices=service.choices(user), items=items, tasks=tasks, people=people, colour=service.colour_of,
+               items=items, tasks=tasks, people=people, colour=service.colour_of, **who_picker(user, who),
                prev_day=periods.step(view, day, -1), next_day=periods.step(view, day, 1), quarter=quarter,
                quarters=periods.quarter_choices(day) if view == "agenda" else [])
     if view == "month":

@@ -118,3 +118,30 @@ def test_leader_picks_team_or_one_subordinate_with_colours(client, login, people
     login(client, people["subordinate"])
     sneaky = client.get(f"/calendar/?date=2026-05-01&who={people['superior'].id}").get_data(as_text=True)
     assert "Leader&#39;s review" not in sneaky
+
+
+def test_a_large_team_picks_one_person_by_user_name_not_from_a_thousand_options(client, login, people, positions,
+                                                                                 make_user, frozen_clock):
+    """Beyond OWNER_SELECT_LIMIT people below, the calendar and the task list offer the type-ahead (a user name)
+    instead of one option per person; a name outside the viewer's team is refused (404), not shown."""
+    from core.db import db
+    from core.records.lookups import OWNER_SELECT_LIMIT
+    with db.atomic():
+        for i in range(OWNER_SELECT_LIMIT + 1):
+            make_user(f"junior{i:02d}", position=positions["sales_a"])
+    make_event(people["subordinate"], "Junior's call")
+    make_event(people["outsider"], "Elsewhere")
+    login(client, people["superior"])
+    page = client.get("/calendar/").get_data(as_text=True)
+    assert 'name="who_name"' in page and "owners.js" in page and 'value="team"' in page
+    assert "junior00" not in page and f'value="{people["subordinate"].id}"' not in page
+    one = client.get("/calendar/?date=2026-05-01&who_name=subordinate").get_data(as_text=True)
+    assert "Junior&#39;s call" in one
+    assert f'<option value="{people["subordinate"].id}" selected>' in one  # the person shown stays named
+    assert client.get("/calendar/?who_name=outsider").status_code == 404
+    assert client.get("/calendar/?who_name=nobody-at-all").status_code == 404
+    tasks = client.get("/calendar/tasks/?who_name=subordinate").get_data(as_text=True)
+    assert 'name="who_name"' in tasks
+    login(client, people["subordinate"])  # a small team (nobody below): the plain select, no type-ahead
+    small = client.get("/calendar/").get_data(as_text=True)
+    assert 'name="who_name"' not in small and 'value="team"' not in small
