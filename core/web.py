@@ -36,13 +36,19 @@ def safe_next(target, default="/"):
 
 @dataclass
 class Page:
+    """One page of a list and its count: ``total`` exact when ``exact``, else the list has more than
+    ``total`` (``LIST_COUNT_CAP``) rows and ``more`` says whether a page follows this one."""
     items: list
     page: int
     per_page: int
     total: int
+    exact: bool = True
+    more: bool = False
 
     @property
     def pages(self):
+        if not self.exact:  # the last page is not known: as far as the count goes, or the next one
+            return max(math.ceil(self.total / self.per_page), self.page + (1 if self.more else 0))
         return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
 
     @property
@@ -51,7 +57,7 @@ class Page:
 
     @property
     def has_next(self):
-        return self.page < self.pages
+        return self.more if not self.exact else self.page < self.pages
 
     def window(self, size=2):
         """Page numbers around the current one, with None for gaps: [1, None, 7, 8, 9, None, 40]."""
@@ -81,11 +87,22 @@ def page_number():
 
 
 def paginate(query, page=None, per_page=None, count=True):
-    """One page of ``query`` (LIMIT/OFFSET in SQL) and the total count (one COUNT query)."""
+    """One page of ``query`` (LIMIT/OFFSET in SQL, one row more to know whether a page follows) and its count,
+    capped as the record lists cap theirs: exact up to ``LIST_COUNT_CAP``, "more than" beyond it unless the
+    reader asks for the exact figure (``?count=exact``), so a page never counts a whole large table."""
     page = page or page_number()
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    total = query.order_by().count() if count else 0
-    items = list(query.paginate(page, per_page))
-    if not items and page > 1 and total:
+    cap = current_app.config["LIST_COUNT_CAP"]
+    total, exact = 0, True
+    if count:
+        unordered = query.order_by()
+        if request.args.get("count") == "exact":
+            total = unordered.count()
+        else:
+            total = unordered.limit(cap + 1).count()
+            total, exact = (total, True) if total <= cap else (cap, False)
+    rows = list(query.offset((page - 1) * per_page).limit(per_page + 1))
+    items, more = rows[:per_page], len(rows) > per_page
+    if not items and page > 1 and (total or not count):
         abort(404)
-    return Page(items, page, per_page, total)
+    return Page(items, page, per_page, total, exact, more)
