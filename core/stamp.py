@@ -3,7 +3,11 @@ the sharing modes, the sales stages, the modules switched off per class, the pos
 reach — is kept per process (per app), and validated on each request by one cheap read of a version stamp
 that lives in the database (``cache_stamp``, one row). Every write to a table those things come from bumps
 the stamp in the same transaction (``StampingMixin``, below, sees each statement), so several app servers
-on one database see a change with their next request. Outside a request nothing is cached."""
+on one database see a change with their next request. Outside a request nothing is cached.
+
+The stamp sees statements, not their side effects, so no write may reach a cached table except as a statement
+on it: every cascade into a cached table starts from a cached table (a deleted position sets its holders'
+position to none), and no trigger writes one — a test reads both from the schema."""
 import re
 
 import peewee

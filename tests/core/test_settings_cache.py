@@ -6,7 +6,7 @@ import pytest
 
 from core import positions as position_tree, stamp
 from core.classroom import modules
-from core.db import db
+from core.db import db, is_postgres, is_sqlite
 from core.hierarchy import sharing
 from core.models import CacheStamp, Organisation, User
 from tests.core.access.helpers import make_record
@@ -129,3 +129,49 @@ def test_a_write_that_rolls_back_leaves_the_stamp_as_it_was(app, school):
 ])
 def test_the_statements_that_bump_are_the_writes_to_cached_tables(sql, table):
     assert stamp.stamped_table(sql) == table
+
+
+def _foreign_keys_of_cached_tables(app):
+    import peewee
+    models = app.extensions["zhixin_plugins"].gather("zhixin_models")  # core's and every bundled plugin's
+    return [(m._meta.table_name, f) for m in models if m._meta.table_name in stamp.STAMPED_TABLES
+            for f in m._meta.fields.values() if isinstance(f, peewee.ForeignKeyField)]
+
+
+def test_no_write_to_another_table_can_change_a_cached_one_behind_the_stamp(app):
+    """The stamp sees statements, not their side effects: so no cascade may carry a write from an uncached
+    table into a cached one, and no trigger may write a cached table. Read from the models' foreign keys and
+    the database's own triggers, so a new one that would break the rule fails here."""
+    keys = _foreign_keys_of_cached_tables(app)
+    assert {("user", "position"), ("classroom_class_module", "position")} <= {(t, f.name) for t, f in keys}
+    for table, field in keys:
+        if (field.on_delete or "").upper() in ("CASCADE", "SET NULL", "SET DEFAULT") \
+                or (field.on_update or "").upper() in ("CASCADE", "SET NULL", "SET DEFAULT"):
+            assert field.rel_model._meta.table_name in stamp.STAMPED_TABLES, (table, field.name)
+    if is_sqlite():
+        bodies = [sql for (sql,) in db.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger'")]
+    elif is_postgres():
+        bodies = [f"{t} {a}" for t, a in db.execute_sql(
+            "SELECT event_object_table, action_statement FROM information_schema.triggers")]
+    else:
+        bodies = [sql for (sql,) in db.execute_sql(
+            "SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")]
+    for body in bodies:
+        for statement in body.replace("BEGIN", ";").split(";"):
+            assert stamp.stamped_table(statement.strip()) is None, body
+
+
+def test_a_position_deleted_on_one_server_leaves_its_holder_without_it_on_the_other(servers, school, login,
+                                                                                   make_user, positions):
+    """Deleting a position sets its holders' position to none (ON DELETE SET NULL): the other server's next
+    request names no position for them."""
+    from core.models import Position
+    first, second = servers
+    with first.test_request_context("/"):
+        spare = position_tree.create("Spare desk", parent=positions["dept_a"])
+    holder = make_user("holder", position=spare)
+    client = login(second.test_client(), holder)
+    assert "Spare desk" in page(client, "/")[1]
+    write_through(first, lambda: Position.delete().where(Position.id == spare.id).execute())
+    assert User.get_by_id(holder.id).position_id is None
+    assert "Spare desk" not in page(client, "/")[1]
