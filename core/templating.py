@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from core import clock, lockout, names, positions as position_tree, stamp
 from core.extension import MenuItem, Slot
+from core.web import query_link
 from core.records.registry import registry
 
 # the side menu's sections: core's first, then one per plugin (its "plugins" entries, in the order of the
@@ -145,6 +146,7 @@ def init_app(app):
     app.jinja_env.globals["position_name"] = position_tree.cached_name  # the header, on every page
     app.jinja_env.globals["private_record"] = names.PRIVATE     # core.names: one label for what a viewer may not read
     app.jinja_env.globals["login_lock_minutes"] = lockout.locked_minutes  # the unlock buttons (admin, instructor)
+    app.jinja_env.globals["query_link"] = query_link  # url_for for a link per cell (core.web)
 
     @app.context_processor
     def _globals():

@@ -1,11 +1,27 @@
 """Small helpers for views: errors with a reason, safe redirects, pagination."""
 import math
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
-from flask import abort, current_app, has_request_context, request
+from flask import abort, current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import default_exceptions
+
+
+def query_link(endpoint, **query):
+    """``url_for(endpoint, **query)`` for an endpoint whose rule has no variables (every argument goes to the
+    query string), at a fraction of the cost: the address is built once per endpoint and request, then the
+    query encoded as Werkzeug encodes it (a test holds the two equal). For pages with a link per cell (the
+    forecast's figures)."""
+    from core import stamp
+    bases = stamp.memo("query_link_base")
+    if endpoint not in bases:
+        bases[endpoint] = url_for(endpoint)
+    items = [(k, v) for k, v in query.items() if v is not None]
+    return f"{bases[endpoint]}?{urlencode(items, safe=QUERY_SAFE)}" if items else bases[endpoint]
+
+
+QUERY_SAFE = "!$'()*,/:;?@"  # what Werkzeug's own query encoding leaves as it is
 
 
 def fail(code, message):

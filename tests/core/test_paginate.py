@@ -4,6 +4,7 @@ both languages say so — shown on the administrator's user list."""
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from core.db import db
 from tests.core.english import make_app  # noqa: F401  (English default language)
@@ -54,3 +55,18 @@ def test_a_list_under_the_cap_is_counted_exactly(app, admin, make_user):
             make_user(f"pupil{i:02d}")
     html = admin.get("/admin/users?q=pupil").get_data(as_text=True)
     assert f"{CAP - 1} in all" in html and "More than" not in html and "count-exactly" not in html
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.dictionaries(st.sampled_from(["figure", "scope", "id", "quarter", "q", "é"]),
+                             st.one_of(st.none(), st.integers(-10**6, 10**12), st.text(max_size=12))))
+def test_a_query_link_is_the_address_url_for_builds(make_app, query):
+    """core.web.query_link (one url_for per endpoint and request, the query encoded as Werkzeug does) gives the
+    address Flask's url_for gives, for any values: text with &, =, #, spaces, Chinese, numbers, None."""
+    from flask import url_for
+
+    from core.web import query_link
+    app = make_app(plugins=["forecast"])
+    with app.test_request_context("/"):
+        assert query_link("forecast.figure", **query) == url_for("forecast.figure", **query)
+        assert query_link("main.notifications") == url_for("main.notifications")
