@@ -30,7 +30,7 @@ def _percent(**kw):
 
 class SalesDocument(Record):
     """What quotes, orders and invoices share. ``number`` is given once, when the document is created."""
-    number = peewee.CharField(max_length=40, index=True)
+    number = peewee.CharField(max_length=40)     # unique per kind (each model's index)
     account = peewee.ForeignKeyField(Account, null=True, on_delete="SET NULL", backref="+")
     contact = peewee.ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="+")
     opportunity = peewee.ForeignKeyField(Opportunity, null=True, on_delete="SET NULL", backref="+")

@@ -36,7 +36,7 @@ def up(migrator, db):
             created_by=ForeignKeyField(User, null=True, on_delete="SET NULL"),
             modified_by=ForeignKeyField(User, null=True, on_delete="SET NULL"),
             created_at=DateTimeField(index=True), modified_at=DateTimeField(),
-            number=CharField(max_length=40, index=True),
+            number=CharField(max_length=40),
             account=ForeignKeyField(Account, null=True, on_delete="SET NULL"),
             contact=ForeignKeyField(Contact, null=True, on_delete="SET NULL"),
             opportunity=ForeignKeyField(Opportunity, null=True, on_delete="SET NULL"),
