@@ -218,7 +218,7 @@ def expire_quotes(app):
 
 def _expire(quote_id):
     claimed = Quote.update(status="expired", modified_at=clock.utcnow()).where(
-        (Quote.id == quote_id) & (Quote.status == "sent")).as_rowcount().execute() == 1
+        (Quote.id == quote_id) & (Quote.status == "sent")).execute() == 1
     if claimed:
         service.audit("quote", quote_id, "update", None, {"status": ["sent", "expired"]})
     return int(claimed)

@@ -38,5 +38,5 @@ def make_quote(printer):
 
 @pytest.fixture
 def school(app, make_school):
-    """The canonical school (tests/conftest.py), made after the app (whose first build empties the database)."""
-    return make_school()
+    """The canonical school (tests/conftest.py), the language left to the browser, made after the app (whose first build empties the database)."""
+    return make_school(language="")
