@@ -10,6 +10,7 @@ from core import access, hookimpl, templating
 from core.extension import Job, MenuItem, MigrationSet
 from core.records.registry import RecordAction, RecordType, RelatedList
 from plugins.sales import actions, services
+from plugins.sales.demo import create_demo
 from plugins.sales.models import (DOCUMENTS, INVOICE_STATUSES, MODELS, ORDER_STATUSES, PAYMENT_METHODS,
                                   QUOTE_STATUSES, Invoice, Payment, Quote, SalesOrder, SalesSettings, class_rows)
 
@@ -210,7 +211,6 @@ def zhixin_record_types():
 
 
 @hookimpl
-def zhixin_demo_data(app, users, rng):
-    from plugins.sales.demo import create_demo
-    create_demo(users, rng)
+def zhixin_demo_data(users):
+    create_demo(users)
 
