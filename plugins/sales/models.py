@@ -167,6 +167,7 @@ class SalesSettings(BaseModel):
 
 DOCUMENTS = {"quote": Quote, "sales_order": SalesOrder, "invoice": Invoice}
 LINES = {"quote": QuoteLine, "sales_order": OrderLine, "invoice": InvoiceLine}
+LINE_LABELS = {"quote": _l("Quote lines"), "sales_order": _l("Sales order lines"), "invoice": _l("Invoice lines")}
 STATUSES = {"quote": QUOTE_STATUSES, "sales_order": ORDER_STATUSES, "invoice": INVOICE_STATUSES}
 MODELS = [Quote, SalesOrder, Invoice, QuoteLine, OrderLine, InvoiceLine, Payment, NumberCounter, SalesSettings]
 
@@ -176,8 +177,7 @@ def class_rows(user_ids):
     core's rule for owned records; counters and settings are the school's)."""
     out = [ClassRows(_l("Payments"), Payment,
                      Payment.invoice.in_(Invoice.select(Invoice.id).where(Invoice.owner.in_(user_ids))))]
-    for kind, line in LINES.items():
-        doc = DOCUMENTS[kind]
-        out.append(ClassRows(_l("Document lines"), line,
-                             line.document.in_(doc.select(doc.id).where(doc.owner.in_(user_ids)))))
+    for kind, label in LINE_LABELS.items():
+        line, doc = LINES[kind], DOCUMENTS[kind]
+        out.append(ClassRows(label, line, line.document.in_(doc.select(doc.id).where(doc.owner.in_(user_ids)))))
     return out

@@ -6,7 +6,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 
 from core import access, clock
-from core.db import db, transaction
+from core.db import db
 from core.models import OpportunityLine, Organisation, Product
 from core.records import RecordError, service
 from plugins.sales import numbering, totals
@@ -206,20 +206,3 @@ def add_payment(invoice, user, paid_on, amount, method, reference=""):
         Payment.create(invoice=invoice.id, paid_on=paid_on, amount=amount, method=method, reference=reference,
                        recorded_by=user.id)
         _resave("invoice", invoice, user, before)
-
-
-def expire_quotes(app):
-    """The scheduled job: sent quotes past their valid-until date become expired, each claimed once (an
-    ``UPDATE … WHERE status = 'sent'``) and audited, however many schedulers run it."""
-    today = clock.today()
-    due = [q.id for q in Quote.select(Quote.id).where((Quote.status == "sent") & (Quote.valid_until < today))]
-    return sum(transaction(_expire, quote_id) for quote_id in due)
-
-
-def _expire(quote_id):
-    claimed = Quote.update(status="expired", modified_at=clock.utcnow()).where(
-        (Quote.id == quote_id) & (Quote.status == "sent")).execute() == 1
-    if claimed:
-        service.audit("quote", quote_id, "update", None, {"status": ["sent", "expired"]})
-    return int(claimed)
-

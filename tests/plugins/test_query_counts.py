@@ -13,7 +13,8 @@ from tests.core.access.helpers import make_record
 MOST = {
     "/healthz": 2,  # the stamp and the session (an anonymous request: the stamp only)
     "/records/opportunity/": 6,
-    "/records/opportunity/{id}": 19,  # lines, competitors, stage history, documents, events, tasks, audit …
+    "/records/opportunity/{id}": 22,  # lines, competitors, stage history, documents, events, tasks, audit, the
+    # sales panel's quotes, orders and invoices …
     "/forecast/my": 9,
     "/calendar/": 15,  # every plugin's calendar items
     "/campaigns/": 5,
