@@ -41,8 +41,7 @@ def zhixin_defaults(app):
 def zhixin_menu_items(user):
     items = [MenuItem(f"sales-{kind}", label, "records.list", group="plugins", order=50 + i,
                       endpoint_args={"type_name": kind})
-             for i, (kind, label) in enumerate((("quote", _l("Quotes")), ("sales_order", _l("Sales orders")),
-                                                ("invoice", _l("Invoices"))))]
+             for i, (kind, label) in enumerate(record_types.TYPE_LABELS.items())]
     if user.is_admin:
         items.append(MenuItem("sales-settings", _l("Sales settings"), "sales.settings", group="plugins", order=59))
     return items
