@@ -48,7 +48,7 @@ def _lines_related(kind):
         extra = ""
         if record.status == services.EDITABLE[kind] and access.can(user, "write", record, kind):
             extra = Markup('<p><a class="button" href="{}" data-action="lines">{}</a></p>').format(
-                url_for("sales.lines", kind=kind, record_id=record.id), _l("Edit lines"))
+                url_for("sales.lines", type_name=kind, record_id=record.id), _l("Edit lines"))
         return RelatedList("lines", _l("Lines"), rows, columns, total=len(rows), extra_html=extra)
     return related
 
@@ -66,7 +66,7 @@ def _payments_related(record, user):
     extra = ""
     if record.status in ("issued", "partly_paid") and access.can(user, "write", record, "invoice"):
         extra = Markup('<p><a class="button" href="{}" data-action="payment">{}</a></p>').format(
-            url_for("sales.payments", record_id=record.id), _l("Record a payment"))
+            url_for("sales.payments", invoice_id=record.id), _l("Record a payment"))
     return RelatedList("payments", _l("Payments"), rows, [
         (_l("Payment date"), lambda p: templating.date_filter(p.paid_on)),
         (_l("Amount"), lambda p: templating.money(p.amount, record.currency)),
@@ -89,7 +89,7 @@ def _actions(kind):
     def offered(record, user):
         if not access.can(user, "write", record, kind):
             return []
-        return [RecordAction(label, url_for("sales.act", kind=kind, record_id=record.id, action=name), order=i)
+        return [RecordAction(label, url_for("sales.act", type_name=kind, record_id=record.id, action=name), order=i)
                 for i, (name, label) in enumerate(actions.available(kind, record))]
     return offered
 

@@ -33,10 +33,10 @@ def detail_url(kind, document):
 
 # --- lines ----------------------------------------------------------------------------------------------
 
-@bp.route("/<kind>/<int:record_id>/lines", methods=["GET", "POST"])
+@bp.route("/<type_name>/<int:record_id>/lines", methods=["GET", "POST"])
 @login_required
-def lines(kind, record_id):
-    kind = _kind_or_404(kind)
+def lines(type_name, record_id):
+    kind = _kind_or_404(type_name)
     user = _user()
     document = access.get_or_404(user, kind, record_id, "write")
     if document.status != services.EDITABLE[kind]:
@@ -82,9 +82,10 @@ PERFORM = {
 assert set(PERFORM) == set(actions.LABELS)
 
 
-@bp.route("/<kind>/<int:record_id>/do/<action>", methods=["GET", "POST"])
+@bp.route("/<type_name>/<int:record_id>/do/<action>", methods=["GET", "POST"])
 @login_required
-def act(kind, record_id, action):
+def act(type_name, record_id, action):
+    kind = type_name
     if (kind, action) not in PERFORM:
         abort(404)
     user = _user()
@@ -105,11 +106,11 @@ def act(kind, record_id, action):
 
 # --- payments -------------------------------------------------------------------------------------------
 
-@bp.route("/invoice/<int:record_id>/payments", methods=["GET", "POST"])
+@bp.route("/invoice/<int:invoice_id>/payments", methods=["GET", "POST"])
 @login_required
-def payments(record_id):
+def payments(invoice_id):
     user = _user()
-    invoice = access.get_or_404(user, "invoice", record_id, "write")
+    invoice = access.get_or_404(user, "invoice", invoice_id, "write")
     form = PaymentForm(data=None if request.method == "POST" else {"paid_on": clock.today(),
                                                                    "amount": invoice.balance_due})
     if form.validate_on_submit():
