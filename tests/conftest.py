@@ -16,7 +16,7 @@ from core.app import create_app
 from core.db import backend, db, make_database
 from core.migrate import ensure_defaults, upgrade
 
-BUNDLED = ["calendar", "campaigns", "forecast", "reports", "service"]
+BUNDLED = ["calendar", "campaigns", "forecast", "reports", "sales", "service"]
 TEST_PASSWORD = "correct-horse-1"
 FAST_HASH = "pbkdf2:sha256:1000"  # the real default is scrypt; hashing cost is not under test here
 # Connection options of the test database only (a deployment's URL is never changed), added unless the URL

@@ -19,6 +19,7 @@ from plugins.calendar.models import CalendarEvent, CalendarTask
 from plugins.campaigns.models import CampaignTask
 from plugins.forecast.models import Quota
 from plugins.reports import service as reports
+from plugins.sales.models import Quote
 from plugins.service.models import ServiceCase
 from tests.cli import lands_on, run_cli
 from tests.conftest import BUNDLED
@@ -69,7 +70,8 @@ def _has_data_in_every_module(user, today):
             "campaigns": CampaignTask.select().where(CampaignTask.owner == user).exists(),
             "forecast": Quota.select().where(Quota.user == user).exists(),
             "reports": reports.readable(user).exists(),
-            "service": ServiceCase.select().where(ServiceCase.owner == user).exists()}
+            "service": ServiceCase.select().where(ServiceCase.owner == user).exists(),
+            "sales": Quote.select().where(Quote.owner == user).exists()}
 
 
 def test_every_printed_login_below_the_teacher_has_data_in_every_module(make_app, zhixin, frozen_clock):

@@ -25,6 +25,7 @@ from core.records import registry
 from core.records.forms import CHOICE_LABELS
 from plugins.calendar.forms import ANSWER_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from plugins.campaigns import labels as campaign_labels
+from plugins.sales.models import INVOICE_STATUSES, ORDER_STATUSES, PAYMENT_METHODS, QUOTE_STATUSES
 from plugins.service.models import CATEGORIES, CHANNELS, PRIORITIES, SEVERITIES, STATUSES
 
 # Every stored choice value with a label, core and plugins: (where it comes from, {code: label}).
@@ -37,6 +38,8 @@ CHOICE_SOURCES = [(f"core {kind}", labels) for kind, labels in CHOICE_LABELS.ite
     ("campaign task priorities", campaign_labels.TASK_PRIORITIES), ("campaign member types", campaign_labels.MEMBER_TYPES),
     ("service channels", CHANNELS), ("service priorities", PRIORITIES), ("service statuses", STATUSES),
     ("service categories", CATEGORIES), ("service severities", SEVERITIES),
+    ("quote statuses", QUOTE_STATUSES), ("sales order statuses", ORDER_STATUSES),
+    ("invoice statuses", INVOICE_STATUSES), ("payment methods", PAYMENT_METHODS),
 ]
 # (page, code) where the code is rightly shown; each with the reason.
 CODE_EXCEPTIONS = {

@@ -23,6 +23,7 @@ from core.records import registry
 from plugins.campaigns.models import CampaignMember
 from plugins.forecast.models import Commit
 from plugins.reports.models import SavedReport
+from plugins.sales.actions import LABELS as SALES_ACTIONS
 from plugins.service.models import ITEM_MODELS
 
 REFUSED = (403, 404)
@@ -53,6 +54,7 @@ STRINGS = {
     "type_name": lambda: [name for name, rt in registry.registry().items() if rt.owned],
     "kind": lambda: list(ITEM_MODELS),
     "exercise_id": lambda: ["qualify_lead"],
+    "action": lambda: sorted({action for _type, action in SALES_ACTIONS}),  # the sales documents' actions
 }
 
 

@@ -12,13 +12,13 @@ Everyone reads the English pages unless a test switches the language.
 """
 import pytest
 
+from tests.core.access.helpers import sides_of
+
 
 @pytest.fixture
 def school(app, make_school):
     """The shared school seen from Dept A (see the module docstring)."""
-    s = make_school()
-    return {"owner": s["manager_a"], "peer": s["deputy_a"], "superior": s["teacher"], "class_lead": s["lead_a"],
-            "subordinate": s["alice"], "outsider": s["manager_b"], "admin": s["admin"]}
+    return sides_of(make_school())
 
 
 @pytest.fixture

@@ -11,6 +11,14 @@ FAMILY = {"account": "account", "contact": "account", "lead": "lead", "opportuni
           "document": "document", "competitor": "competitor"}
 
 
+def sides_of(school):
+    """The canonical school (tests/conftest.py ``make_school``) seen from Dept A, by side (the module docstring of
+    tests/core/access/conftest.py draws it)."""
+    s = school
+    return {"owner": s["manager_a"], "peer": s["deputy_a"], "superior": s["teacher"], "class_lead": s["lead_a"],
+            "subordinate": s["alice"], "outsider": s["manager_b"], "admin": s["admin"]}
+
+
 def expected(side, mode, action):
     """The reference answer, written from the rule's words rather than from core.access."""
     return side in ALWAYS or action in MODE_ALLOWS[mode]

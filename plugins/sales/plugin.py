@@ -1,0 +1,80 @@
+"""Hook implementations of the sales plugin (报价单 / 销售订单 / 发票 / 收款)."""
+import os
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core import hookimpl
+from core.extension import Job, MenuItem, MigrationSet
+from plugins.sales import jobs, record_types
+from plugins.sales.demo import create_demo
+from plugins.sales.models import DOCUMENTS, MODELS, SalesSettings, class_rows
+
+
+@hookimpl
+def zhixin_blueprints(app):
+    from plugins.sales.views import bp
+    return [bp]
+
+
+@hookimpl
+def zhixin_migrations():
+    return [MigrationSet("sales", os.path.join(os.path.dirname(__file__), "migrations"))]
+
+
+@hookimpl
+def zhixin_models():
+    return list(MODELS)
+
+
+@hookimpl
+def zhixin_class_rows(user_ids):
+    return class_rows(user_ids)
+
+
+@hookimpl
+def zhixin_defaults(app):
+    SalesSettings.insert(id=1).on_conflict_ignore().execute()
+
+
+@hookimpl
+def zhixin_menu_items(user):
+    items = [MenuItem(f"sales-{kind}", label, "records.list", group="plugins", order=50 + i,
+                      endpoint_args={"type_name": kind})
+             for i, (kind, label) in enumerate(record_types.TYPE_LABELS.items())]
+    if user.is_admin:
+        items.append(MenuItem("sales-settings", _l("Sales settings"), "sales.settings", group="plugins", order=59))
+    return items
+
+
+@hookimpl
+def zhixin_jobs():
+    return [Job("sales.expire_quotes", jobs.expire_quotes, "interval", {"hours": 1},
+                "Mark sent quotes past their valid-until date as expired")]
+
+
+@hookimpl
+def zhixin_permission_check(user, action, record_type, record):
+    """Documents are voided or cancelled, never deleted: a number once given stays (gap-free numbering)."""
+    if action == "delete" and record_type in DOCUMENTS:
+        return False
+    return None
+
+
+@hookimpl
+def zhixin_template_slot(slot, context):
+    """On an opportunity's page: its quotes, orders and invoices, and "Create quote" for who may change it."""
+    if slot == "record_detail" and context.get("record_type") == "opportunity":
+        return record_types.opportunity_panel(context["record"], current_user._get_current_object())
+    return None
+
+
+@hookimpl
+def zhixin_record_types():
+    return record_types.record_types()
+
+
+@hookimpl
+def zhixin_demo_data(users):
+    create_demo(users)
+
