@@ -7,6 +7,7 @@ import math
 import re
 
 import pygal
+from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -39,6 +40,7 @@ def label(text):
 def make(kind="bar", title="", **options):
     chart_class = KINDS.get(kind, pygal.Bar)
     defaults = dict(style=THEME_STYLE, js=[], disable_xml_declaration=True, explicit_size=False,
+                    no_data_text=_("No data"),  # pygal's own words are English
                     width=800, height=360, legend_at_bottom=True, show_y_guides=True, print_values=False,
                     truncate_label=-1, x_label_rotation=0)
     defaults.update(options)
@@ -136,7 +138,7 @@ def _remembered(what, draw):
     deal changes. Options holding code (a formatter) are not compared: such a chart is drawn every time."""
     if any(callable(v) for v in what[-1].values()):
         return draw()
-    key = repr(what)
+    key = repr((str(get_locale()), what))  # the reader's language: pygal's "No data" too
     if key in DRAWN:
         DRAWN.move_to_end(key)
         return DRAWN[key]

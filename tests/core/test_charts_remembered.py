@@ -31,3 +31,16 @@ def test_only_the_latest_charts_are_kept():
     for i in range(charts.DRAWN_KEEP + 10):
         charts.pie(f"share {i}", [("a", i), ("b", 1)])
     assert len(charts.DRAWN) == charts.DRAWN_KEEP
+
+
+def test_an_empty_chart_says_so_in_the_readers_language(app):
+    """pygal's "No data" is its own English: the chart says it in the reader's language, and the remembered
+    chart of one language is not shown to a reader of the other."""
+    from flask_babel import force_locale
+    with app.test_request_context("/"):
+        with force_locale("zh_CN"):
+            zh = charts.bar("", [], [("", [])])
+        with force_locale("en"):
+            en = charts.bar("", [], [("", [])])
+    assert "暂无数据" in zh and "No data" not in zh
+    assert "No data" in en and "暂无数据" not in en
