@@ -1,0 +1,38 @@
+"""Stored local dates (core.localdates): ``created_on`` and ``created_month``, the organisation's calendar
+date and month (202603) of ``created_at``, on accounts, contacts, leads and opportunities, filled from the
+organisation's time zone, and the indexes the per-month reports read instead of the table.
+
+Frozen: the tables and indexes as they were when this was written (core.models declares the same)."""
+from playhouse.migrate import make_index_name
+import peewee
+
+from core import localdates
+
+TABLES = ("account", "contact", "lead", "opportunity")
+INDEXES = [(t, columns) for t in TABLES for columns in (("created_month", "owner_id"), ("owner_id", "created_month"))] + [
+    ("opportunity", ("stage_id", "created_month", "owner_id", "amount")),
+    ("opportunity", ("owner_id", "stage_id", "created_month", "amount"))]
+
+
+def _zone(db):
+    try:
+        row = db.execute_sql("SELECT timezone FROM organisation WHERE id = 1").fetchone()
+    except Exception:       # no organisation table yet: nothing to convert
+        return "UTC"
+    return (row and row[0]) or "Asia/Shanghai"     # the profile's default
+
+
+def up(migrator, db):
+    migrator.migrate(*(op for t in TABLES for op in (
+        migrator.add_column(t, "created_on", peewee.DateField(null=True)),
+        migrator.add_column(t, "created_month", peewee.IntegerField(null=True)))))
+    zone = _zone(db)
+    for table in TABLES:
+        localdates.fill(table, [("created_on", "created_at", localdates.LocalDateField),
+                                ("created_month", "created_at", localdates.LocalMonthField)], zone)
+    migrator.migrate(*(migrator.add_index(t, columns) for t, columns in INDEXES))
+
+
+def down(migrator, db):
+    migrator.migrate(*(migrator.drop_index(t, make_index_name(t, columns)) for t, columns in INDEXES))
+    migrator.migrate(*(migrator.drop_column(t, c) for t in TABLES for c in ("created_month", "created_on")))
