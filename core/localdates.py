@@ -123,9 +123,10 @@ class LocalMonthField(peewee.IntegerField):
 SHADOWS = (LocalDateField, LocalMonthField)
 
 
+@functools.lru_cache(maxsize=None)
 def shadows(model):
-    """The model's local date and month fields."""
-    return [f for f in model._meta.sorted_fields if isinstance(f, SHADOWS)]
+    """The model's local date and month fields (a model's fields are fixed once it is defined)."""
+    return tuple(f for f in model._meta.sorted_fields if isinstance(f, SHADOWS))
 
 
 def shadow_of(model, name, kind=LocalDateField):

@@ -3,10 +3,14 @@ date and month (202603) of ``created_at``, on accounts, contacts, leads and oppo
 organisation's time zone, and the indexes the per-month reports read instead of the table.
 
 Frozen: the tables and indexes as they were when this was written (core.models declares the same)."""
-from playhouse.migrate import make_index_name
+from zoneinfo import ZoneInfo
+
 import peewee
+from playhouse.migrate import make_index_name
 
 from core import localdates
+
+DEFAULT_ZONE = "Asia/Shanghai"     # the profile's default (core.models.Organisation)
 
 TABLES = ("account", "contact", "lead", "opportunity")
 INDEXES = [(t, columns) for t in TABLES for columns in (("created_month", "owner_id"), ("owner_id", "created_month"))] + [
@@ -15,11 +19,15 @@ INDEXES = [(t, columns) for t in TABLES for columns in (("created_month", "owner
 
 
 def _zone(db):
+    """The organisation's zone as core.clock reads it: the profile's, its default when there is no row (or
+    no column yet), UTC for a name no zone has."""
+    if not db.table_exists("organisation") or "timezone" not in {c.name for c in db.get_columns("organisation")}:
+        return DEFAULT_ZONE
+    row = db.execute_sql("SELECT timezone FROM organisation WHERE id = 1").fetchone()
     try:
-        row = db.execute_sql("SELECT timezone FROM organisation WHERE id = 1").fetchone()
-    except Exception:       # no organisation table yet: nothing to convert
+        return str(ZoneInfo(row[0]).key) if row and row[0] else DEFAULT_ZONE
+    except Exception:
         return "UTC"
-    return (row and row[0]) or "Asia/Shanghai"     # the profile's default
 
 
 def up(migrator, db):
