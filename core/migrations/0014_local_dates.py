@@ -13,7 +13,8 @@ from core import localdates
 DEFAULT_ZONE = "Asia/Shanghai"     # the profile's default (core.models.Organisation)
 
 TABLES = ("account", "contact", "lead", "opportunity")
-INDEXES = [(t, columns) for t in TABLES for columns in (("created_month", "owner_id"), ("owner_id", "created_month"))] + [
+INDEXES = [(t, columns) for t in TABLES
+           for columns in (("created_month", "owner_id", "created_at"), ("owner_id", "created_month", "created_at"))] + [
     ("opportunity", ("stage_id", "created_month", "owner_id", "amount")),
     ("opportunity", ("owner_id", "stage_id", "created_month", "amount"))]
 
