@@ -2,10 +2,12 @@
 
 A datetime is stored as naive UTC; reports bucket by the local calendar (本月 is the organisation's month).
 Converting every row at query time (zone offset, then year and month) dominated the aggregates, so a
-record type may declare a :class:`LocalDateField` shadow of a datetime field (``created_on`` of
-``created_at``): a DATE, written by the record service on every write (:func:`stamp`), indexed, and
-recomputed in SQL for every table when the organisation's time zone changes (:func:`recompute`, called in
-the same transaction as the change). Reports then group by a plain DATE.
+record type may declare shadows of a datetime field: :class:`LocalDateField` (``created_on``, a DATE) and
+:class:`LocalMonthField` (``created_month``, ``year * 100 + month``) of ``created_at``. They are written on
+every save of the record — the record service's and any other (:func:`stamp`) — indexed, and recomputed in
+SQL for every table when the organisation's time zone changes (:func:`recompute`, called in the same
+transaction as the change). Reports then group by the stored month straight from an index, and by ranges
+over the stored date for the other units.
 
 The SQL form of "local date of a naive-UTC column" (:func:`local_expr`) lives here too, because the
 recomputation needs it and so do the reports: PostgreSQL with ``AT TIME ZONE``; SQLite and MySQL/MariaDB
@@ -135,8 +137,8 @@ def shadow_of(model, name, kind=LocalDateField):
 
 
 def stamp(record):
-    """Fill ``record``'s local-date shadows from their datetime fields (the record service calls this on
-    every write)."""
+    """Fill ``record``'s local-date shadows from their datetime fields (``core.models.Record.save`` calls
+    this, so the record service's writes and every other save keep them)."""
     for field in shadows(type(record)):
         value = getattr(record, field.source)
         setattr(record, field.name, field.local(value) if value is not None else None)
