@@ -17,11 +17,12 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from peewee import JOIN
 
-from core import clock, filestore, lockout, passwords
+from core import clock, filestore, localdates, lockout, passwords
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices, credentials_changed
 from core.db import db
 from core.plugins import enabled_names
+from core.records.registry import registry as record_types
 from core.records.service import audit, diff, field_values
 from core.models import Organisation, PluginState, Position, User
 from core.web import fail, paginate
@@ -318,6 +319,8 @@ def organisation():
                 Organisation.insert(id=1).execute()
             before = field_values(Organisation.get_by_id(1))
             Organisation.update(**values).where(Organisation.id == 1).execute()
+            if values["timezone"] != before.get("timezone"):    # the stored local dates follow, in this transaction
+                localdates.recompute({rt.model for rt in record_types().values()}, values["timezone"])
             changes = diff(before, {**before, **values})
             changes.pop("modified_at", None)
             audit("organisation", 1, "update", current_user, changes)

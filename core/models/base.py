@@ -1,7 +1,7 @@
 """Model base classes."""
 import peewee
 
-from core import clock
+from core import clock, localdates
 from core.db import BaseModel, db  # noqa: F401  (re-exported)
 from core.models.users import User
 
@@ -37,6 +37,12 @@ class Record(BaseModel):
     modified_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     created_at = peewee.DateTimeField(default=clock.utcnow, index=True)
     modified_at = peewee.DateTimeField(default=clock.utcnow)
+
+    def save(self, *args, **kwargs):
+        """Every save (the record service's, and any other) writes the local-date shadows of the record's
+        datetimes (core.localdates) with the row itself."""
+        localdates.stamp(self)
+        return super().save(*args, **kwargs)
 
     def __str__(self):
         for attr in ("name", "title", "subject"):

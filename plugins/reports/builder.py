@@ -20,7 +20,7 @@ from core.records import display, registry
 from core.reports import ReportColumn, ReportResult
 from plugins.reports import dates
 from plugins.reports.engine import drill_filters, drill_url, scoped, user_names, visible_names
-from plugins.reports.fields import NO_VALUE, BadInput, condition, fields_of
+from plugins.reports.fields import NO_VALUE, BadInput, condition, date_bucket, fields_of
 
 AGGREGATES = {"count": _l("Count"), "sum": _l("Sum"), "avg": _l("Average"), "min": _l("Minimum"),
               "max": _l("Maximum")}
@@ -137,7 +137,7 @@ def _aggregate(model, fields, agg):
 def _group_expr(fields, group):
     info = fields[group["field"]]
     if info.kind == "date":
-        return dates.bucket(info.field, group["unit"] or "month", is_datetime=info.is_datetime)
+        return date_bucket(info, group["unit"] or "month")
     return info.field
 
 
@@ -272,7 +272,8 @@ def _group_labels(spec, user, fields, raw):
                 if start is None:
                     return label, [(name, "empty", "")]
                 return label, [(name, "gte", start.isoformat()), (name, "lt", end.isoformat())]
-            out.append(describe)
+            described = {key: describe(key) for key in keys}    # once a key: a month recurs in every stage
+            out.append(lambda key, described=described, describe=describe: described.get(key) or describe(key))
             continue
         names = labeller(user, info)(keys)
 

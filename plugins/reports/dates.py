@@ -25,64 +25,14 @@ extracted. Aggregation stays in SQL.
 """
 import datetime as _dt
 import functools
-from zoneinfo import ZoneInfo
 
 from peewee import SQL, Case, ColumnBase, NodeList, Value, fn
 
 from core import clock, fiscal
 from core.db import db, is_mysql, is_postgres, is_sqlite
+from core.localdates import local_expr, offset_changes  # noqa: F401  (offset_changes: re-exported)
 
 UNITS = ("day", "week", "month", "quarter", "fiscal_year")
-
-
-# The years whose offset changes the CASE knows; an instant outside keeps the offset at the nearer edge.
-ZONE_YEARS = (1970, 2100)
-
-
-@functools.lru_cache(maxsize=16)
-def offset_changes(zone_key, years=ZONE_YEARS):
-    """[(naive UTC instant, UTC offset in seconds from then on)] of a zone over ``years``; the first entry
-    is the offset at the start. Found by stepping a day at a time and halving the step to the second."""
-    tz = ZoneInfo(zone_key)
-
-    def offset(seconds):
-        return int(_dt.datetime.fromtimestamp(seconds, tz).utcoffset().total_seconds())
-
-    def naive_utc(seconds):
-        return _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=seconds)
-    day = 86400
-    t = int((_dt.datetime(years[0], 1, 1) - _dt.datetime(1970, 1, 1)).total_seconds())
-    end = int((_dt.datetime(years[1], 1, 1) - _dt.datetime(1970, 1, 1)).total_seconds())
-    changes = [(naive_utc(t), offset(t))]
-    while t < end:
-        if offset(t + day) != offset(t):
-            low, high = t, t + day         # the offset changes after low, at or before high (whole seconds)
-            while high - low > 1:
-                middle = (low + high) // 2
-                low, high = (middle, high) if offset(middle) == offset(low) else (low, middle)
-            changes.append((naive_utc(high), offset(high)))
-        t += day
-    return tuple(changes)
-
-
-def _offset_at(column, changes):
-    """The offset in force at ``column``: a balanced CASE tree (a few comparisons a row, not one per change)."""
-    if len(changes) == 1:
-        return Value(changes[0][1])
-    middle = len(changes) // 2
-    return Case(None, [(column < changes[middle][0], _offset_at(column, changes[:middle]))],
-                _offset_at(column, changes[middle:]))
-
-
-def local_expr(column):
-    """A naive-UTC datetime column as local wall-clock time in the organisation's zone."""
-    zone = str(clock.org_timezone().key)
-    if is_postgres():
-        return NodeList((column, SQL("AT TIME ZONE 'UTC' AT TIME ZONE"), Value(zone)), parens=True)
-    offset = _offset_at(column, offset_changes(zone))
-    if is_mysql():
-        return fn.TIMESTAMPADD(SQL("SECOND"), offset, column)
-    return fn.datetime(column, offset.concat(" seconds"))
 
 
 def _year_month(expr):
@@ -292,7 +242,6 @@ def describe(unit, key, fiscal_month=None):
     from flask_babel import gettext as _
     if key is None:
         return _("(none)"), None, None
-    start_month = fiscal_month or fiscal.start_month()
     if unit == "day":
         day = _as_date(key)
         return day.isoformat(), day, day + _dt.timedelta(days=1)
@@ -303,6 +252,7 @@ def describe(unit, key, fiscal_month=None):
     if unit == "month":
         start = _dt.date(key // 100, key % 100, 1)
         return f"{start.year}-{start.month:02d}", start, fiscal.add_months(start, 1)
+    start_month = fiscal_month or fiscal.start_month()
     if unit == "fiscal_year":
         year = fiscal.FiscalYear(key, start_month)
         return year.label, year.start, year.after

@@ -11,6 +11,7 @@ import peewee
 from flask_babel import lazy_gettext as _l
 
 from core import positions as position_tree
+from core.localdates import SHADOWS, LocalMonthField, shadow_of
 from core.models import Position, User
 from core.records import display, registry as records
 from plugins.reports import dates
@@ -67,6 +68,8 @@ class FieldInfo:
     is_datetime: bool = False
     is_money: bool = False
     choices: dict = None    # stored code -> label, for a choice field of a record type
+    local_date: object = None   # a datetime's stored local date and month (core.localdates): what buckets read
+    local_month: object = None
 
     @property
     def labelled(self):
@@ -106,14 +109,27 @@ def fields_of(model):
         rt = None
     out = {}
     for field in model._meta.sorted_fields:
-        if field.name in HIDDEN_FIELDS:
+        if field.name in HIDDEN_FIELDS or isinstance(field, SHADOWS):
             continue
         kind = _kind(field)
         out[field.name] = FieldInfo(field.name, label_of(field.name, field), kind, field,
                                     is_datetime=isinstance(field, peewee.DateTimeField),
                                     is_money=isinstance(field, peewee.DecimalField) and field.decimal_places == 2,
-                                    choices=display.choice_labels(rt, field.name) if rt else None)
+                                    choices=display.choice_labels(rt, field.name) if rt else None,
+                                    local_date=shadow_of(model, field.name),
+                                    local_month=shadow_of(model, field.name, LocalMonthField))
     return out
+
+
+def date_bucket(info, unit):
+    """The GROUP BY key of a date field for ``unit`` (plugins.reports.dates): where the record type keeps
+    the datetime's local month, that column itself (the same key, 202603, read from an index); its local
+    date for the other units (ranges over a DATE, no conversion)."""
+    if unit == "month" and info.local_month is not None:
+        return info.local_month
+    if info.local_date is not None:
+        return dates.bucket(info.local_date, unit)
+    return dates.bucket(info.field, unit, is_datetime=info.is_datetime)
 
 
 def field_or_400(model, name):

@@ -22,6 +22,7 @@ from core.reports import ReportDefinition, ReportResult
 from plugins.reports import dates
 from plugins.reports.engine import (FIRST_COLUMN, drill_filters, drill_url, from_cents, group_key, money_sum, narrow,
                                     number, ratio, scoped, totals, user_names, visible_names)
+from plugins.reports.fields import date_bucket, fields_of
 
 D0 = decimal.Decimal(0)
 CENT = decimal.Decimal("0.01")
@@ -94,7 +95,7 @@ def _every_month(found):
 
 def _per_month(model, record_type, user, params, column_name, title):
     field = getattr(model, column_name)
-    key = dates.bucket(field, "month", is_datetime=True)
+    key = date_bucket(fields_of(model)[column_name], "month")
     query = scoped(model, user, record_type, params, column_name,
                    model.select(key.alias("g0"), fn.COUNT(model.id).alias("n")))
     # records created after the (teaching) clock's now have not happened yet

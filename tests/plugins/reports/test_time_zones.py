@@ -1,7 +1,9 @@
 """Reports bucket datetimes into the organisation's local months exactly, daylight saving included, on every
 database: the reference is Python's own zone conversion of each record's instant."""
 import collections
+import csv
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -69,3 +71,35 @@ def test_monthly_buckets_match_the_zone_for_any_instants(admin, admin_client, zo
     set_zone(zone)
     create_accounts(admin, instants)
     assert months_shown(admin_client) == local_months(instants, zone)
+
+
+def builder_months(client, unit):
+    """The builder's accounts grouped by month (or ``unit``) of creation, as {label: count} from its CSV."""
+    response = client.post("/reports/builder/", data={
+        "type": "account", "action": "save", "name": f"New accounts by {unit}", "chart": "",
+        "group_field_0": "created_at", "group_unit_0": unit, "agg_func_0": "count"})
+    assert response.status_code == 302, response.data[:400]
+    rows = list(csv.reader(io.StringIO(client.get(response.headers["Location"] + "?format=csv")
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    return {label: int(count) for label, count in rows[1:-1]}
+
+
+def test_changing_the_time_zone_moves_records_across_a_month_boundary(admin, admin_client):
+    # stored before the change, in Shanghai (UTC+8): 02:00 UTC on 1 July is 10:00 on 1 July there and
+    # 22:00 on 30 June in New York; 20:00 UTC on 31 July is 04:00 on 1 August there, 16:00 on 31 July here
+    set_zone("Asia/Shanghai")
+    create_accounts(admin, [dt.datetime(2026, 7, 1, 2, 0), dt.datetime(2026, 7, 31, 20, 0)])
+    assert months_shown(admin_client) == {"2026-07": 1, "2026-08": 1}
+    assert builder_months(admin_client, "month") == {"2026-07": 1, "2026-08": 1}
+    response = admin_client.post("/admin/organisation", data={
+        "name": "智欣中学", "currency": "CNY", "fiscal_year_start": "1", "timezone": "America/New_York",
+        "default_language": "en"})
+    assert response.status_code == 302
+    assert months_shown(admin_client) == {"2026-06": 1, "2026-07": 1}
+    assert builder_months(admin_client, "month") == {"2026-06": 1, "2026-07": 1}
+    assert builder_months(admin_client, "day") == {"2026-06-30": 1, "2026-07-31": 1}
+    # a record written after the change takes the new zone's date (this test's own context forgets the profile
+    # it read, as a new request does)
+    g.pop("org_profile", None)
+    create_accounts(admin, [dt.datetime(2026, 8, 1, 3, 0)])                 # 23:00 on 31 July in New York
+    assert months_shown(admin_client) == {"2026-06": 1, "2026-07": 2}
