@@ -110,9 +110,10 @@ def create_and_edit(browser, rng, username, think):
     post_form(browser, "edit post", path.group(0) + "/edit", {"amount": str(rng.randint(1, 500) * 1000)})
 
 
-def student(base, username, start_at, stop_at, think_range, outcome):
-    """One student's session: log in, then repeat the cycle until ``stop_at``; a failed step is counted and
-    the student starts the next cycle (as a person reloads and goes on)."""
+def student(base, username, start_at, stop_at, think_range, outcome, cycles=None):
+    """One student's session: log in, then repeat the cycle until ``stop_at`` (or ``cycles`` cycles are done,
+    failed ones included); a failed step is counted and the student starts the next cycle (as a person reloads
+    and goes on)."""
     browser = Browser(base, outcome.record)
     rng = random.Random(username)
     think = lambda: time.sleep(rng.uniform(*think_range))  # noqa: E731
@@ -125,7 +126,9 @@ def student(base, username, start_at, stop_at, think_range, outcome):
             return outcome.error("login: refused")
     except (StepError, OSError) as exc:
         return outcome.error(kind_of(exc))
-    while time.monotonic() < stop_at:
+    done = 0
+    while time.monotonic() < stop_at and (cycles is None or done < cycles):
+        done += 1
         for step in steps:
             think()
             if time.monotonic() >= stop_at:
@@ -168,7 +171,7 @@ def load_run(base, usernames, args):
     stop_at = begin + args.duration
     rng = random.Random(args.seed)
     threads = [threading.Thread(target=student, args=(base, name, begin + rng.uniform(0, args.ramp), stop_at,
-                                                      args.think, outcome)) for name in usernames]
+                                                      args.think, outcome, args.cycles)) for name in usernames]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -277,6 +280,8 @@ def main(argv=None):
     parser.add_argument("--worker-classes", nargs="+", choices=("sync", "gthread"), default=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--duration", type=float, default=60, help="seconds the students work, ramp included")
+    parser.add_argument("--cycles", type=int, help="each student stops after this many cycles (a smoke run: "
+                        "every step once, however slow the machine), or at --duration, whichever comes first")
     parser.add_argument("--ramp", type=float, default=20, help="seconds over which the students log in")
     parser.add_argument("--think", type=float, nargs=2, default=[1.0, 3.0], metavar=("MIN", "MAX"),
                         help="a student's pause between two requests, in seconds")

@@ -20,12 +20,13 @@ def bench_environment(monkeypatch):
 
 
 def test_load_benchmark_runs_every_step_without_errors(bench_environment, capsys):
-    load.main(["--databases", "sqlite", "--students", "2", "--workers", "1", "--duration", "6", "--ramp", "0",
-               "--think", "0", "0.05", "--hammer", "40"])
+    # one cycle each, however slow the machine (the duration is only a bound)
+    load.main(["--databases", "sqlite", "--students", "2", "--workers", "1", "--cycles", "1", "--duration", "600",
+               "--ramp", "0", "--think", "0", "0.05", "--hammer", "40"])
     out = capsys.readouterr().out
     for step in load.STEPS:
         assert f"| {step} |" in out, step
-    assert out.count("**errors: 0**") == 2  # sync and gthread
+    assert out.count("**errors: 0**") == 2 and out.count("2 cycles completed") == 2  # sync and gthread
     assert "| **all** |" in out and "growth:" in out
 
 
