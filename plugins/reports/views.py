@@ -33,7 +33,7 @@ FAMILY_OFF = {
 }
 QUOTA_NOTE = _l("Revenue against quota appears here when the forecast plugin is enabled.")
 SALES_NOTE = _l("Invoiced revenue, quote conversion, receivables ageing and top customers appear here when the sales "
-                "plugin is enabled.")
+                "plugin (Quote to cash) is enabled.")
 
 
 def _user():

@@ -45,7 +45,7 @@ def app(make_app):
 @pytest.fixture
 def school(app, make_school, frozen_clock):
     frozen_clock(TODAY)
-    return make_school()
+    return make_school(language="")     # the language left to the browser (as_user asks for English or Chinese)
 
 
 # --- generated documents ---------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ def test_the_reports_need_the_sales_plugin(make_app, request, login):
     client = login(without.test_client(), people["teacher"])
     assert client.get("/reports/run/sales.invoiced_by_month").status_code == 404
     family = client.get("/reports/family/sales").get_data(as_text=True)
-    assert "sales.invoiced_by_month" not in family and "when the sales plugin is enabled" in family
+    assert "sales.invoiced_by_month" not in family and "when the sales plugin (Quote to cash) is enabled" in family
     assert "reports.won_by_month" in family
 
 
@@ -378,7 +378,7 @@ def test_a_class_with_sales_switched_off_has_none_of_its_reports(school, as_user
     for page in ("/reports/", "/reports/family/sales"):
         assert 'data-report="sales.' not in alice.get(page).get_data(as_text=True)
         assert 'data-report="sales.invoiced_by_month"' in carol.get(page).get_data(as_text=True)
-    assert "when the sales plugin is enabled" in alice.get("/reports/family/sales").get_data(as_text=True)
+    assert "when the sales plugin (Quote to cash) is enabled" in alice.get("/reports/family/sales").get_data(as_text=True)
 
 
 def test_the_opportunity_page_lists_its_quotes_orders_and_invoices(school, as_user, printer):
@@ -401,3 +401,21 @@ def test_the_opportunity_page_lists_its_quotes_orders_and_invoices(school, as_us
     page = as_user(bob).get(f"/records/opportunity/{opp.id}").get_data(as_text=True)
     assert "Printers" in page and order.number not in page and invoice.number not in page
     assert 'data-sales="quote"' not in page
+
+
+def test_ageing_puts_each_boundary_day_in_its_band(school, as_user, printer):
+    alice = school["alice"]
+    today = TODAY.date()
+    expected = {}
+    for days_late, band in ((-5, 2), (0, 2), (1, 3), (30, 3), (31, 4), (60, 4), (61, 5), (90, 5), (91, 6),
+                            (400, 6)):
+        account = Account.create(name=f"Late {days_late}", owner=alice.id)
+        invoice = services.create("invoice", Invoice(owner=alice.id, account=account.id), alice, [
+            {"product": printer.id, "quantity": D(1), "unit_price": D("100.00"), "tax_rate": D(0)}])
+        invoice.issue_date = today - dt.timedelta(days=days_late + 30)
+        invoice.due_date = today - dt.timedelta(days=days_late)
+        services.change_status("invoice", invoice, "issued", alice)
+        expected[account.name] = band
+    _head, body, total = csv_report(as_user(alice), "receivables_ageing")
+    assert {row[0]: [i for i in range(2, 7) if D(row[i])] for row in body} == {k: [v] for k, v in expected.items()}
+    assert D(total[7]) == D("1000.00")
