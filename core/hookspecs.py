@@ -184,7 +184,10 @@ def zhixin_class_rows(user_ids):
 
 @hookspec
 def zhixin_reports():
-    """Return a list of ``core.reports.ReportDefinition`` to offer in the reports plugin's families."""
+    """Return a list of ``core.reports.ReportDefinition`` to offer in the reports plugin's families. A viewer
+    sees the reports of the plugins on for them (``PluginManager.is_on``: a plugin switched off for their class
+    offers none); ``inputs`` names extra fields the report's page asks for (``"days"``, ``"top"``), read into
+    ``ReportParams.extra``."""
 
 
 @hookspec

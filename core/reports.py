@@ -57,3 +57,4 @@ class ReportDefinition:
     chart: str = "bar"
     order: int = 100
     plugin: str = ""
+    inputs: tuple = ()                      # extra fields the report's page offers: "days", "top" (ReportParams.extra)

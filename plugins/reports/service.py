@@ -16,11 +16,12 @@ from plugins.reports.models import SavedReport, SavedReportShare
 
 # --- the report definitions of every enabled plugin ------------------------------------------------------
 
-def definitions():
-    """id -> ReportDefinition of every enabled plugin (mine included), each stamped with its plugin."""
+def definitions(user=None):
+    """id -> ReportDefinition of every enabled plugin (mine included), each stamped with its plugin; for
+    ``user``, only of the plugins on for them (a plugin switched off for their class has no reports)."""
     plugins = current_app.extensions["zhixin_plugins"]
     out = {}
-    for plugin, definition in plugins.results("zhixin_reports"):
+    for plugin, definition in plugins.results("zhixin_reports", for_user=user):
         if definition.family not in FAMILIES:
             continue
         definition.plugin = definition.plugin or plugin
@@ -28,9 +29,9 @@ def definitions():
     return out
 
 
-def by_family():
+def by_family(user=None):
     grouped = {family: [] for family in FAMILIES}
-    for definition in definitions().values():
+    for definition in definitions(user).values():
         grouped[definition.family].append(definition)
     for items in grouped.values():
         items.sort(key=lambda d: (d.order, str(d.title)))

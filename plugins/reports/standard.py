@@ -694,7 +694,7 @@ def definitions():
           chart="hbar", order=60),
         R("reports.accounts_without_activity", "customers", _l("Accounts with no activity"),
           accounts_without_activity, description=_l("Accounts not touched in N days (30 unless you choose)."),
-          chart="", order=70),
+          chart="", order=70, inputs=("days",)),
         R("reports.pipeline_by_stage", "opportunities", _l("Pipeline by stage"), pipeline_by_stage,
           chart="funnel", order=10),
         R("reports.pipeline_by_close_month", "opportunities", _l("Pipeline by expected close month"),

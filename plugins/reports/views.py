@@ -32,6 +32,8 @@ FAMILY_OFF = {
                     "An administrator can enable it on the plugins page."),
 }
 QUOTA_NOTE = _l("Revenue against quota appears here when the forecast plugin is enabled.")
+SALES_NOTE = _l("Invoiced revenue, quote conversion, receivables ageing and top customers appear here when the sales "
+                "plugin (Quote to cash) is enabled.")
 
 
 def _user():
@@ -66,9 +68,10 @@ def parse_params(args):
         params.date_from, params.date_to = bounds[0], bounds[1] - _dt.timedelta(days=1)
     if params.position_id and not Position.select().where(Position.id == params.position_id).exists():
         fail(400, _("Unknown team."))
-    days = number("days")
-    if days:
-        params.extra["days"] = days
+    for name in ("days", "top"):     # a report's own inputs (ReportDefinition.inputs)
+        value = number(name)
+        if value:
+            params.extra[name] = value
     return params
 
 
@@ -109,7 +112,7 @@ def _run_safely(func, *args):
 @login_required
 def index():
     q = (request.args.get("q") or "").strip()[:100]
-    families = service.by_family()
+    families = service.by_family(_user())
     if q:
         needle = q.lower()
         families = {f: [d for d in items if needle in str(d.title).lower() or needle in str(d.description).lower()]
@@ -137,10 +140,12 @@ def _owner_names(reports):
 def family(family):
     if family not in FAMILIES:
         abort(404)
-    items = service.by_family()[family]
+    items = service.by_family(_user())[family]
     note = _families_off().get(family, "")
-    if family == "sales" and not current_app.extensions["zhixin_plugins"].is_enabled("forecast"):
-        note = QUOTA_NOTE
+    if family == "sales":
+        plugins = current_app.extensions["zhixin_plugins"]
+        note = " ".join(str(text) for plugin, text in (("forecast", QUOTA_NOTE), ("sales", SALES_NOTE))
+                        if not plugins.is_on(plugin, _user()))
     return render_template("reports/family.html", family=family, label=FAMILY_LABELS[family], items=items,
                            note=note)
 
@@ -148,7 +153,7 @@ def family(family):
 @bp.route("/run/<report_id>")
 @login_required
 def run(report_id):
-    definition = service.definitions().get(report_id)
+    definition = service.definitions(_user()).get(report_id)
     if definition is None:
         abort(404)
     params = parse_params(request.args)

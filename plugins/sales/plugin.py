@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from core import hookimpl
 from core.extension import Job, MenuItem, MigrationSet
-from plugins.sales import jobs, record_types
+from plugins.sales import jobs, record_types, reports
 from plugins.sales.demo import create_demo
 from plugins.sales.models import DOCUMENTS, MODELS, SalesSettings, class_rows
 
@@ -67,6 +67,12 @@ def zhixin_template_slot(slot, context):
     if slot == "record_detail" and context.get("record_type") == "opportunity":
         return record_types.opportunity_panel(context["record"], current_user._get_current_object())
     return None
+
+
+@hookimpl
+def zhixin_reports():
+    """Invoiced revenue, quote conversion, receivables ageing and top customers, in the "sales" family."""
+    return reports.report_definitions()
 
 
 @hookimpl
