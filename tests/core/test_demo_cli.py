@@ -1,7 +1,8 @@
 """`zhixin demo` for a newcomer: the password it prints logs in (and a second run prints none and changes
 nothing), every login it prints has data in every module, won deals closed by the demo's today and open
 ones close after it, the setup checklist is not done while the administrator has its demo credentials, and
-the options the README's Quick start names exist. Logins go through the web login form."""
+the options the README's Quick start names exist, and every class's students have sales documents in each
+status for customers of their own class. Logins go through the web login form."""
 import re
 import sys
 import types
@@ -11,15 +12,16 @@ from click.testing import CliRunner
 
 from core import clock, hookimpl
 from core.cli import demo as demo_command
+from core.classroom.scope import class_of
 from core.cli import main
 from core.db import db
 from core.demo import load_demo
-from core.models import Opportunity, SalesStage, User
+from core.models import Opportunity, Position, SalesStage, User
 from plugins.calendar.models import CalendarEvent, CalendarTask
 from plugins.campaigns.models import CampaignTask
 from plugins.forecast.models import Quota
 from plugins.reports import service as reports
-from plugins.sales.models import Quote
+from plugins.sales.models import Invoice, Quote, SalesOrder
 from plugins.service.models import ServiceCase
 from tests.cli import lands_on, run_cli
 from tests.conftest import BUNDLED
@@ -90,6 +92,41 @@ def test_every_printed_login_below_the_teacher_has_data_in_every_module(make_app
             missing.update({(name, module): False for module, ok in found.items() if not ok})
     assert missing == {}
     assert lands_on(app, printed[-1][0], "Demo-Class-2026") == "/"
+
+
+def _sales_of_each_class(today):
+    """{class name: what its students' (salespeople, the deepest positions) documents show}, and the documents
+    whose customer belongs to another class than their owner."""
+    out, crossed = {}, []
+    for cls in Position.select().where(Position.depth == 1):
+        students = [u for u in User.select().join(Position).where(Position.path.startswith(cls.path)
+                                                                  & (Position.depth == 3))]
+        ids = [u.id for u in students]
+        invoices = list(Invoice.select().where(Invoice.owner.in_(ids)))
+        out[cls.name] = {
+            "students": len(students),
+            "students with a quote": len({q.owner_id for q in Quote.select().where(Quote.owner.in_(ids))}),
+            "quote statuses": {q.status for q in Quote.select().where(Quote.owner.in_(ids))},
+            "open orders": SalesOrder.select().where(SalesOrder.owner.in_(ids) & (SalesOrder.status == "open"))
+            .count() > 0,
+            "part paid": any(i.status == "partly_paid" and 0 < i.paid < i.total for i in invoices),
+            "overdue": any(i.is_overdue(today) and i.paid == 0 for i in invoices)}
+    for model in (Quote, SalesOrder, Invoice):
+        for doc in model.select().where(model.account.is_null(False)):
+            if class_of(doc.owner) != class_of(doc.account.owner):
+                crossed.append(str(doc))
+    return out, crossed
+
+
+def test_every_class_has_its_students_sales_documents_in_every_status(make_app, zhixin, frozen_clock):
+    zhixin(["demo", "--no-run"], plugins="sales")
+    with make_app(plugins=["sales"]).test_request_context(), db.connection_context():
+        classes, crossed = _sales_of_each_class(clock.today())
+    assert len(classes) == 2 and crossed == []
+    for name, found in classes.items():
+        assert found == {"students": 4, "students with a quote": 4,
+                         "quote statuses": {"draft", "sent", "accepted", "rejected"},
+                         "open orders": True, "part paid": True, "overdue": True}, name
 
 
 def test_won_deals_of_the_demo_closed_by_its_today_and_open_ones_close_after(make_app, zhixin, frozen_clock):

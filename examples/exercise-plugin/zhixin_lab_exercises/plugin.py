@@ -1,8 +1,8 @@
-"""Hook implementations of Lab exercises: four exercises across modules, checked automatically."""
+"""Hook implementations of Lab exercises: five exercises across modules, checked automatically."""
 from core import hookimpl
 from core.exercises import Exercise
 
-from zhixin_lab_exercises import checks
+from zhixin_lab_exercises import checks, quote_to_cash
 
 
 @hookimpl
@@ -29,4 +29,18 @@ def zhixin_exercises():
                  {"en": "Resolve a complaint assigned to you before its resolution target passes.",
                   "zh": "在解决时限到达之前，解决一条分配给你的客户投诉。"},
                  [checks.complaint_resolved_in_target], modules=("service",), points=20, order=40),
+        Exercise("lab.quote_to_invoice",
+                 {"en": "Quote, order and invoice three printers at 5 % off",
+                  "zh": "报价、下单、开票：3 台打印机优惠 5%"},
+                 {"en": f"Quote your customer {quote_to_cash.CUSTOMER} (given to you, with its contact 林晓星) three "
+                        f"“{quote_to_cash.PRINTER['name']}” at the catalogue price with a 5 % discount on the line "
+                        "(Discount (%); the same amount in Discount amount counts too). Mark the quote as sent, then "
+                        "as accepted, create the sales order from it, create the invoice from the order and issue it.",
+                  "zh": f"给分配给你的客户“{quote_to_cash.CUSTOMER}”（联系人林晓星）报价 3 台"
+                        f"“{quote_to_cash.PRINTER['name']}”，按目录价格，并在该明细行上给予 5% 的折扣（填在“折扣（%）”中；"
+                        "在“折扣金额”中填写等额金额也算）。把报价单标记为已发送、再标记为已接受，由它创建销售订单，"
+                        "再由订单开具发票，并开具此发票。"},
+                 [quote_to_cash.quote_three_printers, quote_to_cash.order_from_the_quote,
+                  quote_to_cash.invoice_issued],
+                 modules=("sales",), points=30, order=50, setup=quote_to_cash.seed_customer_and_printer),
     ]

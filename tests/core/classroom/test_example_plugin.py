@@ -14,14 +14,16 @@ EXAMPLE = os.path.join(ROOT, "examples", "exercise-plugin")
 @pytest.fixture(scope="module")
 def installed_example(tmp_path_factory):
     """Installed with pip into a folder of its own (put on PYTHONPATH), so the environment every other test
-    runs in is untouched and parallel runs cannot disturb each other."""
+    runs in is untouched and parallel runs cannot disturb each other. Its own tests run on SQLite files of
+    their own: ZHIXIN_TEST_DATABASE_URL (this run's database, which they would drop) is not passed on."""
     target = tmp_path_factory.mktemp("site")
     build = tmp_path_factory.mktemp("build")
     proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q",
                            "--target", str(target), EXAMPLE], capture_output=True, text=True, timeout=300,
                           env=dict(os.environ, TMPDIR=str(build)))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(target), ROOT]))
+    env = {name: value for name, value in os.environ.items() if name != "ZHIXIN_TEST_DATABASE_URL"}
+    return dict(env, PYTHONPATH=os.pathsep.join([str(target), ROOT]))
 
 
 SCRIPT = textwrap.dedent('''
@@ -45,8 +47,8 @@ def test_example_plugin_installs_and_loads_through_its_entry_point(installed_exa
                           capture_output=True, text=True, timeout=300, cwd=str(tmp_path), env=installed_example)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "source zhixin-lab_exercises 0.1.0 enabled True" in proc.stdout
-    assert ("exercises lab.qualify_lead,lab.close_above_quota,lab.campaign_on_time,lab.complaint_in_target"
-            in proc.stdout)
+    assert ("exercises lab.qualify_lead,lab.close_above_quota,lab.campaign_on_time,lab.complaint_in_target,"
+            "lab.quote_to_invoice\n" in proc.stdout)
 
 
 def test_example_plugins_own_tests_pass(installed_example):
