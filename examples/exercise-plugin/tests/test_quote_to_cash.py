@@ -17,7 +17,7 @@ import pytest
 from core import clock, positions
 from core.app import create_app
 from core.classroom import modules
-from core.classroom.exercises import all_exercises, available_for, check, open_for_class
+from core.classroom.exercises import all_exercises, available_for, check
 from core.db import db, make_database
 from core.exercises import call_with, run_checks
 from core.migrate import upgrade
