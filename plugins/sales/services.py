@@ -65,7 +65,7 @@ def locked_error(kind, status):
 
 def recompute(kind, document):
     result = totals.document_totals(lines_of(kind, document), document.discount, document.shipping)
-    if result.total < 0:
+    if result.total < 0 and not getattr(document, "lines_follow", False):
         raise RecordError(_l("The discount is larger than the lines and shipping together."))
     document.subtotal, document.tax, document.total = result.subtotal, result.tax, result.total
     if kind == "invoice":
@@ -84,7 +84,13 @@ def create(kind, document, user, lines=()):
     """Create ``document`` (its number taken in the same transaction) with ``lines`` (dicts of LINE_FIELDS)."""
     numbering.ensure_counter(kind, numbering.fiscal_year(clock.today()))
     with db.atomic():
-        service.save(kind, document, user)
+        # the header is saved before its lines exist: its discount may exceed the empty total until they do
+        # (the total is checked when the lines are in, in the same transaction)
+        document.lines_follow = bool(lines)
+        try:
+            service.save(kind, document, user)
+        finally:
+            document.lines_follow = False
         if lines:
             _insert_lines(kind, document, lines)
             _resave(kind, document, user, service.field_values(document))

@@ -63,3 +63,28 @@ def test_quote_to_cash_end_to_end(school, as_user, printer, frozen_clock):
     assert invoice.status == "paid" and invoice.balance_due == 0
     page = client.get(f"/records/invoice/{invoice.id}").get_data(as_text=True)
     assert re.search(r"Paid", page) and "data-overdue" not in page
+
+
+def test_a_document_discount_survives_every_conversion(school, as_user, make_quote, frozen_clock):
+    """The copy's header is saved before its lines: a discount larger than no lines must not refuse it."""
+    alice = school["alice"]
+    client = as_user(alice)
+    quote = make_quote(alice, discount=Decimal("500.00"), shipping=Decimal("20.00"))
+    assert quote.total == Decimal("6776.61") - Decimal("500.00") + Decimal("20.00")   # 3 × 1999 × 1.13
+    for action in ("send", "accept", "order"):
+        assert _post_action(client, "quote", quote.id, action).status_code == 302
+    order = SalesOrder.get()
+    assert (order.discount, order.shipping, order.total) == (quote.discount, quote.shipping, quote.total)
+    assert _post_action(client, "sales_order", order.id, "invoice").status_code == 302
+    assert Invoice.get().total == quote.total
+    revised = _post_action(client, "quote", quote.id, "revise")
+    assert revised.status_code in (302, 404, 409)   # an accepted quote offers no revision; never a 500
+
+
+def test_a_discount_larger_than_the_lines_is_refused_and_uses_no_number(school, make_quote, frozen_clock):
+    import pytest
+    from core.records.service import RecordError
+    with pytest.raises(RecordError):
+        make_quote(school["alice"], discount=Decimal("100000.00"))
+    assert Quote.select().count() == 0
+    assert make_quote(school["alice"]).number.endswith("-0001")
