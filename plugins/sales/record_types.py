@@ -94,6 +94,14 @@ def _actions(kind):
     return offered
 
 
+def _print_actions(kind):
+    """Print and PDF for whoever may read the document (the detail page's own check)."""
+    def offered(record, user):
+        return [RecordAction(_l("Print"), url_for("sales.printable", type_name=kind, record_id=record.id), order=90),
+                RecordAction(_l("PDF"), url_for("sales.pdf", type_name=kind, record_id=record.id), order=91)]
+    return offered
+
+
 def _status_computed(kind):
     def show(record, user):
         label = services.status_label(kind, record.status)
@@ -126,7 +134,7 @@ def record_types():
                           csv_fields=columns + ("subtotal", "tax", "discount", "shipping", "currency"),
                           detail_fields=header + extra_fields + money_fields + ("rounding", "notes"),
                           choices={"status": statuses}, related=(_lines_related(kind),) + related,
-                          actions=(_actions(kind),), prepare=services.prepare(kind),
+                          actions=(_actions(kind), _print_actions(kind)), prepare=services.prepare(kind),
                           **dict(common, computed=dict(common["computed"], status=_status_computed(kind))))
     return [
         rt("quote", Quote, _l("Quote"), _l("Quotes"), QuoteForm, QUOTE_STATUSES, ("revision", "previous",
