@@ -1,22 +1,16 @@
-"""Printable documents (打印 / PDF): a quote, sales order or invoice as one standalone HTML page
-(``sales/print.html``) that a browser prints and WeasyPrint turns into a PDF, so there is one layout.
-
-WeasyPrint is given a URL fetcher that answers exactly two addresses, the organisation's logo (from core's file
-store) and the print stylesheet (from this plugin's static folder), and refuses every other one (a web address,
-``file:``, ``data:``): nothing a user typed can make a PDF reach the network or the server's disk. The fonts come
-from the system (fontconfig): the Chinese glyphs from ``fonts-wqy-microhei`` (docs/sales.md)."""
-import os
+"""Printable documents (打印): a quote, sales order or invoice as one standalone HTML page (``sales/print.html``)
+that a browser prints and :mod:`plugins.sales.pdf` turns into a PDF, so there is one layout. What the page shows
+is gathered here, in the viewer's language and the document's currency, the customer named only where the viewer
+may read the account (core.names)."""
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import peewee
-import weasyprint
-from flask import render_template, request, url_for
+from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from core import filestore, names, templating
-from core.models import Organisation, Product, StoredFile
+from core.models import Organisation, Product
 from core.records import registry as records
 from core.records.display import label as field_label
 from plugins.sales import services
@@ -24,8 +18,7 @@ from plugins.sales.models import LINES
 from plugins.sales.record_types import ROUNDING_RULE
 
 TITLES = {"quote": _l("Quote"), "sales_order": _l("Sales order"), "invoice": _l("Invoice")}
-STYLESHEET = "print.css"
-STATIC_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+STYLESHEET = "print.css"    # in the plugin's static folder
 
 
 @dataclass
@@ -128,48 +121,3 @@ def file_name(kind, document):
     stem = document.number + (f"-r{document.revision}" if getattr(document, "revision", 1) > 1 else "")
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-") or kind
     return f"{stem}.pdf"
-
-
-class Refused(ValueError):
-    """A URL the print fetcher does not serve."""
-
-
-class DocumentFetcher(weasyprint.urls.URLFetcher):
-    """Serves the logo and the print stylesheet at their absolute URLs under ``base_url``, and nothing else.
-    ``asked`` keeps every URL WeasyPrint asked for, ``refused`` those it did not get."""
-
-    def __init__(self, base_url, logo_name=""):
-        super().__init__(allowed_protocols=())
-        self.base_url, self.asked, self.refused = base_url, [], []
-        self.served = {urljoin(base_url, url_for("sales.static", filename=STYLESHEET)): self._stylesheet}
-        if logo_name:
-            self.served[urljoin(base_url, url_for("admin.logo"))] = lambda: self._logo(logo_name)
-
-    def fetch(self, url, headers=None):
-        self.asked.append(url)
-        serve = self.served.get(url)
-        if serve is None:
-            self.refused.append(url)
-            raise Refused(f"not served to the PDF renderer: {url[:200]}")
-        body, content_type = serve()
-        return weasyprint.urls.URLFetcherResponse(url, body, {"Content-Type": content_type})
-
-    @staticmethod
-    def _stylesheet():
-        with open(os.path.join(STATIC_FOLDER, STYLESHEET), "rb") as fh:
-            return fh.read(), "text/css; charset=utf-8"
-
-    @staticmethod
-    def _logo(name):
-        stored = StoredFile.get_or_none(StoredFile.name == name)
-        if stored is None:
-            raise Refused("the logo is gone")
-        return filestore.Reader(stored).readall(), stored.content_type or "application/octet-stream"
-
-
-def pdf(view, fetcher=None):
-    """The PDF bytes of ``view``, rendered from the print page's HTML with only the :class:`DocumentFetcher`."""
-    base_url = request.host_url
-    fetcher = fetcher or DocumentFetcher(base_url, view.org.logo if view.logo_url else "")
-    html = weasyprint.HTML(string=page(view, for_pdf=True), base_url=base_url, url_fetcher=fetcher)
-    return html.write_pdf()

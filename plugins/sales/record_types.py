@@ -121,7 +121,7 @@ def record_types():
     common = dict(family=FAMILY, default_mode="private", menu_group="", plugin="sales",
                   search_fields=("number", "notes"), filter_fields=("status",), default_sort="-modified_at",
                   labels={"number": _l("Number"), "status": _l("Status"), "subtotal": _l("Subtotal"),
-                          "tax": _l("Tax"), "total": _l("Total"), "paid": _l("Paid"),
+                          "tax": _l("Tax"), "total": _l("Total"), "paid": _l("Amount paid"),
                           "balance_due": _l("Balance due"), "issue_date": _l("Issue date"),
                           "revision": _l("Revision"), "previous": _l("Previous revision"),
                           "quote": _l("Quote"), "order": _l("Sales order"), "rounding": _l("Rounding")},

@@ -18,7 +18,7 @@ from flask import g, url_for
 from core import filestore
 from core.hierarchy.sharing import set_mode
 from core.models import Account, Contact, Organisation, Product
-from plugins.sales import printing, services
+from plugins.sales import pdf, printing, services, views
 from plugins.sales.models import STATUSES, Invoice, Quote, SalesOrder
 from tests.core.access.helpers import expected, sides_of
 
@@ -114,7 +114,9 @@ def test_the_print_page_in_chinese_shows_labels_never_codes(documents, as_user):
         assert "data-print" in page and "<style" not in page and "<script>" not in page   # CSP: static files only
         assert f'href="/sales/static/{printing.STYLESHEET}"' in page
     invoice_page = visible_text(client.get(f"/sales/invoice/{documents['invoice'].id}/print").get_data(as_text=True))
-    assert "部分付款" in invoice_page and "已付" in invoice_page and "应收余额" in invoice_page
+    assert "部分付款" in invoice_page and "已付金额" in invoice_page and "应收余额" in invoice_page
+    assert "已付清" not in invoice_page          # the amount paid is not labelled as the status "paid in full"
+    assert "金额" in invoice_page and "税率" in invoice_page
     assert "2026年5月15日" in invoice_page     # issued today (the frozen clock), a date in Chinese
 
 
@@ -172,8 +174,8 @@ def test_hostile_text_is_escaped_and_the_pdf_fetches_nothing_for_it(documents, a
     assert HOSTILE not in page and "<script>alert" not in page
     assert "&lt;img src=&#34;http://127.0.0.1:9/track.png&#34;&gt;" in page
     view = printing.printable("quote", Quote.get_by_id(quote.id), documents["alice"])
-    fetcher = printing.DocumentFetcher("http://localhost/")
-    text, _reader = pdf_text(printing.pdf(view, fetcher))
+    fetcher = pdf.DocumentFetcher("http://localhost/")
+    text, _reader = pdf_text(pdf.render(view, fetcher))
     assert "Evil <img" in text                     # the text itself, printed
     assert fetcher.asked == ["http://localhost/sales/static/print.css"] and fetcher.refused == []
 
@@ -183,8 +185,8 @@ def test_the_fetcher_serves_the_logo_and_the_stylesheet_and_refuses_every_other_
     filestore.write(name, [tiny_png()], "image/png")
     set_org(logo=name)
     view = printing.printable("invoice", documents["invoice"], documents["alice"])
-    fetcher = printing.DocumentFetcher("http://localhost/", name)
-    _text, reader = pdf_text(printing.pdf(view, fetcher))
+    fetcher = pdf.DocumentFetcher("http://localhost/", name)
+    _text, reader = pdf_text(pdf.render(view, fetcher))
     logo_url = urljoin("http://localhost/", url_for("admin.logo"))
     assert sorted(fetcher.asked) == sorted([logo_url, "http://localhost/sales/static/print.css"])
     assert fetcher.refused == []
@@ -197,7 +199,7 @@ def test_the_fetcher_serves_the_logo_and_the_stylesheet_and_refuses_every_other_
     weasyprint.HTML(string=html, base_url="http://localhost/", url_fetcher=fetcher).write_pdf()
     assert sorted(fetcher.refused) == sorted(others)
     for url in others:
-        with pytest.raises(printing.Refused):
+        with pytest.raises(pdf.Refused):
             fetcher.fetch(url)
 
 
@@ -205,8 +207,8 @@ def test_a_logo_that_is_not_in_the_file_store_is_never_fetched(documents, app):
     set_org(logo="http://127.0.0.1:9/logo.png")
     view = printing.printable("quote", documents["quote"], documents["alice"])
     assert view.logo_url == ""
-    fetcher = printing.DocumentFetcher("http://localhost/")
-    printing.pdf(view, fetcher)
+    fetcher = pdf.DocumentFetcher("http://localhost/")
+    pdf.render(view, fetcher)
     assert fetcher.asked == ["http://localhost/sales/static/print.css"]
 
 
@@ -216,3 +218,11 @@ def test_the_pdf_file_name_is_ascii_from_the_number_and_revision(documents, scho
     assert printing.file_name("quote", Quote(number="Q-2026-0001", revision=2)) == "Q-2026-0001-r2.pdf"
     assert printing.file_name("invoice", Invoice(number="发票-2026-0007")) == "2026-0007.pdf"
     assert printing.file_name("invoice", Invoice(number="发票")) == "invoice.pdf"
+
+
+def test_without_pango_the_pdf_says_what_to_install_and_the_print_page_still_works(documents, as_user, monkeypatch):
+    monkeypatch.setattr(views, "pdf_output", None)     # what views.py holds when WeasyPrint cannot load Pango
+    client = as_user(documents["alice"])
+    response = client.get(f"/sales/invoice/{documents['invoice'].id}/pdf")
+    assert response.status_code == 503 and "libpango-1.0-0" in response.get_data(as_text=True)
+    assert client.get(f"/sales/invoice/{documents['invoice'].id}/print").status_code == 200
