@@ -94,6 +94,14 @@ def _actions(kind):
     return offered
 
 
+def _print_actions(kind):
+    """Print and PDF for whoever may read the document (the detail page's own check)."""
+    def offered(record, user):
+        return [RecordAction(_l("Print"), url_for("sales.printable", type_name=kind, record_id=record.id), order=90),
+                RecordAction(_l("PDF"), url_for("sales.pdf", type_name=kind, record_id=record.id), order=91)]
+    return offered
+
+
 def _status_computed(kind):
     def show(record, user):
         label = services.status_label(kind, record.status)
@@ -113,7 +121,7 @@ def record_types():
     common = dict(family=FAMILY, default_mode="private", menu_group="", plugin="sales",
                   search_fields=("number", "notes"), filter_fields=("status",), default_sort="-modified_at",
                   labels={"number": _l("Number"), "status": _l("Status"), "subtotal": _l("Subtotal"),
-                          "tax": _l("Tax"), "total": _l("Total"), "paid": _l("Paid"),
+                          "tax": _l("Tax"), "total": _l("Total"), "paid": _l("Amount paid"),
                           "balance_due": _l("Balance due"), "issue_date": _l("Issue date"),
                           "revision": _l("Revision"), "previous": _l("Previous revision"),
                           "quote": _l("Quote"), "order": _l("Sales order"), "rounding": _l("Rounding")},
@@ -126,7 +134,7 @@ def record_types():
                           csv_fields=columns + ("subtotal", "tax", "discount", "shipping", "currency"),
                           detail_fields=header + extra_fields + money_fields + ("rounding", "notes"),
                           choices={"status": statuses}, related=(_lines_related(kind),) + related,
-                          actions=(_actions(kind),), prepare=services.prepare(kind),
+                          actions=(_actions(kind), _print_actions(kind)), prepare=services.prepare(kind),
                           **dict(common, computed=dict(common["computed"], status=_status_computed(kind))))
     return [
         rt("quote", Quote, _l("Quote"), _l("Quotes"), QuoteForm, QUOTE_STATUSES, ("revision", "previous",

@@ -1,6 +1,9 @@
 """Pages of the sales plugin beside core's generic record pages (list, detail, header form, CSV): a document's
-lines, its status actions and conversions (each confirmed), payments on an invoice, and the settings."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+lines, its status actions and conversions (each confirmed), payments on an invoice, its print page and PDF, and
+the settings."""
+import logging
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -8,9 +11,15 @@ from core import access, clock
 from core.records import RecordError
 from core.records.specific import product_choices
 from core.web import fail
-from plugins.sales import actions, services
+from plugins.sales import actions, printing, services
 from plugins.sales.forms import LinesForm, PaymentForm, SettingsForm
 from plugins.sales.models import DOCUMENTS, SalesSettings
+
+try:
+    from plugins.sales import pdf as pdf_output
+except OSError as missing:   # WeasyPrint without Pango: the print page works, the PDF says what to install
+    pdf_output = None
+    logging.getLogger(__name__).warning("sales: no PDF output, WeasyPrint cannot load a library: %s", missing)
 
 bp = Blueprint("sales", __name__, url_prefix="/sales", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -102,6 +111,31 @@ def act(type_name, record_id, action):
         abort(403)
     flash(_("%(action)s: done.", action=label), "success")
     return redirect(detail_url(services.kind_of(result), result))
+
+
+# --- print page and PDF: who may open the document's page, exactly (core's read check, 404 otherwise) --------
+
+@bp.route("/<type_name>/<int:record_id>/print")
+@login_required
+def printable(type_name, record_id):
+    kind = _kind_or_404(type_name)
+    user = _user()
+    document = access.get_or_404(user, kind, record_id)
+    return printing.page(printing.printable(kind, document, user))
+
+
+@bp.route("/<type_name>/<int:record_id>/pdf")
+@login_required
+def pdf(type_name, record_id):
+    kind = _kind_or_404(type_name)
+    user = _user()
+    document = access.get_or_404(user, kind, record_id)
+    if pdf_output is None:
+        fail(503, _("PDF needs the Pango library on the server (Debian: libpango-1.0-0 libpangoft2-1.0-0 "
+                    "libharfbuzz-subset0); the print page works without it."))
+    body = pdf_output.render(printing.printable(kind, document, user))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{printing.file_name(kind, document)}"'})
 
 
 # --- payments -------------------------------------------------------------------------------------------
