@@ -1,7 +1,9 @@
 """In a real browser: a salesperson quotes an opportunity's printers, sends and wins the quote, turns it into a sales
 order and an invoice, issues it and records two payments until it is paid; every page on the way shows the same
-total, and the opportunity's page lists the three documents."""
+total, the opportunity's page lists the three documents, and the invoice's PDF (the detail page's link) reads in
+English and, in a Chinese browser, in Chinese."""
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
@@ -24,7 +26,7 @@ def _shown(page, label):
 
 
 @pytest.mark.browser
-def test_quote_to_cash_in_the_browser(live_server, page, make_user):
+def test_quote_to_cash_in_the_browser(live_server, browser, page, make_user):
     server = live_server(plugins=["sales"])
     with server.app.app_context():
         from core import clock
@@ -80,3 +82,35 @@ def test_quote_to_cash_in_the_browser(live_server, page, make_user):
     for kind in ("quote", "sales_order", "invoice"):
         row = panel.locator(f"[data-sales={kind}] tr")
         assert row.count() == 1 and row.locator("td").nth(2).inner_text() == total
+
+    _check_pdfs(page, browser, server, invoice_url, total)
+
+
+def _pdf_text(page, invoice_url):
+    """Click the invoice page's PDF link as the reader does; the downloaded file's text."""
+    import pypdf
+    page.goto(invoice_url)
+    link = page.locator("main a[href$='/pdf']")
+    assert link.count() == 1
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as fh:
+        return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(fh.read())).pages)
+
+
+def _check_pdfs(page, browser, server, invoice_url, total):
+    """The invoice's PDF through the link on its page: English here, Chinese in a zh-CN browser."""
+    text = _pdf_text(page, invoice_url)
+    assert "Invoice" in text and re.search(r"INV-\d{4}-0001", text) and "华夏贸易有限公司" in text
+    assert "激光打印机" in text and total in text and "Balance due" in text
+    chinese = browser.new_context(locale="zh-CN", accept_downloads=True)
+    try:
+        zh_page = chinese.new_page()
+        log_in(zh_page, server.url, "seller", TEST_PASSWORD)
+        zh_page.wait_for_load_state()
+        text = _pdf_text(zh_page, invoice_url)
+        amount = re.search(r"[\d,]+\.\d\d", total).group(0)           # ¥ in Chinese, CN¥ in English
+        assert "发票" in text and "激光打印机" in text and "应收余额" in text and f"¥{amount}" in text
+    finally:
+        chinese.close()
