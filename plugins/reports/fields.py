@@ -94,11 +94,15 @@ def _kind(field):
     return "text"
 
 
-def label_of(name, field=None):
+def label_of(name, field=None, rt=None):
+    """The reports' own label, else the field's verbose name, else the record type's label as its pages show it
+    (a plugin's record type translates its own fields), else the name."""
     if name in FIELD_LABELS:
         return FIELD_LABELS[name]
     verbose = getattr(field, "verbose_name", None)
-    return verbose or name.replace("_", " ").capitalize()
+    if verbose:
+        return verbose
+    return display.label(rt, name) if rt is not None else name.replace("_", " ").capitalize()
 
 
 def fields_of(model):
@@ -112,7 +116,7 @@ def fields_of(model):
         if field.name in HIDDEN_FIELDS or isinstance(field, SHADOWS):
             continue
         kind = _kind(field)
-        out[field.name] = FieldInfo(field.name, label_of(field.name, field), kind, field,
+        out[field.name] = FieldInfo(field.name, label_of(field.name, field, rt), kind, field,
                                     is_datetime=isinstance(field, peewee.DateTimeField),
                                     is_money=isinstance(field, peewee.DecimalField) and field.decimal_places == 2,
                                     choices=display.choice_labels(rt, field.name) if rt else None,
