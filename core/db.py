@@ -1,10 +1,12 @@
 """The database: one proxy, initialised from a URL (SQLite by default, PostgreSQL or MySQL/MariaDB)."""
 import os
+import threading
 import time
-from urllib.parse import urlparse
+import weakref
+from urllib.parse import parse_qsl, urlparse
 
 import peewee
-from playhouse import db_url
+from playhouse import db_url, pool
 
 from core.files import create_private, private_folder
 from core.stamp import stamping
@@ -69,21 +71,48 @@ def make_database(url):
         private_folder(os.path.dirname(os.path.abspath(path)))
         if not os.path.exists(path):
             create_private(path, exclusive=False)  # SQLite gives its -wal and -shm files this file's mode
-        return stamping(peewee.SqliteDatabase)(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        # check_same_thread off: a pooled connection may serve another thread's next request (one at a time)
+        sizes = {k: v for k, v in parse_qsl(parsed.query) if k in POOL_DEFAULTS}
+        return _pooled(pool.PooledSqliteDatabase, path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                       check_same_thread=False, **sizes)
     if not parsed.path.strip("/"):
         raise ConfigError(f"ZHIXIN_DATABASE_URL: no database name in {url!r}")
-    if kind == "mysql":
-        url = url.replace("mariadb://", "mysql://", 1)
-        return _connect(url, charset="utf8mb4")
-    return _connect(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
-
-
-def _connect(url, **params):
-    """playhouse.db_url.connect, with the backend's class made stamping (core.stamp)."""
-    parsed = urlparse(url)
     kwargs = db_url.parseresult_to_dict(parsed)
-    kwargs.update(params)
-    return stamping(db_url.schemes[parsed.scheme])(**kwargs)
+    if kind == "mysql":
+        return _pooled(pool.PooledMySQLDatabase, charset="utf8mb4", **kwargs)
+    return _pooled(pool.PooledPostgresqlDatabase, **kwargs)
+
+
+# Connections are pooled (playhouse.pool) on every backend: a request takes one and gives it back, open, at its
+# end. A new SQLite connection parses the whole schema (~150 tables with their indexes and triggers: ~4 ms,
+# more than most pages' own SQL); a PostgreSQL one starts a server process, a MariaDB one a handshake. The
+# pool is unbounded (each thread holds at most one connection) and replaces a connection after five minutes.
+# A pooled connection returns with its transaction rolled back; one that broke is dropped, not handed out.
+POOL_DEFAULTS = {"max_connections": None, "stale_timeout": 300}
+_POOLS = weakref.WeakSet()
+
+
+def _pooled(database_class, *args, **kwargs):
+    """A stamping (core.stamp), pooled database; the URL's query may set ``max_connections`` and
+    ``stale_timeout``."""
+    database = stamping(database_class)(*args, **{**POOL_DEFAULTS, **kwargs})
+    _POOLS.add(database)
+    return database
+
+
+def _forget_pools_after_fork():
+    """In a forked child (a gunicorn worker of an app built before the fork) the parent's pooled connections
+    are the parent's: using one would interleave two processes on one socket or SQLite handle, and closing one
+    would end the parent's session. Forget them unclosed and start empty, with fresh locks (another thread may
+    have held the pool's lock at the fork)."""
+    for database in list(_POOLS):
+        database._pool_lock = threading.RLock()
+        database._pool_available = threading.Condition(database._pool_lock)
+        database._connections, database._in_use = [], {}
+        database._state.reset()
+
+
+os.register_at_fork(after_in_child=_forget_pools_after_fork)
 
 
 BUSY_SIGNS = ("database is locked", "database table is locked", "deadlock", "lock wait timeout",
@@ -115,8 +144,14 @@ def transaction(fn, *args, **kwargs):
 
 
 def init(url):
+    """Point the proxy at ``url``'s database. The one it pointed at before closes its idle pooled connections:
+    an SQLite connection left open on a file that has since been replaced would, on closing, delete the new
+    file's write-ahead log."""
     database = make_database(url)
+    previous = db.obj
     db.initialize(database)
+    if isinstance(previous, pool.PooledDatabase):
+        previous.close_idle()
     return database
 
 
