@@ -1,6 +1,7 @@
 """Forms of e-mail to customers: compose a message, keep a template."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -22,9 +23,9 @@ def _address(form, field):
 
 
 class ComposeForm(FlaskForm):
-    to = StringField(_l("To"), validators=[DataRequired(), Length(max=254), _address])
+    to = StringField(_l("Recipient"), validators=[DataRequired(), Length(max=254), _address])
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300), _merge_fields])
-    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000), _merge_fields])
+    body = TextAreaField(_l("Message text"), validators=[DataRequired(), Length(max=20000), _merge_fields])
     attachments = SelectMultipleField(_l("Attachments (documents of this record)"), coerce=int,
                                       option_widget=widgets.CheckboxInput(),
                                       widget=widgets.ListWidget(prefix_label=False))
@@ -33,7 +34,7 @@ class ComposeForm(FlaskForm):
 
 class TemplateForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    language = SelectField(_l("Language"), choices=list(LANGUAGE_LABELS.items()))
+    language = SelectField(_l("Language"), choices=[SelectChoice(k, v) for k, v in LANGUAGE_LABELS.items()])
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300), _merge_fields])
-    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000), _merge_fields],
+    body = TextAreaField(_l("Message text"), validators=[DataRequired(), Length(max=20000), _merge_fields],
                          render_kw={"rows": 10})

@@ -51,8 +51,9 @@ def check(text):
                 raise MergeError(_("Only merge fields such as {{ contact.first_name }} may stand between {{ and }}."))
             group, field = name
             if field not in FIELDS.get(group, ()):
+                written = group + "." + field
                 raise MergeError(_("Unknown merge field: %(field)s. Known fields: %(known)s.",
-                                   field=f"{group}.{field}", known=", ".join(field_names())))
+                                   field=written, known=", ".join(field_names())))
     return tree
 
 

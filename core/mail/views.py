@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from peewee import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from core import access, clock
 from core.admin import admin_link, admin_required
@@ -64,7 +65,7 @@ def compose(type_name, record_id):
     templates = list(MailTemplate.select().order_by(MailTemplate.name, MailTemplate.language))
     documents = list(outbox.attachable_documents(user, rt.name, record))
     form = ComposeForm()
-    form.attachments.choices = [(d.id, d.title or d.filename) for d in documents]
+    form.attachments.choices = [SelectChoice(d.id, d.title or d.filename) for d in documents]
     chosen = None
     if request.method == "GET":
         form.to.data = recipient_address(record, user)
