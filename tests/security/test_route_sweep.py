@@ -18,6 +18,7 @@ from werkzeug.routing import IntegerConverter
 from core.classroom.sandbox import class_users
 from core.demo import load_for
 from core.hierarchy.sharing import set_mode
+from core.mail import MailTemplate
 from core.models import Document, Notification, OpportunityLine, Product, ProductCategory, SalesStage
 from core.records import registry
 from plugins.campaigns.models import CampaignMember
@@ -48,6 +49,7 @@ NOT_RECORDS = {
     # the school's catalogue and settings: administration pages only
     "category_id": lambda a: ProductCategory.select().first(),
     "stage_id": lambda a: SalesStage.select().first(),
+    "template_id": lambda a: MailTemplate.select().first(),   # e-mail templates (core.mail)
 }
 # String parts of a path: every value the sweep tries (an id route is swept once per value).
 STRINGS = {
@@ -85,6 +87,7 @@ def class_a(sweep_app, school):
     Commit.create(owner=alice, quarter_start=dt.date(2026, 4, 1))
     Notification.create(user=alice, title="提醒")
     SavedReport.create(owner=alice, name="甲班的报表", record_type="lead")
+    MailTemplate.create(name="问候", language="zh", subject="您好", body="{{ contact.name }}")
     campaign = registry.get("campaign", sweep_app).model.select().where(
         registry.get("campaign", sweep_app).model.owner.in_(ids)).first()
     return {"ids": ids, "student": alice, "position": positions["class_a"], "campaign": campaign}
