@@ -25,7 +25,8 @@ def _skip_labels():
 
 def _mailing(campaign_id, mailing_id, action="read"):
     campaign = access.get_or_404(_user(), "campaign", campaign_id, action)
-    mailing = CampaignMailing.get_or_none((CampaignMailing.id == mailing_id) & (CampaignMailing.campaign == campaign.id))
+    mailing = CampaignMailing.get_or_none((CampaignMailing.id == mailing_id)
+                                          & (CampaignMailing.campaign == campaign.id))
     return campaign, mailing or fail(404, _("This mailing does not exist (any more)."))
 
 

@@ -93,11 +93,10 @@ def schedule(mailing, user, send_at, link_base):
 
 def progress(mailing):
     """{"members", "queued", "sent", "failed", "skipped", "bounced"} of a mailing."""
-    rows = list(CampaignMailingRecipient.select(CampaignMailingRecipient.status, mail.MailMessage.status,
-                                                CampaignMailingRecipient.bounced, fn.COUNT(CampaignMailingRecipient.id))
-                .join(mail.MailMessage, JOIN.LEFT_OUTER, on=(CampaignMailingRecipient.message_id == mail.MailMessage.id))
-                .where(CampaignMailingRecipient.mailing == mailing.id)
-                .group_by(CampaignMailingRecipient.status, mail.MailMessage.status, CampaignMailingRecipient.bounced)
+    R, M = CampaignMailingRecipient, mail.MailMessage
+    rows = list(R.select(R.status, M.status, R.bounced, fn.COUNT(R.id))
+                .join(M, JOIN.LEFT_OUTER, on=(R.message_id == M.id)).where(R.mailing == mailing.id)
+                .group_by(R.status, M.status, R.bounced)
                 .tuples())
     out = {"members": mailable_members(mailing.campaign_id).count(), "queued": 0, "sent": 0, "failed": 0,
            "skipped": 0, "bounced": 0}
@@ -160,7 +159,8 @@ def _one(mailing, member, sender):
         return 0
     link = mailing.link_base.replace("{token}", token(member.member_type, member.member_id))
     subject, body, context = _text(mailing, member.member_type, record, sender, link)
-    mine = ((CampaignMailingRecipient.mailing == mailing.id) & (CampaignMailingRecipient.member_type == member.member_type)
+    mine = ((CampaignMailingRecipient.mailing == mailing.id)
+            & (CampaignMailingRecipient.member_type == member.member_type)
             & (CampaignMailingRecipient.member_id == member.member_id))
     try:
         with db.atomic():
