@@ -1,6 +1,7 @@
 """Campaign mailings through a real SMTP server: 200 members each get their message exactly once (two
 schedulers and two outboxes racing), a test goes to the sender, one recipient unsubscribes by the signed
 link in their message (no login) and the next mailing skips them; bounced by hand; the effect page counts."""
+import datetime as dt
 import email.policy
 import re
 import threading
@@ -158,3 +159,19 @@ def test_the_mailing_pages_read_in_chinese(app, school, login, audience):
     anonymous = app.test_client()
     anonymous.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
     assert "退订" in anonymous.get(link).get_data(as_text=True)
+
+
+def test_a_scheduled_mailing_waits_for_its_time(app, school, clients, audience, frozen_clock):
+    campaign, template = audience
+    frozen_clock(dt.datetime(2026, 5, 15, 2, 0))                       # 10:00 in Shanghai
+    owner = clients["owner"]
+    owner.post(f"/campaigns/{campaign.id}/mailings", data={"template": template.id})
+    mailing = CampaignMailing.get()
+    bad = owner.post(f"/campaigns/{campaign.id}/mailings/{mailing.id}/send", data={"send_at": "tomorrow"})
+    assert bad.status_code == 400 and CampaignMailing.get().status == "draft"
+    assert owner.post(f"/campaigns/{campaign.id}/mailings/{mailing.id}/send",
+                      data={"send_at": "2026-05-15T14:30"}).status_code == 302
+    assert CampaignMailing.get().send_at == dt.datetime(2026, 5, 15, 6, 30)   # the organisation's zone, in UTC
+    assert mailings.run(app) == 0 and CampaignMailingRecipient.select().count() == 0
+    frozen_clock(dt.datetime(2026, 5, 15, 6, 30))
+    assert mailings.run(app) == 200 and CampaignMailing.get().status == "done"
