@@ -21,6 +21,7 @@ from core.classroom import views as _classroom_views  # noqa: F401  (its routes)
 from core.hierarchy import bp as hierarchy_bp, plugin as hierarchy_hooks
 from core.hierarchy import catalogue as _catalogue, explain as _explain, sharing as _sharing  # noqa: F401 (routes)
 from core.hierarchy import views as _position_views  # noqa: F401 (routes)
+from core.mail import bp as mail_bp, plugin as mail_hooks, views as _mail_views  # noqa: F401 (routes)
 from core.models import Organisation, PluginState
 from core.plugins import Plugins, call_impl, discover, enabled_names, plugin_of_endpoint
 from core.records.views import bp as records_bp
@@ -30,7 +31,7 @@ from core.themes import find_theme, theme_dirs, theme_roots
 log = logging.getLogger(__name__)
 CORE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Parts of core that keep their own templates and catalog (each is looked up like core itself).
-CORE_COMPONENTS = ("records", "hierarchy", "classroom")
+CORE_COMPONENTS = ("records", "hierarchy", "classroom", "mail")
 
 MAX_ID = 2 ** 31 - 1
 csrf = CSRFProtect()
@@ -91,7 +92,7 @@ def _stored_plugin_states():
 def _load_plugins(app, extra_plugins):
     available = discover(extra_plugins)
     names, unknown = enabled_names(app.config, available, _stored_plugin_states())
-    plugins = Plugins(available, names, core_plugins=[builtin, hierarchy_hooks, classroom_hooks])
+    plugins = Plugins(available, names, core_plugins=[builtin, hierarchy_hooks, classroom_hooks, mail_hooks])
     plugins.errors.update(unknown)
     for message in plugins.errors.values():
         log.error("%s", message)
@@ -182,7 +183,7 @@ def _init_templates(app):
 
 
 def _register_blueprints(app):
-    for bp in (auth.bp, views.bp, admin_bp, records_bp, search_bp, hierarchy_bp, classroom_bp):
+    for bp in (auth.bp, views.bp, admin_bp, records_bp, search_bp, hierarchy_bp, classroom_bp, mail_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/static/<path:filename>", "theme_static", views.theme_static)
     plugins = plugins_of(app)

@@ -7,7 +7,7 @@ import click
 import peewee
 from flask_babel import force_locale
 
-from core import backup as backups, clock, filestore, passwords, positions as position_tree
+from core import backup as backups, clock, filestore, mail as mail_service, passwords, positions as position_tree
 from core.app import create_app
 from core.auth import credentials_changed, ensure_admin
 from core.db import ConfigError, db
@@ -237,6 +237,22 @@ def restore(path):
 
 def _progress(verb):
     return lambda table, count: click.echo(f"{verb} {table}: {count} rows", err=True)
+
+
+@main.group()
+def mail():
+    """E-mail to customers (core.mail)."""
+
+
+@mail.command("send")
+def mail_send():
+    """Run the outbox once: send the queued messages that are due (the scheduler does this every minute)."""
+    app = make_app()
+    with app.app_context(), db.connection_context():
+        if not mail_service.configured(app.config):
+            raise click.ClickException("no SMTP server is configured (ZHIXIN_SMTP_HOST): the messages stay queued")
+        sent = mail_service.send_due(app)
+    click.echo(f"Sent {sent} messages.")
 
 
 @main.group()

@@ -93,11 +93,12 @@ ENVIRONMENT = {
     "ZHIXIN_LIST_COUNT_CAP": "Record lists count the matching rows exactly up to this many, then show "
                              "\"more than …\" until the user asks for the exact count (default 1000)",
     "ZHIXIN_PASSWORD_METHOD": "Werkzeug password hash method (default scrypt)",
-    "ZHIXIN_SMTP_HOST": "SMTP server for e-mail notifications (unset: in-app only)",
+    "ZHIXIN_SMTP_HOST": "SMTP server for e-mail notifications and e-mail to customers (unset: notifications in-app "
+                        "only, customer e-mail stays queued)",
     "ZHIXIN_SMTP_PORT": "SMTP port (default 25)",
     "ZHIXIN_SMTP_USER": "SMTP user name",
     "ZHIXIN_SMTP_PASSWORD": "SMTP password",
-    "ZHIXIN_SMTP_FROM": "Sender address of notification e-mails",
+    "ZHIXIN_SMTP_FROM": "Sender address of notification e-mails and of e-mail to customers",
     "ZHIXIN_SMTP_TLS": "true to use STARTTLS",
     "ZHIXIN_EMAIL_LEASE_SECONDS": "How long one scheduler holds a notification e-mail while sending it, in "
                                   "seconds (default 600); an unfinished send is retried, marked, when it ends",

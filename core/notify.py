@@ -6,15 +6,15 @@ key, inside the caller's transaction, so two schedulers, a restart or a catch-up
 import datetime as dt
 import logging
 import os
-import smtplib
 import socket
 import uuid
-from email.message import EmailMessage
 
 from flask import current_app
 
 from core import clock, stamp
 from core.db import transaction
+from core.mail import smtp
+from core.mail.smtp import HEADER_LIMIT, header_value  # noqa: F401  (re-exported)
 from core.models import Notification, User
 from core.plugins import plugin_of_path
 from core.web import safe_next
@@ -24,7 +24,6 @@ MAX_EMAIL_ATTEMPTS = 5
 EMAIL_RETRY_MINUTES = 5    # the first back-off after a failed e-mail; it doubles on every further failure
 RESENT_HEADER = "X-Zhixin-Resent"
 INTERRUPTED_TWICE = "Interrupted twice while sending; it may have been sent"
-HEADER_LIMIT = 200          # characters of one header value (a subject, an address)
 
 
 def send(user, title, body="", link="", kind="info", key=None, plugin=None):
@@ -127,7 +126,7 @@ def _deliver(cfg, note, sender):
     try:
         _smtp_send(cfg, note.user.email, note.title, note.body + ("\n\n" + note.link if note.link else ""),
                    resent=resend)
-    except (OSError, ValueError, smtplib.SMTPException) as exc:   # ValueError: a header the library refuses
+    except smtp.SEND_ERRORS as exc:
         transaction(_failed, note, mine, note.email_attempts + 1, exc)
         return 0
     transaction(Notification.update(email_pending=False, emailed_at=clock.real_utcnow(), email_retry_at=None,
@@ -149,24 +148,7 @@ def _failed(note, mine, attempt, exc):
     Notification.update(**values).where(mine).execute()
 
 
-def header_value(value, limit=HEADER_LIMIT):
-    """A value fit for one e-mail header line: line breaks and other control characters become spaces,
-    runs of white space one space, and at most ``limit`` characters (a title can never add a header)."""
-    text = "".join(ch if ch.isprintable() else " " for ch in str(value or ""))
-    return " ".join(text.split())[:limit]
-
-
 def _smtp_send(cfg, to, subject, body, resent=False):
-    msg = EmailMessage()
-    if resent:  # the first try may have reached the recipient before its sender died
-        msg[RESENT_HEADER] = "interrupted delivery sent again; may be a duplicate"
-    msg["From"] = header_value(cfg["SMTP_FROM"])
-    msg["To"] = header_value(to)
-    msg["Subject"] = header_value(subject)
-    msg.set_content(body)
-    with smtplib.SMTP(cfg["SMTP_HOST"], int(cfg["SMTP_PORT"]), timeout=10) as smtp:
-        if str(cfg.get("SMTP_TLS")).lower() in ("1", "true", "yes"):
-            smtp.starttls()
-        if cfg.get("SMTP_USER"):
-            smtp.login(cfg["SMTP_USER"], cfg["SMTP_PASSWORD"] or "")
-        smtp.send_message(msg)
+    # the first try may have reached the recipient before its sender died
+    headers = [(RESENT_HEADER, "interrupted delivery sent again; may be a duplicate")] if resent else []
+    smtp.deliver(cfg, smtp.plain_message(cfg, to, subject, body, headers))

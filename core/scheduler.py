@@ -15,7 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from core import clock, notify
+from core import clock, mail, notify
 from core.db import db, transaction
 from core.extension import Job
 from core.models import JobRun, Organisation
@@ -26,7 +26,9 @@ UTC = dt.timezone.utc
 
 def core_jobs():
     return [Job("core.deliver_email", notify.deliver_email, "interval", {"minutes": 1},
-                "Send pending notification e-mails")]
+                "Send pending notification e-mails"),
+            Job("core.mail_outbox", mail.send_due, "interval", {"minutes": 1},
+                "Send the queued e-mail to customers (core.mail)")]
 
 
 def all_jobs(app):

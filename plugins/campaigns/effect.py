@@ -6,7 +6,8 @@
 - opportunities attributed = opportunities whose source campaign is this one (viewer may read);
   won revenue = the sum of their amounts in a won stage;
 - cost per lead = actual cost ÷ leads generated ("—" when no leads);
-- ROI = (won revenue − actual cost) ÷ actual cost ("—" when the actual cost is 0 or empty).
+- ROI = (won revenue − actual cost) ÷ actual cost ("—" when the actual cost is 0 or empty);
+- mailed = recipients of its mailings whose message was sent; bounced = of those, marked bounced by hand.
 """
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,8 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from peewee import fn
 
 from core import access
+from core.mail import MailMessage
 from core.models import Lead, Opportunity, SalesStage
-from plugins.campaigns.models import RESPONSE_STATUSES, CampaignMember, CampaignSource
+from plugins.campaigns.models import (RESPONSE_STATUSES, CampaignMailing, CampaignMailingRecipient, CampaignMember,
+                                      CampaignSource)
 
 ZERO = Decimal("0.00")
 
@@ -30,6 +33,8 @@ class Effect:
     won_opportunities: int = 0
     won_revenue: Decimal = ZERO
     actual_cost: Decimal = ZERO
+    mailed: int = 0       # mailing recipients whose message was sent
+    bounced: int = 0      # of those, marked bounced by hand
 
     @property
     def responded(self):
@@ -76,6 +81,11 @@ def compute(campaign, user):
     effect.won_opportunities = won.order_by().count()
     total = won.select(fn.SUM(Opportunity.amount)).order_by().scalar()
     effect.won_revenue = Decimal(total).quantize(Decimal("0.01")) if total is not None else ZERO
+    sent = (CampaignMailingRecipient.select().join(CampaignMailing)
+            .join(MailMessage, on=(CampaignMailingRecipient.message_id == MailMessage.id))
+            .where((CampaignMailing.campaign == campaign.id) & (MailMessage.status == "sent")))
+    effect.mailed = sent.count()
+    effect.bounced = sent.where(CampaignMailingRecipient.bounced).count()
     return effect
 
 

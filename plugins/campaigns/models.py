@@ -88,7 +88,59 @@ class CampaignSource(BaseModel):
         indexes = ((("record_type", "record_id"), True), (("campaign", "record_type"), False))
 
 
-MODELS = [Campaign, CampaignMember, CampaignTask, CampaignSource]
+MAILING_STATUSES = ("draft", "scheduled", "sending", "done")
+
+
+class CampaignMailing(BaseModel):
+    """A mailing (群发邮件) of a campaign to its contact and lead members, sent through core.mail.
+
+    ``status``: draft → scheduled (``send_at``, real UTC) → sending (the job queues one message per member) →
+    done. ``link_base`` is the unsubscribe address with ``{token}`` for each recipient's signed token, taken
+    from the request that scheduled it (a job has no host name of its own)."""
+    campaign = peewee.ForeignKeyField(Campaign, backref="mailings", on_delete="CASCADE")
+    subject = peewee.CharField(max_length=300)
+    body = peewee.TextField(default="")
+    status = peewee.CharField(max_length=12, default="draft", index=True)
+    send_at = peewee.DateTimeField(null=True)
+    link_base = peewee.CharField(max_length=500, default="")
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=clock.real_utcnow)
+    finished_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "campaigns_mailing"
+
+
+class CampaignMailingRecipient(BaseModel):
+    """One member of a mailing, claimed once (unique per mailing and member): ``status`` queued (its message is
+    ``message_id``, a core.mail message) or skipped (unsubscribed, no_address, no_access); ``bounced`` is set by
+    hand."""
+    mailing = peewee.ForeignKeyField(CampaignMailing, backref="recipients", on_delete="CASCADE")
+    member_type = peewee.CharField(max_length=20)
+    member_id = peewee.IntegerField()
+    address = peewee.CharField(max_length=254, default="")
+    status = peewee.CharField(max_length=20, default="queued")
+    message_id = peewee.IntegerField(null=True)     # core.mail's MailMessage id (another component's table)
+    bounced = peewee.BooleanField(default=False)
+
+    class Meta:
+        table_name = "campaigns_mailing_recipient"
+        indexes = ((("mailing", "member_type", "member_id"), True),)
+
+
+class CampaignUnsubscribe(BaseModel):
+    """A contact or lead who asked for no more campaign mailings (退订), through the signed link of one."""
+    member_type = peewee.CharField(max_length=20)
+    member_id = peewee.IntegerField()
+    at = peewee.DateTimeField(default=clock.real_utcnow)
+
+    class Meta:
+        table_name = "campaigns_unsubscribe"
+        indexes = ((("member_type", "member_id"), True),)
+
+
+MODELS = [Campaign, CampaignMember, CampaignTask, CampaignSource, CampaignMailing, CampaignMailingRecipient,
+          CampaignUnsubscribe]
 
 
 def class_rows(user_ids):
@@ -103,6 +155,14 @@ def class_rows(user_ids):
         ClassRows(_l("Campaign members"), CampaignMember, CampaignMember.campaign.in_(campaigns) | pointing_at(
             CampaignMember.member_type, CampaignMember.member_id, {"lead": Lead, "contact": Contact,
                                                                    "account": Account}, user_ids)),
+        ClassRows(_l("Mailing recipients"), CampaignMailingRecipient, CampaignMailingRecipient.mailing.in_(
+            CampaignMailing.select(CampaignMailing.id).where(CampaignMailing.campaign.in_(campaigns))) | pointing_at(
+            CampaignMailingRecipient.member_type, CampaignMailingRecipient.member_id,
+            {"lead": Lead, "contact": Contact}, user_ids)),
+        ClassRows(_l("Mailings"), CampaignMailing, CampaignMailing.campaign.in_(campaigns)),
+        ClassRows(_l("Unsubscribes"), CampaignUnsubscribe, pointing_at(
+            CampaignUnsubscribe.member_type, CampaignUnsubscribe.member_id, {"lead": Lead, "contact": Contact},
+            user_ids)),
         ClassRows(_l("Campaign tasks"), CampaignTask,
                   CampaignTask.owner.in_(user_ids) | CampaignTask.campaign.in_(campaigns)),
     ]

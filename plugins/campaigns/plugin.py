@@ -13,6 +13,7 @@ from plugins.campaigns import labels
 
 @hookimpl
 def zhixin_blueprints(app):
+    from plugins.campaigns import mailing_views  # noqa: F401  (its routes, on the campaigns blueprint)
     from plugins.campaigns.views import bp
     return [bp]
 
@@ -149,9 +150,11 @@ def zhixin_record_deleted(record_type, record, user):
 
 @hookimpl
 def zhixin_jobs():
-    from plugins.campaigns import reminders
+    from plugins.campaigns import mailings, reminders
     return [Job("campaigns.reminders", reminders.run, "interval", {"minutes": 15},
-                "Remind assignees and owners of campaign deadlines")]
+                "Remind assignees and owners of campaign deadlines"),
+            Job("campaigns.mailings", mailings.run, "interval", {"minutes": 1},
+                "Queue the messages of the campaign mailings that are due")]
 
 
 @hookimpl

@@ -273,6 +273,8 @@ def effect_rows(effect):
         ("actual_cost", _("Actual cost"), money(effect.actual_cost)),
         ("cost_per_lead", _("Cost per lead"), money(effect.cost_per_lead)),
         ("roi", _("ROI"), effects.percent(effect.roi)),
+        ("mailed", _("Mailed"), str(effect.mailed)),
+        ("bounced", _("Bounced"), str(effect.bounced)),
     ]
     return rows
 

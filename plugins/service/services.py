@@ -12,7 +12,7 @@ from flask import has_request_context, url_for
 from flask_babel import force_locale, gettext as _
 from peewee import JOIN, fn
 
-from core import access, clock, notify
+from core import access, clock, mail, notify
 from core.db import db, transaction
 from core import positions as position_tree
 from core.models import Contact, Position, User
@@ -258,6 +258,10 @@ def add_reply(kind, item, user, body, to_customer=False, parent_id=None):
         reply = ServiceReply.create(item_type=kind, item_id=item.id, parent=parent, author=user.id, body=body,
                                     to_customer=bool(to_customer), created_at=clock.utcnow())
         event(kind, item.id, "reply", "", "customer" if to_customer else "internal", user.id)
+        address = customer_address(item, user) if to_customer else ""
+        if address:  # sent by core's outbox, filed on the item (its send log shows it)
+            mail.queue(RECORD_TYPES[kind], item, address, _("Re: %(subject)s", subject=item.subject), body, user,
+                       to_name=_customer_name(item, user))
         if to_customer and item.first_response_at is None:
             before = record_service.field_values(item)
             mark_first_response(item, clock.utcnow())
@@ -265,6 +269,27 @@ def add_reply(kind, item, user, body, to_customer=False, parent_id=None):
                 item.status = "in_progress"
             update(kind, item, user, before)
     return reply
+
+
+def _customer(item, user):
+    if not item.contact_id:
+        return None
+    return access.visible(Contact.select(), user, "contact").where(Contact.id == item.contact_id).first()
+
+
+def customer_address(item, user):
+    """Where a reply to the customer goes: the item's contact's e-mail (if ``user`` may read the contact),
+    else the address the submitter gave; "" when there is none (the reply is recorded, not sent)."""
+    contact = _customer(item, user)
+    for address in (contact.email if contact is not None else "", item.submitter_email):
+        if mail.valid_address(address):
+            return address
+    return ""
+
+
+def _customer_name(item, user):
+    contact = _customer(item, user)
+    return contact.name if contact is not None and mail.valid_address(contact.email) else item.submitter_name
 
 
 def thread(kind, item_id):

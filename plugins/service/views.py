@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import SQL, Case, Value, fn
 
-from core import access, clock, csvsafe, fiscal, names
+from core import access, clock, csvsafe, fiscal, mail, names
 from core.db import db
 from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service
@@ -170,7 +170,7 @@ def detail(kind, item_id):
                 found = access.visible(ITEM_MODELS[skind].select(), user, RECORD_TYPES[skind]).where(
                     ITEM_MODELS[skind].id == getattr(item, attr)).first()
                 source = (skind, found) if found else source
-    return render_template("service/detail.html", kind=kind, item=item, can_write=can_write,
+    return render_template("service/detail.html", kind=kind, item=item, can_write=can_write, rt_name=rt,
                            can_reassign=access.may_reassign(user, item, rt),
                            can_delete=access.can(user, "delete", item, rt), events=services.timeline(kind, item.id),
                            replies=services.thread(kind, item.id), reply_form=ReplyForm(), assign_form=assign,
@@ -245,7 +245,14 @@ def reply(kind, item_id):
         services.add_reply(kind, item, _user(), form.body.data, form.to_customer.data, parent)
     except ServiceError as exc:
         fail(400, str(exc))
-    flash(_("Reply saved."), "success")
+    except mail.MailError as exc:
+        fail(exc.status, str(exc))
+    if form.to_customer.data and services.customer_address(item, _user()):
+        flash(_("Reply saved and queued to be e-mailed to the customer."), "success")
+    elif form.to_customer.data:
+        flash(_("Reply saved. The customer has no e-mail address, so it was not sent."), "info")
+    else:
+        flash(_("Reply saved."), "success")
     return redirect(url_for("service.detail", kind=kind, item_id=item_id) + "#replies")
 
 

@@ -18,9 +18,10 @@ from werkzeug.routing import IntegerConverter
 from core.classroom.sandbox import class_users
 from core.demo import load_for
 from core.hierarchy.sharing import set_mode
+from core.mail import MailTemplate
 from core.models import Document, Notification, OpportunityLine, Product, ProductCategory, SalesStage
 from core.records import registry
-from plugins.campaigns.models import CampaignMember
+from plugins.campaigns.models import CampaignMailing, CampaignMailingRecipient, CampaignMember
 from plugins.forecast.models import Commit
 from plugins.reports.models import SavedReport
 from plugins.sales.actions import LABELS as SALES_ACTIONS
@@ -48,6 +49,10 @@ NOT_RECORDS = {
     # the school's catalogue and settings: administration pages only
     "category_id": lambda a: ProductCategory.select().first(),
     "stage_id": lambda a: SalesStage.select().first(),
+    "template_id": lambda a: MailTemplate.select().first(),   # e-mail templates (core.mail)
+    # a mailing of a class A campaign and one of its recipients (campaigns plugin)
+    "mailing_id": lambda a: CampaignMailing.select().where(CampaignMailing.campaign == a["campaign"]).first(),
+    "recipient_id": lambda a: CampaignMailingRecipient.select().first(),
 }
 # String parts of a path: every value the sweep tries (an id route is swept once per value).
 STRINGS = {
@@ -85,8 +90,11 @@ def class_a(sweep_app, school):
     Commit.create(owner=alice, quarter_start=dt.date(2026, 4, 1))
     Notification.create(user=alice, title="提醒")
     SavedReport.create(owner=alice, name="甲班的报表", record_type="lead")
+    MailTemplate.create(name="问候", language="zh", subject="您好", body="{{ contact.name }}")
     campaign = registry.get("campaign", sweep_app).model.select().where(
         registry.get("campaign", sweep_app).model.owner.in_(ids)).first()
+    mailing = CampaignMailing.create(campaign=campaign, subject="甲班的群发", body="正文", created_by=alice)
+    CampaignMailingRecipient.create(mailing=mailing, member_type="contact", member_id=1, status="no_address")
     return {"ids": ids, "student": alice, "position": positions["class_a"], "campaign": campaign}
 
 

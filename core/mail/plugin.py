@@ -1,0 +1,59 @@
+"""The mail component's own hook implementations, registered as a core plugin (like core.builtin): its
+tables, the e-mail panel (compose button and send log) on record detail pages, and its rows of a class."""
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from core import access, hookimpl
+from core.extension import ClassRows, Slot
+from core.mail import outbox, smtp
+from core.mail.models import MODELS, MailAttachment, MailMessage
+from core.mail.views import STATUS_LABELS
+from core.records import registry as records
+
+COMPOSE_TYPES = ("contact", "lead", "account")   # the detail pages with a "Send e-mail" button
+PANEL_ROWS = 5
+
+
+@hookimpl
+def zhixin_models():
+    return list(MODELS)
+
+
+@hookimpl
+def zhixin_template_slot(slot, context):
+    """On a record's detail page: "Send e-mail" (contacts, leads, accounts, for who may send) and its newest
+    messages with their status, for who may read the record (the page itself checked that)."""
+    record, type_name = context.get("record"), context.get("record_type")
+    if slot != "record_detail" or record is None or not type_name or not current_user.is_authenticated:
+        return None
+    try:
+        rt = records.get(type_name)
+    except KeyError:
+        return None
+    user = current_user._get_current_object()
+    if not access.can(user, "read", record, rt.name):
+        return None
+    rows = list(outbox.messages_for(rt.name, record).limit(PANEL_ROWS + 1))
+    composable = rt.name in COMPOSE_TYPES and outbox.may_send(user, rt.name, record)
+    if not rows and not composable:
+        return None
+    return Slot(Markup(render_template(
+        "core/mail/panel.html", rt=rt, record=record, messages=rows[:PANEL_ROWS], more=len(rows) > PANEL_ROWS,
+        composable=composable, statuses=STATUS_LABELS, smtp_configured=smtp.configured(current_app.config))),
+        order=60)
+
+
+@hookimpl
+def zhixin_class_rows(user_ids):
+    """A class's messages: those its users sent, and those filed on records its users own."""
+    owned = [(MailMessage.record_type == rt.name) & MailMessage.record_id.in_(
+        rt.model.select(rt.model.id).where(rt.model.owner.in_(user_ids)))
+        for rt in records.registry().values() if rt.owned]
+    mine = MailMessage.sender.in_(user_ids)
+    for expr in owned:
+        mine = mine | expr
+    messages = MailMessage.select(MailMessage.id).where(mine)
+    return [ClassRows(_l("E-mail attachments"), MailAttachment, MailAttachment.message.in_(messages)),
+            ClassRows(_l("E-mail messages"), MailMessage, mine)]
