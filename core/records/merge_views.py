@@ -46,7 +46,7 @@ def merge_records(type_name, record_id):
         if request.method == "POST":
             fail(400, _("Choose the record to merge into this one."))
         likely = duplicates.find(rt, user, duplicates.values_of(survivor), exclude=survivor.id)
-        return render_template("core/records/merge.html", rt=rt, survivor=survivor, other=None, likely=likely)
+        return render_template("core/records/merge.html", rt=rt, survivor=survivor, merged=None, likely=likely)
     other = access.get_or_404(user, rt, other_id)
     if other.id == survivor.id:
         fail(400, _("A record cannot be merged with itself."))
@@ -66,6 +66,6 @@ def merge_records(type_name, record_id):
     chosen = merge.default_choices(rt, survivor, other)
     rows = [(name, display.label(rt, name), display.html(rt, survivor, name), display.html(rt, other, name),
              chosen[name]) for name in merge.fields(rt)]
-    return render_template("core/records/merge.html", rt=rt, survivor=survivor, other=other, rows=rows,
+    return render_template("core/records/merge.html", rt=rt, survivor=survivor, merged=other, rows=rows,
                            survivor_rows=merge.related_counts(rt, survivor),
                            other_rows=merge.related_counts(rt, other))
