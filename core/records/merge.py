@@ -107,8 +107,7 @@ def merge(record_type, survivor, other, user, choices=None):
         before = service.field_values(survivor)
         for name, side in picked.items():
             if side == "other":
-                survivor.__data__[name] = other.__data__.get(name)
-                survivor._dirty.add(name)
+                setattr(survivor, name, other.__data__.get(name))
         for name in SELF_LINKS.get(rt.name, ()):
             if survivor.__data__.get(name) in (other.id, survivor.id):
                 setattr(survivor, name, None)

@@ -55,7 +55,9 @@ def zhixin_record_merging(record_type, survivor, other, user):
         moved[label] = model.update(related_id=survivor.id).where(
             (model.related_type == record_type) & (model.related_id == other.id)).execute()
     if record_type == "contact":
-        both = CalendarInvitee.select(CalendarInvitee.event).where(CalendarInvitee.contact == survivor.id)
+        # read first: MariaDB refuses a DELETE whose subquery reads the same table
+        both = [i.event_id for i in CalendarInvitee.select(CalendarInvitee.event)
+                .where(CalendarInvitee.contact == survivor.id)]
         CalendarInvitee.delete().where((CalendarInvitee.contact == other.id)
                                        & CalendarInvitee.event.in_(both)).execute()
         moved[_l("Invitees")] = CalendarInvitee.update(contact=survivor.id).where(

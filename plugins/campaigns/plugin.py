@@ -153,7 +153,9 @@ def zhixin_record_merging(record_type, survivor, other, user):
     moved = {}
     if record_type in ("account", "contact", "lead"):
         M = CampaignMember
-        mine = M.select(M.campaign).where((M.member_type == record_type) & (M.member_id == survivor.id))
+        # read first: MariaDB refuses a DELETE whose subquery reads the same table
+        mine = [m.campaign_id for m in M.select(M.campaign).where((M.member_type == record_type)
+                                                                  & (M.member_id == survivor.id))]
         M.delete().where((M.member_type == record_type) & (M.member_id == other.id) & M.campaign.in_(mine)).execute()
         moved[_l("Campaign members")] = M.update(member_id=survivor.id).where(
             (M.member_type == record_type) & (M.member_id == other.id)).execute()
