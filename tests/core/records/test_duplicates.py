@@ -59,7 +59,8 @@ def test_save_anyway_saves_the_record(school, as_user):
     assert _post(client, "account", data).status_code == 409
     r = _post(client, "account", dict(data, duplicates_confirmed="1"))
     assert r.status_code == 302
-    assert Account.select().where(Account.email == "SALES@hd.cn").count() == 1
+    assert Account.select().where(Account.name == "华东机械有限公司").count() == 1
+    assert Account.select().where(fn.LOWER(Account.email) == "sales@hd.cn").count() == 2
 
 
 def test_save_anyway_is_csrf_protected(make_app, make_user, login):
