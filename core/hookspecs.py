@@ -83,6 +83,17 @@ def zhixin_record_deleted(record_type, record, user):
 
 
 @hookspec
+def zhixin_record_merging(record_type, survivor, other, user):
+    """Called inside the merge transaction (``core.records.merge``) when ``other`` (an account, contact or
+    lead: ``record_type`` is "account", "contact" or "lead") is merged into ``survivor``, after core moved its
+    own rows and before ``other`` is deleted: point every row of yours that refers to ``other`` at
+    ``survivor`` (where a unique key would then hold twice, drop ``other``'s row). Return ``{label: count}``
+    of what you moved, for the audit entry, or None. Raise ``core.records.RecordError`` to refuse the merge:
+    nothing is written then. Access was checked by core (write on the survivor, delete on the other); move
+    every row, visible to ``user`` or not: the other record is about to disappear."""
+
+
+@hookspec
 def zhixin_permission_check(user, action, record_type, record):
     """A veto on one record, beyond the position/sharing rules: return False to deny ``action``, None
     (or anything else, True included) to leave the decision to core's SQL rule. Any False wins. This hook

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from core import access, csvsafe, names
 from core.db import db
-from core.records import RecordError, display, service
+from core.records import RecordError, display, duplicates, service
 from core.records.forms import LookupField
 from core.records.lookups import assignable_users, bind_lookups, stage_choices
 
@@ -133,6 +133,7 @@ class ImportRow:
     form: Any
     owner: Any
     matches: list = field(default_factory=list)     # readable records with the same key (at most two)
+    likely: list = field(default_factory=list)      # without a key match: likely duplicates (Duplicate)
     action: str = "create"
     before: dict = field(default_factory=dict)      # an update's match, as stored
     changes: list = field(default_factory=list)     # labels of the fields an update changes
@@ -156,6 +157,10 @@ class ImportResult:
     @property
     def duplicates(self):
         return [r for r in self.rows if r.matches]
+
+    @property
+    def likely(self):
+        return [r for r in self.rows if r.likely]
 
 
 class _Aliases:
@@ -235,16 +240,17 @@ def check_rows(rt, user, header, rows, mapping, form_factory, apply_form, choice
 
 
 def _match(rt, user, row, mapping, apply_form, choices, errors):
-    """Find ``row``'s duplicates and settle its action; an update is applied to the match in memory."""
-    if not choices.key:
-        return
-    probe = rt.model()
-    apply_form(rt, row.form, probe, only=choices.key)
-    values = {name: probe.__data__.get(name) for name in choices.key}
-    if all(v in (None, "") for v in values.values()):
-        return      # an empty key matches nothing
-    row.matches = list(_same_key(rt, user, values).limit(2))
+    """Find ``row``'s duplicates and settle its action; an update is applied to the match in memory. A row
+    without a record of the same key may still have likely duplicates (``core.records.duplicates``: the
+    rules the create and edit forms warn by): they are shown, and the row is created unless the importer
+    chooses to skip it."""
+    row.matches = _key_matches(rt, user, row, apply_form, choices.key)
     if not row.matches:
+        probe = rt.model()
+        apply_form(rt, row.form, probe)
+        row.likely = duplicates.find(rt, user, duplicates.values_of(probe), limit=3)
+        if row.likely and choices.per_row.get(row.line) == "skip":
+            row.action = "skip"
         return
     row.action = choices.action(row.line)
     if row.action != "update":
@@ -262,6 +268,17 @@ def _match(rt, user, row, mapping, apply_form, choices, errors):
     reassigns = record.owner_id != row.before.get("owner")
     row.refused = bool(changed) and not (access.can(user, "write", record, rt) and
                                          (not reassigns or access.may_reassign(user, record, rt)))
+
+
+def _key_matches(rt, user, row, apply_form, key):
+    if not key:
+        return []
+    probe = rt.model()
+    apply_form(rt, row.form, probe, only=key)
+    values = {name: probe.__data__.get(name) for name in key}
+    if all(v in (None, "") for v in values.values()):
+        return []   # an empty key matches nothing
+    return list(_same_key(rt, user, values).limit(2))
 
 
 def _same_key(rt, user, values):

@@ -14,6 +14,7 @@ from core.records import registry as records
 from core.records.forms import CHOICE_LABELS
 
 FIELD_LABELS = {
+    "merged": _l("Merged"), "moved": _l("Rows moved"),
     "owner": _l("Owner"), "created_by": _l("Created by"), "created_at": _l("Created"),
     "modified_by": _l("Modified by"), "modified_at": _l("Modified"), "name": _l("Name"),
     "code": _l("Code"), "category": _l("Category"), "unit_price": _l("Unit price"), "unit": _l("Unit"),

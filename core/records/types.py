@@ -151,6 +151,16 @@ def lead_actions(record, user):
     return []
 
 
+def merge_actions(type_name):
+    """"Merge…" on an account's, contact's or lead's page for whoever may change it (core.records.merge)."""
+    def actions(record, user):
+        if access.can(user, "write", record, type_name):
+            return [RecordAction(_l("Merge duplicates…"), url_for("records.merge_records", type_name=type_name,
+                                                                 record_id=record.id), order=200)]
+        return []
+    return actions
+
+
 def document_actions(record, user):
     if record.stored_name:
         return [RecordAction(_l("Download"), url_for("records.download", record_id=record.id))]
@@ -196,7 +206,7 @@ def core_record_types():
                    list_columns=("name", "type", "industry", "phone", "owner", "modified_at"),
                    search_fields=("name", "phone", "email", "website"), filter_fields=("type", "industry"),
                    related=(account_contacts, account_opportunities, account_children, documents_of("account")),
-                   choices={"type": "account_type", "industry": "industry"},
+                   choices={"type": "account_type", "industry": "industry"}, actions=(merge_actions("account"),),
                    menu_order=10, icon="building"),
         RecordType("contact", m.Contact, _l("Contact"), _l("Contacts"), family="account", form=ContactForm,
                    list_columns=("last_name", "first_name", "account", "title", "phone", "email", "owner"),
@@ -204,7 +214,7 @@ def core_record_types():
                    filter_fields=("lead_source",), related=(contact_opportunities, contact_reports,
                                                              documents_of("contact")),
                    choices={"lead_source": "lead_source"}, person_name=("last_name", "first_name"),
-                   menu_order=20, icon="user"),
+                   actions=(merge_actions("contact"),), menu_order=20, icon="user"),
         RecordType("lead", m.Lead, _l("Lead"), _l("Leads"), form=LeadForm,
                    list_columns=("last_name", "first_name", "company", "source", "status", "rating", "owner"),
                    search_fields=("last_name", "first_name", "company", "email", "phone"),
@@ -212,7 +222,7 @@ def core_record_types():
                    detail_fields=("last_name", "first_name", "company", "title", "phone", "email", "source",
                                   "status", "rating", "industry", "annual_revenue", "description", "converted_at",
                                   "converted_account", "converted_contact", "converted_opportunity"),
-                   related=(documents_of("lead"),), actions=(lead_actions,),
+                   related=(documents_of("lead"),), actions=(lead_actions, merge_actions("lead")),
                    choices={"source": "lead_source", "status": "lead_status", "rating": "lead_rating",
                             "industry": "industry"},
                    hide_empty=("converted_at", "converted_account", "converted_contact", "converted_opportunity"),

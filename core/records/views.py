@@ -18,9 +18,10 @@ from core import access, clock, csvsafe, search
 from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
-from core.records import RecordError, csvio, display, listing, registry as records, service
+from core.records import RecordError, csvio, display, duplicates, listing, registry as records, service
 from core.records.forms import ChoiceField, ReassignForm
 from core.records import specific  # noqa: F401  (adds the lead/opportunity/document routes to bp)
+from core.records import merge_views  # noqa: F401  (adds the merge page to bp)
 from core.records.blueprint import _user, bp
 from core.records import owners as _owners  # noqa: F401  (the owner type-ahead's route)
 from core.records.lookups import assignable_by_name, assignable_choice, bind_lookups, small_owner_choices, \
@@ -282,7 +283,7 @@ def detail(type_name, record_id):
 def _action_labels():
     return {"create": _("Created this record"), "update": _("Changed"), "delete": _("Deleted this record"),
             "line_add": _("Added a product line"), "line_remove": _("Removed a product line"),
-            "link": _("Linked a record"), "unlink": _("Removed a link")}
+            "link": _("Linked a record"), "unlink": _("Removed a link"), "merge": _("Merged two records")}
 
 
 # --- create and edit ------------------------------------------------------------------------------------
@@ -359,6 +360,10 @@ def _form_page(rt, user, record, extras, form, is_new):
     """The create/edit form: validate, save through the record service, or show it again (400)."""
     _prepare_form(rt, form, user, None if is_new else record)
     if form.validate_on_submit():
+        likely = _likely_duplicates(rt, user, record, form)
+        if likely:
+            return render_template("core/records/form.html", rt=rt, form=form,
+                                   record=None if is_new else record, duplicates=likely), 409
         try:
             save_form(rt, form, record, user, extras)
         except RecordError as exc:
@@ -368,6 +373,19 @@ def _form_page(rt, user, record, extras, form, is_new):
             return redirect(url_for("records.detail", type_name=rt.name, record_id=record.id))
     return render_template("core/records/form.html", rt=rt, form=form, record=None if is_new else record), \
         400 if form.is_submitted() else 200
+
+
+def _likely_duplicates(rt, user, record, form):
+    """The readable likely duplicates of what the form would save (``core.records.duplicates``), unless the
+    user pressed "save anyway" or (on an edit) changed none of the fields the finder compares."""
+    if not duplicates.supported(rt) or request.form.get("duplicates_confirmed") == "1":
+        return []
+    probe = rt.model()
+    probe.__data__ = dict(record.__data__)
+    apply_form(rt, form, probe)
+    if record.id is not None and not duplicates.compared_changed(rt, record, probe):
+        return []
+    return duplicates.find(rt, user, duplicates.values_of(probe), exclude=record.id)
 
 
 def _defaults(rt):

@@ -12,7 +12,7 @@ from core.records.registry import RecordType
 
 from plugins.calendar import feeds, service
 from plugins.calendar.forms import PRIORITY_LABELS, STATUS_LABELS
-from plugins.calendar.models import MODELS, CalendarEvent, CalendarTask, class_rows
+from plugins.calendar.models import MODELS, CalendarEvent, CalendarInvitee, CalendarTask, class_rows
 
 
 @hookimpl
@@ -44,6 +44,25 @@ def zhixin_record_types():
                    choices={"status": STATUS_LABELS, "priority": PRIORITY_LABELS},
                    **common),
     ]
+
+
+@hookimpl
+def zhixin_record_merging(record_type, survivor, other, user):
+    """Events and tasks related to the merged record relate to the survivor; a merged contact's invitations
+    pass to the survivor (one invitation per event: where both were invited, the survivor's stays)."""
+    moved = {}
+    for label, model in ((_l("Events"), CalendarEvent), (_l("Calendar tasks"), CalendarTask)):
+        moved[label] = model.update(related_id=survivor.id).where(
+            (model.related_type == record_type) & (model.related_id == other.id)).execute()
+    if record_type == "contact":
+        # read first: MariaDB refuses a DELETE whose subquery reads the same table
+        both = [i.event_id for i in CalendarInvitee.select(CalendarInvitee.event)
+                .where(CalendarInvitee.contact == survivor.id)]
+        CalendarInvitee.delete().where((CalendarInvitee.contact == other.id)
+                                       & CalendarInvitee.event.in_(both)).execute()
+        moved[_l("Invitees")] = CalendarInvitee.update(contact=survivor.id).where(
+            CalendarInvitee.contact == other.id).execute()
+    return moved
 
 
 @hookimpl

@@ -146,6 +146,30 @@ def zhixin_record_deleted(record_type, record, user):
                                       & (CampaignMember.member_id == record.id)).execute()
 
 
+@hookimpl
+def zhixin_record_merging(record_type, survivor, other, user):
+    """The merged record's campaign memberships and source campaign pass to the survivor; where the survivor
+    has its own already (one membership per campaign, one source per record), the survivor's stays."""
+    from plugins.campaigns.models import CampaignMember, CampaignSource
+    moved = {}
+    if record_type in ("account", "contact", "lead"):
+        M = CampaignMember
+        # read first: MariaDB refuses a DELETE whose subquery reads the same table
+        mine = [m.campaign_id for m in M.select(M.campaign).where((M.member_type == record_type)
+                                                                  & (M.member_id == survivor.id))]
+        M.delete().where((M.member_type == record_type) & (M.member_id == other.id) & M.campaign.in_(mine)).execute()
+        moved[_l("Campaign members")] = M.update(member_id=survivor.id).where(
+            (M.member_type == record_type) & (M.member_id == other.id)).execute()
+    if record_type == "lead":
+        CampaignMember.update(lead_id=survivor.id).where(CampaignMember.lead_id == other.id).execute()
+        S = CampaignSource
+        if S.select().where((S.record_type == "lead") & (S.record_id == survivor.id)).exists():
+            S.delete().where((S.record_type == "lead") & (S.record_id == other.id)).execute()
+        moved[_l("Campaign sources")] = S.update(record_id=survivor.id).where(
+            (S.record_type == "lead") & (S.record_id == other.id)).execute()
+    return moved
+
+
 # --- background, reports, calendar, dashboard, demo --------------------------------------------------
 
 @hookimpl

@@ -12,6 +12,18 @@ from plugins.sales.models import DOCUMENTS, MODELS, SalesSettings, class_rows
 
 
 @hookimpl
+def zhixin_record_merging(record_type, survivor, other, user):
+    """Quotes, orders and invoices of a merged account or contact belong to the survivor."""
+    if record_type not in ("account", "contact"):
+        return None
+    moved = {}
+    for kind, model in DOCUMENTS.items():
+        column = model._meta.fields[record_type]
+        moved[record_types.TYPE_LABELS[kind]] = model.update({column: survivor.id}).where(column == other.id).execute()
+    return moved
+
+
+@hookimpl
 def zhixin_blueprints(app):
     from plugins.sales.views import bp
     return [bp]

@@ -16,7 +16,20 @@ from plugins.service.models import (CATEGORIES, CHANNELS, DEFAULT_TARGETS, ITEM_
                                     PRIORITIES, SEVERITIES, STATUSES, ServiceEvent, ServiceReply, ServiceSettings,
                                     ServiceTarget, class_rows)
 
+ITEM_LABELS = {"feedback": _l("Feedback"), "complaint": _l("Complaints"), "case": _l("Service cases")}
 FAMILY = "service"   # one sharing-mode setting for feedback, complaints and cases (see docs/service.md)
+
+
+@hookimpl
+def zhixin_record_merging(record_type, survivor, other, user):
+    """Feedback, complaints and cases of a merged account or contact belong to the survivor."""
+    if record_type not in ("account", "contact"):
+        return None
+    moved = {}
+    for kind, model in ITEM_MODELS.items():
+        column = model._meta.fields[record_type]
+        moved[ITEM_LABELS[kind]] = model.update({column: survivor.id}).where(column == other.id).execute()
+    return moved
 
 
 @hookimpl

@@ -94,6 +94,12 @@ def zhixin_record_deleted(record_type, record, user):
 
 
 @hookimpl
+def zhixin_record_merging(record_type, survivor, other, user):
+    CALLS.append(("record_merging", (record_type, survivor.id, other.id)))
+    return {"Hook things": 0}
+
+
+@hookimpl
 def zhixin_permission_check(user, action, record_type, record):
     CALLS.append(("permission_check", (action, record_type)))
     if record_type == "hookthing" and getattr(record, "name", "") == "vetoed":

@@ -74,6 +74,17 @@ def test_record_events_access_filter_and_permission_check_fire(hook_app):
     assert not HookThing.select().where(HookThing.name == "first").exists()
 
 
+def test_record_merging_fires_inside_the_merge_before_the_other_is_deleted(hook_app):
+    from core.models import Account
+    from core.records import merge
+    user = hook_app.hook_user
+    keep, drop = (Account.create(name=n, owner=user, created_by=user) for n in ("Keep Ltd", "Drop Ltd"))
+    merge.merge("account", keep, drop, user)
+    assert called("zhixin_record_merging") == [("account", keep.id, drop.id)]
+    assert called("zhixin_record_deleted")[-1] == ("account", drop.id)
+    assert not Account.select().where(Account.id == drop.id).exists()
+
+
 def test_permission_check_is_a_veto_and_a_true_answer_grants_nothing(hook_app):
     from core import access
     user, admin = hook_app.hook_user, hook_app.hook_admin
