@@ -57,3 +57,11 @@ def zhixin_class_rows(user_ids):
     messages = MailMessage.select(MailMessage.id).where(mine)
     return [ClassRows(_l("E-mail attachments"), MailAttachment, MailAttachment.message.in_(messages)),
             ClassRows(_l("E-mail messages"), MailMessage, mine)]
+
+
+@hookimpl
+def zhixin_record_merging(record_type, survivor, other, user):
+    """The e-mails filed on the merged record (and their send log) pass to the survivor."""
+    M = MailMessage
+    moved = M.update(record_id=survivor.id).where((M.record_type == record_type) & (M.record_id == other.id)).execute()
+    return {_l("E-mails"): moved}

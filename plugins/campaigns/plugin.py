@@ -150,8 +150,20 @@ def zhixin_record_deleted(record_type, record, user):
 def zhixin_record_merging(record_type, survivor, other, user):
     """The merged record's campaign memberships and source campaign pass to the survivor; where the survivor
     has its own already (one membership per campaign, one source per record), the survivor's stays."""
-    from plugins.campaigns.models import CampaignMember, CampaignSource
+    from plugins.campaigns.models import (CampaignMailingRecipient, CampaignMember, CampaignSource,
+                                          CampaignUnsubscribe)
     moved = {}
+    if record_type in ("contact", "lead"):
+        # a mailing's recipients keep their status on the survivor; an unsubscribe of either holds for it
+        R, U = CampaignMailingRecipient, CampaignUnsubscribe
+        mailings = [r.mailing_id for r in R.select(R.mailing).where((R.member_type == record_type)
+                                                                    & (R.member_id == survivor.id))]
+        R.delete().where((R.member_type == record_type) & (R.member_id == other.id) & R.mailing.in_(mailings)).execute()
+        moved[_l("Mailing recipients")] = R.update(member_id=survivor.id).where(
+            (R.member_type == record_type) & (R.member_id == other.id)).execute()
+        if U.select().where((U.member_type == record_type) & (U.member_id == survivor.id)).exists():
+            U.delete().where((U.member_type == record_type) & (U.member_id == other.id)).execute()
+        U.update(member_id=survivor.id).where((U.member_type == record_type) & (U.member_id == other.id)).execute()
     if record_type in ("account", "contact", "lead"):
         M = CampaignMember
         # read first: MariaDB refuses a DELETE whose subquery reads the same table

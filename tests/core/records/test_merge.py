@@ -264,3 +264,24 @@ def test_the_merge_pages_read_in_chinese(school, as_user):
     r = client.post(f"/records/account/{keep.id}/merge", data={"other": str(drop.id)}, follow_redirects=True)
     html = r.get_data(as_text=True)
     assert "已合并到" in html and "合并了两条记录" in html and "merged into" not in html
+
+
+def test_merging_contacts_moves_their_e_mails_mailing_recipients_and_unsubscribe(school, as_user):
+    from core.mail import outbox
+    from plugins.campaigns.models import CampaignMailing, CampaignMailingRecipient, CampaignUnsubscribe
+    owner = school["owner"]
+    keep = Contact.create(last_name="李", first_name="雷", email="li@example.com", **_own(owner))
+    drop = Contact.create(last_name="李", first_name="雷", email="lei@example.com", **_own(owner))
+    sent = outbox.queue("contact", drop, drop.email, "报价", "您好", owner)
+    campaign = Campaign.create(name="Spring", **_own(owner))
+    both, only_drop = (CampaignMailing.create(campaign=campaign, subject=s) for s in ("Both", "Only the other"))
+    CampaignMailingRecipient.create(mailing=both, member_type="contact", member_id=keep.id, address=keep.email)
+    CampaignMailingRecipient.create(mailing=both, member_type="contact", member_id=drop.id, address=drop.email)
+    CampaignMailingRecipient.create(mailing=only_drop, member_type="contact", member_id=drop.id,
+                                    address=drop.email, bounced=True)
+    CampaignUnsubscribe.create(member_type="contact", member_id=drop.id)
+    assert _merge(as_user(owner), "contact", keep, drop).status_code == 302
+    assert type(sent).get_by_id(sent.id).record_id == keep.id  # the send log follows the survivor
+    assert sorted((r.mailing_id, r.member_id, r.bounced) for r in CampaignMailingRecipient.select()) == [
+        (both.id, keep.id, False), (only_drop.id, keep.id, True)]
+    assert [(u.member_type, u.member_id) for u in CampaignUnsubscribe.select()] == [("contact", keep.id)]
