@@ -206,3 +206,21 @@ def _fraction(points):
 def zhixin_demo_data(app, users, rng):
     from plugins.service.demo import create_demo
     create_demo(users, rng)
+
+
+@hookimpl
+def zhixin_timeline_items(user, scope, before, limit):
+    """Feedback, complaints and service cases about the account or one of its contacts, at their receipt."""
+    from flask import url_for
+    from core.timeline import TimelineItem, page
+    labels = {"feedback": _l("Feedback"), "complaint": _l("Complaint"), "case": _l("Service case")}
+    out = []
+    for kind, model in ITEM_MODELS.items():
+        query = access.visible(model.select(), user, services.RECORD_TYPES[kind]).where(
+            scope.about(account=model.account, contact=model.contact))
+        for item in page(query, model.received_at, f"service_{kind}", model.id, before, limit):
+            about = ("account", item.account_id) if item.account_id else ("contact", item.contact_id)
+            out.append(TimelineItem(item.received_at, f"service_{kind}", item.id, item.subject, labels[kind],
+                                    url_for("service.detail", kind=kind, item_id=item.id), *about,
+                                    detail=STATUSES.get(item.status, item.status)))
+    return out
