@@ -22,7 +22,7 @@ from core import access
 from core.models import Account, Contact, Opportunity
 
 PAGE_SIZE = 20
-SUBJECT_TYPES = ("account", "contact", "opportunity")
+SUBJECT_TYPES = ("account",)   # the record types whose page shows a timeline
 
 
 @dataclass
@@ -105,15 +105,15 @@ def _any(parts):
 
 def scope_of(user, record_type, record):
     """The scope of ``record``'s timeline (its readability already checked by the caller): an account with its
-    readable contacts and opportunities; a contact or an opportunity alone."""
-    if record_type == "account":
-        return Scope(user, {
-            "account": [record.id],
-            "contact": access.visible(Contact.select(Contact.id), user, "contact").where(Contact.account == record.id),
-            "opportunity": access.visible(Opportunity.select(Opportunity.id), user, "opportunity")
-            .where(Opportunity.account == record.id),
-        })
-    return Scope(user, {record_type: [record.id]})
+    contacts and opportunities that ``user`` may read."""
+    if record_type != "account":
+        raise ValueError(f"no timeline for {record_type!r}")
+    return Scope(user, {
+        "account": [record.id],
+        "contact": access.visible(Contact.select(Contact.id), user, "contact").where(Contact.account == record.id),
+        "opportunity": access.visible(Opportunity.select(Opportunity.id), user, "opportunity")
+        .where(Opportunity.account == record.id),
+    })
 
 
 def page(query, at, kind, id_field, before, limit):

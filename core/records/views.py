@@ -284,7 +284,7 @@ DETAIL_TIMELINE = 10  # the detail page shows the newest items; "older" pages th
 
 
 def _timeline(rt, record, user, before, limit):
-    """The page of ``record``'s timeline (an account, a contact, an opportunity), or None for other types."""
+    """The page of ``record``'s timeline (an account's), or None for the other types."""
     if rt.name not in timeline.SUBJECT_TYPES:
         return None
     return timeline.timeline_page(user, timeline.scope_of(user, rt.name, record), before, limit)

@@ -9,10 +9,11 @@ from markupsafe import Markup
 from core import access, clock, hookimpl
 from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
+from core.timeline import TimelineItem, page
 
 from plugins.calendar import feeds, service
 from plugins.calendar.forms import PRIORITY_LABELS, STATUS_LABELS
-from plugins.calendar.models import MODELS, CalendarEvent, CalendarTask, class_rows
+from plugins.calendar.models import MODELS, CalendarEvent, CalendarInvitee, CalendarTask, class_rows
 
 
 @hookimpl
@@ -185,8 +186,6 @@ def zhixin_template_slot(slot, context):
 def zhixin_timeline_items(user, scope, before, limit):
     """Events (meetings, calls, appointments; a recurring one once, at its first start) and tasks — done ones
     too — linked to the account, its contacts or opportunities, or with one of its contacts invited."""
-    from core.timeline import TimelineItem, page
-    from plugins.calendar.models import CalendarInvitee
     E, T, I = CalendarEvent, CalendarTask, CalendarInvitee
     invited = E.id.in_(I.select(I.event).where(I.contact.in_(scope.ids("contact"))))
     events = service.visible_events(user).where(

@@ -5,9 +5,10 @@ from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from core import hookimpl
+from core import access, hookimpl
 from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType, RelationGrant
+from core.timeline import TimelineItem, page
 from plugins.campaigns import labels
 
 
@@ -208,9 +209,7 @@ def zhixin_demo_data(app, users, rng):
 @hookimpl
 def zhixin_timeline_items(user, scope, before, limit):
     """The account or its contacts added to a campaign the viewer may read, with their response."""
-    from core import access
-    from core.timeline import TimelineItem, page
-    from plugins.campaigns.models import Campaign, CampaignMember as M
+    from plugins.campaigns.models import Campaign, CampaignMember as M  # lazily, as this module's other hooks
     query = access.visible(M.select(M, Campaign).join(Campaign), user, "campaign").where(
         scope.related(M.member_type, M.member_id))
     return [TimelineItem(m.added_at, "campaign_member", m.id, m.campaign.name, _l("Campaign member"),

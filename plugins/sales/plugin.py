@@ -1,14 +1,16 @@
 """Hook implementations of the sales plugin (报价单 / 销售订单 / 发票 / 收款)."""
 import os
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core import hookimpl
+from core import access, hookimpl, templating
 from core.extension import Job, MenuItem, MigrationSet
+from core.timeline import TimelineItem, page
 from plugins.sales import jobs, record_types, reports
 from plugins.sales.demo import create_demo
-from plugins.sales.models import DOCUMENTS, MODELS, SalesSettings, class_rows
+from plugins.sales.models import DOCUMENTS, MODELS, STATUSES, SalesSettings, class_rows
 
 
 @hookimpl
@@ -89,10 +91,6 @@ def zhixin_demo_data(users):
 @hookimpl
 def zhixin_timeline_items(user, scope, before, limit):
     """Quotes, sales orders and invoices for the account, one of its contacts or opportunities, when made."""
-    from flask import url_for
-    from core import access, templating
-    from core.timeline import TimelineItem, page
-    from plugins.sales.models import STATUSES
     labels = {"quote": _l("Quote"), "sales_order": _l("Sales order"), "invoice": _l("Invoice")}
     out = []
     for kind, model in DOCUMENTS.items():

@@ -3,7 +3,7 @@ import datetime as dt
 from decimal import Decimal
 import os
 
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -11,6 +11,7 @@ from core import access, clock, hookimpl
 from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
 from core.reports import ReportColumn, ReportDefinition, ReportResult
+from core.timeline import TimelineItem, page
 from plugins.service import public, services
 from plugins.service.models import (CATEGORIES, CHANNELS, DEFAULT_TARGETS, ITEM_MODELS, MODELS, OPEN_STATUSES,
                                     PRIORITIES, SEVERITIES, STATUSES, ServiceEvent, ServiceReply, ServiceSettings,
@@ -211,8 +212,6 @@ def zhixin_demo_data(app, users, rng):
 @hookimpl
 def zhixin_timeline_items(user, scope, before, limit):
     """Feedback, complaints and service cases about the account or one of its contacts, at their receipt."""
-    from flask import url_for
-    from core.timeline import TimelineItem, page
     labels = {"feedback": _l("Feedback"), "complaint": _l("Complaint"), "case": _l("Service case")}
     out = []
     for kind, model in ITEM_MODELS.items():

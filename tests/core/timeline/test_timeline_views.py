@@ -148,11 +148,17 @@ def test_past_the_last_item_the_empty_state_and_a_bad_cursor_is_refused(app, sid
 def test_the_timeline_reads_in_chinese_with_dates_in_the_organisations_zone(app, make_school, as_user):
     s = make_school(language="")
     account, items = world(s["alice"])
-    _, page = shown(as_user(s["alice"], language="zh-CN"), f"/records/account/{account.id}/timeline?before=2026-03-02T01:13:30~x~1")
+    client = as_user(s["alice"], language="zh-CN")
+    # a cursor just after the newest item: the whole timeline on one page, with its "newest" link
+    _, page = shown(client, f"/records/account/{account.id}/timeline?before=2026-03-02T01:13:30~x~1")
     section = page[page.index('id="timeline"'):]
+    _, detail = shown(client, f"/records/account/{account.id}")
+    assert "更早" in detail and ">Older" not in detail
     for word in ("时间线", "报价单", "发票", "日程", "任务", "阶段"):
         assert word in section, word
-    for english in ("Timeline", "Quote", "Invoice", "Event", "Task", "Stage changed", "Older", "Contact created"):
+    assert "最新" in section
+    for english in ("Timeline", "Quote", "Invoice", "Event", "Task", "Stage changed", "Newest", "Contact created",
+                    "Draft", "Planned", "Completed"):
         assert english not in section, english
     # 2026-03-02 01:13 UTC is 09:13 in the organisation's zone (Asia/Shanghai)
     assert "09:13" in section and "01:13" not in section.split("datetime=")[0]
