@@ -19,7 +19,7 @@ import peewee
 from flask import current_app
 
 from core import access
-from core.models import Account, Contact, Opportunity
+from core.models import Contact, Opportunity
 
 PAGE_SIZE = 20
 SUBJECT_TYPES = ("account",)   # the record types whose page shows a timeline
@@ -62,7 +62,7 @@ class Cursor:
     def parse(cls, token):
         """The cursor of an "older" link, or ValueError for anything else."""
         at, kind, id_ = token.split("~")
-        if not kind or len(kind) > 64:
+        if not kind or len(kind) > 64 or not 0 <= int(id_) < 2 ** 63:  # beyond: no database takes it
             raise ValueError(token)
         return cls(_dt.datetime.fromisoformat(at).replace(tzinfo=None), kind, int(id_))
 
@@ -163,8 +163,9 @@ def _dedupe(items):
 
 
 def _name_subjects(user, items):
-    """``item.subject``: the name of the contact or opportunity an item is about (one query per type)."""
-    models = {"account": Account, "contact": Contact, "opportunity": Opportunity}
+    """``item.subject``: the name of the contact or opportunity an item is about (one query per type; the page
+    names no account, its own being the only one in the scope)."""
+    models = {"contact": Contact, "opportunity": Opportunity}
     for type_name, model in models.items():
         ids = {i.record_id for i in items if i.record_type == type_name and i.record_id is not None}
         names = {r.id: r.name for r in access.visible(model.select(), user, type_name).where(model.id.in_(ids))} \

@@ -140,7 +140,8 @@ def test_past_the_last_item_the_empty_state_and_a_bad_cursor_is_refused(app, sid
     url = f"/records/account/{account.id}/timeline"
     _, page = shown(client, url + "?before=2000-01-01T00:00:00~account_created~1")
     assert "Nothing has happened with this record yet." in page and "data-timeline-older" not in page
-    for bad in ("nonsense", "2026-01-01~x", "2026-13-01T00:00:00~a~1", "2026-01-01T00:00:00~a~x"):
+    for bad in ("nonsense", "2026-01-01~x", "2026-13-01T00:00:00~a~1", "2026-01-01T00:00:00~a~x",
+                "2026-01-01T00:00:00~a~99999999999999999999", "2026-01-01T00:00:00~~1"):
         assert client.get(url, query_string={"before": bad}).status_code == 400
     assert client.get("/records/lead/1/timeline").status_code == 404
 
