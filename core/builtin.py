@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core import hookimpl
 from core.extension import MenuItem, MigrationSet
 from core.models import CORE_MODELS, CacheStamp, DEFAULT_STAGES, Organisation, SalesStage
-from core.records import classrows, demo
+from core.records import classrows, demo, timeline_items
 from core.records.types import core_record_types
 
 
@@ -55,3 +55,9 @@ def zhixin_menu_items(user):
             MenuItem("admin", _l("Administration"), "admin.index", group="admin", order=900, icon="settings"),
         ]
     return items
+
+
+@hookimpl
+def zhixin_timeline_items(user, scope, before, limit):
+    """Core's part of the customer timeline: records created, stage changes, documents."""
+    return timeline_items.timeline_items(user, scope, before, limit)

@@ -8,7 +8,7 @@ field (never by plugin load order).
 Phases: start-up (startup, migrations, defaults, models), records (record_types, record_fields, record_saving,
 record_saved, record_deleted, permission_check, access_filter), accounts (user_credentials_changed), web (blueprints, menu_items,
 dashboard_widgets, template_slot), background (jobs), tools (cli_commands, demo_data, class_rows), cooperation
-between plugins (reports, calendar_items, exercises).
+between plugins (reports, calendar_items, overdue_items, timeline_items, exercises).
 """
 import pluggy
 
@@ -212,6 +212,20 @@ def zhixin_overdue_items(user, before):
     """Return ``core.extension.CalendarItem`` objects for the *open* items that ``user`` may see whose due
     time passed before ``before`` (a naive UTC datetime) — however long ago: the daily work plan lists them,
     marked overdue, until they are done (a campaign task, a service item past its resolution target…)."""
+
+
+@hookspec
+def zhixin_timeline_items(user, scope, before, limit):
+    """Return ``core.timeline.TimelineItem`` objects for the customer timeline (an account's page: the
+    account, its contacts and its opportunities): at most ``limit`` of your items about the records of
+    ``scope`` (``core.timeline.Scope``: ``scope.ids("contact")`` is a subquery of the contacts the viewer may
+    read, ``scope.about(account=M.account, contact=M.contact)`` and ``scope.related(M.related_type,
+    M.related_id)`` the matching expressions) that ``user`` may read, older than the cursor ``before`` (None:
+    from the newest), newest first. Write ONE query per kind of item, through ``core.access.visible``, and let
+    ``core.timeline.page(query, at_field, kind, id_field, before, limit)`` add the cursor, order and limit;
+    ``kind`` must be unique to that query (prefix it with your plugin's name) and ``at`` a naive UTC datetime.
+    Core merges every source's items, cuts the page and fills in ``plugin``; a plugin off for the viewer's
+    class is not asked."""
 
 
 @hookspec

@@ -20,7 +20,8 @@ GROUP = "zhixin.plugins"
 BUNDLED_DISTRIBUTION = "zhixin-crm"
 # Hooks whose answers only decorate a page: a plugin that fails in one is logged and left out.
 UI_HOOKS = frozenset({"zhixin_menu_items", "zhixin_dashboard_widgets", "zhixin_template_slot",
-                      "zhixin_record_fields", "zhixin_calendar_items", "zhixin_reports", "zhixin_exercises"})
+                      "zhixin_record_fields", "zhixin_calendar_items", "zhixin_reports", "zhixin_exercises",
+                      "zhixin_timeline_items"})
 
 
 @dataclass

@@ -247,4 +247,5 @@ class Document(Record):
     description = peewee.TextField(default="")
 
     class Meta:
-        indexes = list_sort_indexes("title", "folder", "filename", "size", "modified_at")
+        indexes = list_sort_indexes("title", "folder", "filename", "size", "modified_at") + (
+            (("related_type", "related_id", "created_at"), False),)  # a record's documents, newest first

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from core import access, clock, csvsafe, search
+from core import access, clock, csvsafe, search, timeline
 from core import names
 from core.db import db
 from core.models import AuditEntry, SalesStage, User
@@ -275,9 +275,38 @@ def detail(type_name, record_id):
     return render_template(
         "core/records/detail.html", rt=rt, record=record, fields=detail_fields(rt, record),
         stamps=stamp_fields(rt, record), extras=extras, related=related, actions=actions,
+        timeline=_timeline(rt, record, user, None, DETAIL_TIMELINE),
         audit=audit_log(rt, record), action_labels=_action_labels(),
         can_write=editable(rt) and access.can(user, "write", record, rt),
         can_delete=editable(rt) and access.can(user, "delete", record, rt))
+
+
+DETAIL_TIMELINE = 10  # the detail page shows the newest items; "older" pages through the rest
+
+
+def _timeline(rt, record, user, before, limit):
+    """The page of ``record``'s timeline (an account's), or None for the other types."""
+    if rt.name not in timeline.SUBJECT_TYPES:
+        return None
+    return timeline.timeline_page(user, timeline.scope_of(user, rt.name, record), before, limit)
+
+
+@bp.route("/<type_name>/<int:record_id>/timeline")
+@login_required
+def record_timeline(type_name, record_id):
+    """The whole timeline of a record, a page at a time (``?before=`` the "older" link's cursor)."""
+    rt = _type_or_404(type_name)
+    if rt.name not in timeline.SUBJECT_TYPES:
+        abort(404)
+    user = _user()
+    record = access.get_or_404(user, rt, record_id)
+    token = request.args.get("before", "")
+    try:
+        before = timeline.Cursor.parse(token) if token else None
+    except ValueError:
+        fail(400, _("This link to older items is not valid."))
+    return render_template("core/records/timeline.html", rt=rt, record=record, before=before,
+                           timeline=_timeline(rt, record, user, before, timeline.PAGE_SIZE))
 
 
 def _action_labels():

@@ -46,7 +46,7 @@ class CalendarEvent(Record):
 
     class Meta:
         table_name = "calendar_event"
-        indexes = ((("owner", "start"), False),)
+        indexes = ((("owner", "start"), False), (("related_type", "related_id", "start"), False))
 
     @property
     def recurring(self):
@@ -81,7 +81,7 @@ class CalendarTask(Record):
 
     class Meta:
         table_name = "calendar_task"
-        indexes = ((("owner", "due_date"), False),)
+        indexes = ((("owner", "due_date"), False), (("related_type", "related_id", "created_at"), False))
 
     @property
     def done(self):

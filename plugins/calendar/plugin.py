@@ -9,6 +9,7 @@ from markupsafe import Markup
 from core import access, clock, hookimpl
 from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
+from core.timeline import TimelineItem, page
 
 from plugins.calendar import feeds, service
 from plugins.calendar.forms import PRIORITY_LABELS, STATUS_LABELS
@@ -198,3 +199,30 @@ def zhixin_template_slot(slot, context):
         .order_by(CalendarTask.due_date).limit(5))
     return Markup(render_template("calendar/record_sidebar.html", events=events, tasks=tasks,
                                   type_name=type_name, record=record, local_span=service.local_span))
+
+
+@hookimpl
+def zhixin_timeline_items(user, scope, before, limit):
+    """Events (meetings, calls, appointments; a recurring one once, at its first start) and tasks — done ones
+    too — linked to the account, its contacts or opportunities, or with one of its contacts invited."""
+    E, T, I = CalendarEvent, CalendarTask, CalendarInvitee
+    invited = E.id.in_(I.select(I.event).where(I.contact.in_(scope.ids("contact"))))
+    events = service.visible_events(user).where(
+        (scope.related(E.related_type, E.related_id) | invited) & E.series.is_null() & ~E.cancelled)
+    out = [TimelineItem(e.start, "calendar_event", e.id, e.subject, _l("Event"),
+                        url_for("calendar.event_detail", event_id=e.id), *_subject(e, scope),
+                        detail=e.location)
+           for e in page(events, E.start, "calendar_event", E.id, before, limit)]
+    tasks = service.visible_tasks(user).where(scope.related(T.related_type, T.related_id))
+    out += [TimelineItem(t.created_at, "calendar_task", t.id, t.subject, _l("Task"),
+                         url_for("calendar.task_detail", task_id=t.id), t.related_type, t.related_id,
+                         detail=STATUS_LABELS.get(t.status, t.status))
+            for t in page(tasks, T.created_at, "calendar_task", T.id, before, limit)]
+    return out
+
+
+def _subject(event, scope):
+    """What an event is about: its linked record, else (an invited contact's event) nothing named."""
+    if event.related_type in scope.types and event.related_id is not None:
+        return event.related_type, event.related_id
+    return "", None

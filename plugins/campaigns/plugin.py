@@ -5,9 +5,10 @@ from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from core import hookimpl
+from core import access, hookimpl
 from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType, RelationGrant
+from core.timeline import TimelineItem, page
 from plugins.campaigns import labels
 
 
@@ -242,3 +243,15 @@ def _render_widget(user):
 def zhixin_demo_data(app, users, rng):
     from plugins.campaigns.demo import load
     load(users, rng)
+
+
+@hookimpl
+def zhixin_timeline_items(user, scope, before, limit):
+    """The account or its contacts added to a campaign the viewer may read, with their response."""
+    from plugins.campaigns.models import Campaign, CampaignMember as M  # lazily, as this module's other hooks
+    query = access.visible(M.select(M, Campaign).join(Campaign), user, "campaign").where(
+        scope.related(M.member_type, M.member_id))
+    return [TimelineItem(m.added_at, "campaign_member", m.id, m.campaign.name, _l("Campaign member"),
+                         url_for("records.detail", type_name="campaign", record_id=m.campaign_id),
+                         m.member_type, m.member_id, detail=labels.RESPONSE_STATUSES.get(m.status, m.status))
+            for m in page(query, M.added_at, "campaign_member", M.id, before, limit)]

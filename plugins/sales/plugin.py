@@ -1,14 +1,16 @@
 """Hook implementations of the sales plugin (报价单 / 销售订单 / 发票 / 收款)."""
 import os
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core import hookimpl
+from core import access, hookimpl, templating
 from core.extension import Job, MenuItem, MigrationSet
+from core.timeline import TimelineItem, page
 from plugins.sales import jobs, record_types, reports
 from plugins.sales.demo import create_demo
-from plugins.sales.models import DOCUMENTS, MODELS, SalesSettings, class_rows
+from plugins.sales.models import DOCUMENTS, MODELS, STATUSES, SalesSettings, class_rows
 
 
 @hookimpl
@@ -96,3 +98,21 @@ def zhixin_record_types():
 def zhixin_demo_data(users):
     create_demo(users)
 
+
+
+@hookimpl
+def zhixin_timeline_items(user, scope, before, limit):
+    """Quotes, sales orders and invoices for the account, one of its contacts or opportunities, when made."""
+    labels = {"quote": _l("Quote"), "sales_order": _l("Sales order"), "invoice": _l("Invoice")}
+    out = []
+    for kind, model in DOCUMENTS.items():
+        query = access.visible(model.select(), user, kind).where(
+            scope.about(account=model.account, contact=model.contact, opportunity=model.opportunity))
+        for doc in page(query, model.created_at, f"sales_{kind}", model.id, before, limit):
+            about = next(((t, i) for t, i in (("account", doc.account_id), ("opportunity", doc.opportunity_id),
+                                              ("contact", doc.contact_id)) if i is not None), ("", None))
+            status = STATUSES[kind].get(doc.status, doc.status)
+            out.append(TimelineItem(doc.created_at, f"sales_{kind}", doc.id, str(doc), labels[kind],
+                                    url_for("records.detail", type_name=kind, record_id=doc.id), *about,
+                                    detail=f"{status} · {templating.money(doc.total, doc.currency)}"))
+    return out

@@ -3,7 +3,7 @@ import datetime as dt
 from decimal import Decimal
 import os
 
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -11,6 +11,7 @@ from core import access, clock, hookimpl
 from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
 from core.reports import ReportColumn, ReportDefinition, ReportResult
+from core.timeline import TimelineItem, page
 from plugins.service import public, services
 from plugins.service.models import (CATEGORIES, CHANNELS, DEFAULT_TARGETS, ITEM_MODELS, MODELS, OPEN_STATUSES,
                                     PRIORITIES, SEVERITIES, STATUSES, ServiceEvent, ServiceReply, ServiceSettings,
@@ -219,3 +220,19 @@ def _fraction(points):
 def zhixin_demo_data(app, users, rng):
     from plugins.service.demo import create_demo
     create_demo(users, rng)
+
+
+@hookimpl
+def zhixin_timeline_items(user, scope, before, limit):
+    """Feedback, complaints and service cases about the account or one of its contacts, at their receipt."""
+    labels = {"feedback": _l("Feedback"), "complaint": _l("Complaint"), "case": _l("Service case")}
+    out = []
+    for kind, model in ITEM_MODELS.items():
+        query = access.visible(model.select(), user, services.RECORD_TYPES[kind]).where(
+            scope.about(account=model.account, contact=model.contact))
+        for item in page(query, model.received_at, f"service_{kind}", model.id, before, limit):
+            about = ("account", item.account_id) if item.account_id else ("contact", item.contact_id)
+            out.append(TimelineItem(item.received_at, f"service_{kind}", item.id, item.subject, labels[kind],
+                                    url_for("service.detail", kind=kind, item_id=item.id), *about,
+                                    detail=STATUSES.get(item.status, item.status)))
+    return out

@@ -208,6 +208,18 @@ def zhixin_overdue_items(user, before):
 
 
 @hookimpl
+def zhixin_timeline_items(user, scope, before, limit):
+    """An e-mail-like item on every account's timeline, one per account in the scope, placed by the cursor."""
+    from core.timeline import TimelineItem
+    CALLS.append(("timeline_items", (before, limit)))
+    at = dt.datetime(2026, 1, 1, 8, 0)
+    if before is not None and (at, "hooktest_mail") >= (before.at, before.kind):
+        return []
+    return [TimelineItem(at, "hooktest_mail", account_id, "Hook e-mail", "E-mail", record_type="account",
+                         record_id=account_id) for account_id in scope.ids("account")][:limit]
+
+
+@hookimpl
 def zhixin_exercises():
     from core.exercises import Exercise
     CALLS.append(("exercises", None))

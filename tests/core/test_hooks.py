@@ -213,3 +213,13 @@ def test_a_misspelled_plugin_module_is_reported_not_fatal(make_app, tmp_path, mo
     plugins = app.extensions["zhixin_plugins"]
     assert not plugins.is_enabled("typo")
     assert "zhixin_menu_item" in plugins.errors["typo"]
+
+
+def test_a_plugins_timeline_items_join_the_accounts_timeline(hook_app, login):
+    from core.models import Account
+    user = hook_app.hook_user
+    account = Account.create(name="Hook customer", owner=user.id, created_by=user.id)
+    page = login(hook_app.test_client(), user).get(f"/records/account/{account.id}/timeline").get_data(as_text=True)
+    assert f'data-timeline-item="hooktest_mail:{account.id}" data-plugin="hooktest"' in page
+    assert "Hook e-mail" in page and f'data-timeline-item="account_created:{account.id}"' in page
+    assert called("zhixin_timeline_items") == [(None, 21)]  # the page size and one more: is there an older page?

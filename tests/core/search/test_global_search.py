@@ -96,3 +96,24 @@ def test_more_hits_than_the_count_cap_read_more_than_in_both_languages(app, scho
     exact = hits(en, "undercap")
     assert "(6)" in exact and "All 6 accounts" in exact and "more than" not in exact.lower()
     assert "Captest" not in hits(as_user(school["carol"]), "captest")  # none of them is carol's to read
+
+
+def test_every_types_hit_and_more_link_open_for_the_viewer(app, school, as_user):
+    """The global search links each hit to its record's page and "more" to its type's filtered list: both must
+    open for every searchable type, plugins' included (a type whose module has its own pages too)."""
+    import re
+    from core.records.search_views import searchable_types
+    from tests.core.timeline.helpers import world
+    alice = school["alice"]
+    world(alice, tag="Wzq")
+    client = as_user(alice)
+    page = hits(client, "wzq")
+    with app.test_request_context():
+        types = {rt.name for rt in searchable_types(alice)}
+    found = set(re.findall(r'data-search-type="([a-z_]+)"', page))
+    assert {"account", "contact", "opportunity", "document", "calendar_event", "calendar_task", "feedback",
+            "complaint", "service_case", "quote", "sales_order", "invoice", "campaign"} <= found <= types
+    for link in re.findall(r'<a href="([^"]+)" data-record=', page):
+        assert client.get(link).status_code == 200, link
+    for name in found:
+        assert client.get(f"/records/{name}/", query_string={"q": "wzq"}).status_code == 200, name
