@@ -65,3 +65,18 @@ def zhixin_record_merging(record_type, survivor, other, user):
     M = MailMessage
     moved = M.update(record_id=survivor.id).where((M.record_type == record_type) & (M.record_id == other.id)).execute()
     return {_l("E-mails"): moved}
+
+
+@hookimpl
+def zhixin_timeline_items(user, scope, before, limit):
+    """The e-mails sent (or queued) from the account and its contacts, at the moment they were written; a
+    message is as readable as the record it is filed on (the scope holds the readable ones)."""
+    from flask import url_for
+
+    from core.timeline import TimelineItem, page
+    M = MailMessage
+    query = M.select().where(scope.related(M.record_type, M.record_id))
+    return [TimelineItem(m.created_at, "mail", m.id, m.subject, _l("E-mail"),
+                         url_for("mail.log", type_name=m.record_type, record_id=m.record_id),
+                         m.record_type, m.record_id, detail=STATUS_LABELS.get(m.status, m.status))
+            for m in page(query, M.created_at, "mail", M.id, before, limit)]

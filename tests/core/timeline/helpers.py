@@ -2,6 +2,7 @@
 import datetime as dt
 
 from core import clock
+from core.mail.models import MailMessage
 from core.models import Account, Contact, Document, Opportunity, OpportunityStageHistory, SalesStage
 from plugins.calendar.models import CalendarEvent, CalendarTask
 from plugins.campaigns.models import Campaign, CampaignMember
@@ -54,6 +55,9 @@ def world(owner, account=None, at=START, tag=""):
         when()
         items[f"sales_{kind}"] = model.create(number=f"{kind}{tag}-{account.id}", account=account.id,
                                               opportunity=opp.id, **_stamp(owner)).id
+    items["mail"] = MailMessage.create(record_type="contact", record_id=contact.id, to_address="c@example.com",
+                                       subject=f"Hello{tag}", sender=owner.id, created_at=when(),
+                                       message_id=f"<{contact.id}.{tag}@timeline.test>").id
     campaign = Campaign.create(name=f"Campaign{tag}", **_stamp(owner))
     items["campaign_member"] = CampaignMember.create(campaign=campaign.id, member_type="contact",
                                                      member_id=contact.id, added_at=when()).id
@@ -61,6 +65,6 @@ def world(owner, account=None, at=START, tag=""):
     return account, items
 
 
-PLUGIN_OF = {"calendar_event": "calendar", "calendar_task": "calendar", "service_feedback": "service",
+PLUGIN_OF = {"mail": "core", "calendar_event": "calendar", "calendar_task": "calendar", "service_feedback": "service",
              "service_complaint": "service", "service_case": "service", "sales_quote": "sales",
              "sales_sales_order": "sales", "sales_invoice": "sales", "campaign_member": "campaigns"}

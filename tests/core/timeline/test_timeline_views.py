@@ -77,7 +77,8 @@ def test_a_peer_reading_only_accounts_sees_only_the_account_and_contact(app, sid
     account, items = world(sides["owner"])
     got, _ = shown(as_user(sides["peer"]), f"/records/account/{account.id}/timeline")
     assert sorted(got) == sorted([("account_created", items["account_created"]),
-                                  ("contact_created", items["contact_created"])])
+                                  ("contact_created", items["contact_created"]),
+                                  ("mail", items["mail"])])  # an e-mail is as readable as its contact
 
 
 def test_items_of_a_contact_the_viewer_may_not_read_are_left_out(app, sides, as_user):
