@@ -191,6 +191,9 @@ def _register_blueprints(app):
         app.register_blueprint(bp)
         owners[bp.name] = plugin
     app.extensions["zhixin_blueprint_plugins"] = owners
+    for view in app.view_functions.values():
+        if getattr(view, "zhixin_public_form", False):  # core.publicforms.without_session_csrf
+            csrf.exempt(view)
 
 
 # Per-request caches that Flask-Babel, Flask-Login and core keep on ``g``. ``g`` belongs to the app context,
