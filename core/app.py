@@ -259,8 +259,15 @@ SECURITY_HEADERS = {
 
 
 def _security_headers(response):
-    """The browser security headers on every response (a view that set its own keeps it)."""
+    """The browser security headers on every response (a view that set its own keeps it). A response marked
+    embeddable (``core.publicforms.embeddable``: a public form meant for other sites' pages) may be framed by
+    the ancestors it names, and only it."""
+    ancestors = getattr(response, "frame_ancestors", None)
     for name, value in SECURITY_HEADERS.items():
+        if ancestors and name == "X-Frame-Options":
+            continue
+        if ancestors and name == "Content-Security-Policy":
+            value = value.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
         response.headers.setdefault(name, value)
     return response
 

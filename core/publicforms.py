@@ -125,6 +125,14 @@ def without_session_csrf(view):
     return view
 
 
+def embeddable(response, ancestors="*"):
+    """Let other sites frame this one response (core.app then sends CSP ``frame-ancestors`` ``ancestors`` and
+    no X-Frame-Options; every other page keeps refusing frames). Only for a public form's own page: it reads no
+    session and shows nothing private, so a framing site gains nothing a visitor could not do directly."""
+    response.frame_ancestors = ancestors
+    return response
+
+
 def purge(app=None, keep_days=KEEP_DAYS):
     """Forget posts and challenges older than any window needs (the job ``core.purge_public_forms``)."""
     before = clock.real_utcnow() - dt.timedelta(days=keep_days)

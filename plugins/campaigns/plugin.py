@@ -13,8 +13,9 @@ from plugins.campaigns import labels
 
 @hookimpl
 def zhixin_blueprints(app):
+    from plugins.campaigns.public_views import bp as public_bp
     from plugins.campaigns.views import bp
-    return [bp]
+    return [bp, public_bp]
 
 
 @hookimpl
