@@ -85,8 +85,9 @@ class WebFormSetupForm(FlaskForm):
     thank_you = TextAreaField(_l("Thank-you text"), filters=[_text], validators=[Length(max=2000)],
                               description=_l("Shown after a submission; empty = a standard thank-you."))
     assign_rule = RadioField(_l("Assign new leads"), choices=_choices(labels.ASSIGN_RULES), default="user")
-    assign_user = SelectField(_l("User"), coerce=_optional_int, validate_choice=False)
-    assign_position = SelectField(_l("Position"), coerce=_optional_int, validate_choice=False)
+    assign_user = SelectField(_l("User who takes the leads"), coerce=_optional_int, validate_choice=False)
+    assign_position = SelectField(_l("Position whose users take turns"), coerce=_optional_int,
+                                  validate_choice=False)
     per_address_limit = IntegerField(_l("Submissions per address"), validators=[InputRequired(),
                                                                                  NumberRange(1, 1000)])
     window_minutes = IntegerField(_l("Within minutes"), validators=[InputRequired(), NumberRange(1, 1440)])
