@@ -264,3 +264,113 @@ def test_a_lead_from_the_form_is_seen_as_any_lead_of_its_owner(app, school, form
                        ("subordinate", 404)):
         response = login(app.test_client(), school[side]).get(f"/records/lead/{lead.id}")
         assert response.status_code == code, side
+
+
+# --- the set-up page -------------------------------------------------------------------------------------
+
+SETUP = {"enabled": "y", "fields": ["first_name", "last_name", "email", "industry"], "required": ["email"],
+         "thank_you": "We call you back within a day.", "assign_rule": "user", "per_address_limit": "4",
+         "window_minutes": "30", "per_form_limit": "50"}
+
+
+@pytest.mark.parametrize("mode", ["private", "read", "readwrite", "readwritedelete"])
+def test_who_may_set_up_the_form_in_each_sharing_mode(app, school, clients, mode):
+    """The owner, a superior and the administrator (core's reassign rule); a peer, subordinate or outsider
+    never — not even through a sharing mode that lets them change the campaign."""
+    set_mode(mode)
+    campaign = make_campaign(school["owner"])
+    allowed = {"owner", "superior", "class_lead", "admin"}
+    for side, client in clients.items():
+        page = client.get(f"/campaigns/{campaign.id}/web-form")
+        readable = side in allowed or mode != "private"
+        expected = 200 if side in allowed else (403 if readable else 404)
+        assert page.status_code == expected, (side, mode)
+        detail = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+        assert ('data-action="web-form"' in detail) == (side in allowed), (side, mode)
+        posted = client.post(f"/campaigns/{campaign.id}/web-form",
+                             data={**SETUP, "assign_user": str(school["owner"].id)})
+        assert posted.status_code == (302 if side in allowed else expected), (side, mode)
+    if mode == "private":
+        assert CampaignWebForm.select().count() == 1
+
+
+def test_the_owner_sets_up_the_form_and_the_public_page_follows(app, school, clients):
+    campaign = make_campaign(school["owner"])
+    owner = clients["owner"]
+    page = owner.get(f"/campaigns/{campaign.id}/web-form").get_data(as_text=True)
+    row = CampaignWebForm.get()
+    assert not row.enabled and 'data-web-form-state="closed"' in page
+    assert f"&lt;iframe src=&#34;http://localhost/w/{row.token}&#34;" in page or \
+        f'&lt;iframe src="http://localhost/w/{row.token}"' in page
+    response = owner.post(f"/campaigns/{campaign.id}/web-form",
+                          data={**SETUP, "assign_user": str(school["subordinate"].id)})
+    assert response.status_code == 302
+    row = CampaignWebForm.get()
+    assert (row.enabled, row.fields, row.required, row.assign_user_id, row.per_address_limit) == (
+        True, "first_name last_name email industry", "last_name email", school["subordinate"].id, 4)
+    assert 'data-web-form-state="open"' in owner.get(f"/campaigns/{campaign.id}/web-form").get_data(as_text=True)
+    assert AuditEntry.select().where((AuditEntry.record_type == "campaign") & (AuditEntry.record_id == campaign.id)
+                                     & AuditEntry.changes.contains("web form")).count() == 1
+    html = visitor(app).get(f"/w/{row.token}").get_data(as_text=True)
+    assert 'name="industry"' in html and 'name="company"' not in html
+    assert post(visitor(app), row, email="").status_code == 400
+    assert post(visitor(app), row).status_code == 200
+    assert Lead.get().owner_id == school["subordinate"].id
+
+
+def test_the_rule_may_name_only_users_and_positions_the_setter_may_give_records_to(app, school, clients):
+    campaign = make_campaign(school["owner"])
+    owner = clients["owner"]
+    outsider = school["outsider"]
+    refused = owner.post(f"/campaigns/{campaign.id}/web-form", data={**SETUP, "assign_user": str(outsider.id)})
+    assert refused.status_code == 400 and "Choose a user you may give records to" in refused.get_data(as_text=True)
+    refused = owner.post(f"/campaigns/{campaign.id}/web-form",
+                         data={**SETUP, "assign_rule": "position", "assign_position": str(outsider.position_id)})
+    assert refused.status_code == 400 and "Choose a position" in refused.get_data(as_text=True)
+    refused = owner.post(f"/campaigns/{campaign.id}/web-form", data={**SETUP, "assign_rule": "position"})
+    assert refused.status_code == 400
+    assert not CampaignWebForm.get().enabled
+    ok = owner.post(f"/campaigns/{campaign.id}/web-form",
+                    data={**SETUP, "assign_rule": "position", "assign_position": str(school["subordinate"].position_id)})
+    assert ok.status_code == 302 and CampaignWebForm.get().assign_position_id == school["subordinate"].position_id
+    assert clients["admin"].post(f"/campaigns/{campaign.id}/web-form",
+                                 data={**SETUP, "assign_user": str(outsider.id)}).status_code == 302
+
+
+@pytest.mark.parametrize("fields", [{"per_address_limit": "0"}, {"window_minutes": "x"},
+                                    {"fields": ["password"]}, {"assign_rule": "lottery"},
+                                    {"thank_you": "t" * 2001}, {"assign_user": "abc"}])
+def test_bad_set_up_input_is_a_form_error_and_changes_nothing(app, school, clients, fields):
+    campaign = make_campaign(school["owner"])
+    response = clients["owner"].post(f"/campaigns/{campaign.id}/web-form",
+                                     data={**SETUP, "assign_user": str(school["owner"].id), **fields})
+    assert response.status_code == 400
+    row = CampaignWebForm.get()
+    assert not row.enabled and row.per_address_limit == 5
+
+
+def test_the_set_up_page_and_the_form_read_in_chinese(app, school, as_user):
+    campaign = make_campaign(school["owner"])
+    school["owner"].language = "zh"
+    school["owner"].save()
+    html = as_user(school["owner"], "zh-CN").get(f"/campaigns/{campaign.id}/web-form").get_data(as_text=True)
+    for text in ("网络表单", "由谁接收新线索", "接收线索的用户", "防滥用上限", "始终交给同一用户", "表单上的字段"):
+        assert text in html, text
+    for english in ("Who takes the new leads", "Take submissions", "Limits against abuse", "Thank-you text"):
+        assert english not in html, english
+    row = set_up(campaign, fields="first_name last_name company title email phone industry description")
+    page = visitor(app, "zh-CN").get(f"/w/{row.token}").get_data(as_text=True)
+    for text in ("姓", "公司", "职务", "行业", "留言内容", "发送", "请留下您的联系方式"):
+        assert text in page, text
+    for english in ("Send", "Last name", "Company", "Leave your details"):
+        assert english not in page, english
+    closed = visitor(app, "zh-CN").get("/w/" + "y" * 32).get_data(as_text=True)
+    assert "表单已关闭" in closed and "Form closed" not in closed
+
+
+def test_a_deleted_campaign_takes_its_form_along(app, school, clients):
+    campaign = make_campaign(school["owner"])
+    row = set_up(campaign)
+    assert clients["owner"].post(f"/campaigns/{campaign.id}/delete").status_code == 302
+    assert CampaignWebForm.select().count() == 0
+    assert visitor(app).get(f"/w/{row.token}").status_code == 404
