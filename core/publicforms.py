@@ -52,7 +52,7 @@ VISITOR = Visitor()
 class ChallengeFields:
     """The fields every public form carries (a mixin for a FlaskForm): ``challenge`` (the token of the
     question this rendering asked), ``answer`` and the honeypot ``website``, which people never see or fill."""
-    answer = StringField(_l("Answer"), validators=[DataRequired()])
+    answer = StringField(_l("Answer to the question"), validators=[DataRequired()])
     challenge = HiddenField()
     website = StringField(_l("Leave this field empty"))
 

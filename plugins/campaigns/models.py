@@ -95,7 +95,7 @@ ASSIGN_RULES = ("user", "position")
 
 
 class CampaignWebForm(BaseModel):
-    """A campaign's public web-to-lead form (网络表单): at ``/w/<token>`` while ``enabled`` and the campaign is
+    """A campaign's public web-to-lead form (网页表单): at ``/w/<token>`` while ``enabled`` and the campaign is
     active. ``fields`` and ``required`` are space-separated names of WEB_FORM_FIELDS. A submission becomes a
     lead owned by ``assign_user`` (rule "user"), or by the active users holding ``assign_position`` or a
     position below it in turn (rule "position", ``round_robin_counter``); the campaign's owner when the rule

@@ -1,4 +1,4 @@
-"""The public web-to-lead page (网络表单) at ``/w/<token>``: no login, in the visitor's language (``?lang=zh`` or
+"""The public web-to-lead page (网页表单) at ``/w/<token>``: no login, in the visitor's language (``?lang=zh`` or
 ``?lang=en``, else the browser's), framed by any site (core.publicforms.embeddable), protected by core's
 single-use challenge, honeypot and ceilings instead of a session CSRF token (an embedded page gets no cookies)."""
 from contextlib import nullcontext

@@ -1,4 +1,4 @@
-"""Web-to-lead (网络表单): each campaign's public form, who may set it up, whom its leads go to, and the
+"""Web-to-lead (网页表单): each campaign's public form, who may set it up, whom its leads go to, and the
 submission that makes one. Views parse and render; this module decides and writes.
 
 - Set-up: whoever may give the campaign to someone else (core's reassign rule: its owner, a superior of the

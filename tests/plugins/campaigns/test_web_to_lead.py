@@ -354,7 +354,7 @@ def test_the_set_up_page_and_the_form_read_in_chinese(app, school, as_user):
     school["owner"].language = "zh"
     school["owner"].save()
     html = as_user(school["owner"], "zh-CN").get(f"/campaigns/{campaign.id}/web-form").get_data(as_text=True)
-    for text in ("网络表单", "由谁接收新线索", "接收线索的用户", "防滥用上限", "始终交给同一用户", "表单上的字段"):
+    for text in ("网页表单", "由谁接收新线索", "接收线索的用户", "防滥用上限", "始终交给同一用户", "表单上的字段"):
         assert text in html, text
     for english in ("Who takes the new leads", "Take submissions", "Limits against abuse", "Thank-you text"):
         assert english not in html, english
