@@ -107,8 +107,9 @@ def pick_owner(webform):
         row = CampaignWebForm.get_by_id(webform.id)
         if row.assign_rule == "position" and row.assign_position_id:
             position = Position.get_or_none(Position.id == row.assign_position_id)
-            users = list(User.select().where(User.id.in_(position_tree.users_in(position))
-                                             & (User.active == True)).order_by(User.id)) if position else []  # noqa: E712
+            active = User.active == True  # noqa: E712
+            users = list(User.select().where(User.id.in_(position_tree.users_in(position)) & active)
+                         .order_by(User.id)) if position else []
             if users:
                 return users[(row.round_robin_counter - 1) % len(users)]
         if row.assign_rule == "user" and row.assign_user_id:

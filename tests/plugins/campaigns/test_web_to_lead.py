@@ -331,7 +331,8 @@ def test_the_rule_may_name_only_users_and_positions_the_setter_may_give_records_
     assert refused.status_code == 400
     assert not CampaignWebForm.get().enabled
     ok = owner.post(f"/campaigns/{campaign.id}/web-form",
-                    data={**SETUP, "assign_rule": "position", "assign_position": str(school["subordinate"].position_id)})
+                    data={**SETUP, "assign_rule": "position",
+                          "assign_position": str(school["subordinate"].position_id)})
     assert ok.status_code == 302 and CampaignWebForm.get().assign_position_id == school["subordinate"].position_id
     assert clients["admin"].post(f"/campaigns/{campaign.id}/web-form",
                                  data={**SETUP, "assign_user": str(outsider.id)}).status_code == 302
