@@ -192,6 +192,9 @@ def _register_blueprints(app):
         app.register_blueprint(bp)
         owners[bp.name] = plugin
     app.extensions["zhixin_blueprint_plugins"] = owners
+    for view in app.view_functions.values():
+        if getattr(view, "zhixin_public_form", False):  # core.publicforms.without_session_csrf
+            csrf.exempt(view)
 
 
 # Per-request caches that Flask-Babel, Flask-Login and core keep on ``g``. ``g`` belongs to the app context,
@@ -257,8 +260,15 @@ SECURITY_HEADERS = {
 
 
 def _security_headers(response):
-    """The browser security headers on every response (a view that set its own keeps it)."""
+    """The browser security headers on every response (a view that set its own keeps it). A response marked
+    embeddable (``core.publicforms.embeddable``: a public form meant for other sites' pages) may be framed by
+    the ancestors it names, and only it."""
+    ancestors = getattr(response, "frame_ancestors", None)
     for name, value in SECURITY_HEADERS.items():
+        if ancestors and name == "X-Frame-Options":
+            continue
+        if ancestors and name == "Content-Security-Policy":
+            value = value.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
         response.headers.setdefault(name, value)
     return response
 

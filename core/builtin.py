@@ -4,8 +4,8 @@ import os
 
 from flask_babel import lazy_gettext as _l
 
-from core import hookimpl
-from core.extension import MenuItem, MigrationSet
+from core import hookimpl, publicforms
+from core.extension import Job, MenuItem, MigrationSet
 from core.models import CORE_MODELS, CacheStamp, DEFAULT_STAGES, Organisation, SalesStage
 from core.records import classrows, demo, timeline_items
 from core.records.types import core_record_types
@@ -30,6 +30,12 @@ def zhixin_defaults(app):
 @hookimpl
 def zhixin_models():
     return list(CORE_MODELS) + [CacheStamp]
+
+
+@hookimpl
+def zhixin_jobs():
+    return [Job("core.purge_public_forms", publicforms.purge, "interval", {"hours": 6},
+                "Forget public-form posts and challenges older than the rate-limit window")]
 
 
 @hookimpl

@@ -9,6 +9,7 @@ from core.models.records import (
     OpportunityLine, OpportunityStageHistory, Product, ProductCategory, SalesStage)
 from core.models.files import StoredFile, StoredFileChunk
 from core.models.system import AuditEntry, CacheStamp, JobClaim, JobRun, LoginAttempt, LoginLock, Notification, PluginState
+from core.models.system import PublicChallenge, PublicSubmission
 from core.models.users import SHARING_MODES, Organisation, Position, SharingMode, User, UserSession
 
 DeferredForeignKey.resolve(Opportunity)  # Lead.converted_opportunity
@@ -17,7 +18,7 @@ CORE_MODELS = [
     Position, User, UserSession, Organisation, SharingMode, PluginState, AuditEntry, Notification, LoginAttempt,
     LoginLock, JobClaim, JobRun, Account, Contact, SalesStage, Opportunity, Lead, OpportunityStageHistory,
     ProductCategory, Product, OpportunityLine, Competitor, OpportunityCompetitor, Document, StoredFile,
-    StoredFileChunk,
+    StoredFileChunk, PublicChallenge, PublicSubmission,
 ]  # (not CacheStamp: no record, nor data of the school; core.stamp owns it)
 
 __all__ = [
@@ -25,6 +26,6 @@ __all__ = [
     "LEAD_STATUSES", "OPPORTUNITY_TYPES", "SHARING_MODES", "Account", "AuditEntry", "BaseModel", "Competitor",
     "Contact", "Document", "JobClaim", "JobRun", "Lead", "LoginAttempt", "LoginLock", "MoneyField", "Notification",
     "Opportunity", "OpportunityCompetitor", "OpportunityLine", "OpportunityStageHistory", "Organisation", "PluginState",
-    "Position", "Product", "ProductCategory", "Record", "SalesStage", "SharingMode", "StoredFile", "StoredFileChunk",
+    "Position", "Product", "PublicChallenge", "PublicSubmission", "ProductCategory", "Record", "SalesStage", "SharingMode", "StoredFile", "StoredFileChunk",
     "User", "UserSession", "db",
 ]

@@ -111,3 +111,29 @@ class CacheStamp(peewee.Model):
         database = db
         table_name = "cache_stamp"
         legacy_table_names = False
+
+
+class PublicChallenge(BaseModel):
+    """The question one rendering of a public form asked (core.publicforms): its random ``token`` travels in the
+    form, its ``answer`` stays here, and ``used_at`` makes it single-use whichever worker the answer reaches.
+    ``form`` names the form that asked it ("service", "campaigns:12"): an answer counts only there."""
+    form = peewee.CharField(max_length=64)
+    token = peewee.CharField(max_length=64, unique=True)
+    answer = peewee.IntegerField()
+    asked_at = peewee.DateTimeField(index=True)
+    used_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "public_challenge"
+
+
+class PublicSubmission(BaseModel):
+    """One admitted post of a public form and its client address, kept in the database so every worker counts
+    the same (per address and for the whole form). Real time."""
+    form = peewee.CharField(max_length=64)
+    address = peewee.CharField(max_length=64)
+    at = peewee.DateTimeField(index=True)
+
+    class Meta:
+        table_name = "public_submission"
+        indexes = ((("form", "at"), False), (("form", "address", "at"), False))

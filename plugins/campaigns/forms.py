@@ -1,11 +1,13 @@
 """Forms of the campaigns plugin."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
-                     TextAreaField, ValidationError)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.publicforms import ChallengeFields
+from core.records.forms import choices as record_choices, valid_email, valid_phone
 from plugins.campaigns import labels
 
 
@@ -65,3 +67,56 @@ class TaskForm(FlaskForm):
 class CompleteForm(FlaskForm):
     completion_note = TextAreaField(_l("Completion note"), validators=[DataRequired(
         message=_l("Write what was done."))])
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class WebFormSetupForm(FlaskForm):
+    """A campaign's web form as its owner (or a superior, or the administrator) sets it up."""
+    enabled = BooleanField(_l("Take submissions"))
+    fields = SelectMultipleField(_l("Fields on the form"), choices=_choices(labels.WEB_FORM_FIELDS),
+                                 description=_l("The last name is always asked."))
+    required = SelectMultipleField(_l("Required fields"), choices=_choices(labels.WEB_FORM_FIELDS),
+                                   description=_l("The last name is always required."))
+    thank_you = TextAreaField(_l("Thank-you text"), filters=[_text], validators=[Length(max=2000)],
+                              description=_l("Shown after a submission; empty = a standard thank-you."))
+    assign_rule = RadioField(_l("Assign new leads"), choices=_choices(labels.ASSIGN_RULES), default="user")
+    assign_user = SelectField(_l("User who takes the leads"), coerce=_optional_int, validate_choice=False)
+    assign_position = SelectField(_l("Position whose users take turns"), coerce=_optional_int,
+                                  validate_choice=False)
+    per_address_limit = IntegerField(_l("Submissions per address"), validators=[InputRequired(),
+                                                                                 NumberRange(1, 1000)])
+    window_minutes = IntegerField(_l("Within minutes"), validators=[InputRequired(), NumberRange(1, 1440)])
+    per_form_limit = IntegerField(_l("Submissions from all addresses"),
+                                  validators=[InputRequired(), NumberRange(1, 100000)],
+                                  description=_l("In the same window: the ceiling for the whole form."))
+
+
+def _web_field(name, required):
+    """The visitor's field for lead field ``name`` (labels and checks as the lead's own form has them)."""
+    check = [DataRequired(message=_l("This field is required."))] if required else [Optional()]
+    label = labels.WEB_FORM_FIELDS[name]
+    if name == "industry":
+        return SelectField(label, choices=options(record_choices("industry")), validators=check)
+    if name == "description":
+        return TextAreaField(label, filters=[_text], validators=check + [Length(max=5000)])
+    extra = {"email": [Length(max=254), valid_email], "phone": [Length(max=50), valid_phone],
+             "company": [Length(max=200)]}.get(name, [Length(max=100)])
+    return StringField(label, filters=[_text], validators=check + extra)
+
+
+def web_lead_form(webform):
+    """The public form of ``webform``: its chosen lead fields, core's challenge and honeypot, no session CSRF
+    token (the single-use challenge stands in for it: core.publicforms)."""
+    class WebLeadForm(ChallengeFields, FlaskForm):
+        class Meta:
+            csrf = False
+
+    for name in webform.field_names:
+        setattr(WebLeadForm, name, _web_field(name, name in webform.required_names))
+    return WebLeadForm()
+

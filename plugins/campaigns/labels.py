@@ -21,3 +21,10 @@ def task_views():
     """The four task views' names. Specific msgids on purpose: Flask-Babel merges every plugin's catalog and
     the last one wins, so a bare "History" or "Open" elsewhere would rename 历史任务 or the task status."""
     return {"mine": _l("My tasks"), "open": _l("Open tasks"), "history": _l("Task history"), "all": _l("All tasks")}
+
+
+# The lead fields a web form may ask for (models.WEB_FORM_FIELDS), as the visitor and the setup page read them.
+WEB_FORM_FIELDS = {"first_name": _l("First name"), "last_name": _l("Last name"), "company": _l("Company"),
+                   "title": _l("Job title"), "email": _l("E-mail"), "phone": _l("Phone"),
+                   "industry": _l("Industry"), "description": _l("Message")}
+ASSIGN_RULES = {"user": _l("Always the same user"), "position": _l("In turn among the users of a position")}

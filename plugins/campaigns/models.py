@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from core import clock
 from core.db import BaseModel
 from core.extension import ClassRows
-from core.models import Account, Contact, Lead, MoneyField, Opportunity, Record, User
+from core.models import Account, Contact, Lead, MoneyField, Opportunity, Position, Record, User
 from core.records.classrows import pointing_at
 
 CAMPAIGN_TYPES = ("email", "telemarketing", "trade_show", "webinar", "advertisement", "direct_mail", "other")
@@ -139,8 +139,49 @@ class CampaignUnsubscribe(BaseModel):
         indexes = ((("member_type", "member_id"), True),)
 
 
+
+# The lead fields a web form may ask for (web-to-lead), in the order the form shows them. ``last_name`` is
+# always asked and required: a lead has no other name.
+WEB_FORM_FIELDS = ("first_name", "last_name", "company", "title", "email", "phone", "industry", "description")
+ASSIGN_RULES = ("user", "position")
+
+
+class CampaignWebForm(BaseModel):
+    """A campaign's public web-to-lead form (网页表单): at ``/w/<token>`` while ``enabled`` and the campaign is
+    active. ``fields`` and ``required`` are space-separated names of WEB_FORM_FIELDS. A submission becomes a
+    lead owned by ``assign_user`` (rule "user"), or by the active users holding ``assign_position`` or a
+    position below it in turn (rule "position", ``round_robin_counter``); the campaign's owner when the rule
+    finds nobody. The ceilings are core.publicforms': posts per address and per form in the window."""
+    campaign = peewee.ForeignKeyField(Campaign, unique=True, backref="+", on_delete="CASCADE")
+    token = peewee.CharField(max_length=64, unique=True)
+    enabled = peewee.BooleanField(default=False)
+    fields = peewee.CharField(max_length=300, default="first_name last_name company email phone")
+    required = peewee.CharField(max_length=300, default="last_name email")
+    thank_you = peewee.TextField(default="")
+    assign_rule = peewee.CharField(max_length=20, default="user")
+    assign_user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    assign_position = peewee.ForeignKeyField(Position, null=True, on_delete="SET NULL", backref="+")
+    round_robin_counter = peewee.IntegerField(default=0)
+    per_address_limit = peewee.IntegerField(default=5)
+    window_minutes = peewee.IntegerField(default=60)
+    per_form_limit = peewee.IntegerField(default=100)
+
+    class Meta:
+        table_name = "campaigns_web_form"
+
+    @property
+    def field_names(self):
+        chosen = set(self.fields.split()) | {"last_name"}
+        return [name for name in WEB_FORM_FIELDS if name in chosen]
+
+    @property
+    def required_names(self):
+        return (set(self.required.split()) & set(self.field_names)) | {"last_name"}
+
+
+
 MODELS = [Campaign, CampaignMember, CampaignTask, CampaignSource, CampaignMailing, CampaignMailingRecipient,
-          CampaignUnsubscribe]
+          CampaignUnsubscribe, CampaignWebForm]
 
 
 def class_rows(user_ids):
@@ -165,4 +206,5 @@ def class_rows(user_ids):
             user_ids)),
         ClassRows(_l("Campaign tasks"), CampaignTask,
                   CampaignTask.owner.in_(user_ids) | CampaignTask.campaign.in_(campaigns)),
+        ClassRows(_l("Campaign web forms"), CampaignWebForm, CampaignWebForm.campaign.in_(campaigns)),
     ]

@@ -15,8 +15,9 @@ from plugins.campaigns import labels
 @hookimpl
 def zhixin_blueprints(app):
     from plugins.campaigns import mailing_views  # noqa: F401  (its routes, on the campaigns blueprint)
+    from plugins.campaigns.public_views import bp as public_bp
     from plugins.campaigns.views import bp
-    return [bp]
+    return [bp, public_bp]
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from core import access, clock
 from core.db import db
 from core.models import Account, Contact, Lead
 from core.records import service
-from plugins.campaigns.models import (CampaignMember, CampaignSource, CampaignTask)
+from plugins.campaigns.models import CampaignMember, CampaignSource, CampaignTask, CampaignWebForm
 
 MEMBER_MODELS = {"lead": Lead, "contact": Contact, "account": Account}
 
@@ -116,3 +116,4 @@ def delete_campaign_rows(campaign):
     CampaignTask.delete().where(CampaignTask.campaign == campaign.id).execute()
     CampaignMember.delete().where(CampaignMember.campaign == campaign.id).execute()
     CampaignSource.delete().where(CampaignSource.campaign == campaign.id).execute()
+    CampaignWebForm.delete().where(CampaignWebForm.campaign == campaign.id).execute()

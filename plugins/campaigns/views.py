@@ -10,10 +10,10 @@ from core.models import Organisation, User
 from core.records import service
 from core.records.lookups import owner_options
 from core.web import fail, paginate, safe_next
-from plugins.campaigns import effect as effects, labels, services, tasks as task_views
-from plugins.campaigns.forms import CampaignForm, CompleteForm, TaskForm, options
+from plugins.campaigns import effect as effects, labels, services, tasks as task_views, webforms
+from plugins.campaigns.forms import CampaignForm, CompleteForm, TaskForm, WebFormSetupForm, options
 from plugins.campaigns.models import (CAMPAIGN_STATUSES, CAMPAIGN_TYPES, MEMBER_TYPES, RESPONSE_STATUSES,
-                                      Campaign, CampaignMember, CampaignTask)
+                                      WEB_FORM_FIELDS, Campaign, CampaignMember, CampaignTask)
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 CAMPAIGN_SORTS = {"name": Campaign.name, "status": Campaign.status, "start": Campaign.start_date,
@@ -144,6 +144,7 @@ def detail(campaign_id):
                            member_page=member_page, member_status=member_status,
                            readable=readable, tasks=tasks, can_write=can_write,
                            can_delete=access.can(user, "delete", campaign), labels=labels,
+                           can_set_up_form=webforms.may_set_up(user, campaign),
                            effect=effects.compute(campaign, user), percent=effects.percent,
                            now=clock.utcnow(), response_statuses=RESPONSE_STATUSES)
 
@@ -451,3 +452,48 @@ def _campaign_local(value):
     """A stored UTC datetime as local "YYYY-MM-DD HH:MM" (compact, for task tables)."""
     return clock.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
+
+
+# --- web-to-lead: the form's set-up -------------------------------------------------------------------
+
+@bp.route("/<int:campaign_id>/web-form", methods=["GET", "POST"])
+@login_required
+def web_form(campaign_id):
+    user = _user()
+    campaign = access.get_or_404(user, "campaign", campaign_id)
+    if not webforms.may_set_up(user, campaign):
+        fail(403, _("Only the campaign's owner, a superior or the administrator sets up its web form."))
+    row = webforms.web_form_of(campaign, create=True)
+    form = WebFormSetupForm(obj=row)
+    if request.method == "GET":
+        form.fields.data, form.required.data = row.field_names, sorted(row.required_names)
+        form.assign_user.data, form.assign_position.data = row.assign_user_id, row.assign_position_id
+    form.assign_user.choices = options([(None, "—")] + owner_options(user, row.assign_user_id))
+    positions = [(p.id, ("· " * p.depth) + p.name) for p in webforms.assignable_positions(user)]
+    if row.assign_position_id and row.assign_position_id not in {p[0] for p in positions}:
+        positions.insert(0, (row.assign_position_id, row.assign_position.name))
+    form.assign_position.choices = options([(None, "—")] + positions)
+    if form.validate_on_submit():
+        refused = webforms.rule_refusal(user, row, form.assign_rule.data, form.assign_user.data,
+                                        form.assign_position.data)
+        if refused == "user":
+            form.assign_user.errors = [_("Choose a user you may give records to.")]
+        elif refused == "position":
+            form.assign_position.errors = [_("Choose a position you may give records to.")]
+        else:
+            chosen = set(form.fields.data) | {"last_name"}
+            webforms.save_settings(row, user, {
+                "enabled": form.enabled.data, "fields": " ".join(n for n in WEB_FORM_FIELDS if n in chosen),
+                "required": " ".join(n for n in WEB_FORM_FIELDS if n in set(form.required.data) & chosen
+                                     or n == "last_name"),
+                "thank_you": form.thank_you.data or "", "assign_rule": form.assign_rule.data,
+                "assign_user": form.assign_user.data if form.assign_rule.data == "user" else None,
+                "assign_position": form.assign_position.data if form.assign_rule.data == "position" else None,
+                "per_address_limit": form.per_address_limit.data, "window_minutes": form.window_minutes.data,
+                "per_form_limit": form.per_form_limit.data})
+            flash(_("Web form saved."), "success")
+            return redirect(url_for(".web_form", campaign_id=campaign.id))
+    public_url = url_for("campaigns_public.form", token=row.token, _external=True)
+    return render_template("campaigns/web_form_setup.html", campaign=campaign, form=form, row=row,
+                           public_url=public_url, is_open=webforms.open_form(row.token) is not None), \
+        (400 if form.errors else 200)

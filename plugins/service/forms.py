@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from core.publicforms import ChallengeFields
 from plugins.service.models import CATEGORIES, CHANNELS, PRIORITIES, SEVERITIES, STATUSES
 
 EMAIL = r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$"
@@ -90,8 +91,8 @@ class SettingsForm(FlaskForm):
                                        description=_l("In the same window: the ceiling for the whole form."))
 
 
-class PublicForm(FlaskForm):
-    """The public feedback form (no login). ``website`` is a honeypot: people never see or fill it."""
+class PublicForm(ChallengeFields, FlaskForm):
+    """The public feedback form (no login): with core's challenge, answer and honeypot (core.publicforms)."""
     kind = RadioField(_l("Type"), choices=opts([("feedback", _l("Feedback")), ("complaint", _l("Complaint"))]),
                       default="feedback")
     category = SelectField(_l("Complaint category"), choices=choices(CATEGORIES), default="other")
@@ -101,13 +102,6 @@ class PublicForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_MESSAGE)])
-    answer = StringField(_l("Answer"), validators=[DataRequired()])
-    challenge = HiddenField()       # the token of the question this rendering asked (plugins/service/public.py)
-    website = StringField(_l("Leave this field empty"))
-
-    def validate_website(self, field):
-        if field.data:
-            raise ValidationError(_l("Leave this field empty."))
 
 
 class LocalDateTimeField(DateTimeLocalField):

@@ -1,5 +1,6 @@
 """Service records (客户服务): feedback (反馈留言), complaints (客户投诉) and service cases (客户服务),
-their replies, timeline events, the admin's settings and response targets, and the public form's log.
+their replies, timeline events, the admin's settings and response targets (the public form's log is core's:
+core.publicforms).
 
 The three record types share their fields through :class:`ServiceItem` (an abstract base, one table each)
 and one sharing-mode family, ``"service"``. The *assigned user* of an item is its ``owner``: core's access
@@ -188,31 +189,8 @@ class ServiceTarget(BaseModel):
         table_name = "service_target"
 
 
-class PublicSubmission(BaseModel):
-    """One admitted post of the public form and its address, kept in the database so every worker counts the
-    same (per address and for the whole form)."""
-    address = peewee.CharField(max_length=64, index=True)
-    at = peewee.DateTimeField(default=clock.utcnow, index=True)
-
-    class Meta:
-        table_name = "service_public_submission"
-
-
-class PublicChallenge(BaseModel):
-    """The question one rendering of the public form asked: its random ``token`` travels in the form, its
-    ``answer`` stays here, and ``used_at`` makes it single-use whichever worker the answer reaches."""
-    token = peewee.CharField(max_length=64, unique=True)
-    answer = peewee.IntegerField()
-    asked_at = peewee.DateTimeField(index=True)
-    used_at = peewee.DateTimeField(null=True)
-
-    class Meta:
-        table_name = "service_public_challenge"
-
-
 ITEM_MODELS = {"feedback": Feedback, "complaint": Complaint, "case": ServiceCase}
-MODELS = [Feedback, Complaint, ServiceCase, ServiceReply, ServiceEvent, ServiceSettings, ServiceTarget,
-          PublicSubmission, PublicChallenge]
+MODELS = [Feedback, Complaint, ServiceCase, ServiceReply, ServiceEvent, ServiceSettings, ServiceTarget]
 
 
 def class_rows(user_ids):

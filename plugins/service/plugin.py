@@ -12,7 +12,7 @@ from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 from core.timeline import TimelineItem, page
-from plugins.service import public, services
+from plugins.service import services
 from plugins.service.models import (CATEGORIES, CHANNELS, DEFAULT_TARGETS, ITEM_MODELS, MODELS, OPEN_STATUSES,
                                     PRIORITIES, SEVERITIES, STATUSES, ServiceEvent, ServiceReply, ServiceSettings,
                                     ServiceTarget, class_rows)
@@ -119,9 +119,7 @@ def zhixin_record_deleted(record_type, record, user):
 @hookimpl
 def zhixin_jobs():
     return [Job("service.check_targets", services.check_breaches, "interval", {"minutes": 5},
-                "Flag service items past their response or resolution target and notify superiors"),
-            Job("service.purge_form_log", public.purge, "interval", {"hours": 6},
-                "Forget public-form posts and challenges older than the rate-limit window")]
+                "Flag service items past their response or resolution target and notify superiors")]
 
 
 # --- cooperation -----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask import has_request_context, url_for
 from flask_babel import force_locale, gettext as _
 from peewee import JOIN, fn
 
-from core import access, clock, mail, notify
+from core import access, clock, mail, notify, publicforms
 from core.db import db, transaction
 from core import positions as position_tree
 from core.models import Contact, Position, User
@@ -34,23 +34,7 @@ class ServiceError(Exception):
     """A refused service operation; the message is shown to the user."""
 
 
-class PublicVisitor:
-    """The author of a public-form submission: nobody logged in (stamped as NULL, audited as such). It looks
-    enough like an anonymous user for other plugins' record hooks."""
-    id = None
-    username = ""
-    full_name = display_name = "public form"
-    email = language = ""
-    is_authenticated = is_active = is_admin = False
-    is_anonymous = True
-    position_id = None
-    position = None
-
-    def get_id(self):
-        return None
-
-
-PUBLIC = PublicVisitor()
+PUBLIC = publicforms.VISITOR     # the author of a public-form submission: nobody logged in
 
 
 def kind_of(record):

@@ -1,17 +1,17 @@
 """Pages of the service plugin: lists with my/open/all tabs, the record page with its timeline, staff
 entry, the public feedback form, the admin's settings and the service report (客户服务报表)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import SQL, Case, Value, fn
 
-from core import access, clock, csvsafe, fiscal, mail, names
+from core import access, clock, csvsafe, fiscal, mail, names, publicforms
 from core.db import db
 from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service
 from core.records.lookups import owner_options, small_owner_choices
 from core.web import fail, paginate
-from plugins.service import public, reporting, services
+from plugins.service import reporting, services
 from plugins.service.forms import FORMS, AssignForm, PublicForm, ReplyForm, SettingsForm, StatusForm, opts
 from plugins.service.models import (
     CATEGORIES, CHANNELS, DEFAULT_TARGETS, ITEM_MODELS, OPEN_STATUSES, PRIORITIES, SEVERITIES, STATUSES,
@@ -386,6 +386,8 @@ def _apply(form, kind, item):
 
 # --- the public form -------------------------------------------------------------------------------------
 
+FORM_KEY = "service"    # its challenges and posts in core.publicforms
+
 @bp.route("/public", methods=["GET", "POST"])
 def public_form():
     settings = ServiceSettings.current()
@@ -394,10 +396,12 @@ def public_form():
     form = PublicForm()
     error, status = None, 200
     if request.method == "POST":
-        refused = public.refusal(settings)
+        refused = publicforms.refusal(FORM_KEY, settings.public_limit, settings.public_window_minutes,
+                                      settings.public_global_limit)
         if refused:
             fail(429, refused)
-        error = public.check_answer(form.challenge.data, form.answer.data)
+        error = publicforms.check_answer(FORM_KEY, form.challenge.data, form.answer.data,
+                                         current_app.config.get("SERVICE_MIN_FILL_SECONDS", 3))
         if form.validate_on_submit() and error is None:
             try:
                 item = services.submit_public(form.kind.data, form.subject.data.strip(), form.message.data,
@@ -408,7 +412,7 @@ def public_form():
             return redirect(url_for("service.public_thanks"))
         status = 400
         form.answer.data = ""
-    form.challenge.data, question = public.new_challenge()
+    form.challenge.data, question = publicforms.new_challenge(FORM_KEY)
     return render_template("service/public_form.html", form=form, question=question, challenge_error=error), status
 
 

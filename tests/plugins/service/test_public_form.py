@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from core.models import Contact, Notification
-from plugins.service.models import Complaint, Feedback, PublicChallenge, PublicSubmission, ServiceSettings
+from core.models import Contact, Notification, PublicChallenge, PublicSubmission
+from plugins.service.models import Complaint, Feedback, ServiceSettings
 from tests.plugins.service.conftest import public_post, set_rule, solve_challenge
 
 
