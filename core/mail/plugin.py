@@ -24,9 +24,13 @@ def zhixin_models():
 @hookimpl
 def zhixin_template_slot(slot, context):
     """On a record's detail page: "Send e-mail" (contacts, leads, accounts, for who may send) and its newest
-    messages with their status, for who may read the record (the page itself checked that)."""
+    messages with their status, for who may read the record (the page itself checked that). Other record types
+    show the panel only when their page asks for it (``mail_log=True`` in the slot's context: a plugin that
+    files messages on its records, as the service plugin's replies), so no other page pays for the query."""
     record, type_name = context.get("record"), context.get("record_type")
     if slot != "record_detail" or record is None or not type_name or not current_user.is_authenticated:
+        return None
+    if type_name not in COMPOSE_TYPES and not context.get("mail_log"):
         return None
     try:
         rt = records.get(type_name)
