@@ -2,10 +2,12 @@
 the source-campaign links. Each runs in one transaction; records go through core's record service."""
 from flask_babel import gettext as _
 
-from core import access, clock
+from peewee import fn
+
+from core import access, clock, csvsafe
 from core.db import db
 from core.models import Account, Contact, Lead
-from core.records import service
+from core.records import RecordError, service
 from plugins.campaigns.models import CampaignMember, CampaignSource, CampaignTask, CampaignWebForm
 
 MEMBER_MODELS = {"lead": Lead, "contact": Contact, "account": Account}
@@ -27,6 +29,44 @@ def add_members(campaign, member_type, ids, user):
                                             status="planned", added_by=user.id, added_at=clock.utcnow())
                       .on_conflict_ignore().as_rowcount().execute())
     return added, len(wanted) - added
+
+
+MAX_CSV_BYTES = 2 * 1024 * 1024   # a list of addresses: 2 MB is some 50,000 of them
+MAX_CSV_ADDRESSES = 20_000
+EMAIL_HEADERS = ("email", "e-mail", "e_mail", "mail", "邮箱", "电子邮件", "电子邮箱")
+
+
+def addresses_in_csv(text):
+    """The distinct e-mail addresses (lower case) of a CSV file: its column headed e-mail (邮箱 …), else every
+    cell that looks like an address. RecordError for a file that is too big or names none."""
+    if len(text.encode("utf-8")) > MAX_CSV_BYTES:
+        raise RecordError(_("The file is larger than %(mb)d MB.", mb=MAX_CSV_BYTES // (1024 * 1024)))
+    rows = list(csvsafe.read(text))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    column = next((i for i, name in enumerate(header) if name in EMAIL_HEADERS), None)
+    cells = [row[column] for row in rows[1:] if column < len(row)] if column is not None else \
+        [cell for row in rows for cell in row]
+    found = {c.strip().lower() for c in cells if "@" in c and " " not in c.strip() and len(c.strip()) <= 254}
+    if not found:
+        raise RecordError(_("The file names no e-mail address (a column headed “email”, or addresses in any cell)."))
+    if len(found) > MAX_CSV_ADDRESSES:
+        raise RecordError(_("The file names more than %(n)d addresses.", n=MAX_CSV_ADDRESSES))
+    return sorted(found)
+
+
+def add_by_addresses(campaign, member_type, addresses, user):
+    """Add the readable records of ``member_type`` whose e-mail (case aside) is one of ``addresses``; returns
+    (added, already members, addresses that matched no readable record)."""
+    model = MEMBER_MODELS[member_type]
+    ids, matched = [], set()
+    for start in range(0, len(addresses), 500):  # bounded IN lists
+        chunk = addresses[start:start + 500]
+        for r in access.visible(model.select(model.id, model.email), user, member_type).where(
+                fn.LOWER(model.email).in_(chunk)):
+            ids.append(r.id)
+            matched.add(r.email.strip().lower())
+    added, present = add_members(campaign, member_type, ids, user) if ids else (0, 0)
+    return added, present, len(set(addresses) - matched)
 
 
 def set_member_status(member, status):

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from core import access, charts, clock, csvsafe
 from core.models import Organisation, User
-from core.records import service
+from core.records import RecordError, csvio, service
 from core.records.lookups import owner_options
 from core.web import fail, paginate, safe_next
 from plugins.campaigns import effect as effects, labels, services, tasks as task_views, webforms
@@ -154,13 +154,21 @@ def detail(campaign_id):
 @bp.route("/<int:campaign_id>/members/add", methods=["GET", "POST"])
 @login_required
 def add_members(campaign_id):
+    """Add contacts, leads or accounts: ticked on a page of the search's results, every record the search
+    matches ("Add all", up to ADD_ALL_LIMIT), or those whose e-mail a CSV file lists (``members_import``)."""
     user = _user()
     campaign = access.get_or_404(user, "campaign", campaign_id, "write")
     member_type = request.values.get("type") or "lead"
     if member_type not in MEMBER_TYPES:
         fail(400, _("Unknown member type."))
+    q = (request.values.get("q") or "").strip()
+    query = _candidates(campaign, member_type, q, user)
     if request.method == "POST":
-        ids = request.form.getlist("ids")
+        model = services.MEMBER_MODELS[member_type]
+        if request.form.get("all"):
+            ids = [r.id for r in query.select(model.id).order_by(model.id).limit(ADD_ALL_LIMIT)]
+        else:
+            ids = request.form.getlist("ids")
         if not ids:
             flash(_("Select at least one record."), "error")
         else:
@@ -168,16 +176,26 @@ def add_members(campaign_id):
                 added, skipped = services.add_members(campaign, member_type, ids, user)
             except ValueError:
                 fail(400, _("Invalid selection."))
-            if added:
-                service.audit("campaign", campaign.id, "update", user, {"members": [None, f"+{added} {member_type}"]})
+            _audit_added(campaign, user, added, member_type)
             flash(_("%(added)d members added, %(skipped)d skipped.", added=added, skipped=skipped), "success")
             return redirect(url_for(".detail", campaign_id=campaign.id))
+    model = services.MEMBER_MODELS[member_type]
+    order = model.name if member_type == "account" else model.last_name
+    page = paginate(query.order_by(order, model.id))
+    return render_template("campaigns/add_members.html", campaign=campaign, page=page, member_type=member_type,
+                           q=q, labels=labels, add_all_limit=ADD_ALL_LIMIT)
+
+
+ADD_ALL_LIMIT = 5000
+
+
+def _candidates(campaign, member_type, q, user):
+    """The records of ``member_type`` the user may read that are not members yet, matching the search ``q``."""
     model = services.MEMBER_MODELS[member_type]
     present = CampaignMember.select(CampaignMember.member_id).where(
         (CampaignMember.campaign == campaign.id) & (CampaignMember.member_type == member_type))
     query = access.visible(model.select(model, User).join(User, on=(model.owner == User.id)), user,
                            member_type).where(model.id.not_in(present))
-    q = (request.args.get("q") or "").strip()
     if q:
         text_fields = {"lead": ("last_name", "first_name", "company", "email"),
                        "contact": ("last_name", "first_name", "email"), "account": ("name", "email")}[member_type]
@@ -186,10 +204,38 @@ def add_members(campaign_id):
             part = getattr(model, name).contains(q)
             cond = part if cond is None else (cond | part)
         query = query.where(cond)
-    order = model.name if member_type == "account" else model.last_name
-    page = paginate(query.order_by(order, model.id))
-    return render_template("campaigns/add_members.html", campaign=campaign, page=page, member_type=member_type,
-                           q=q, labels=labels)
+    return query
+
+
+def _audit_added(campaign, user, added, member_type):
+    if added:
+        service.audit("campaign", campaign.id, "update", user, {"members": [None, f"+{added} {member_type}"]})
+
+
+@bp.route("/<int:campaign_id>/members/import", methods=["POST"])
+@login_required
+def members_import(campaign_id):
+    """Members from a CSV file of e-mail addresses: each address names the readable contacts (or leads, or
+    accounts) with that e-mail, case aside; the page says how many were added, already members, not found."""
+    user = _user()
+    campaign = access.get_or_404(user, "campaign", campaign_id, "write")
+    member_type = request.form.get("type") or "lead"
+    if member_type not in MEMBER_TYPES:
+        fail(400, _("Unknown member type."))
+    upload = request.files.get("file")
+    back = url_for(".add_members", campaign_id=campaign.id, type=member_type)
+    try:
+        if not upload or not upload.filename:
+            raise RecordError(_("Choose a CSV file."))
+        addresses = services.addresses_in_csv(csvio.decode(upload.read(services.MAX_CSV_BYTES + 1)))
+    except RecordError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    added, present, missing = services.add_by_addresses(campaign, member_type, addresses, user)
+    _audit_added(campaign, user, added, member_type)
+    flash(_("%(added)d members added, %(present)d already members, %(missing)d addresses match no record you "
+            "can see.", added=added, present=present, missing=missing), "success")
+    return redirect(url_for(".detail", campaign_id=campaign.id))
 
 
 def _member_of(campaign, member_id):
