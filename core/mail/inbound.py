@@ -122,14 +122,15 @@ def store(app, raw):
     parsed = parse(raw)
     recipients, references = parsed.pop("_recipients"), parsed.pop("_references")
     try:
-        with db.atomic():
+        with db.atomic():           # stored and filed together: a crash leaves neither
             inbound = InboundMail.create(**parsed)
+            matched = _match(app.config, inbound, recipients, references)
+            if matched:
+                inbound.save()
     except IntegrityError:
         return "duplicate"          # another fetcher (or an earlier run) stored it first
-    with db.atomic():
-        if _match(app.config, inbound, recipients, references):
-            inbound.save()
-            return "filed"
+    if matched:
+        return "filed"
     if _offer(app, inbound):
         return "taken"
     return "unfiled"

@@ -101,19 +101,18 @@ def test_a_guessed_token_does_not_match_and_in_reply_to_does(app, inbox, imap_po
 
 @pytest.mark.parametrize("app", [[]], indirect=True)          # no service module: nobody takes the third
 def test_a_known_sender_is_filed_on_the_one_contact_or_lead_and_two_contacts_are_no_match(app, imap_port, sides):
-    if True:
-        owner = sides["owner"]
-        contact = make_contact(owner, email="Known@Customer.example.cn")
-        lead = make_lead(owner)
-        make_contact(owner, email="twice@customer.example.cn")
-        make_contact(owner, email="twice@customer.example.cn")
-        for n, sender in enumerate(("known@customer.example.cn", "li@lead.example.com", "twice@customer.example.cn")):
-            imap.append(imap_port, reply("sales@school.example", f"hello {n}", sender=sender, Message_ID=f"<s{n}@x>"))
-        result = mail.fetch(app)
-        assert (result.filed, result.unfiled) == (2, 1)
-        by_id = {r.message_id: (r.record_type, r.record_id, r.matched_by) for r in InboundMail.select()}
-        assert by_id == {"<s0@x>": ("contact", contact.id, "sender"), "<s1@x>": ("lead", lead.id, "sender"),
-                         "<s2@x>": ("", None, "")}
+    owner = sides["owner"]
+    contact = make_contact(owner, email="Known@Customer.example.cn")
+    lead = make_lead(owner)
+    make_contact(owner, email="twice@customer.example.cn")
+    make_contact(owner, email="twice@customer.example.cn")
+    for n, sender in enumerate(("known@customer.example.cn", "li@lead.example.com", "twice@customer.example.cn")):
+        imap.append(imap_port, reply("sales@school.example", f"hello {n}", sender=sender, Message_ID=f"<s{n}@x>"))
+    result = mail.fetch(app)
+    assert (result.filed, result.unfiled) == (2, 1)
+    by_id = {r.message_id: (r.record_type, r.record_id, r.matched_by) for r in InboundMail.select()}
+    assert by_id == {"<s0@x>": ("contact", contact.id, "sender"), "<s1@x>": ("lead", lead.id, "sender"),
+                     "<s2@x>": ("", None, "")}
 
 
 def test_chinese_subjects_html_only_mail_and_attachments(app, imap_port, sides):
@@ -198,26 +197,23 @@ def test_an_unknown_sender_opens_service_feedback_assigned_by_the_rule(app, imap
     assert (got.record_type, got.record_id, got.taken_by) == ("feedback", item.id, "service")
     assert Contact.get(Contact.email == "new@unknown.example").id == item.contact_id
     assert list(inbound.unfiled()) == []
-    assert "zhixin_mail_unmatched" in {name for name, _impl in app.extensions["zhixin_plugins"].implementations(
-        "zhixin_mail_unmatched")} | {"zhixin_mail_unmatched"} and got.taken_by == "service"   # the hook fired
 
 
 @pytest.mark.parametrize("app", [["calendar"]], indirect=True)
 def test_with_the_service_module_off_unknown_mail_stays_unfiled_for_the_administrator(app, imap_port, sides, login):
-    if True:
-        User.update(language="zh").execute()
-        imap.append(imap_port, reply("sales@school.example", "无人认领 <b>", sender="new@unknown.example",
-                                     Message_ID="<lost@x>"))
-        assert mail.fetch(app).unfiled == 1
-        assert [m.message_id for m in inbound.unfiled()] == ["<lost@x>"]
-        admin = login(app.test_client(), sides["admin"])
-        admin.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
-        page = admin.get("/mail/unfiled")
-        html = page.get_data(as_text=True)
-        assert page.status_code == 200 and "未归档的回复" in html and "无人认领 &lt;b&gt;" in html
-        assert "Unfiled replies" not in html and "new@unknown.example" in html
-        for side in ("owner", "superior", "peer"):
-            assert login(app.test_client(), sides[side]).get("/mail/unfiled").status_code == 403
+    User.update(language="zh").execute()
+    imap.append(imap_port, reply("sales@school.example", "无人认领 <b>", sender="new@unknown.example",
+                                 Message_ID="<lost@x>"))
+    assert mail.fetch(app).unfiled == 1
+    assert [m.message_id for m in inbound.unfiled()] == ["<lost@x>"]
+    admin = login(app.test_client(), sides["admin"])
+    admin.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    page = admin.get("/mail/unfiled")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "未归档的回复" in html and "无人认领 &lt;b&gt;" in html
+    assert "Unfiled replies" not in html and "new@unknown.example" in html
+    for side in ("owner", "superior", "peer"):
+        assert login(app.test_client(), sides[side]).get("/mail/unfiled").status_code == 403
 
 
 def test_the_reply_shows_in_the_log_and_timeline_as_readable_as_its_record(app, inbox, imap_port, sides, login):
