@@ -251,3 +251,13 @@ def test_zhixin_mail_fetch_and_the_scheduled_job(app, imap_port, sides, database
     assert [j.trigger_args for j in scheduler.core_jobs() if j.id == "core.mail_inbound"] == [{"minutes": 5}]
     assert scheduler.run_once(app)["core.mail_inbound"].filed == 1
     assert InboundMail.select().count() == 2
+
+
+def test_merging_contacts_moves_their_replies_to_the_survivor(app, sides):
+    from core.records.merge import merge
+    owner = sides["owner"]
+    survivor, other = make_contact(owner, email="keep@customer.example.cn"), make_contact(owner, email="go@x.example.cn")
+    raw = b"From: go@x.example.cn\r\nTo: sales@school.example\r\nSubject: merged\r\nMessage-ID: <m@x>\r\n\r\nhi\r\n"
+    assert inbound.store(app, raw) == "filed" and InboundMail.get().record_id == other.id
+    merge("contact", survivor, other, owner)
+    assert (InboundMail.get().record_type, InboundMail.get().record_id) == ("contact", survivor.id)
