@@ -1,4 +1,5 @@
 """The ``zhixin`` command line."""
+import imaplib
 import logging
 import secrets
 import sys
@@ -253,6 +254,23 @@ def mail_send():
             raise click.ClickException("no SMTP server is configured (ZHIXIN_SMTP_HOST): the messages stay queued")
         sent = mail_service.send_due(app)
     click.echo(f"Sent {sent} messages.")
+
+
+@mail.command("fetch")
+def mail_fetch():
+    """Read the IMAP mailbox once: file each new reply on its record (the scheduler does this every 5 minutes)."""
+    app = make_app()
+    with app.app_context(), db.connection_context():
+        if not mail_service.inbound.configured(app.config):
+            raise click.ClickException("no IMAP server is configured (ZHIXIN_IMAP_HOST): no replies are fetched")
+        try:
+            result = mail_service.fetch(app, progress=lambda done, total: click.echo(
+                f"fetched {done}/{total}", err=True))
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise click.ClickException(f"IMAP: {exc}") from exc
+    for reason in result.reasons:
+        click.echo(f"skipped: {reason}", err=True)
+    click.echo(f"Fetched: {result}.")
 
 
 @main.group()

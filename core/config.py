@@ -39,6 +39,15 @@ DEFAULTS = {
     "SMTP_PASSWORD": None,
     "SMTP_FROM": "zhixin@localhost",
     "SMTP_TLS": False,
+    # Inbound replies (core.mail.inbound): the IMAP mailbox the reply address delivers to.
+    "IMAP_HOST": None,
+    "IMAP_PORT": 143,
+    "IMAP_USER": None,
+    "IMAP_PASSWORD": None,
+    "IMAP_TLS": False,
+    "IMAP_FOLDER": "INBOX",
+    "IMAP_MAX_BYTES": 2_000_000,
+    "MAIL_REPLY_ADDRESS": None,
     # How long a scheduler holds a notification e-mail it is sending (core.notify): far longer than one send.
     "EMAIL_LEASE_SECONDS": 600,
     # Run every interval job this often instead of its own interval (labs, demos and tests); None: their own.
@@ -100,6 +109,15 @@ ENVIRONMENT = {
     "ZHIXIN_SMTP_PASSWORD": "SMTP password",
     "ZHIXIN_SMTP_FROM": "Sender address of notification e-mails and of e-mail to customers",
     "ZHIXIN_SMTP_TLS": "true to use STARTTLS",
+    "ZHIXIN_IMAP_HOST": "IMAP server holding the replies to e-mail to customers (unset: replies are not fetched)",
+    "ZHIXIN_IMAP_PORT": "IMAP port (default 143; 993 with ZHIXIN_IMAP_TLS)",
+    "ZHIXIN_IMAP_USER": "IMAP user name",
+    "ZHIXIN_IMAP_PASSWORD": "IMAP password",
+    "ZHIXIN_IMAP_TLS": "true to connect to the IMAP server over TLS (IMAPS)",
+    "ZHIXIN_IMAP_FOLDER": "IMAP folder the replies arrive in (default INBOX)",
+    "ZHIXIN_IMAP_MAX_BYTES": "Larger messages are not fetched: skipped, flagged seen, logged (default 2000000)",
+    "ZHIXIN_MAIL_REPLY_ADDRESS": "Reply address of e-mail to customers, e.g. replies@school.example; each "
+                                 "message gets replies+<token>@… (unset: replies go to the sender's own address)",
     "ZHIXIN_EMAIL_LEASE_SECONDS": "How long one scheduler holds a notification e-mail while sending it, in "
                                   "seconds (default 600); an unfinished send is retried, marked, when it ends",
     "ZHIXIN_SCHEDULER_INTERVAL_SECONDS": "Run every interval job this often, in seconds, instead of its own "
@@ -145,9 +163,9 @@ def load(app, overrides=None):
 WHOLE_NUMBERS = {"LOGIN_MAX_FAILURES": 1, "LOGIN_LOCK_MINUTES": 1, "LOGIN_LOCK_MAX_MINUTES": 1,
                  "LOGIN_ADDRESS_MAX_FAILURES": 1, "LOGIN_ADDRESS_WINDOW_MINUTES": 1, "PROXY_COUNT": 0,
                  "SESSION_IDLE_MINUTES": 1, "SESSION_LIFETIME_HOURS": 1, "EMAIL_LEASE_SECONDS": 1,
-                 "LIST_COUNT_CAP": 1}
+                 "LIST_COUNT_CAP": 1, "IMAP_PORT": 1, "IMAP_MAX_BYTES": 1}
 # Settings that are yes or no.
-FLAGS = ("SAFE_MODE", "SECURE_COOKIES")
+FLAGS = ("SAFE_MODE", "SECURE_COOKIES", "IMAP_TLS")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 

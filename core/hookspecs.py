@@ -8,7 +8,7 @@ field (never by plugin load order).
 Phases: start-up (startup, migrations, defaults, models), records (record_types, record_fields, record_saving,
 record_saved, record_deleted, permission_check, access_filter), accounts (user_credentials_changed), web (blueprints, menu_items,
 dashboard_widgets, template_slot), background (jobs), tools (cli_commands, demo_data, class_rows), cooperation
-between plugins (reports, calendar_items, overdue_items, timeline_items, exercises).
+between plugins (reports, calendar_items, overdue_items, timeline_items, mail_unmatched, exercises).
 """
 import pluggy
 
@@ -226,6 +226,16 @@ def zhixin_timeline_items(user, scope, before, limit):
     ``kind`` must be unique to that query (prefix it with your plugin's name) and ``at`` a naive UTC datetime.
     Core merges every source's items, cuts the page and fills in ``plugin``; a plugin off for the viewer's
     class is not asked."""
+
+
+@hookspec
+def zhixin_mail_unmatched(message):
+    """An inbound reply (``core.mail.InboundMail``, already stored) that answers no message and comes from no
+    known contact or lead: return True to take it (e.g. open a service item), None to leave it. Called in
+    plugin order inside a transaction until one plugin takes it; the one that does may file it on its record
+    by setting ``message.record_type`` and ``message.record_id`` (core saves it and records the plugin). An
+    exception rolls back that plugin's writes and is logged; the message then stays unfiled for the
+    administrator (Administration → Unfiled replies). Called by the job ``core.mail_inbound`` with no user."""
 
 
 @hookspec

@@ -28,7 +28,9 @@ def core_jobs():
     return [Job("core.deliver_email", notify.deliver_email, "interval", {"minutes": 1},
                 "Send pending notification e-mails"),
             Job("core.mail_outbox", mail.send_due, "interval", {"minutes": 1},
-                "Send the queued e-mail to customers (core.mail)")]
+                "Send the queued e-mail to customers (core.mail)"),
+            Job("core.mail_inbound", mail.fetch, "interval", {"minutes": 5},
+                "File the replies in the IMAP mailbox on their records (core.mail.inbound)")]
 
 
 def all_jobs(app):

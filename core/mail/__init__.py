@@ -13,11 +13,13 @@ from flask import Blueprint
 from core.mail import merge  # noqa: F401  (public: core.mail.merge)
 from core.mail.forms import LANGUAGE_LABELS
 from core.mail.merge import MergeError
-from core.mail.models import MailAttachment, MailMessage, MailTemplate
+from core.mail import inbound  # noqa: F401  (public: core.mail.inbound)
+from core.mail.inbound import fetch
+from core.mail.models import InboundMail, MailAttachment, MailMessage, MailTemplate
 from core.mail.outbox import MailError, attachable_documents, may_send, messages_for, queue, send_due
 from core.mail.smtp import configured, valid_address
 
 bp = Blueprint("mail", __name__, url_prefix="/mail")
 
-__all__ = ["LANGUAGE_LABELS", "MailAttachment", "MailError", "MailMessage", "MailTemplate", "MergeError", "attachable_documents",
+__all__ = ["InboundMail", "fetch", "inbound", "LANGUAGE_LABELS", "MailAttachment", "MailError", "MailMessage", "MailTemplate", "MergeError", "attachable_documents",
            "bp", "configured", "may_send", "merge", "messages_for", "queue", "send_due", "valid_address"]

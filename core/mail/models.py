@@ -48,6 +48,8 @@ class MailMessage(BaseModel):
     lease_until = peewee.DateTimeField(null=True)
     claim = peewee.CharField(max_length=100, default="")
     resent = peewee.BooleanField(default=False)
+    # the unguessable part of its reply address (MAIL_REPLY_ADDRESS plus-addressed); None on older messages
+    reply_token = peewee.CharField(max_length=32, null=True, unique=True)
 
     class Meta:
         table_name = "mail_message"
@@ -64,4 +66,30 @@ class MailAttachment(BaseModel):
         table_name = "mail_attachment"
 
 
-MODELS = [MailTemplate, MailMessage, MailAttachment]
+class InboundMail(BaseModel):
+    """One message read from the reply mailbox (core.mail.inbound), stored exactly once by its Message-ID.
+
+    Filed on the record it answers (``record_type``, ``record_id``; ``matched_by`` says how: token, thread,
+    sender) or taken by a plugin (``taken_by``, e.g. the service plugin opening an item, which files it on
+    that item), else unfiled (both empty), listed for the administrator. ``reply_to`` is the outgoing
+    message it answers, when known. Attachments are dropped (their names are kept in ``dropped``)."""
+    message_id = peewee.CharField(max_length=191, unique=True)
+    from_address = peewee.CharField(max_length=254, default="")
+    from_name = peewee.CharField(max_length=200, default="")
+    subject = peewee.CharField(max_length=300, default="")
+    body = peewee.TextField(default="")
+    dropped = peewee.CharField(max_length=500, default="")
+    sent_at = peewee.DateTimeField(null=True)
+    received_at = peewee.DateTimeField(default=clock.real_utcnow)
+    record_type = peewee.CharField(max_length=64, default="")
+    record_id = peewee.IntegerField(null=True)
+    matched_by = peewee.CharField(max_length=20, default="")
+    taken_by = peewee.CharField(max_length=64, default="")
+    reply_to = peewee.ForeignKeyField(MailMessage, null=True, on_delete="SET NULL", backref="+")
+
+    class Meta:
+        table_name = "mail_inbound"
+        indexes = ((("record_type", "record_id", "id"), False),)
+
+
+MODELS = [MailTemplate, MailMessage, MailAttachment, InboundMail]

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import mimetypes
 import os
+import secrets
 import socket
 import uuid
 from email.utils import make_msgid
@@ -83,7 +84,8 @@ def queue(record_type, record, to, subject, body, user, attachments=(), template
             from_name=smtp.header_value(user.display_name), subject=subject, body=str(body),
             reply_to=reply_to if smtp.valid_address(reply_to) else "", sender=user.id,
             template=template.id if isinstance(template, MailTemplate) else template,
-            message_id=_message_id(), status="queued", created_at=clock.utcnow())
+            message_id=_message_id(), status="queued", created_at=clock.utcnow(),
+            reply_token=secrets.token_hex(16))
         for document in documents:
             MailAttachment.create(message=message, document=document, filename=document.filename or document.title)
     return message
@@ -161,6 +163,16 @@ def _deliver(cfg, message, sender):
     return 1
 
 
+def reply_address(cfg, message):
+    """The message's own reply address, ``local+<token>@domain`` of ``MAIL_REPLY_ADDRESS`` (core.mail.inbound
+    files what comes back to it), or "" when none is configured or the message has no token."""
+    base = smtp.header_value(cfg.get("MAIL_REPLY_ADDRESS"), 254)
+    if not message.reply_token or not smtp.valid_address(base):
+        return ""
+    local, domain = base.rsplit("@", 1)
+    return f"{local.split('+')[0]}+{message.reply_token}@{domain}"
+
+
 class MissingFile(Exception):
     """An attachment whose document or file is gone."""
 
@@ -173,8 +185,9 @@ def _email(cfg, message, resent):
     origin = smtp.header_value(cfg["SMTP_FROM"])
     msg["From"] = smtp.address(origin, from_name) if smtp.valid_address(origin) else origin
     msg["To"] = smtp.address(message.to_address, message.to_name)
-    if message.reply_to:
-        msg["Reply-To"] = smtp.address(message.reply_to, from_name)
+    reply_to = reply_address(cfg, message) or message.reply_to
+    if reply_to:
+        msg["Reply-To"] = smtp.address(reply_to, from_name)
     msg["Message-ID"] = message.message_id
     for attachment in MailAttachment.select().where(MailAttachment.message == message.id).order_by(MailAttachment.id):
         data, content_type = _attachment_bytes(attachment)

@@ -7,8 +7,8 @@ from markupsafe import Markup
 
 from core import access, hookimpl
 from core.extension import ClassRows, Slot
-from core.mail import outbox, smtp
-from core.mail.models import MODELS, MailAttachment, MailMessage
+from core.mail import inbound, outbox, smtp
+from core.mail.models import MODELS, InboundMail, MailAttachment, MailMessage
 from core.mail.views import STATUS_LABELS
 from core.records import registry as records
 
@@ -40,12 +40,13 @@ def zhixin_template_slot(slot, context):
     if not access.can(user, "read", record, rt.name):
         return None
     rows = list(outbox.messages_for(rt.name, record).limit(PANEL_ROWS + 1))
+    replies = inbound.inbound_for(rt.name, record.id).count()
     composable = rt.name in COMPOSE_TYPES and outbox.may_send(user, rt.name, record)
-    if not rows and not composable:
+    if not rows and not composable and not replies:
         return None
     return Slot(Markup(render_template(
         "core/mail/panel.html", rt=rt, record=record, messages=rows[:PANEL_ROWS], more=len(rows) > PANEL_ROWS,
-        composable=composable, statuses=STATUS_LABELS, smtp_configured=smtp.configured(current_app.config))),
+        composable=composable, statuses=STATUS_LABELS, replies=replies, smtp_configured=smtp.configured(current_app.config))),
         order=60)
 
 
@@ -59,7 +60,13 @@ def zhixin_class_rows(user_ids):
     for expr in owned:
         mine = mine | expr
     messages = MailMessage.select(MailMessage.id).where(mine)
-    return [ClassRows(_l("E-mail attachments"), MailAttachment, MailAttachment.message.in_(messages)),
+    replies = None
+    for expr in [(InboundMail.record_type == rt.name) & InboundMail.record_id.in_(
+            rt.model.select(rt.model.id).where(rt.model.owner.in_(user_ids)))
+            for rt in records.registry().values() if rt.owned]:
+        replies = expr if replies is None else replies | expr
+    return [ClassRows(_l("E-mail replies"), InboundMail, replies if replies is not None else InboundMail.id < 0),
+            ClassRows(_l("E-mail attachments"), MailAttachment, MailAttachment.message.in_(messages)),
             ClassRows(_l("E-mail messages"), MailMessage, mine)]
 
 
@@ -68,6 +75,8 @@ def zhixin_record_merging(record_type, survivor, other, user):
     """The e-mails filed on the merged record (and their send log) pass to the survivor."""
     M = MailMessage
     moved = M.update(record_id=survivor.id).where((M.record_type == record_type) & (M.record_id == other.id)).execute()
+    moved += InboundMail.update(record_id=survivor.id).where(
+        (InboundMail.record_type == record_type) & (InboundMail.record_id == other.id)).execute()
     return {_l("E-mails"): moved}
 
 
@@ -83,4 +92,9 @@ def zhixin_timeline_items(user, scope, before, limit):
     return [TimelineItem(m.created_at, "mail", m.id, m.subject, _l("E-mail"),
                          url_for("mail.log", type_name=m.record_type, record_id=m.record_id),
                          m.record_type, m.record_id, detail=STATUS_LABELS.get(m.status, m.status))
-            for m in page(query, M.created_at, "mail", M.id, before, limit)]
+            for m in page(query, M.created_at, "mail", M.id, before, limit)] + [
+        TimelineItem(r.received_at, "mail_reply", r.id, r.subject or r.from_address, _l("E-mail reply"),
+                     url_for("mail.log", type_name=r.record_type, record_id=r.record_id), r.record_type,
+                     r.record_id, detail=r.from_address)
+        for r in page(InboundMail.select().where(scope.related(InboundMail.record_type, InboundMail.record_id)),
+                      InboundMail.received_at, "mail_reply", InboundMail.id, before, limit)]

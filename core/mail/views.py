@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from core import access, clock
 from core.admin import admin_link, admin_required
 from core.db import db
-from core.mail import bp, merge, outbox, smtp
+from core.mail import bp, inbound, merge, outbox, smtp
 from core.mail.forms import LANGUAGE_LABELS, ComposeForm, TemplateForm
 from core.mail.models import MailTemplate
 from core.models import Contact
@@ -21,6 +21,11 @@ from core.web import fail, paginate, safe_next
 
 admin_link("mail.templates", _l("E-mail templates"),
            _l("Messages to customers with merge fields, in Chinese and English."), order=80)
+admin_link("mail.unfiled", _l("Unfiled replies"),
+           _l("Replies from the IMAP mailbox that match no record and that no module took."), order=81)
+REPLY_ROWS = 100
+MATCH_LABELS = {"token": _l("its reply address"), "thread": _l("In-Reply-To / References"),
+                "sender": _l("the sender's address"), "": _l("a module")}
 STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
 
 
@@ -104,8 +109,20 @@ def log(type_name, record_id):
     rt = _type_or_404(type_name)
     record = access.get_or_404(_user(), rt.name, record_id)
     page = paginate(outbox.messages_for(rt.name, record))
+    replies = list(inbound.inbound_for(rt.name, record.id).limit(REPLY_ROWS + 1))
     return render_template("core/mail/log.html", rt=rt, record=record, page=page, statuses=STATUS_LABELS,
-                           smtp_configured=smtp.configured(current_app.config), back=record_url(record))
+                           smtp_configured=smtp.configured(current_app.config), back=record_url(record),
+                           replies=replies[:REPLY_ROWS], more_replies=len(replies) > REPLY_ROWS,
+                           matches=MATCH_LABELS)
+
+
+@bp.route("/unfiled")
+@admin_required
+def unfiled():
+    """The administrator's list of replies nobody filed (no record matched, no module took them)."""
+    page = paginate(inbound.unfiled())
+    return render_template("core/mail/unfiled.html", page=page,
+                           imap_configured=inbound.configured(current_app.config))
 
 
 # --- templates (the administrator's) --------------------------------------------------------------------

@@ -117,6 +117,12 @@ def zhixin_record_deleted(record_type, record, user):
 
 
 @hookimpl
+def zhixin_mail_unmatched(message):
+    """An e-mail from an unknown sender opens feedback, assigned by the rule (services.open_from_mail)."""
+    return services.open_from_mail(message) is not None
+
+
+@hookimpl
 def zhixin_jobs():
     return [Job("service.check_targets", services.check_breaches, "interval", {"minutes": 5},
                 "Flag service items past their response or resolution target and notify superiors")]

@@ -319,13 +319,14 @@ def find_or_create_contact(email, name, phone, owner):
     return contact
 
 
-def submit_public(kind, subject, message, email, name="", phone="", category="other"):
-    """Create feedback or a complaint from the public form, assigned by the rule, contact found by e-mail."""
+def submit_public(kind, subject, message, email, name="", phone="", category="other", channel="web"):
+    """Create feedback or a complaint from the public form (or an e-mail: ``channel``), assigned by the rule,
+    contact found by e-mail."""
     model = ITEM_MODELS[kind]
     with db.atomic():
         owner = pick_assignee()
         contact = find_or_create_contact(email, name, phone, owner)
-        item = model(subject=subject, description=message, channel="web", priority="normal", status="new",
+        item = model(subject=subject, description=message, channel=channel, priority="normal", status="new",
                      owner=owner.id, contact=contact.id if contact else None,
                      account=contact.account_id if contact else None,
                      submitter_name=(name or "")[:100], submitter_email=email.strip().lower(),
@@ -333,6 +334,17 @@ def submit_public(kind, subject, message, email, name="", phone="", category="ot
         if kind == "complaint":
             item.category = category
         create(kind, item, PUBLIC)
+    return item
+
+
+def open_from_mail(message):
+    """Feedback (channel e-mail) from an inbound reply of an unknown sender (``core.mail.InboundMail``),
+    assigned by the rule like the public form's, the message filed on it; None when it has no sender."""
+    if not message.from_address:
+        return None
+    item = submit_public("feedback", (message.subject or _("E-mail from %(address)s", address=message.from_address))[:200],
+                         message.body or "", message.from_address, message.from_name, channel="email")
+    message.record_type, message.record_id = "feedback", item.id
     return item
 
 

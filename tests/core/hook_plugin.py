@@ -220,6 +220,16 @@ def zhixin_timeline_items(user, scope, before, limit):
 
 
 @hookimpl
+def zhixin_mail_unmatched(message):
+    """Takes an unmatched reply whose subject starts with "take" (filed nowhere); "boom" raises."""
+    CALLS.append(("mail_unmatched", message.subject))
+    if message.subject == "boom":
+        HookThing.create(name="half-written by a failing hook")        # rolled back with the failure
+        raise RuntimeError("the hook failed")
+    return message.subject.startswith("take") or None
+
+
+@hookimpl
 def zhixin_exercises():
     from core.exercises import Exercise
     CALLS.append(("exercises", None))

@@ -248,4 +248,4 @@ def test_admin_index_lists_the_structure_pages_together_between_users_and_plugin
     hrefs = re.findall(r'<a class="panel" href="([^"]+)"', page)
     assert hrefs == ["/admin/organisation", "/admin/users", "/admin/structure/", "/admin/structure/sharing",
                      "/admin/structure/products", "/admin/structure/categories", "/admin/structure/stages",
-                     "/mail/templates", "/admin/plugins"]
+                     "/mail/templates", "/mail/unfiled", "/admin/plugins"]

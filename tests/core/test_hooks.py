@@ -223,3 +223,21 @@ def test_a_plugins_timeline_items_join_the_accounts_timeline(hook_app, login):
     assert f'data-timeline-item="hooktest_mail:{account.id}" data-plugin="hooktest"' in page
     assert "Hook e-mail" in page and f'data-timeline-item="account_created:{account.id}"' in page
     assert called("zhixin_timeline_items") == [(None, 21)]  # the page size and one more: is there an older page?
+
+
+def test_a_plugin_takes_an_unmatched_reply_and_a_failing_one_leaves_it_unfiled(hook_app):
+    from core.mail import inbound
+    from core.mail.models import InboundMail
+
+    def raw(subject, n):
+        return (f"From: someone@unknown.example\r\nTo: replies@school.example\r\nSubject: {subject}\r\n"
+                f"Message-ID: <hook{n}@x>\r\n\r\ntext\r\n").encode()
+    assert inbound.store(hook_app, raw("take me", 1)) == "taken"
+    assert inbound.store(hook_app, raw("leave me", 2)) == "unfiled"
+    assert inbound.store(hook_app, raw("boom", 3)) == "unfiled"
+    assert inbound.store(hook_app, raw("take me", 1)) == "duplicate"       # the same Message-ID: asked no more
+    assert called("zhixin_mail_unmatched") == ["take me", "leave me", "boom"]
+    assert [(m.message_id, m.taken_by) for m in InboundMail.select().order_by(InboundMail.id)] == [
+        ("<hook1@x>", "hooktest"), ("<hook2@x>", ""), ("<hook3@x>", "")]
+    assert [m.message_id for m in inbound.unfiled()] == ["<hook3@x>", "<hook2@x>"]
+    assert HookThing.select().count() == 0          # the failing hook's write was rolled back

@@ -1,7 +1,7 @@
 """``zhixin mail send`` runs the outbox once (and says so when no server is configured); a class reset takes the
 messages of the class with it and leaves the other class's."""
 from core.mail import plugin as mail_hooks
-from core.mail.models import MailAttachment, MailMessage
+from core.mail.models import InboundMail, MailAttachment, MailMessage
 from tests.cli import run_cli
 from tests.core.mail.conftest import attach, make_contact
 
@@ -31,7 +31,7 @@ def test_a_class_reset_takes_the_class_messages_only(mail_app, make_school):
                               filename=f"f{n}.pdf")
     class_b = [school["carol"].id, school["lead_b"].id, school["manager_b"].id]
     rows = mail_hooks.zhixin_class_rows(user_ids=class_b)
-    assert [r.model for r in rows] == [MailAttachment, MailMessage]        # dependents first
+    assert [r.model for r in rows] == [InboundMail, MailAttachment, MailMessage]   # dependents first
     for row in rows:
         row.model.delete().where(row.where).execute()
     assert [m.subject for m in MailMessage.select().order_by(MailMessage.id)] == ["0"]
