@@ -20,6 +20,21 @@ def called(hook):
     return [detail for name, detail in CALLS if name == hook]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _no_hooktest_tables_after(database_url):
+    """The test plugin's tables (and its migration history) go with this module: a later test that lists the
+    schema's tables (class reset, backup and restore) would find them otherwise. Its apps are forgotten too,
+    so that a later use builds and migrates them again."""
+    yield
+    from core.db import db
+    from tests.conftest import _APPS
+    for key in [key for key, (_app, _config, extra) in _APPS.items() if hook_plugin in extra]:
+        del _APPS[key]
+    with db.connection_context():
+        for table in sorted((t for t in db.get_tables() if t.startswith("hooktest_")), key=len, reverse=True):
+            db.execute_sql(f"DROP TABLE IF EXISTS {table}")  # longest first: the search table before its record's
+
+
 @pytest.fixture
 def hook_app(make_app, make_user):
     CALLS.clear()
