@@ -10,6 +10,7 @@ runs — is read as a person reads it (the visible text, plus the attributes a b
 The catalogs being 100 % translated proves nothing about the pages; this test reads the pages."""
 import datetime as dt
 import html.parser
+import os
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -204,7 +205,13 @@ def demo(make_app, frozen_clock):
     return app
 
 
-@pytest.mark.parametrize("language", ["zh", "en"])
+# On PostgreSQL and MariaDB the Chinese crawl runs (raw codes and English, on that database's data); the
+# English one, which looks for raw codes only, the Chinese one already does, runs on SQLite (a minute of CI saved)
+ON_SERVER_DATABASE = bool(os.environ.get("ZHIXIN_TEST_DATABASE_URL"))
+
+
+@pytest.mark.parametrize("language", ["zh", pytest.param("en", marks=pytest.mark.skipif(
+    ON_SERVER_DATABASE, reason="raw codes are looked for by the Chinese crawl on this database too"))])
 @pytest.mark.parametrize("role", USERS)
 def test_demo_pages_show_labels_never_codes_or_english(demo, login, role, language):
     with demo.app_context():
