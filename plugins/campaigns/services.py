@@ -48,7 +48,7 @@ def addresses_in_csv(text):
         [cell for row in rows for cell in row]
     found = {c.strip().lower() for c in cells if "@" in c and " " not in c.strip() and len(c.strip()) <= 254}
     if not found:
-        raise RecordError(_("The file names no e-mail address (a column headed “email”, or addresses in any cell)."))
+        raise RecordError(_("The file names no e-mail address (a column headed “E-mail”, or addresses in any cell)."))
     if len(found) > MAX_CSV_ADDRESSES:
         raise RecordError(_("The file names more than %(n)d addresses.", n=MAX_CSV_ADDRESSES))
     return sorted(found)
