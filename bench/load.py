@@ -33,7 +33,7 @@ import time
 
 from bench.lab import PASSWORD, log_in
 from bench.web import (Browser, StepError, common_arguments, empty_database, form_fields, free_port, percentile,
-                       start_gunicorn, stop, worker_rss_mib)
+                       server_cpu_seconds, start_gunicorn, stop, worker_rss_mib)
 from core import clock
 from core.app import create_app
 from core.db import db
@@ -150,11 +150,15 @@ class Outcome:
     def __init__(self):
         self.lock = threading.Lock()
         self.times = {step: [] for step in STEPS}
+        self.steady = {step: [] for step in STEPS}  # the same, only the requests after every student logged in
+        self.steady_from = math.inf
         self.errors, self.cycles = {}, 0
 
     def record(self, step, ms):
         with self.lock:
             self.times.setdefault(step, []).append(ms)
+            if time.monotonic() - ms / 1000 >= self.steady_from:
+                self.steady.setdefault(step, []).append(ms)
 
     def error(self, kind):
         with self.lock:
@@ -169,6 +173,7 @@ def load_run(base, usernames, args):
     outcome = Outcome()
     begin = time.monotonic() + 0.5
     stop_at = begin + args.duration
+    outcome.steady_from = begin + args.ramp + args.think[1]  # the last student's login is answered by then
     rng = random.Random(args.seed)
     threads = [threading.Thread(target=student, args=(base, name, begin + rng.uniform(0, args.ramp), stop_at,
                                                       args.think, outcome, args.cycles)) for name in usernames]
@@ -223,7 +228,7 @@ def server_errors(log_text):
     return found
 
 
-def report(title, outcome, seconds, rss, log_text, args):
+def report(title, outcome, seconds, rss, log_text, args, cpu_seconds=None):
     times = outcome.times
     floor = times[FLOOR] or [0.0]
     floor_cols = f"{statistics.median(floor):.0f} | {percentile(floor, 0.95):.0f}"
@@ -232,14 +237,24 @@ def report(title, outcome, seconds, rss, log_text, args):
     print(f"{args.students} students, ramp {args.ramp:g} s, think {args.think[0]:g}–{args.think[1]:g} s, "
           f"{args.duration:g} s; Python {platform.python_version()}, {os.cpu_count()} CPUs. "
           f"**{total / seconds:.1f} requests/s**, {outcome.cycles} cycles completed.\n")
-    print("| step | requests | p50 ms | p95 ms | p99 ms | floor p50 | floor p95 |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| step | requests | p50 ms | p95 ms | p99 ms | floor p50 | floor p95 | after the ramp: p50 | p95 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for step, samples in times.items():
         if samples:
+            steady = outcome.steady.get(step)
+            after = f"{statistics.median(steady):.0f} | {percentile(steady, 0.95):.0f}" if steady else "– | –"
             print(f"| {step} | {len(samples)} | {statistics.median(samples):.0f} | {percentile(samples, 0.95):.0f} "
-                  f"| {percentile(samples, 0.99):.0f} | {floor_cols} |")
+                  f"| {percentile(samples, 0.99):.0f} | {floor_cols} | {after} |")
     worst = max((percentile(s, 0.95) for step, s in times.items() if s and step != FLOOR), default=0)
-    print(f"\n- **slowest step's p95: {worst:.0f} ms** (target < 300)")
+    steady = max((percentile(s, 0.95) for step, s in outcome.steady.items() if s and step != FLOOR), default=0)
+    print(f"\n- **slowest step's p95: {worst:.0f} ms** (target < 300); after the ramp (every student logged in, "
+          f"from {args.ramp + args.think[1]:g} s on): **{steady:.0f} ms**")
+    if total and cpu_seconds:
+        per_request = cpu_seconds / total * 1000
+        per_student = total / seconds / args.students  # requests a second one student asks for, on average
+        print(f"- server CPU (gunicorn master and workers, /proc): {cpu_seconds:.1f} s for {total:,} requests = "
+              f"**{per_request:.1f} ms a request**; at this pace ({per_student:.2f} requests/s a student) one core "
+              f"serves at most **{1000 / per_request / per_student:.0f} students** with nothing else running")
     print(f"- **errors: {sum(outcome.errors.values())}** (target 0)")
     for kind, count in sorted(outcome.errors.items(), key=lambda item: -item[1])[:10]:
         print(f"  - {count} × {kind}")
@@ -262,14 +277,15 @@ def run(name, url, args):
             server = start_gunicorn(port, args.workers, log_path, APP_SPEC, worker_class, threads)
             try:
                 print(f"{name}, {worker_class}: {len(usernames)} students …", file=sys.stderr)
+                cpu_before = server_cpu_seconds(server)
                 outcome, seconds = load_run(f"http://127.0.0.1:{port}", usernames, args)
-                rss = worker_rss_mib(server)
+                rss, cpu_seconds = worker_rss_mib(server), server_cpu_seconds(server) - cpu_before
             finally:
                 stop(server)
             with open(log_path) as log:
                 log_text = log.read()
             workers = f"-w {args.workers} -k {worker_class}" + (f" --threads {threads}" if threads > 1 else "")
-            report(f"{name}, gunicorn {workers}", outcome, seconds, rss, log_text, args)
+            report(f"{name}, gunicorn {workers}", outcome, seconds, rss, log_text, args, cpu_seconds)
         if args.hammer:
             memory_run(name, args, tmp)
 

@@ -96,6 +96,21 @@ def worker_rss_mib(server):
     return rss
 
 
+def server_cpu_seconds(server):
+    """CPU seconds (user + system) used so far by the gunicorn master ``server`` and its workers, read from
+    /proc/<pid>/stat: what the server cost, apart from the simulated students on the same machine."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(pid) == server.pid or int(fields[1]) == server.pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 # --- one student's browser ------------------------------------------------------------------------------------
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
