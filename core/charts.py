@@ -113,7 +113,7 @@ def bar(title, labels, series, kind="bar", **options):
         for name, values in series:
             chart.add(name, values)
         return render(chart)
-    return _remembered(("bar", label(title), labels, series, kind, options), draw)
+    return remembered(("bar", label(title), labels, series, kind, options), draw)
 
 
 def pie(title, slices, **options):
@@ -124,14 +124,14 @@ def pie(title, slices, **options):
         for name, value in slices:
             chart.add(name, value)
         return render(chart)
-    return _remembered(("pie", label(title), slices, options), draw)
+    return remembered(("pie", label(title), slices, options), draw)
 
 
 DRAWN = collections.OrderedDict()  # the SVG of the latest charts, by what they show
 DRAWN_KEEP = 256
 
 
-def _remembered(what, draw):
+def remembered(what, draw):
     """``draw()``'s SVG, drawn again only when ``what`` — the chart's title, labels and values as the reader
     sees them (already in their language), kind and options — differs from a chart drawn before: pygal
     spends more on one chart than the rest of its page, and a forecast page shows the same chart until a

@@ -79,7 +79,12 @@ def _pivot(rows, spec, kind, title, link):
 
 
 def inline_svg(chart):
-    return charts.render(chart) if chart is not None else Markup("")
+    """The chart on the page: drawn once for what it shows (kind, title, labels, values and their links) and
+    then remembered by core.charts, as the forecast's and dashboard's are — pygal costs more than the page."""
+    if chart is None:
+        return Markup("")
+    shows = (type(chart).__name__, chart.title, list(getattr(chart, "x_labels", None) or ()), chart.raw_series, {})
+    return charts.remembered(("report", *shows), lambda: charts.render(chart))
 
 
 def standalone_svg(chart):

@@ -6,10 +6,13 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from core import access, csvsafe
+from core import access, csvsafe, stamp
+from core import positions as position_tree
 from core.models import Position, User
 from core.records import display, registry
+from core.records.lookups import assignable_by_name, small_owner_choices
 from core.reports import FAMILIES, ReportParams
 from core.web import fail, page_number, paginate
 from plugins.reports import builder, dates, output, service
@@ -60,6 +63,12 @@ def parse_params(args):
         return int(text)
     params = ReportParams(date_from=day("date_from"), date_to=day("date_to"), owner_id=number("owner"),
                           position_id=number("team"))
+    owner_name = (args.get("owner_name") or "").strip()  # the type-ahead's user name, for a large team
+    if owner_name and params.owner_id is None:
+        owner = assignable_by_name(_user(), owner_name)
+        if owner is None:
+            fail(400, _("Nobody called %(name)s is in your team.", name=owner_name[:100]))
+        params.owner_id = owner.id
     period = (args.get("period") or "").strip()
     if period:
         bounds = dates.period(period)
@@ -75,10 +84,47 @@ def parse_params(args):
     return params
 
 
-def _filter_choices():
-    return {"users": list(User.select().where(User.active).order_by(User.full_name, User.username)),
-            "positions": list(Position.select().order_by(Position.path)),
+def _filter_choices(user, args):
+    """The owner and team filters offer only whom the viewer reaches: the owner select lists them up to
+    OWNER_SELECT_LIMIT (core's cached choices), beyond that a type-ahead over core's owner search takes a user
+    name; the team select lists the viewer's own position and those below (everyone's for the admin), kept in
+    the settings cache (positions bump its stamp). Nobody gets a list of the whole school's names."""
+    owners = small_owner_choices(user)
+    owner_name = ""
+    if owners is None and (args.get("owner") or "").isdigit():
+        chosen = User.get_or_none(User.id == int(args["owner"]))  # the type-ahead shows whom it names
+        owner_name = chosen.username if chosen is not None else ""
+    teams = stamp.cached(("report_teams", user.id), lambda: _teams(user))
+    chosen = args.get("team", "")
+    team_options = Markup("").join(  # in Python: a teacher's tree is hundreds of options
+        Markup('<option value="%d"%s>%s%s</option>') % (id_, SELECTED if str(id_) == chosen else "", "— " * depth, name)
+        for id_, depth, name in teams)
+    return {"owners": owners[1:] if owners else None, "owner_name": owner_name, "team_options": team_options,
             "periods": dates.period_labels()}
+
+
+SELECTED = Markup(" selected")
+
+
+def _teams(user):
+    """(id, depth, name) of the positions whose reports ``user`` may narrow to, in tree order (siblings by name)."""
+    query = Position.select(Position.id, Position.parent, Position.depth, Position.name).order_by(Position.name)
+    if not user.is_admin:
+        path = Position.select(Position.path).where(Position.id == user.position_id).scalar() \
+            if user.position_id else None
+        query = query.where(position_tree.below(path, include_self=True)) if path else query.where(False)
+    rows = list(query.tuples())
+    ids, children = {row[0] for row in rows}, {}
+    for row in rows:  # the top of what the viewer reaches has its parent out of reach
+        children.setdefault(row[1] if row[1] in ids else None, []).append(row)
+    out = []
+
+    def walk(parent):
+        for id_, _parent, depth, name in children.get(parent, ()):
+            out.append((id_, depth, name))
+            walk(id_)
+    walk(None)
+    return tuple(out)
 
 
 def _respond(result, title, kind, template_args):
@@ -96,7 +142,7 @@ def _respond(result, title, kind, template_args):
     template = "reports/print.html" if fmt == "print" else "reports/report.html"
     args = {k: v for k, v in request.args.items(multi=True) if k not in ("format",)}
     return render_template(template, result=result, title=title, chart_svg=output.inline_svg(chart),
-                           args=args, choices=_filter_choices(), **template_args)
+                           args=args, choices=_filter_choices(_user(), request.args), **template_args)
 
 
 def _run_safely(func, *args):
