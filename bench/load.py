@@ -151,7 +151,8 @@ class Outcome:
         self.lock = threading.Lock()
         self.times = {step: [] for step in STEPS}
         self.steady = {step: [] for step in STEPS}  # the same, only the requests after every student logged in
-        self.steady_from = math.inf
+        self.begin, self.steady_from = 0.0, math.inf
+        self.cpu, self.steady_cpu = 0.0, None
         self.errors, self.cycles = {}, 0
 
     def record(self, step, ms):
@@ -169,11 +170,16 @@ class Outcome:
             self.cycles += 1
 
 
-def load_run(base, usernames, args):
+def load_run(base, usernames, args, cpu=lambda: 0.0):
+    """The students' run; ``cpu()`` (the server's CPU seconds so far) is read when the run starts, when the
+    steady part starts (every student logged in) and at the end: ``outcome.cpu`` and ``outcome.steady_cpu``."""
     outcome = Outcome()
     begin = time.monotonic() + 0.5
     stop_at = begin + args.duration
-    outcome.steady_from = begin + args.ramp + args.think[1]  # the last student's login is answered by then
+    outcome.begin, outcome.steady_from = begin, begin + args.ramp + args.think[1]  # logins answered by then
+    marks = [cpu()]
+    timer = threading.Timer(max(0.0, outcome.steady_from - time.monotonic()), lambda: marks.append(cpu()))
+    timer.start()
     rng = random.Random(args.seed)
     threads = [threading.Thread(target=student, args=(base, name, begin + rng.uniform(0, args.ramp), stop_at,
                                                       args.think, outcome, args.cycles)) for name in usernames]
@@ -181,7 +187,11 @@ def load_run(base, usernames, args):
         thread.start()
     for thread in threads:
         thread.join()
-    return outcome, time.monotonic() - begin
+    timer.cancel()
+    seconds, end = time.monotonic() - begin, cpu()
+    outcome.cpu = end - marks[0]
+    outcome.steady_cpu = end - marks[1] if len(marks) > 1 else None
+    return outcome, seconds
 
 
 # --- memory: one cheap page, many times ---------------------------------------------------------------------
@@ -228,7 +238,7 @@ def server_errors(log_text):
     return found
 
 
-def report(title, outcome, seconds, rss, log_text, args, cpu_seconds=None):
+def report(title, outcome, seconds, rss, log_text, args):
     times = outcome.times
     floor = times[FLOOR] or [0.0]
     floor_cols = f"{statistics.median(floor):.0f} | {percentile(floor, 0.95):.0f}"
@@ -249,12 +259,17 @@ def report(title, outcome, seconds, rss, log_text, args, cpu_seconds=None):
     steady = max((percentile(s, 0.95) for step, s in outcome.steady.items() if s and step != FLOOR), default=0)
     print(f"\n- **slowest step's p95: {worst:.0f} ms** (target < 300); after the ramp (every student logged in, "
           f"from {args.ramp + args.think[1]:g} s on): **{steady:.0f} ms**")
-    if total and cpu_seconds:
-        per_request = cpu_seconds / total * 1000
-        per_student = total / seconds / args.students  # requests a second one student asks for, on average
-        print(f"- server CPU (gunicorn master and workers, /proc): {cpu_seconds:.1f} s for {total:,} requests = "
-              f"**{per_request:.1f} ms a request**; at this pace ({per_student:.2f} requests/s a student) one core "
-              f"serves at most **{1000 / per_request / per_student:.0f} students** with nothing else running")
+    if total:
+        print(f"- server CPU (gunicorn master and workers, /proc): {outcome.cpu:.1f} s for {total:,} requests = "
+              f"**{outcome.cpu / total * 1000:.1f} ms a request**, logins (the password hash) included")
+    steady = sum(len(samples) for samples in outcome.steady.values())
+    steady_seconds = seconds - (outcome.steady_from - outcome.begin)
+    if steady and outcome.steady_cpu and steady_seconds > 0:
+        per_request = outcome.steady_cpu / steady * 1000
+        per_student = steady / steady_seconds / args.students
+        print(f"- after the ramp: {outcome.steady_cpu:.1f} s for {steady:,} requests = **{per_request:.1f} ms a "
+              f"request**; at this pace ({per_student:.2f} requests/s a student) one core serves at most "
+              f"**{1000 / per_request / per_student:.0f} working students** with nothing else running")
     print(f"- **errors: {sum(outcome.errors.values())}** (target 0)")
     for kind, count in sorted(outcome.errors.items(), key=lambda item: -item[1])[:10]:
         print(f"  - {count} × {kind}")
@@ -277,15 +292,15 @@ def run(name, url, args):
             server = start_gunicorn(port, args.workers, log_path, APP_SPEC, worker_class, threads)
             try:
                 print(f"{name}, {worker_class}: {len(usernames)} students …", file=sys.stderr)
-                cpu_before = server_cpu_seconds(server)
-                outcome, seconds = load_run(f"http://127.0.0.1:{port}", usernames, args)
-                rss, cpu_seconds = worker_rss_mib(server), server_cpu_seconds(server) - cpu_before
+                outcome, seconds = load_run(f"http://127.0.0.1:{port}", usernames, args,
+                                            lambda server=server: server_cpu_seconds(server))
+                rss = worker_rss_mib(server)
             finally:
                 stop(server)
             with open(log_path) as log:
                 log_text = log.read()
             workers = f"-w {args.workers} -k {worker_class}" + (f" --threads {threads}" if threads > 1 else "")
-            report(f"{name}, gunicorn {workers}", outcome, seconds, rss, log_text, args, cpu_seconds)
+            report(f"{name}, gunicorn {workers}", outcome, seconds, rss, log_text, args)
         if args.hammer:
             memory_run(name, args, tmp)
 
