@@ -4,7 +4,7 @@ from decimal import Decimal
 from babel.numbers import format_decimal, get_currency_symbol
 
 from markupsafe import Markup
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -53,6 +53,17 @@ def figure_links(scope, id, quarter):
         url = query_link("forecast.figure", figure=_NAME, scope="team", quarter=quarter.key)
     head, tail = url.split(_NAME, 1)  # the figure is the first argument: the split cannot meet another
     return {name: f"{head}{name}{tail}" for name in FIGURE_NAMES}
+
+
+@bp.app_template_global("forecast_definitions")
+def forecast_definitions():
+    """The "How the figures are made" panel (the ``definitions`` macro): fixed text, so rendered once per
+    language and process, not on every page."""
+    cache = current_app.extensions.setdefault("forecast_definitions", {})
+    key = str(get_locale() or "")
+    if key not in cache:
+        cache[key] = Markup(get_template_attribute("forecast/_macros.html", "definitions")())
+    return cache[key]
 
 
 _CELL = Markup('\n  <a href="{}" data-figure="{}" title="{}">{}</a>')
