@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal, get_currency_symbol
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from flask import Blueprint, abort, current_app, flash, g, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_babel import lazy_gettext as _l
@@ -66,9 +66,6 @@ def forecast_definitions():
     return cache[key]
 
 
-_CELL = Markup('\n  <a href="{}" data-figure="{}" title="{}">{}</a>')
-
-
 @bp.app_template_global("figure_cell")
 def figure_cell(name, value, figures, href, title):
     """What the ``fig`` macro of forecast/_macros.html writes, in Python (one call, not a macro's): the
@@ -80,7 +77,8 @@ def figure_cell(name, value, figures, href, title):
         text = f"{figures.pipeline_count} · {money(value)}"
     else:
         text = "—" if value is None else money(value)
-    return _CELL.format(href, name, title, text)
+    return Markup(f'\n  <a href="{escape(href)}" data-figure="{escape(name)}" title="{escape(title)}">'
+                  f'{escape(text)}</a>')
 
 
 def _viewer():
