@@ -101,8 +101,14 @@ def _list(kinds, title, endpoint, endpoint_args):
     base = dict(endpoint_args, **{k: args[k] for k in FILTER_ARGS if args.get(k)})
     return render_template("service/list.html", title=title, page=page, owners=owners, tab=tab, sort=sort, base=base,
                            counts=counts, kinds=kinds, endpoint=endpoint, endpoint_args=endpoint_args,
-                           args=args, now=now, users=users, CHANNELS=CHANNELS, PRIORITIES=PRIORITIES,
-                           STATUSES=STATUSES, CATEGORIES=CATEGORIES, overdue=_overdue_kinds)
+                           args=args, now=now, users=users, CHANNELS=_translated(CHANNELS),
+                           PRIORITIES=_translated(PRIORITIES), STATUSES=_translated(STATUSES),
+                           CATEGORIES=_translated(CATEGORIES), overdue=_overdue_kinds)
+
+
+def _translated(labels):
+    """A label dict with its lazy strings translated once for this page, not once per row they appear in."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def _page_counted(query, total):
