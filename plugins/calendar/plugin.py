@@ -1,4 +1,5 @@
 """Hook implementations of the calendar plugin (日历管理)."""
+import contextvars
 import datetime as _dt
 import os
 
@@ -115,29 +116,45 @@ def _task_items(user, start, end):
                          owner_id=t.owner_id) for t in query.order_by(CalendarTask.due_date)]
 
 
+_LINK_ID = 987654321  # stands for the record id in a link built once per call
+
+
 def _opportunity_items(user, start, end):
-    """Opportunities expected to close (预计成交) in the window, through core's access rule."""
+    """Opportunities expected to close (预计成交) in the window, through core's access rule: only the columns
+    an item shows, one link and one translated title pattern per call (not per opportunity)."""
     from core.models import Opportunity, SalesStage
     first = clock.to_local(start).date()
     last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
-    query = (access.visible(Opportunity.select(Opportunity, SalesStage).join(SalesStage), user, "opportunity")
+    query = (access.visible(Opportunity.select(Opportunity.id, Opportunity.name, Opportunity.close_date,
+                                               Opportunity.owner).join(SalesStage), user, "opportunity")
              .where((Opportunity.close_date >= first) & (Opportunity.close_date <= last)
                     & ~SalesStage.is_won & ~SalesStage.is_lost)
-             .order_by(Opportunity.close_date, Opportunity.name))
-    out = []
-    for opp in query:
-        try:
-            link = url_for("records.detail", type_name="opportunity", record_id=opp.id)
-        except Exception:  # the generic detail page may not exist in this build
-            link = url_for("records.list", type_name="opportunity")
-        out.append(CalendarItem(title=_("Expected to close: %(name)s", name=opp.name), start=opp.close_date,
-                                url=link, kind="opportunity", all_day=True, owner_id=opp.owner_id))
-    return out
+             .order_by(Opportunity.close_date, Opportunity.name).tuples())
+    rows = list(query)
+    if not rows:
+        return []
+    try:
+        head, tail = url_for("records.detail", type_name="opportunity", record_id=_LINK_ID).rsplit(str(_LINK_ID), 1)
+        link = lambda record_id: f"{head}{record_id}{tail}"  # noqa: E731
+    except Exception:  # the generic detail page may not exist in this build
+        listing = url_for("records.list", type_name="opportunity")
+        link = lambda record_id: listing  # noqa: E731
+    title = _("Expected to close: %(name)s")  # no arguments: the translation itself, filled in below
+    return [CalendarItem(title=title % {"name": name}, start=close_date, url=link(record_id),
+                         kind="opportunity", all_day=True, owner_id=owner_id)
+            for record_id, name, close_date, owner_id in rows]
+
+
+# Set by the calendar's own pages while they gather the hook: they draw this plugin's events and tasks from
+# their own queries (and drop these kinds from the hook's answer), so the hook need not query them again.
+OWN_ITEMS_DRAWN = contextvars.ContextVar("calendar_own_items_drawn", default=False)
 
 
 @hookimpl
 def zhixin_calendar_items(user, start, end):
     """This plugin's own events and tasks, and the opportunities expected to close, for any consumer."""
+    if OWN_ITEMS_DRAWN.get():
+        return _opportunity_items(user, start, end)
     return _event_items(user, start, end) + _task_items(user, start, end) + _opportunity_items(user, start, end)
 
 

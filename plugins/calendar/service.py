@@ -166,11 +166,11 @@ def occurrences(user, first_day, last_day, owners=None, search="", query=None):
         readable = unmasked(user)
         base = base.where(CalendarEvent.subject.contains(search) | CalendarEvent.location.contains(search))
         base = base if readable is None else base.where(readable)
-    singles = base.where((CalendarEvent.rrule == "") & CalendarEvent.series.is_null()
-                         & (CalendarEvent.start < hi_utc) & (CalendarEvent.end > lo_utc))
-    series = list(base.where((CalendarEvent.rrule != "") & CalendarEvent.series.is_null()
-                             & (CalendarEvent.start < hi_utc)))
-    out = [Occurrence(e, *local_span(e)) for e in singles]
+    # single events overlapping the window and series begun before its end: one statement, split here
+    rows = list(base.where(CalendarEvent.series.is_null() & (CalendarEvent.start < hi_utc)
+                           & ((CalendarEvent.rrule != "") | (CalendarEvent.end > lo_utc))))
+    series = [e for e in rows if e.rrule != ""]
+    out = [Occurrence(e, *local_span(e)) for e in rows if e.rrule == ""]
     exceptions = {}
     if series:
         for ex in visible_events(user).where(CalendarEvent.series.in_([s.id for s in series])):

@@ -116,11 +116,14 @@ def index():
                items=items, tasks=tasks, people=people, colour=service.colour_of, **who_picker(user, who),
                prev_day=periods.step(view, day, -1), next_day=periods.step(view, day, 1), quarter=quarter,
                quarters=periods.quarter_choices(day) if view == "agenda" else [])
+    if view in ("month", "week", "day"):
+        ctx["day_url"] = _link_with_last(url_for("calendar.index", **dict(args, view="day", date=_SENTINEL)))
+        ctx["new_on"] = _link_with_last(url_for("calendar.event_new", date=_SENTINEL))
     if view == "month":
         ctx["weeks"] = _month_weeks(first, last, items, tasks, extras)
     elif view in ("week", "day"):
         ctx["columns"] = _day_columns(first, last, items, tasks, extras)
-        ctx["hours"] = HOURS
+        ctx["grid"] = _hour_grid(ctx["columns"])
     else:
         rows = [(o.start, "event", o) for o in items] + [
             (_dt.datetime.combine(t.due_date, t.due_time or _dt.time()), "task", t) for t in tasks] + [
@@ -149,7 +152,14 @@ def _contributed(user, first, last, owners):
     lo = clock.to_utc(_dt.datetime.combine(first, _dt.time()))
     hi = clock.to_utc(_dt.datetime.combine(last + periods.DAY, _dt.time()))
     out = []
-    for item in current_app.extensions["zhixin_plugins"].gather("zhixin_calendar_items", user=user, start=lo, end=hi):
+    from plugins.calendar.plugin import OWN_ITEMS_DRAWN
+    token = OWN_ITEMS_DRAWN.set(True)  # this page draws the plugin's own kinds (OWN_KINDS) itself
+    try:
+        gathered = current_app.extensions["zhixin_plugins"].gather("zhixin_calendar_items", user=user,
+                                                                   start=lo, end=hi)
+    finally:
+        OWN_ITEMS_DRAWN.reset(token)
+    for item in gathered:
         if item.kind in OWN_KINDS or (owners is not None and item.owner_id is not None
                                        and item.owner_id not in owners):
             continue
@@ -160,6 +170,32 @@ def _contributed(user, first, last, owners):
             out.append(Contributed(item, item.start))
     out = [x for x in out if first <= x.day <= last]
     return sorted(out, key=lambda x: (x.day, x.time or _dt.time(), str(x.item.title)))
+
+
+_SENTINEL = "0000-00-00"  # stands for the last argument of a link built once per page
+
+
+def _link_with_last(url):
+    """``url`` (built once, its last query argument ``_SENTINEL``) as a function of that argument's value —
+    a date or a slot, whose characters a URL keeps as they are — instead of one ``url_for`` per cell."""
+    head, tail = url.rsplit(_SENTINEL, 1)
+    return lambda value: f"{head}{value}{tail}"
+
+
+def _hour_grid(columns):
+    """The time grid's rows, worked out here rather than per cell in the template: (hour, its label, off
+    hours?, per day (slot, the new-event link at it, the slot as shown, the parts and other items there))."""
+    new_at = _link_with_last(url_for("calendar.event_new", start=_SENTINEL))
+    days = [(c, c["day"].isoformat()) for c in columns]
+    grid = []
+    for h in HOURS:
+        label = "%02d:00" % h
+        row = []
+        for c, iso in days:
+            slot = f"{iso}T{label}"
+            row.append((slot, new_at(slot), f"{iso} {label}", c["by_hour"][h], c["extras_by_hour"][h]))
+        grid.append((label, h < 7 or h > 20, row))
+    return grid
 
 
 def _days(first, last):

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal, get_currency_symbol
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
+from flask import Blueprint, abort, current_app, flash, g, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -36,6 +37,48 @@ FIGURE_LABELS = {
 quarter_label = fiscal.quarter_label
 bp.add_app_template_filter(fiscal.quarter_label, "fiscal_label")
 bp.add_app_template_filter(lambda quarter: quarter.year.label, "fiscal_year_label")
+
+FIGURE_NAMES = ("quota", "closed", "attainment", "expected", "best", "pipeline", "gap")
+_NAME = "figure-name"  # stands for the figure in a link built once per row
+
+
+@bp.app_template_global("figure_links")
+def figure_links(scope, id, quarter):
+    """{figure: its arithmetic page} for one row of figures: one ``query_link`` per row, not per cell (the
+    ``fig`` macro's links, for the pages that draw a row of figures inline)."""
+    from core.web import query_link
+    if scope != "team":
+        url = query_link("forecast.figure", figure=_NAME, scope=scope, id=id, quarter=quarter.key)
+    else:
+        url = query_link("forecast.figure", figure=_NAME, scope="team", quarter=quarter.key)
+    head, tail = url.split(_NAME, 1)  # the figure is the first argument: the split cannot meet another
+    return {name: f"{head}{name}{tail}" for name in FIGURE_NAMES}
+
+
+@bp.app_template_global("forecast_definitions")
+def forecast_definitions():
+    """The "How the figures are made" panel (the ``definitions`` macro): fixed text, so rendered once per
+    language and process, not on every page."""
+    cache = current_app.extensions.setdefault("forecast_definitions", {})
+    key = str(get_locale() or "")
+    if key not in cache:
+        cache[key] = Markup(get_template_attribute("forecast/_macros.html", "definitions")())
+    return cache[key]
+
+
+@bp.app_template_global("figure_cell")
+def figure_cell(name, value, figures, href, title):
+    """What the ``fig`` macro of forecast/_macros.html writes, in Python (one call, not a macro's): the
+    figure ``name`` (``value``) as a link to its arithmetic; the macro stays for the pages with a few figures."""
+    from core.templating import money
+    if name == "attainment":
+        text = "—" if value is None else f"{value}%"
+    elif name == "pipeline":
+        text = f"{figures.pipeline_count} · {money(value)}"
+    else:
+        text = "—" if value is None else money(value)
+    return Markup(f'\n  <a href="{escape(href)}" data-figure="{escape(name)}" title="{escape(title)}">'
+                  f'{escape(text)}</a>')
 
 
 def _viewer():
@@ -122,8 +165,11 @@ def my():
         user = User.get_or_none(User.id == _int_arg("user"))
         if user is None or not access.reaches_user(viewer, user):
             abort(404)
-    figures = services.user_figures(viewer, user, quarter)
     trend = services.year_trend(viewer, [user.id], quarter)
+    # the quarter's figures are its row of the year (same opportunities, same quota): not queried again
+    figures = next((f for q, f in trend if q.start == quarter.start and q.end == quarter.end), None)
+    if figures is None:
+        figures = services.user_figures(viewer, user, quarter)
     if request.args.get("format") == "csv" and request.args.get("table") == "commits":
         return csv_response(f"forecast-commits-{user.username}-{quarter.key}.csv",
                             [_("Submitted at"), _("For"), _("Likely"), _("Best case"), _("Comment")],

@@ -10,7 +10,7 @@ from core.db import db
 from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service
 from core.records.lookups import owner_options, small_owner_choices
-from core.web import fail, paginate
+from core.web import Page, fail, page_number, paginate
 from plugins.service import reporting, services
 from plugins.service.forms import FORMS, AssignForm, PublicForm, ReplyForm, SettingsForm, StatusForm, opts
 from plugins.service.models import (
@@ -89,30 +89,57 @@ def _list(kinds, title, endpoint, endpoint_args):
     for q in queries[1:]:
         union = union.union_all(q)
     column = "priority_rank" if key == "priority" else key       # urgent above high, not alphabetical
-    page = paginate(union.order_by(SQL(f"{column} {direction}"), SQL(f"id {direction}")).dicts())
+    ordered = union.order_by(SQL(f"{column} {direction}"), SQL(f"id {direction}")).dicts()
+    counts = _tab_counts(kinds, user)
+    if any(args.get(name) for name in FILTER_ARGS if name != "type"):
+        page = paginate(ordered)
+    else:  # the tab unfiltered: its count is the tab's own, counted already
+        page = _page_counted(ordered, counts[tab])
     owners = {u.id: u for u in User.select().where(User.id.in_([r["owner_id"] for r in page.items]))} \
         if page.items else {}
-    counts = _tab_counts(kinds, user)
     users = small_owner_choices(user)  # None: the type-ahead (core's owners.js), not every user of the school
     base = dict(endpoint_args, **{k: args[k] for k in FILTER_ARGS if args.get(k)})
     return render_template("service/list.html", title=title, page=page, owners=owners, tab=tab, sort=sort, base=base,
                            counts=counts, kinds=kinds, endpoint=endpoint, endpoint_args=endpoint_args,
-                           args=args, now=now, users=users, CHANNELS=CHANNELS, PRIORITIES=PRIORITIES,
-                           STATUSES=STATUSES, CATEGORIES=CATEGORIES, overdue=_overdue_kinds)
+                           args=args, now=now, users=users, CHANNELS=_translated(CHANNELS),
+                           PRIORITIES=_translated(PRIORITIES), STATUSES=_translated(STATUSES),
+                           CATEGORIES=_translated(CATEGORIES), overdue=_overdue_kinds)
+
+
+def _translated(labels):
+    """A label dict with its lazy strings translated once for this page, not once per row they appear in."""
+    return {key: str(label) for key, label in labels.items()}
+
+
+def _page_counted(query, total):
+    """``core.web.paginate`` for a list whose count is known: the same page, cap and 404, one query fewer."""
+    page = page_number()
+    per_page, cap = current_app.config["PAGE_SIZE"], current_app.config["LIST_COUNT_CAP"]
+    exact = True
+    if request.args.get("count") != "exact" and total > cap:
+        total, exact = cap, False
+    rows = list(query.offset((page - 1) * per_page).limit(per_page + 1))
+    items, more = rows[:per_page], len(rows) > per_page
+    if not items and page > 1 and total:
+        abort(404)
+    return Page(items, page, per_page, total, exact, more)
 
 
 def _tab_counts(kinds, user):
-    """{tab: count} of the visible items of ``kinds`` for the three tabs: one query per kind, its three counts
-    side by side (the tabs' own filters as conditional sums)."""
+    """{tab: count} of the visible items of ``kinds`` for the three tabs: one statement, a row per kind (its
+    three counts side by side, the tabs' own filters as conditional sums)."""
     totals = {"my": 0, "open": 0, "all": 0}
+    union = None
     for kind in kinds:
         model = ITEM_MODELS[kind]
         is_open = model.status.in_(OPEN_STATUSES)
         mine = Case(None, [(is_open & (model.owner == user.id), 1)], 0)
-        query = access.visible(model.select(fn.COUNT(model.id), fn.SUM(mine),
-                                            fn.SUM(Case(None, [(is_open, 1)], 0))), user, RECORD_TYPES[kind])
-        every, my, open_ = query.tuples().get()
-        totals["all"] += every
+        query = access.visible(model.select(fn.COUNT(model.id).alias("every"), fn.SUM(mine).alias("mine"),
+                                            fn.SUM(Case(None, [(is_open, 1)], 0)).alias("open")),
+                               user, RECORD_TYPES[kind])
+        union = query if union is None else union.union_all(query)
+    for every, my, open_ in union.tuples():
+        totals["all"] += int(every or 0)
         totals["my"] += int(my or 0)
         totals["open"] += int(open_ or 0)
     return totals
