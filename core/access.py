@@ -14,7 +14,7 @@ Positions form a tree stored as a materialized path (``/1/4/9/``): "below me" is
 on ``position.path`` (see :func:`core.positions.below`), never a walk in Python.
 """
 from flask import abort, current_app, g, has_app_context
-from peewee import JOIN, SQL, NodeList, Value
+from peewee import JOIN, SQL, Case, NodeList, Value
 
 from core import positions as position_tree, stamp
 from core.db import db
@@ -260,9 +260,11 @@ def can(user, action, record, record_type=None):
     rt = records.get(record_type or type(record))
     if record is None or getattr(record, "id", None) is None:
         return False
-    model = rt.model
-    query = visible(model.select(model.id).where(model.id == record.id), user, rt, action)
-    return _exists(query) and not _vetoed(user, action, rt, record)
+    known = stamp.memo("rights").get((getattr(user, "id", None), rt.name, record.id, action))
+    if known is None:
+        model = rt.model
+        known = _exists(visible(model.select(model.id).where(model.id == record.id), user, rt, action))
+    return known and not _vetoed(user, action, rt, record)
 
 
 def _exists(query):
@@ -317,8 +319,11 @@ def may_assign_to(user, record, new_owner):
     return bool(getattr(new_owner, "active", True) and reaches_user(user, new_owner))
 
 
-def get_or_404(user, record_type, record_id, action="read"):
-    """Fetch a record for ``action``: 404 when the user may not read it, 403 when they may read but not act."""
+def get_or_404(user, record_type, record_id, action="read", also=()):
+    """Fetch a record for ``action``: 404 when the user may not read it, 403 when they may read but not act.
+
+    ``also``: actions whose SQL rule the same read answers (a CASE column each), kept for this request so
+    :func:`can` asks no second query for them (a detail page's write and delete checks)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     rt = records.get(record_type)
@@ -327,9 +332,19 @@ def get_or_404(user, record_type, record_id, action="read"):
     except (TypeError, ValueError):
         abort(404)
     model = rt.model
-    record = visible(model.select(), user, rt, "read").where(model.id == record_id).first()
+    columns = []
+    for extra in also:
+        expr = _expression(user, rt, extra)
+        columns.append(Value(1) if expr is None else Case(None, [(expr, 1)], 0))
+    query = model.select(model, *(c.alias(f"_zx_can_{i}") for i, c in enumerate(columns)))
+    record = visible(query, user, rt, "read").where(model.id == record_id).first()
     if record is None or _vetoed(user, "read", rt, record):
         abort(404)
+    if also:
+        rights = stamp.memo("rights")
+        for i, extra in enumerate(also):
+            rights[(getattr(user, "id", None), rt.name, record.id, extra)] = \
+                bool(int(record.__dict__.pop(f"_zx_can_{i}", 0) or 0))
     if action != "read" and not can(user, action, record, rt):
         abort(403)
     return record

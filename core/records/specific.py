@@ -58,13 +58,23 @@ def _back(opp_id, anchor):
     return redirect(url_for("records.detail", type_name="opportunity", record_id=opp_id) + anchor)
 
 
-@bp.route("/opportunity/<int:record_id>/lines", methods=["POST"])
+def _picker_page(opp, title, template, form):
+    """The add-line / link-competitor form on a page of its own: the detail page links to it and so reads
+    no picker (all products, the visible competitors) on every view."""
+    from core.records import registry as records
+    return render_template("core/records/picker.html", rt=records.get("opportunity"), record=opp, title=title,
+                           form_template=template, form=form)
+
+
+@bp.route("/opportunity/<int:record_id>/lines", methods=["GET", "POST"])
 @login_required
 def add_line(record_id):
     user = _user()
     opp = access.get_or_404(user, "opportunity", record_id, "write")
     form = LineForm()
     form.product.choices = product_choices()
+    if request.method == "GET":
+        return _picker_page(opp, _("Add line"), "core/records/_line_form.html", form)
     if not form.validate_on_submit():
         for name, messages in form.errors.items():
             for message in messages:
@@ -89,13 +99,15 @@ def remove_line(record_id, line_id):
     return _back(opp.id, "#lines")
 
 
-@bp.route("/opportunity/<int:record_id>/competitors", methods=["POST"])
+@bp.route("/opportunity/<int:record_id>/competitors", methods=["GET", "POST"])
 @login_required
 def link_competitor(record_id):
     user = _user()
     opp = access.get_or_404(user, "opportunity", record_id, "write")
     form = CompetitorLinkForm()
     bind_lookups(form, user)
+    if request.method == "GET":
+        return _picker_page(opp, _("Link competitor"), "core/records/_competitor_form.html", form)
     if not form.validate_on_submit():
         flash(_("Choose a competitor you may see."), "error")
         return _back(opp.id, "#competitors")

@@ -6,8 +6,7 @@ from markupsafe import Markup
 from core import access, templating
 from core import models as m
 from core.records import opportunities, registry as records
-from core.records.forms import AccountForm, CompetitorForm, CompetitorLinkForm, ContactForm, DocumentForm, \
-    LeadForm, LineForm, OpportunityForm
+from core.records.forms import AccountForm, CompetitorForm, ContactForm, DocumentForm, LeadForm, OpportunityForm
 from core.records.registry import RecordAction, RecordType, RelatedList
 
 RELATED_LIMIT = 20
@@ -20,7 +19,15 @@ def _url(type_name):
 def _visible_related(user, type_name, where, order):
     rt = records.get(type_name)
     query = access.visible(rt.model.select(), user, rt).where(where)
-    return list(query.order_by(*order).limit(RELATED_LIMIT)), query.count()
+    rows = list(query.order_by(*order).limit(RELATED_LIMIT + 1))  # one more: is there more than a page?
+    if len(rows) <= RELATED_LIMIT:
+        total = len(rows)
+    else:
+        rows, total = rows[:RELATED_LIMIT], query.count()
+    if "stage" in rt.model._meta.fields:
+        from core.records.views import prime_stages
+        prime_stages(rows)
+    return rows, total
 
 
 def _related(id, title, user, type_name, where, order, columns, add_url=""):
@@ -83,16 +90,13 @@ def contact_reports(record, user):
 
 
 def opportunity_lines(record, user):
-    from core.records.specific import product_choices
     L = m.OpportunityLine
     rows = list(L.select(L, m.Product).join(m.Product).where(L.opportunity == record.id).order_by(L.id))
     can_write = access.can(user, "write", record, "opportunity")
     extra = ""
     actions = None
-    if can_write:
-        form = LineForm()
-        form.product.choices = product_choices()
-        extra = Markup(render_template("core/records/_line_form.html", form=form, record=record))
+    if can_write:  # the form (and its product picker) on a page of its own: no product query per view
+        extra = _picker_link(url_for("records.add_line", record_id=record.id), _l("Add line"), "add-line")
         actions = lambda line: _post_button(  # noqa: E731
             url_for("records.remove_line", record_id=record.id, line_id=line.id), _l("Remove"))
     columns = [(_l("Product"), lambda line: str(line.product)),
@@ -109,11 +113,9 @@ def opportunity_competitors(record, user):
     rows, total = _visible_related(user, "competitor", C.id.in_(
         OC.select(OC.competitor).where(OC.opportunity == record.id)), (C.name, C.id))
     extra, actions = "", None
-    if access.can(user, "write", record, "opportunity"):
-        from core.records.lookups import bind_lookups
-        form = CompetitorLinkForm()
-        bind_lookups(form, user)
-        extra = Markup(render_template("core/records/_competitor_form.html", form=form, record=record))
+    if access.can(user, "write", record, "opportunity"):  # the picker on its own page, as the lines'
+        extra = _picker_link(url_for("records.link_competitor", record_id=record.id), _l("Link competitor"),
+                             "link-competitor")
         actions = lambda c: _post_button(  # noqa: E731
             url_for("records.unlink_competitor", record_id=record.id, competitor_id=c.id), _l("Unlink"))
     return RelatedList("competitors", _l("Competitors"), rows,
@@ -125,6 +127,8 @@ def opportunity_competitors(record, user):
 def opportunity_history(record, user):
     H = m.OpportunityStageHistory
     rows = list(H.select().where(H.opportunity == record.id).order_by(H.changed_at.desc(), H.id.desc()))
+    from core.records.views import prime_stages
+    prime_stages(rows)
     return RelatedList("stage_history", _l("Stage history"), rows, [
         (_l("Sales stage"), _stage), (_l("Amount"), lambda h: templating.money(h.amount, record.currency)),
         (_l("Probability (%)"), lambda h: h.probability),
@@ -136,6 +140,10 @@ def competitor_opportunities(record, user):
     O, OC = m.Opportunity, m.OpportunityCompetitor
     return _related("opportunities", _l("Opportunities"), user, "opportunity", O.id.in_(
         OC.select(OC.opportunity).where(OC.competitor == record.id)), (O.close_date.desc(), O.id), OPP_COLUMNS)
+
+
+def _picker_link(url, label, action):
+    return Markup('<p><a class="button secondary" href="{}" data-action="{}">{}</a></p>').format(url, action, label)
 
 
 def _post_button(url, label):

@@ -231,13 +231,31 @@ def stamp_fields(rt, record):
 def _prime_people(record, names):
     """Load the users behind ``names`` (owner, created by, modified by) in one query, not one each."""
     ids = {record.__data__.get(n) for n in names} - {None}
-    if not ids:
-        return
-    people = {u.id: u for u in User.select().where(User.id.in_(ids))}
+    me = _user()
+    people = {me.id: me} if getattr(me, "id", None) in ids else {}  # the session has the viewer's row
+    if ids - set(people):
+        people.update((u.id, u) for u in User.select().where(User.id.in_(ids - set(people))))
     for name in names:
         person = people.get(record.__data__.get(name))
         if person is not None:
             record.__rel__[name] = person  # what Peewee's own lookup would keep (the field stays clean)
+
+
+def _prime_stage(record):
+    """A record's sales stage from the per-process stage cache, not a query by id."""
+    field = record._meta.fields.get("stage")
+    if isinstance(field, peewee.ForeignKeyField) and field.rel_model is SalesStage:
+        prime_stages([record])
+
+
+def prime_stages(rows):
+    """Set ``row.stage`` from the cached stages (core.stamp) for each row whose stage id is known there."""
+    from core import stamp
+    stages = stamp.cached("sales_stage_rows", lambda: {s.id: s for s in SalesStage.select()})
+    for row in rows:
+        stage = stages.get(row.__data__.get("stage"))
+        if stage is not None:
+            row.__rel__["stage"] = stage
 
 
 def audit_log(rt, record, limit=50):
@@ -268,7 +286,8 @@ def audit_log(rt, record, limit=50):
 def detail(type_name, record_id):
     rt = _type_or_404(type_name)
     user = _user()
-    record = access.get_or_404(user, rt, record_id)
+    record = access.get_or_404(user, rt, record_id, also=("write", "delete") if editable(rt) else ())
+    _prime_stage(record)
     related = [r for r in (fn(record, user) for fn in rt.related) if r is not None]
     actions = sorted([a for fn in rt.actions for a in fn(record, user)], key=lambda a: a.order)
     extras = [(ef.label, ef.display(record)) for ef in extra_fields(rt)]

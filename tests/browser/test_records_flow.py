@@ -35,6 +35,7 @@ def test_salesperson_converts_a_lead_and_closes_the_opportunity(live_server, pag
     page.wait_for_selector("text=The lead was converted.")
     assert page.locator("h1").inner_text() == "Hengda first order"
 
+    page.click('[data-action="add-line"]')
     page.select_option('form[data-form="line"] select[name=product]', label="CRM Suite (CRM-1)")
     page.fill('form[data-form="line"] input[name=quantity]', "2")
     page.click('form[data-form="line"] button[type=submit]')

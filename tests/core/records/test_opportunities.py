@@ -109,7 +109,9 @@ def test_competitors_link_and_unlink(school, as_user):
     comp = Competitor.create(name="友商", owner=school["owner"])
     client = as_user(school["owner"])
     html = client.get(f"/records/opportunity/{opp.id}").get_data(as_text=True)
-    assert 'data-form="competitor"' in html
+    assert 'data-form="competitor"' not in html and 'data-action="link-competitor"' in html  # a page of its own
+    html = client.get(f"/records/opportunity/{opp.id}/competitors").get_data(as_text=True)
+    assert 'data-form="competitor"' in html and "友商" in html
     client.post(f"/records/opportunity/{opp.id}/competitors", data={"competitor": comp.id})
     client.post(f"/records/opportunity/{opp.id}/competitors", data={"competitor": comp.id})
     assert OpportunityCompetitor.select().count() == 1
@@ -128,3 +130,21 @@ def test_invisible_competitor_cannot_be_linked(school, as_user):
     assert "秘密对手" not in client.get(f"/records/opportunity/{opp.id}").get_data(as_text=True)
     client.post(f"/records/opportunity/{opp.id}/competitors", data={"competitor": hidden.id})
     assert OpportunityCompetitor.select().count() == 0
+
+
+def test_pickers_on_their_own_pages_in_both_languages(school, as_user, products):
+    """The detail page links to the add-line and link-competitor forms; their pages hold the pickers."""
+    opp = make_opportunity(school["owner"])
+    Competitor.create(name="友商", owner=school["owner"])
+    for language, add, link in (("en", "Add line", "Link competitor"), ("zh-CN", "添加明细", "关联竞争对手")):
+        client = as_user(school["owner"], language)
+        html = client.get(f"/records/opportunity/{opp.id}").get_data(as_text=True)
+        assert 'data-form="line"' not in html and 'data-form="competitor"' not in html
+        assert f'data-action="add-line">{add}</a>' in html and f'data-action="link-competitor">{link}</a>' in html
+        page = client.get(f"/records/opportunity/{opp.id}/lines").get_data(as_text=True)
+        assert 'data-form="line"' in page and products[0].code in page and f"<title>{add}" in page
+        page = client.get(f"/records/opportunity/{opp.id}/competitors").get_data(as_text=True)
+        assert 'data-form="competitor"' in page and "友商" in page and f"<title>{link}" in page
+    outsider = as_user(school["outsider"])
+    assert outsider.get(f"/records/opportunity/{opp.id}/lines").status_code == 404
+    assert outsider.get(f"/records/opportunity/{opp.id}/competitors").status_code == 404

@@ -1,0 +1,63 @@
+"""The opportunity detail page's SQL: a fixed number of statements however many lines, competitors, documents
+and history rows it shows (no query per row, no picker read on every view), and the rights it shows (edit and
+delete for the owner, none for a read-only viewer, 404 for an outsider) answered by the record's own read."""
+from decimal import Decimal
+
+import pytest
+
+from bench.querylog import capture
+from core.db import db
+from core.models import Competitor, Document, OpportunityCompetitor, OpportunityLine
+from tests.core.records.conftest import make_opportunity, set_sharing
+
+# the stamp, the session; the opportunity (with its write and delete rights); lines; competitors; stage
+# history; documents; the campaign source; the audit; the sales panel (one query for quotes, orders and
+# invoices); calendar events; tasks (before issue 17: 21; with a linked account 2 more, core.records.display)
+DETAIL_STATEMENTS = 12
+
+
+@pytest.fixture
+def busy_opportunity(school, products):
+    opp = make_opportunity(school["owner"])
+    for i in range(3):  # several rows: a per-row query would show as more statements
+        OpportunityLine.create(opportunity=opp, product=products[i % 2], quantity=1, unit_price=Decimal("10"))
+        competitor = Competitor.create(name=f"友商{i}", owner=school["owner"])
+        OpportunityCompetitor.create(opportunity=opp, competitor=competitor)
+        Document.create(title=f"文档{i}", owner=school["owner"], related_type="opportunity", related_id=opp.id)
+    return opp
+
+
+def _statements(client, url):
+    client.get(url)  # warm: templates compiled, the settings cache filled
+    with capture(db) as executed:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [sql for sql, _params in executed], response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_the_owner_sees_the_page_in_a_fixed_number_of_statements(school, as_user, busy_opportunity, language):
+    executed, html = _statements(as_user(school["owner"], language), f"/records/opportunity/{busy_opportunity.id}")
+    assert len(executed) <= DETAIL_STATEMENTS, "\n".join(executed)
+    joined = "\n".join(executed)
+    assert not [s for s in executed if s.lstrip().upper().startswith("SELECT EXISTS")], joined  # rights: one read
+    assert not [s for s in executed if 'FROM "sales_stage"' in s or "FROM `sales_stage`" in s], joined  # cached
+    assert not [s for s in executed if s.startswith('SELECT "t1"."id", "t1"."name", "t1"."code"')
+                or s.startswith("SELECT `t1`.`id`, `t1`.`name`, `t1`.`code`")], joined  # no product picker
+    assert not [s for s in executed if s.upper().startswith("SELECT COUNT(")], joined  # fewer rows than a page: no count
+    assert 'data-action="edit"' in html and 'data-action="delete"' in html
+    assert 'data-action="add-line"' in html and 'data-action="link-competitor"' in html
+    assert "友商2" in html and "文档2" in html
+
+
+def test_a_read_only_viewer_sees_no_edit_controls_and_an_outsider_gets_404(school, as_user, busy_opportunity):
+    set_sharing("opportunity", "read")
+    url = f"/records/opportunity/{busy_opportunity.id}"
+    executed, html = _statements(as_user(school["outsider"]), url)
+    assert len(executed) <= DETAIL_STATEMENTS + 1, "\n".join(executed)  # + the owner's row (the viewer's is the session's)
+    for control in ('data-action="edit"', 'data-action="delete"', 'data-action="add-line"',
+                    'data-action="link-competitor"', 'data-action="create-quote"', ">Remove<", ">Unlink<"):
+        assert control not in html, control
+    set_sharing("opportunity", "private")
+    assert as_user(school["outsider"]).get(url).status_code == 404
+    assert as_user(school["outsider"]).get(f"{url}/lines").status_code == 404
