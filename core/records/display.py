@@ -160,6 +160,32 @@ def html(rt, record, name):
     return Markup('<a href="{}">{}</a>').format(url, value) if url else escape(value)
 
 
+def table_rows(rt, rows, columns):
+    """[(row, [(numeric, cell Markup), …])] for a list page: each cell as :func:`html` gives it, the first
+    column as a link to the row's detail page — with what is the same for a whole column (the field's kind,
+    its choice labels in the reader's language) worked out once per column, not once per cell."""
+    renderers = [(is_numeric(rt.model, name), _cell(rt, name)) for name in columns]
+    out = []
+    for row in rows:
+        cells = [(numeric, render(row)) for numeric, render in renderers]
+        if cells:
+            cells[0] = (cells[0][0], Markup('<a href="{}">{}</a>').format(record_url(row),
+                                                                          text(rt, row, columns[0]) or row))
+        out.append((row, cells))
+    return out
+
+
+def _cell(rt, name):
+    """A function from a row to its cell in column ``name`` (the same Markup as :func:`html`)."""
+    if isinstance(rt.model._meta.fields.get(name), peewee.ForeignKeyField):
+        return lambda row: html(rt, row, name)
+    labels = choice_labels(rt, name)
+    if labels:
+        shown = {key: str(label) for key, label in labels.items()}  # one catalogue lookup per label, not per cell
+        return lambda row: escape(shown.get(getattr(row, name, None), getattr(row, name, None) or ""))
+    return lambda row: escape(text(rt, row, name))
+
+
 def _linked(obj):
     """(the name a page shows for the linked row ``obj``, whether the viewer may read it — and so follow a link
     to it): a stage's label, a user's name, a record's name or :data:`core.names.PRIVATE`."""
