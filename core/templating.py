@@ -140,6 +140,19 @@ def number(value, fmt=None):
     return format_decimal(value, fmt) if fmt else format_decimal(value)
 
 
+def fixed_url(endpoint, **values):
+    """``url_for(endpoint, **values)`` built once per process for links that never change between requests
+    (the layout's stylesheet, scripts, home, search, account …): it depends only on the app's routes and the
+    prefix the app is mounted under (``request.script_root``), so it is kept per app and prefix. Never for a
+    link that carries request data."""
+    cache = current_app.extensions.setdefault("zhixin_fixed_urls", {})
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    url = cache.get(key)
+    if url is None:
+        url = cache[key] = url_for(endpoint, **values)
+    return url
+
+
 def init_app(app):
     app.jinja_env.filters.update(money=money, date=date_filter, datetime=datetime_filter, number=number,
                                  record_name=names.name_of)
@@ -147,6 +160,7 @@ def init_app(app):
     app.jinja_env.globals["private_record"] = names.PRIVATE     # core.names: one label for what a viewer may not read
     app.jinja_env.globals["login_lock_minutes"] = lockout.locked_minutes  # the unlock buttons (admin, instructor)
     app.jinja_env.globals["query_link"] = query_link  # url_for for a link per cell (core.web)
+    app.jinja_env.globals["fixed_url"] = fixed_url  # the layout's links that never change
 
     @app.context_processor
     def _globals():

@@ -111,3 +111,20 @@ def test_every_page_names_a_favicon_that_is_served(client):
     href = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', html).group(1)
     icon = client.get(href)
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+def test_the_layouts_fixed_links_follow_the_prefix_the_app_is_mounted_under(make_app, make_user, login):
+    # the layout builds its fixed links once per process (core.templating.fixed_url): one app served under
+    # two prefixes (two mounts, or a proxy's SCRIPT_NAME) must still link each page under its own prefix
+    app = make_app(plugins=[])
+    with app.app_context():
+        user = make_user("pat")
+        client = app.test_client()
+        login(client, user)
+        plain = client.get("/").get_data(as_text=True)
+        mounted = client.get("/", environ_overrides={"SCRIPT_NAME": "/crm"}).get_data(as_text=True)
+        again = client.get("/").get_data(as_text=True)
+    for page, prefix in ((plain, ""), (mounted, "/crm"), (again, "")):
+        assert f'href="{prefix}/static/zhixin.css"' in page and f'action="{prefix}/logout"' in page
+        assert f'src="{prefix}/static/core.js"' in page
+    assert 'href="/crm/static/zhixin.css"' not in plain + again
