@@ -20,3 +20,13 @@ def capture(database):
         yield statements
     finally:
         del target.execute_sql  # back to the class's method
+
+
+def page_statements(client, url, database):
+    """``(statements, html)`` of one GET of ``url`` after a first, warming one (templates compiled, the settings
+    cache filled): what a page costs in SQL on every later view. The page must answer 200."""
+    client.get(url)
+    with capture(database) as executed:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return executed, response.get_data(as_text=True)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bench.querylog import capture
+from bench.querylog import page_statements
 from core.db import db
 from core.models import Opportunity
 from tests.core.access.helpers import make_record
@@ -42,11 +42,7 @@ def alice(app, school, login, frozen_clock):
 
 
 def statements(client, url):
-    client.get(url)  # warm: templates compiled, the settings cache filled
-    with capture(db) as executed:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return executed, response.get_data(as_text=True)
+    return page_statements(client, url, db)
 
 
 @pytest.mark.parametrize("url", list(EXACT))

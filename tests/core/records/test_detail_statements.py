@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bench.querylog import capture
+from bench.querylog import page_statements
 from core.db import db
 from core.models import Competitor, Document, OpportunityCompetitor, OpportunityLine
 from tests.core.records.conftest import make_opportunity, set_sharing
@@ -28,11 +28,8 @@ def busy_opportunity(school, products):
 
 
 def _statements(client, url):
-    client.get(url)  # warm: templates compiled, the settings cache filled
-    with capture(db) as executed:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return [sql for sql, _params in executed], response.get_data(as_text=True)
+    executed, html = page_statements(client, url, db)
+    return [sql for sql, _params in executed], html
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
