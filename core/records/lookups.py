@@ -135,6 +135,18 @@ def assignable_choice(user, owner_id):
                                        assignable_users(user).where(User.id == owner_id)]
 
 
+def assignable_by_id(user, user_id):
+    """The user ``user`` may assign with this id (text or int), or None — so a picker that shows whom an id in
+    the address names never shows someone out of the viewer's reach."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < user_id < 2 ** 63:
+        return None
+    return assignable_users(user).where(User.id == user_id).first()
+
+
 def assignable_by_name(user, username):
     """The user ``user`` may assign with exactly this user name, or None (the type-ahead's plain-form value)."""
     username = (username or "").strip()

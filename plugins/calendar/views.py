@@ -12,7 +12,7 @@ from core.db import db
 from core.extension import CalendarItem
 from core.models import Contact, User
 from core.records import service as records
-from core.records.lookups import assignable_by_name
+from core.records.lookups import assignable_by_id, assignable_by_name
 from core.web import Page, fail, page_number, paginate, safe_next
 from plugins.calendar import periods, recurrence, related, service
 from plugins.calendar.forms import ANSWER_LABELS, PRIORITY_LABELS, STATUS_LABELS, EventForm, ch
@@ -78,7 +78,7 @@ def who_picker(user, who):
     choices, many = service.choices(user)
     shown = ""
     if many and who.isdigit() and who not in {key for key, _label in choices}:
-        person = User.get_or_none(User.id == int(who))
+        person = assignable_by_id(user, who)  # nobody out of reach is named
         shown = person.display_name if person is not None else ""
     return dict(choices=choices, many_people=many, who_label=shown)
 

@@ -12,7 +12,7 @@ from core import access, csvsafe, stamp
 from core import positions as position_tree
 from core.models import Position, User
 from core.records import display, registry
-from core.records.lookups import assignable_by_name, small_owner_choices
+from core.records.lookups import assignable_by_id, assignable_by_name, small_owner_choices
 from core.reports import FAMILIES, ReportParams
 from core.web import fail, page_number, paginate
 from plugins.reports import builder, dates, output, service
@@ -92,7 +92,7 @@ def _filter_choices(user, args):
     owners = small_owner_choices(user)
     owner_name = ""
     if owners is None and (args.get("owner") or "").isdigit():
-        chosen = User.get_or_none(User.id == int(args["owner"]))  # the type-ahead shows whom it names
+        chosen = assignable_by_id(user, args["owner"])  # the type-ahead shows whom it names, if in reach
         owner_name = chosen.username if chosen is not None else ""
     teams = stamp.cached(("report_teams", user.id), lambda: _teams(user))
     chosen = args.get("team", "")
@@ -107,24 +107,16 @@ SELECTED = Markup(" selected")
 
 
 def _teams(user):
-    """(id, depth, name) of the positions whose reports ``user`` may narrow to, in tree order (siblings by name)."""
-    query = Position.select(Position.id, Position.parent, Position.depth, Position.name).order_by(Position.name)
-    if not user.is_admin:
-        path = Position.select(Position.path).where(Position.id == user.position_id).scalar() \
-            if user.position_id else None
-        query = query.where(position_tree.below(path, include_self=True)) if path else query.where(False)
-    rows = list(query.tuples())
-    ids, children = {row[0] for row in rows}, {}
-    for row in rows:  # the top of what the viewer reaches has its parent out of reach
-        children.setdefault(row[1] if row[1] in ids else None, []).append(row)
-    out = []
-
-    def walk(parent):
-        for id_, _parent, depth, name in children.get(parent, ()):
-            out.append((id_, depth, name))
-            walk(id_)
-    walk(None)
-    return tuple(out)
+    """(id, depth, name) of the positions whose reports ``user`` may narrow to — their own and those below
+    (everyone's for the admin) — in core's tree order (siblings by name)."""
+    if user.is_admin:
+        reach = None
+    elif user.position_id:
+        position = Position.get_or_none(Position.id == user.position_id)
+        reach = {p.id for p in position_tree.subtree(position).select(Position.id)} if position else set()
+    else:
+        reach = set()
+    return tuple((p.id, p.depth, p.name) for p, _label in position_tree.flat() if reach is None or p.id in reach)
 
 
 def _respond(result, title, kind, template_args):

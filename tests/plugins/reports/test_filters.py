@@ -80,3 +80,13 @@ def test_team_names_are_escaped_and_the_chosen_team_stays_selected(client, login
     assert "&lt;b&gt;Dept &amp; B&lt;/b&gt;" in page and "<b>Dept" not in page
     assert f'<option value="{world.positions["dept_b"].id}" selected>' in page
     assert page.count(" selected>") == 1  # only the chosen team (no period, no owner chosen)
+
+
+def test_an_owner_id_out_of_reach_is_not_named_in_the_type_ahead(client, login, world, make_user):
+    with db.atomic():
+        for i in range(OWNER_SELECT_LIMIT + 1):
+            make_user(f"pupil{i:02d}", position=world.positions["sales_a"])
+    login(client, world.manager)  # a large team: the owner filter is the type-ahead
+    assert 'value="amy"' in client.get(PAGE + f"?owner={world.amy.id}").get_data(as_text=True)
+    page = client.get(PAGE + f"?owner={world.bob.id}").get_data(as_text=True)  # bob: the other class
+    assert 'name="owner_name"' in page and 'value="bob"' not in page and "Bob" not in page
