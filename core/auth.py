@@ -100,10 +100,10 @@ def login():
             flash(_("Wrong user name or password."), "error")
             return render_template("core/login.html", form=form), 200
         session.clear()
+        rehashed = _new_hash_if_outdated(user, form.password.data)  # (hashed before the write transaction)
         with db.atomic():
             lockout.succeeded(account, client)
-            User.update(last_login_at=clock.real_utcnow()).where(User.id == user.id).execute()
-            _rehash_if_outdated(user, form.password.data)
+            User.update(last_login_at=clock.real_utcnow(), **rehashed).where(User.id == user.id).execute()
             login_user(user)
             sessions.start(user)
         response = redirect(safe_next(request.args.get("next"), url_for("main.home")))
@@ -122,13 +122,14 @@ def authenticate(username, password):
     return user if user.check_password(password) else None
 
 
-def _rehash_if_outdated(user, password):
-    """After a correct login: a hash made with other settings than the configured ones (an older default, a
-    changed ZHIXIN_PASSWORD_METHOD) is replaced by one made with them, so a school's hashes move on by themselves."""
+def _new_hash_if_outdated(user, password):
+    """After a correct login, ``{"password_hash": …}`` when the stored hash was made with other settings than the
+    configured ones (an older default, a changed ZHIXIN_PASSWORD_METHOD), else ``{}``: the login stores a hash
+    made with them, so a school's hashes move on by themselves."""
     method = current_app.config["PASSWORD_METHOD"]
-    if passwords.outdated(user.password_hash, method):
-        user.set_password(password, method)
-        User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
+    if not passwords.outdated(user.password_hash, method):
+        return {}
+    return {"password_hash": passwords.make_hash(password, method)}
 
 
 def _log_out(message):
