@@ -6,13 +6,14 @@ Rows that match an existing record on the key the importer picks (e-mail, or nam
 update that record (only the mapped columns, only where they differ) or create a copy: one choice for all,
 changeable per row. Matching looks only among the records the importer may read (``core.access.visible``),
 so an import never reveals a record they may not see; an update of a record they may not change is refused
-and reported. The commit is one transaction: a half-imported file, imported again after a fix, would
+and reported. A line with the key of an earlier line of the same file is shown too, and imported unless skipped. The commit is one transaction: a half-imported file, imported again after a fix, would
 otherwise need the duplicate check to clean up after it."""
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 import peewee
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from babel.lists import format_list
+from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from core import access, csvsafe, names
@@ -138,6 +139,7 @@ class ImportRow:
     before: dict = field(default_factory=dict)      # an update's match, as stored
     changes: list = field(default_factory=list)     # labels of the fields an update changes
     refused: bool = False                           # an update of a record the importer may not change
+    same_as_line: Optional[int] = None              # the earlier line of the file with the same key
 
 
 @dataclass
@@ -161,6 +163,10 @@ class ImportResult:
     @property
     def likely(self):
         return [r for r in self.rows if r.likely]
+
+    @property
+    def repeated(self):
+        return [r for r in self.rows if r.same_as_line]
 
 
 class _Aliases:
@@ -210,6 +216,7 @@ def check_rows(rt, user, header, rows, mapping, form_factory, apply_form, choice
     bind_lookups(template, user, cache=cache)
     aliases = _Aliases(rt, user)
     columns = {name: header[col] for col, name in mapping.items()}
+    first_line = {}  # a row's key values -> the line of the file that had them first
     for line, cells in rows:
         data = MultiDict()
         owner = user
@@ -234,17 +241,50 @@ def check_rows(rt, user, header, rows, mapping, form_factory, apply_form, choice
                 result.errors.append(RowError(line, column, str(message)))
         if ok and owner is not None:
             row = ImportRow(line, form, owner)
-            _match(rt, user, row, mapping, apply_form, choices, result.errors)
+            key = _key_values(rt, row, apply_form, choices.key)
+            _match(rt, user, row, key, mapping, apply_form, choices, result.errors)
+            seen = _folded(key)
+            if seen is not None and not row.matches:
+                # a second line of the file with the key of an earlier one: shown like a likely duplicate,
+                # created unless the importer skips it (two orders may share a name; two contacts an e-mail?)
+                row.same_as_line = first_line.setdefault(seen, line)
+                if row.same_as_line == line:
+                    row.same_as_line = None
+                elif choices.per_row.get(line) == "skip":
+                    row.action = "skip"
             result.rows.append(row)
     return result
 
 
-def _match(rt, user, row, mapping, apply_form, choices, errors):
+def _key_values(rt, row, apply_form, key):
+    """{key field: the row's value, as it would be stored}, or None without a key or with an empty one (which
+    matches nothing)."""
+    if not key:
+        return None
+    probe = rt.model()
+    apply_form(rt, row.form, probe, only=key)
+    values = {name: probe.__data__.get(name) for name in key}
+    return None if all(v in (None, "") for v in values.values()) else values
+
+
+def _folded(values):
+    """Key values compared as _same_key compares them (text without regard to case)."""
+    if values is None:
+        return None
+    return tuple((name, value.lower() if isinstance(value, str) else value) for name, value in values.items())
+
+
+def key_labels(rt, key):
+    """The key fields' labels as one phrase of the reader's language ("Name and E-mail", 名称和电子邮件)."""
+    return format_list([str(display.label(rt, name)) for name in key], locale=get_locale())
+
+
+def _match(rt, user, row, key, mapping, apply_form, choices, errors):
     """Find ``row``'s duplicates and settle its action; an update is applied to the match in memory. A row
     without a record of the same key may still have likely duplicates (``core.records.duplicates``: the
     rules the create and edit forms warn by): they are shown, and the row is created unless the importer
     chooses to skip it."""
-    row.matches = _key_matches(rt, user, row, apply_form, choices.key)
+    row.matches = [] if key is None else list(_same_key(rt, user, key).limit(2))
     if not row.matches:
         probe = rt.model()
         apply_form(rt, row.form, probe)
@@ -268,17 +308,6 @@ def _match(rt, user, row, mapping, apply_form, choices, errors):
     reassigns = record.owner_id != row.before.get("owner")
     row.refused = bool(changed) and not (access.can(user, "write", record, rt) and
                                          (not reassigns or access.may_reassign(user, record, rt)))
-
-
-def _key_matches(rt, user, row, apply_form, key):
-    if not key:
-        return []
-    probe = rt.model()
-    apply_form(rt, row.form, probe, only=key)
-    values = {name: probe.__data__.get(name) for name in key}
-    if all(v in (None, "") for v in values.values()):
-        return []   # an empty key matches nothing
-    return list(_same_key(rt, user, values).limit(2))
 
 
 def _same_key(rt, user, values):

@@ -586,7 +586,8 @@ def import_csv(type_name):
     return render_template("core/records/import.html", rt=rt, step="map", header=header, rows=rows,
                            preview=rows[:5], data=base64.b64encode(text.encode()).decode("ascii"),
                            mapping=mapping, fields=csvio.import_fields(rt), label=display.label, result=result,
-                           choices=choices, actions=csvio.ACTIONS, action=action), \
+                           choices=choices, key_labels=csvio.key_labels(rt, choices.key), actions=csvio.ACTIONS,
+                           action=action), \
         400 if result is not None and result.errors else 200
 
 

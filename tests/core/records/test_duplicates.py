@@ -2,6 +2,7 @@
 each rule, "save anyway" saves, the CSV import's dry run shows them, and nobody is warned of a record they may
 not read — from every side of the school and in every sharing mode; the warning in Chinese."""
 import io
+import re
 
 import pytest
 from peewee import fn
@@ -228,3 +229,34 @@ def test_the_import_warning_reads_in_chinese(school, as_user):
                     key_set="1", key="name").get_data(as_text=True)
     assert "data-likely-duplicates" in html and "仍然导入" in html and "相同的电子邮件地址" in html
     assert "Import anyway" not in html and "look like records" not in html
+
+
+
+def test_a_line_with_the_key_of_an_earlier_line_is_shown_and_imported_unless_skipped(school, as_user):
+    text = ("name,email\n"
+            "甲公司,jia@x.cn\n"
+            "乙公司,bing@x.cn\n"
+            "甲分公司,JIA@x.cn\n"     # line 4: line 2's e-mail, in other letters
+            "丙公司,\n"              # an empty key matches nothing, not even another empty one
+            "丁公司,\n"
+            "甲总公司,jia@x.cn\n")    # line 7: line 2's e-mail again
+    client = as_user(school["owner"])
+    before = _count(Account)
+    html = _dry_run(client, "account", text).get_data(as_text=True)   # the guessed key: the e-mail address
+    assert 'data-repeated-lines="2"' in html
+    assert "2 lines have the same E-mail as an earlier line of this file." in html
+    repeated = html[html.index("data-import-repeated"):]
+    assert re.findall(r'data-line="(\d+)">\s*<td>\d+</td><td data-same-as="(\d+)"', repeated) == [("4", "2"), ("7", "2")]
+    assert _count(Account) == before
+    assert _commit(client, "account", text, row_7="skip").status_code == 302
+    names = {a.name for a in Account.select()}
+    assert {"甲公司", "乙公司", "甲分公司", "丙公司", "丁公司"} <= names and "甲总公司" not in names
+    assert _count(Account) == before + 5
+
+
+def test_the_repeated_lines_read_in_chinese_for_a_key_of_two_fields(school, as_user):
+    text = "name,phone\n甲公司,021-1\n甲公司,021-2\n甲公司,021-1\n"
+    html = _dry_run(as_user(school["owner"], language="zh-CN"), "account", text, key_set="1",
+                    key=["name", "phone"]).get_data(as_text=True)
+    assert 'data-repeated-lines="1"' in html and "客户名称和电话与本文件前面某一行相同" in html
+    assert '<td data-same-as="2">2</td>' in html and "Import anyway" not in html
