@@ -9,10 +9,9 @@ import re
 
 import pytest
 
-from core import clock
+from core import clock, passwords
 from core.db import ConfigError, db
 from core.models import User, UserSession
-from core.models import users as user_models
 from tests.conftest import TEST_PASSWORD
 from tests.migrations import run_steps
 
@@ -231,12 +230,12 @@ def test_session_settings_are_validated_at_start(make_app, settings, variable):
 def hash_checks(monkeypatch):
     """Every password hash the login checks, as the method it was made with (counted, not timed)."""
     checked = []
-    real = user_models.check_password_hash
+    real = passwords.check_hash
 
     def counting(password_hash, password):
         checked.append(password_hash.split("$", 1)[0])
         return real(password_hash, password)
-    monkeypatch.setattr(user_models, "check_password_hash", counting)
+    monkeypatch.setattr(passwords, "check_hash", counting)
     return checked
 
 
