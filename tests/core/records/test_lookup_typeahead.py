@@ -177,6 +177,11 @@ def test_the_edit_form_shows_the_link_and_an_account_is_never_its_own_parent(sch
     opp = make_opportunity(school["owner"], account=parent)
     client = as_user(school["owner"])
     assert f'value="Holding · #{parent.id}"' in client.get(f"/records/opportunity/{opp.id}/edit").get_data(as_text=True)
+    html = client.get(f"/records/contact/new?account={parent.id}").get_data(as_text=True)
+    assert f'value="Holding · #{parent.id}"' in html  # "new contact" from the account's page
+    hidden = make_account(school["outsider"], name="Not Yours")
+    html = client.get(f"/records/contact/new?account={hidden.id}").get_data(as_text=True)
+    assert "Not Yours" not in html and f"#{hidden.id}" not in html
     html = client.get(f"/records/account/{child.id}/edit").get_data(as_text=True)
     assert f'value="Holding · #{parent.id}"' in html and f"lookup.json?exclude={child.id}" in html
     for text in ("Daughter", f"Daughter · #{child.id}"):
@@ -230,6 +235,9 @@ def test_a_competitor_is_linked_by_its_typed_name(school, as_user, few):
     assert 'data-lookup-search="/records/competitor/lookup.json"' in html and "None yet." not in html
     assert client.post(f"/records/opportunity/{opp.id}/competitors", data={"competitor": "rival a"}).status_code == 302
     assert [link.competitor.name for link in OpportunityCompetitor.select()] == ["Rival A"]
+    client.post(f"/records/opportunity/{opp.id}/competitors", data={"competitor": "Rival C"})
+    assert "No competitor you can see is called “Rival C”." in client.get(f"/records/opportunity/{opp.id}").get_data(
+        as_text=True)
 
 
 def test_the_sales_documents_account_takes_the_suggestion(school, as_user, few):
