@@ -6,7 +6,7 @@
 
 For each database: a fresh database (an SQLite file in a temporary folder; the PostgreSQL database named by
 ``--postgresql-url`` is EMPTIED first — give it a throwaway one), the demo school with one class of 60
-students (passwords hashed with the real default method, scrypt, as a school's would be), the example
+students (passwords hashed with the real default method, argon2id, as a school's would be), the example
 exercise plugin (examples/exercise-plugin, put on the path and registered in-process), its exercise opened
 for the class by the teacher (the set-up seeds each student's lead Acme), and every bundled plugin. Then gunicorn with 4 workers serves it on 127.0.0.1, and one thread per student — each its own
 cookie jar, all from 127.0.0.1, one address as behind a classroom's router — starts at a random moment

@@ -6,7 +6,7 @@
 For each database (an SQLite file in a temporary folder; the PostgreSQL database ``--postgresql-url`` names,
 which is EMPTIED first) and each worker class: a fresh database with the demo school sized to ``--students``
 (two students per salesperson position, a class per ten departments, each student with the demo's records,
-scrypt hashes), every bundled plugin, gunicorn with ``--workers`` workers on 127.0.0.1. One thread per student
+the default argon2id hashes), every bundled plugin, gunicorn with ``--workers`` workers on 127.0.0.1. One thread per student
 (own cookie jar, CSRF tokens and fields read from each form, as a browser does) starts within ``--ramp``
 seconds, logs in, then until ``--duration`` has passed repeats: the empty request (the floor), the opportunity
 list, one opportunity of it, the new-opportunity form and its post, the edit form and its post, the forecast,

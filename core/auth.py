@@ -1,5 +1,4 @@
 """Login, logout, the forced change of credentials at first login, own password and language."""
-import functools
 import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -12,7 +11,6 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
-from werkzeug.security import generate_password_hash
 
 from core import clock, lockout, passwords, sessions
 from core.db import db
@@ -102,9 +100,10 @@ def login():
             flash(_("Wrong user name or password."), "error")
             return render_template("core/login.html", form=form), 200
         session.clear()
+        rehashed = _new_hash_if_outdated(user, form.password.data)  # (hashed before the write transaction)
         with db.atomic():
             lockout.succeeded(account, client)
-            User.update(last_login_at=clock.real_utcnow()).where(User.id == user.id).execute()
+            User.update(last_login_at=clock.real_utcnow(), **rehashed).where(User.id == user.id).execute()
             login_user(user)
             sessions.start(user)
         response = redirect(safe_next(request.args.get("next"), url_for("main.home")))
@@ -113,19 +112,24 @@ def login():
     return render_template("core/login.html", form=form)
 
 
-@functools.lru_cache(maxsize=4)
-def _dummy_hash(method):
-    return generate_password_hash(secrets.token_urlsafe(16), method=method)
-
-
 def authenticate(username, password):
     """The active user with this name and password, or None. An unknown or deactivated name is checked against
     a dummy hash of the configured method: every answer costs one hash check, so timing tells no one who exists."""
     user = User.get_or_none(User.username == username)
     if user is None or not user.active:
-        verify_password(_dummy_hash(current_app.config["PASSWORD_METHOD"]), password)
+        verify_password(passwords.dummy_hash(current_app.config["PASSWORD_METHOD"]), password)
         return None
     return user if user.check_password(password) else None
+
+
+def _new_hash_if_outdated(user, password):
+    """After a correct login, ``{"password_hash": …}`` when the stored hash was made with other settings than the
+    configured ones (an older default, a changed ZHIXIN_PASSWORD_METHOD), else ``{}``: the login stores a hash
+    made with them, so a school's hashes move on by themselves."""
+    method = current_app.config["PASSWORD_METHOD"]
+    if not passwords.outdated(user.password_hash, method):
+        return {}
+    return {"password_hash": passwords.make_hash(password, method)}
 
 
 def _log_out(message):

@@ -55,7 +55,7 @@ DEFAULTS = {
     "PAGE_SIZE": 20,
     # Record lists count the visible rows up to this many, then say "more than …" (core.records.listing).
     "LIST_COUNT_CAP": 1000,
-    "PASSWORD_METHOD": "scrypt",
+    "PASSWORD_METHOD": "argon2id",  # core.passwords: argon2id[:m=…,t=…,p=…] or a Werkzeug method
     "SESSION_COOKIE_NAME": "zhixin_session",  # not Flask's "session": cookies from before core.sessions are void
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -101,7 +101,9 @@ ENVIRONMENT = {
     "ZHIXIN_PAGE_SIZE": "Rows per page in lists (default 20)",
     "ZHIXIN_LIST_COUNT_CAP": "Record lists count the matching rows exactly up to this many, then show "
                              "\"more than …\" until the user asks for the exact count (default 1000)",
-    "ZHIXIN_PASSWORD_METHOD": "Werkzeug password hash method (default scrypt)",
+    "ZHIXIN_PASSWORD_METHOD": "How passwords are hashed: argon2id (the default: 7 MiB, 5 passes, 1 lane), "
+                              "argon2id:m=KiB,t=passes,p=lanes, or a Werkzeug method such as scrypt; hashes "
+                              "made otherwise are replaced at the user's next login",
     "ZHIXIN_SMTP_HOST": "SMTP server for e-mail notifications and e-mail to customers (unset: notifications in-app "
                         "only, customer e-mail stays queued)",
     "ZHIXIN_SMTP_PORT": "SMTP port (default 25)",

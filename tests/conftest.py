@@ -18,7 +18,7 @@ from core.migrate import ensure_defaults, upgrade
 
 BUNDLED = ["calendar", "campaigns", "forecast", "reports", "sales", "service"]
 TEST_PASSWORD = "correct-horse-1"
-FAST_HASH = "pbkdf2:sha256:1000"  # the real default is scrypt; hashing cost is not under test here
+FAST_HASH = "pbkdf2:sha256:1000"  # the real default is argon2id (core.passwords); hashing cost is not under test here
 # Connection options of the test database only (a deployment's URL is never changed), added unless the URL
 # already sets them. MariaDB: with no SSL option PyMySQL >= 1.2 builds a new default SSL context (it reads the
 # system's CA store, ~26 ms) on every connection, and the app connects once per request — ~6 times a test;

@@ -3,9 +3,8 @@ import datetime as _dt
 
 import peewee
 from flask_login import UserMixin
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from core import clock, stamp
+from core import clock, passwords, stamp
 from core.db import BaseModel
 
 SHARING_MODES = ("private", "read", "readwrite", "readwritedelete")
@@ -76,8 +75,8 @@ class User(UserMixin, BaseModel):
     def set_password(self, password, method=None):
         from flask import current_app, has_app_context
         if method is None:
-            method = current_app.config["PASSWORD_METHOD"] if has_app_context() else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+            method = current_app.config["PASSWORD_METHOD"] if has_app_context() else passwords.DEFAULT_METHOD
+        self.password_hash = passwords.make_hash(password, method)
 
     def check_password(self, password):
         return verify_password(self.password_hash, password)
@@ -85,7 +84,7 @@ class User(UserMixin, BaseModel):
 
 def verify_password(password_hash, password):
     """The one password check (login compares unknown and deactivated names against a dummy hash with it)."""
-    return bool(password_hash) and check_password_hash(password_hash, password)
+    return passwords.check_hash(password_hash, password)
 
 
 class UserSession(BaseModel):

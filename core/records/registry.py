@@ -78,6 +78,9 @@ class RecordType:
     after_save: Optional[Callable] = None  # (record, user, created, changes) inside save, after the write
     labels: dict = field(default_factory=dict)  # field name -> label where the form has none
     grants: tuple = ()                  # RelationGrant: access widened by a relation (see RelationGrant)
+    # (key, stored change) -> [(label, old text, new text), ...] for a change-history key that is no field of
+    # the model (a plugin's own entries, e.g. a campaign's members), or None to show it as core does
+    audit_change: Optional[Callable] = None
 
     def __post_init__(self):
         if self.family is None:

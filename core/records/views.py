@@ -257,6 +257,10 @@ def audit_log(rt, record, limit=50):
             changes = {}
         rows = []
         for key, pair in changes.items():
+            shown = rt.audit_change(key, pair) if rt.audit_change and key not in record._meta.fields else None
+            if shown is not None:
+                rows.extend(shown)
+                continue
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
             old, new = display.audit_value(rt, key, old, cache), display.audit_value(rt, key, new, cache)
             if old is None and new is None:

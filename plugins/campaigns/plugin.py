@@ -9,7 +9,7 @@ from core import access, hookimpl
 from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType, RelationGrant
 from core.timeline import TimelineItem, page
-from plugins.campaigns import labels
+from plugins.campaigns import history, labels
 
 
 @hookimpl
@@ -52,7 +52,7 @@ def zhixin_record_types():
                    list_columns=("name", "type", "status", "start_date", "end_date", "owner"),
                    search_fields=("name", "target_audience"), filter_fields=("type", "status"),
                    choices={"type": labels.CAMPAIGN_TYPES, "status": labels.CAMPAIGN_STATUSES},
-                   menu_group="", plugin="campaigns", icon="megaphone"),
+                   menu_group="", plugin="campaigns", icon="megaphone", audit_change=history.change),
         # Tasks share the campaign family's sharing mode; their owner is the assignee. Whoever may read,
         # change or delete the campaign may do the same to its tasks (a grant core compiles into its rule).
         RecordType("campaign_task", CampaignTask, _l("Campaign task"), _l("Campaign tasks"), family="campaign",

@@ -1,6 +1,7 @@
 """What a person sees: a quote made from an opportunity's page (its product lines copied), the pages in Chinese,
 an overdue invoice, and the expiry job run by several schedulers at once."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 from core import scheduler
@@ -46,6 +47,9 @@ def test_pages_read_in_chinese(app, school, as_user, make_quote):
     detail = client.get(f"/records/quote/{quote.id}").get_data(as_text=True)
     for word in ("报价单", "草稿", "小计", "税额", "总计", "每行只舍入一次", "标记为已发送"):
         assert word in detail, word
+    # the lines' column and the sum of the lines read differently (both were 小计)
+    header = next(head for head in re.findall(r"<thead>.*?</thead>", detail, re.S) if "单价" in head)
+    assert "金额" in header and "小计" not in header
     lines = client.get(f"/sales/quote/{quote.id}/lines").get_data(as_text=True)
     assert "保存明细" in lines and "税率" in lines
     for action in ("send", "accept", "invoice"):
