@@ -2,7 +2,7 @@
 narrowing a search adds to the list query so that the database answers it from that index.
 
 The search means what it always meant: a case-insensitive substring of one of the search fields, or the
-full-name rule (``core.records.views._full_name_search``). The index only narrows the candidates; the same
+full-name rule (``core.records.lookups.full_name_search``). The index only narrows the candidates; the same
 ``LIKE``/``ILIKE`` expressions still decide, so an index can never make a search find more, and it is built
 to hold a superset of what the ``LIKE`` finds, so it never makes it find less (see docs/search.md).
 

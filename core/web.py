@@ -1,9 +1,10 @@
-"""Small helpers for views: errors with a reason, safe redirects, pagination."""
+"""Small helpers for views: errors with a reason, safe redirects, pagination, JSON answers."""
+import json
 import math
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlparse
 
-from flask import abort, current_app, has_request_context, request, url_for
+from flask import Response, abort, current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import default_exceptions
 
@@ -29,6 +30,17 @@ def fail(code, message):
     exc = default_exceptions[code]()
     exc.zhixin_message = str(message)
     raise exc
+
+
+# the characters that could end a <script> or open markup if a JSON answer were ever inlined into a page
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+
+
+def json_response(body):
+    """``body`` as JSON that is safe inside HTML and never cached (the type-aheads' answers depend on who
+    asks: core.records.owners, core.records.lookup_views)."""
+    return Response(json.dumps(body, ensure_ascii=False).translate(_HTML_SAFE),
+                    mimetype="application/json", headers={"Cache-Control": "private, no-store"})
 
 
 def secure_cookies():

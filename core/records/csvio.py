@@ -19,7 +19,6 @@ from werkzeug.datastructures import MultiDict
 from core import access, csvsafe, names
 from core.db import db
 from core.records import RecordError, display, duplicates, service
-from core.records.forms import LookupField
 from core.records.lookups import assignable_users, bind_lookups, stage_choices
 
 
@@ -170,7 +169,8 @@ class ImportResult:
 
 
 class _Aliases:
-    """Turns CSV values into form values: choice labels into keys, names into ids, user names into users."""
+    """Turns CSV values into form values: choice labels into keys, user names into users (a lookup column's
+    name or id goes to the form as it is: ``bind_lookups`` resolves it as it resolves a typed one)."""
 
     def __init__(self, rt, user):
         self.rt, self.user = rt, user
@@ -192,18 +192,14 @@ class _Aliases:
         with force_locale("en"):
             self.stages.update({label.lower(): sid for sid, label in stage_choices()})
 
-    def value(self, form, name, raw):
+    def value(self, name, raw):
         raw = raw.strip()
         if not raw:
             return raw
-        unbound = form[name]
         if name in self.choice_keys:
             return self.choice_keys[name].get(raw.lower(), raw)
         if name == "stage":
             return str(self.stages.get(raw.lower(), raw))
-        if isinstance(unbound, LookupField):
-            by_name = {str(c.label).lower(): c.value for c in unbound.choices if c.value != ""}
-            return str(by_name.get(raw.lower(), raw))
         return raw
 
 
@@ -212,8 +208,6 @@ def check_rows(rt, user, header, rows, mapping, form_factory, apply_form, choice
     would change are loaded and changed in memory (saved only by :func:`commit`)."""
     result = ImportResult()
     cache = {}
-    template = form_factory(MultiDict())
-    bind_lookups(template, user, cache=cache)
     aliases = _Aliases(rt, user)
     columns = {name: header[col] for col, name in mapping.items()}
     first_line = {}  # a row's key values -> the line of the file that had them first
@@ -229,7 +223,7 @@ def check_rows(rt, user, header, rows, mapping, form_factory, apply_form, choice
                         result.errors.append(RowError(line, columns[name], _(
                             "%(name)s is not a user you may assign records to.", name=raw.strip())))
                 continue
-            data.add(name, aliases.value(template, name, raw))
+            data.add(name, aliases.value(name, raw))
         form = form_factory(data)
         bind_lookups(form, user, cache=cache)
         if "stage" in form._fields:

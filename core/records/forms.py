@@ -1,15 +1,18 @@
 """Forms of the core records (WTForms). Field names equal the model's field names, so the generic views
 can load a record into a form and back. Lookup fields (account, contact, parent, reports-to) get their
-choices at request time from ``core.access.visible`` and refuse any other id."""
+choices at request time from ``core.access.visible`` (``core.records.lookups.bind_lookups``) and refuse any
+other record."""
 import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from markupsafe import Markup
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, \
     StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import Select, html_params
 
 from core.models import ACCOUNT_TYPES, INDUSTRIES, LEAD_RATINGS, LEAD_SOURCES, LEAD_STATUSES, OPPORTUNITY_TYPES
 
@@ -125,8 +128,32 @@ def int_or_none(value):
         return -1  # never a valid choice: the field reports it
 
 
+def option_text(record_id, label):
+    """What a type-ahead offers and posts for a record: its name and id ("Acme Ltd · #123"), so two records of
+    one name stay apart and the server needs no script to know which was meant."""
+    return f"{label} · #{record_id}"
+
+
+class LookupWidget:
+    """A select while the field offers every choice; the text input of a type-ahead (its suggestions in a
+    datalist that core/static/core.js fills from ``field.search_url``) once ``bind_lookups`` made it one."""
+
+    def __call__(self, field, **kwargs):
+        if field.search_url is None:
+            return Select()(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        suggestions = f"{kwargs['id']}-suggestions"
+        attrs = html_params(type="text", name=field.name, value=field.text_value(), list=suggestions,
+                            autocomplete="off", placeholder=str(_l("Type a name to search")),
+                            data_lookup_search=field.search_url, **kwargs)
+        return Markup('<input {}><datalist id="{}"></datalist>').format(Markup(attrs), suggestions)
+
+
 class LookupField(ChoiceField):
-    """A reference to another record the user may see; choices come from ``bind_lookups``."""
+    """A reference to another record the user may see; ``bind_lookups`` gives it its choices, or makes it a
+    type-ahead. The posted text names the record: an id (what the select posts), "… · #<id>" (what the
+    type-ahead offers) or the record's exact name; ``bind_lookups`` resolves it."""
+    widget = LookupWidget()
 
     def __init__(self, label=None, record_type=None, **kwargs):
         kwargs.setdefault("coerce", int_or_none)
@@ -135,8 +162,25 @@ class LookupField(ChoiceField):
         super().__init__(label, **kwargs)
         self.record_type = record_type
         self.locked = None      # the stored link to a record the editor may not read: it must stay
+        self.text = None        # the posted text, None when the field was not posted
+        self.search_url = None  # set when the field is a type-ahead: the address of its suggestions
+        self.problem = None     # why the posted text names no record the editor may choose
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.text = valuelist[0]
+        super().process_formdata(valuelist)
+
+    def text_value(self):
+        """The type-ahead's text: the chosen record as it offers it, else what was typed."""
+        for choice in self.choices or []:
+            if choice.value != "" and choice.value == self.data:
+                return option_text(choice.value, choice.label)
+        return self.text or ""
 
     def pre_validate(self, form):
+        if self.problem is not None:
+            raise ValidationError(self.problem)
         if self.data is None:
             return
         if not any(c.value == self.data for c in self.choices or [] if c.value != ""):

@@ -1,16 +1,11 @@
 """The owner type-ahead (负责人查找): users the viewer may make owners, a page at a time, as JSON — so that a
 list never renders every reachable user into its reassign select (core.records.lookups decides who)."""
-import json
-
-from flask import Response, request
+from flask import request
 from flask_login import login_required
 
 from core.records.blueprint import _user, bp
 from core.records.lookups import OWNER_SEARCH_LIMIT, find_assignable, owner_label
-from core.web import page_number
-
-# the characters that could end a <script> or open markup if this JSON were ever inlined into a page
-_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+from core.web import json_response, page_number
 
 
 @bp.route("/owners.json", endpoint="owner_search")
@@ -20,5 +15,4 @@ def owner_search():
     people, more = find_assignable(_user(), request.args.get("q", ""), page_number(), OWNER_SEARCH_LIMIT)
     body = {"results": [{"id": u.id, "username": u.username, "label": owner_label(u)} for u in people],
             "more": more}
-    return Response(json.dumps(body, ensure_ascii=False).translate(_HTML_SAFE),
-                    mimetype="application/json", headers={"Cache-Control": "private, no-store"})
+    return json_response(body)

@@ -108,8 +108,8 @@ def link_competitor(record_id):
     bind_lookups(form, user)
     if request.method == "GET":
         return _picker_page(opp, _("Link competitor"), "core/records/_competitor_form.html", form)
-    if not form.validate_on_submit():
-        flash(_("Choose a competitor you may see."), "error")
+    if not form.validate_on_submit():  # a typed name that names none or several says so
+        flash(form.competitor.problem or _("Choose a competitor you may see."), "error")
         return _back(opp.id, "#competitors")
     competitor = access.get_or_404(user, "competitor", form.competitor.data)
     if opportunities.link_competitor(opp, competitor, user):

@@ -24,8 +24,9 @@ from core.records import specific  # noqa: F401  (adds the lead/opportunity/docu
 from core.records import merge_views  # noqa: F401  (adds the merge page to bp)
 from core.records.blueprint import _user, bp
 from core.records import owners as _owners  # noqa: F401  (the owner type-ahead's route)
-from core.records.lookups import assignable_by_name, assignable_choice, bind_lookups, small_owner_choices, \
-    stage_choices
+from core.records import lookup_views as _lookup_views  # noqa: F401  (the lookup fields' type-ahead route)
+from core.records.lookups import assignable_by_name, assignable_choice, bind_lookups, full_name_search, \
+    small_owner_choices, stage_choices
 from core.web import fail
 
 
@@ -118,23 +119,8 @@ def search_expression(rt, q):
         part = model._meta.fields[name].contains(q)  # a bound parameter, never SQL text
         expr = part if expr is None else (expr | part)
     if rt.person_name:
-        expr = expr | _full_name_search(model, rt.person_name, q)
+        expr = expr | full_name_search(model, rt.person_name, q)
     return expr
-
-
-def _full_name_search(model, person, q):
-    """"王芳" finds last name 王 + first name 芳 (also two-character family names); "Jing Chen" finds
-    first name Jing + last name Chen."""
-    last, first = (model._meta.fields[n] for n in person)
-    expr = None
-    parts = q.split()
-    if len(parts) == 2:
-        expr = ((first == parts[0]) & (last == parts[1])) | ((last == parts[0]) & (first == parts[1]))
-    for k in (1, 2):
-        if len(q) > k and " " not in q:
-            part = (last == q[:k]) & first.startswith(q[k:])
-            expr = part if expr is None else (expr | part)
-    return expr if expr is not None else (last == q)
 
 
 def filter_options(rt, user):

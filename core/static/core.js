@@ -5,6 +5,9 @@
 // data-print: a button that opens the browser's print dialog.
 // data-select-on-click: a read-only field whose whole text is selected when clicked.
 // select[data-probabilities]: the opportunity form's probability follows the stage's default.
+// input[data-lookup-search]: a lookup field's type-ahead: while one types, its datalist offers the records the
+//   viewer may read whose name holds the text (the server decides which: core.records.lookup_views). Each
+//   suggestion is "Name · #id", which the server resolves as it resolves a typed exact name without this script.
 document.addEventListener("change", function (ev) {
   var el = ev.target;
   if (el.matches("[data-auto-submit]") && el.form) { el.form.submit(); }
@@ -31,3 +34,29 @@ document.addEventListener("click", function (ev) {
     previous = defaults[stage.value];
   });
 })();
+document.querySelectorAll("input[data-lookup-search]").forEach(function (input) {
+  var list = document.getElementById(input.getAttribute("list"));
+  var url = input.getAttribute("data-lookup-search");
+  var timer = null, asked = null;
+  if (!list || !url) { return; }
+  function fill(results) {
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    results.forEach(function (record) {
+      var option = document.createElement("option");
+      option.value = record.value;          // text, never markup
+      list.appendChild(option);
+    });
+  }
+  function ask() {
+    var q = input.value.trim();
+    if (q === asked || /#\d+$/.test(q)) { return; }  // a chosen suggestion: nothing more to offer
+    asked = q;
+    fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q),
+          {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : {results: []}; })
+      .then(function (body) { if (asked === q) { fill(body.results || []); } })
+      .catch(function () { /* the plain field still works */ });
+  }
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 150); });
+  input.addEventListener("focus", ask);
+});

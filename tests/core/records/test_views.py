@@ -303,14 +303,14 @@ def test_converted_status_is_not_offered_by_hand(school, as_user):
     assert r.status_code == 400 and Lead.select().count() == 0
 
 
-def test_lookup_keeps_a_visible_current_value_beyond_the_choice_limit(school, as_user, monkeypatch):
+def test_a_type_ahead_lookup_accepts_a_visible_id_and_refuses_a_hidden_one(school, as_user, monkeypatch):
     from core.records import lookups
-    monkeypatch.setattr(lookups, "LOOKUP_LIMIT", 1)
+    monkeypatch.setattr(lookups, "LOOKUP_SELECT_LIMIT", 1)
     make_account(school["owner"], name="Alpha")
     far = make_account(school["owner"], name="Bravo")
     hidden = make_account(school["outsider"], name="Charlie")
     client = as_user(school["owner"])
-    assert "Bravo" not in client.get("/records/contact/new").get_data(as_text=True)  # only the first choice
+    assert "Bravo" not in client.get("/records/contact/new").get_data(as_text=True)  # no choices rendered
     assert client.post("/records/contact/new", data={"last_name": "韩", "account": str(far.id)}).status_code == 302
     assert client.post("/records/contact/new", data={"last_name": "韩", "account": str(hidden.id)}).status_code == 400
 
