@@ -5,6 +5,8 @@
 // data-print: a button that opens the browser's print dialog.
 // data-select-on-click: a read-only field whose whole text is selected when clicked.
 // select[data-probabilities]: the opportunity form's probability follows the stage's default.
+// input[data-owner-search]: the owner type-ahead (a list's reassign, the service list's, report's and calendar's
+//   person): the users the viewer may assign whose name holds the text (core.records.owners); posts a user name.
 // input[data-lookup-search]: a lookup field's type-ahead: while one types, its datalist offers the records the
 //   viewer may read whose name holds the text (the server decides which: core.records.lookup_views). Each
 //   suggestion is "Name · #id", which the server resolves as it resolves a typed exact name without this script.
@@ -34,22 +36,24 @@ document.addEventListener("click", function (ev) {
     previous = defaults[stage.value];
   });
 })();
-document.querySelectorAll("input[data-lookup-search]").forEach(function (input) {
+// One type-ahead for both kinds: fills the input's datalist with what ``url`` answers for the typed text, each
+// suggestion's value from ``valueOf`` (text, never markup) and, if given, its visible text from ``labelOf``.
+function typeAhead(input, url, valueOf, labelOf, done) {
   var list = document.getElementById(input.getAttribute("list"));
-  var url = input.getAttribute("data-lookup-search");
   var timer = null, asked = null;
   if (!list || !url) { return; }
   function fill(results) {
     while (list.firstChild) { list.removeChild(list.firstChild); }
-    results.forEach(function (record) {
+    results.forEach(function (result) {
       var option = document.createElement("option");
-      option.value = record.value;          // text, never markup
+      option.value = valueOf(result);
+      if (labelOf) { option.textContent = labelOf(result); }
       list.appendChild(option);
     });
   }
   function ask() {
     var q = input.value.trim();
-    if (q === asked || /#\d+$/.test(q)) { return; }  // a chosen suggestion: nothing more to offer
+    if (q === asked || (done && done(q))) { return; }
     asked = q;
     fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q),
           {credentials: "same-origin", headers: {"Accept": "application/json"}})
@@ -59,4 +63,12 @@ document.querySelectorAll("input[data-lookup-search]").forEach(function (input) 
   }
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 150); });
   input.addEventListener("focus", ask);
+}
+document.querySelectorAll("input[data-owner-search]").forEach(function (input) {
+  typeAhead(input, input.getAttribute("data-owner-search"),
+            function (person) { return person.username; }, function (person) { return person.label; });
+});
+document.querySelectorAll("input[data-lookup-search]").forEach(function (input) {
+  typeAhead(input, input.getAttribute("data-lookup-search"), function (record) { return record.value; }, null,
+            function (q) { return /#\d+$/.test(q); });  // a chosen suggestion: nothing more to offer
 });

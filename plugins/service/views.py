@@ -97,7 +97,7 @@ def _list(kinds, title, endpoint, endpoint_args):
         page = _page_counted(ordered, counts[tab])
     owners = {u.id: u for u in User.select().where(User.id.in_([r["owner_id"] for r in page.items]))} \
         if page.items else {}
-    users = small_owner_choices(user)  # None: the type-ahead (core's owners.js), not every user of the school
+    users = small_owner_choices(user)  # None: the type-ahead (core.js), not every user of the school
     base = dict(endpoint_args, **{k: args[k] for k in FILTER_ARGS if args.get(k)})
     return render_template("service/list.html", title=title, page=page, owners=owners, tab=tab, sort=sort, base=base,
                            counts=counts, kinds=kinds, endpoint=endpoint, endpoint_args=endpoint_args,

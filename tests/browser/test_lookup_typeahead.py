@@ -44,3 +44,31 @@ def test_salesperson_types_an_account_name_and_picks_a_suggestion(live_server, p
     with server.app.app_context():
         from core.models import Opportunity
         assert Opportunity.get(Opportunity.name == "Hengda first order").account_id == wanted.id
+
+
+@pytest.mark.browser
+def test_a_teacher_types_part_of_a_name_into_the_reassign_field_and_gets_only_matching_users(live_server, page,
+                                                                                             make_user):
+    """The owner type-ahead, the same script's other kind: its suggestions are user names, labelled."""
+    server = live_server(plugins=[])
+    with server.app.app_context():
+        from core import positions as P
+        from core.models import Account
+        from core.records.lookups import OWNER_SELECT_LIMIT
+        top = P.create("Teacher")
+        teacher = make_user("teacher", position=top, full_name="Teacher")
+        sales = P.create("Sales", top)
+        for i in range(OWNER_SELECT_LIMIT + 5):
+            make_user(f"student{i:02d}", position=sales, full_name=f"Student {i:02d}")
+        make_user("wanglei", position=sales, full_name="王磊")
+        Account.create(name="Some Firm", owner=teacher.id, created_by=teacher.id)
+    log_in(page, server.url, "teacher", TEST_PASSWORD)
+    page.wait_for_selector('[data-menu="records:lead"]')
+    page.goto(server.url + "/records/account/")
+    field = page.locator("input[name=owner_name][data-owner-search]")
+    field.click()
+    field.press_sequentially("王", delay=30)
+    page.locator('#reassign-owner-list option[value="wanglei"]').wait_for(state="attached")
+    page.locator('#reassign-owner-list option:not([value="wanglei"])').first.wait_for(state="detached")
+    options = page.locator("#reassign-owner-list option")
+    assert options.count() == 1 and options.first.text_content() == "王磊 (wanglei)"
