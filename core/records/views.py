@@ -17,8 +17,9 @@ from flask_login import login_required
 from core import access, clock, csvsafe, search, timeline
 from core import names
 from core.db import db
-from core.models import AuditEntry, SalesStage, User
-from core.records import RecordError, csvio, display, duplicates, listing, registry as records, service
+from core.models import SalesStage, User
+from core.records import RecordError, csvio, display, duplicates, history, listing, registry as records, \
+    service
 from core.records.forms import ChoiceField, ReassignForm
 from core.records import specific  # noqa: F401  (adds the lead/opportunity/document routes to bp)
 from core.records import merge_views  # noqa: F401  (adds the merge page to bp)
@@ -244,33 +245,6 @@ def prime_stages(rows):
             row.__rel__["stage"] = stage
 
 
-def audit_log(rt, record, limit=50):
-    entries = (AuditEntry.select(AuditEntry, User).join(User, peewee.JOIN.LEFT_OUTER)
-               .where((AuditEntry.record_type == rt.name) & (AuditEntry.record_id == record.id))
-               .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
-    out = []
-    cache = {}
-    for e in entries:
-        try:
-            changes = json.loads(e.changes or "{}")
-        except ValueError:
-            changes = {}
-        rows = []
-        for key, pair in changes.items():
-            shown = rt.audit_change(key, pair) if rt.audit_change and key not in record._meta.fields else None
-            if shown is not None:
-                rows.extend(shown)
-                continue
-            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            old, new = display.audit_value(rt, key, old, cache), display.audit_value(rt, key, new, cache)
-            if old is None and new is None:
-                continue
-            label = display.label(rt, key) if key in record._meta.fields else display.FIELD_LABELS.get(key, key)
-            rows.append((label, old, new))
-        out.append({"entry": e, "user": e.user if e.user_id else None, "changes": rows})
-    return out
-
-
 @bp.route("/<type_name>/<int:record_id>")
 @login_required
 def detail(type_name, record_id):
@@ -285,7 +259,7 @@ def detail(type_name, record_id):
         "core/records/detail.html", rt=rt, record=record, fields=detail_fields(rt, record),
         stamps=stamp_fields(rt, record), extras=extras, related=related, actions=actions,
         timeline=_timeline(rt, record, user, None, DETAIL_TIMELINE),
-        audit=audit_log(rt, record), action_labels=_action_labels(),
+        audit=history.entries(rt, record),
         can_write=editable(rt) and access.can(user, "write", record, rt),
         can_delete=editable(rt) and access.can(user, "delete", record, rt))
 
@@ -316,12 +290,6 @@ def record_timeline(type_name, record_id):
         fail(400, _("This link to older items is not valid."))
     return render_template("core/records/timeline.html", rt=rt, record=record, before=before,
                            timeline=_timeline(rt, record, user, before, timeline.PAGE_SIZE))
-
-
-def _action_labels():
-    return {"create": _("Created this record"), "update": _("Changed"), "delete": _("Deleted this record"),
-            "line_add": _("Added a product line"), "line_remove": _("Removed a product line"),
-            "link": _("Linked a record"), "unlink": _("Removed a link"), "merge": _("Merged two records")}
 
 
 # --- create and edit ------------------------------------------------------------------------------------

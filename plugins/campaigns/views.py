@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from core import access, charts, clock, csvsafe
 from core.models import Organisation, User
-from core.records import RecordError, csvio, service
+from core.records import RecordError, csvio, history, registry, service
 from core.records.lookups import owner_options
 from core.web import fail, paginate, safe_next
 from plugins.campaigns import effect as effects, labels, services, tasks as task_views, webforms
@@ -146,7 +146,8 @@ def detail(campaign_id):
                            can_delete=access.can(user, "delete", campaign), labels=labels,
                            can_set_up_form=webforms.may_set_up(user, campaign),
                            effect=effects.compute(campaign, user), percent=effects.percent,
-                           now=clock.utcnow(), response_statuses=RESPONSE_STATUSES)
+                           now=clock.utcnow(), response_statuses=RESPONSE_STATUSES,
+                           history=history.entries(registry.get("campaign"), campaign))
 
 
 # --- members ------------------------------------------------------------------------------------------

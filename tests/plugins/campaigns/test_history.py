@@ -1,6 +1,6 @@
-"""A campaign's change history as a person reads it (/records/campaign/<id>): members added, marked sent,
-a member's response, a member removed and the web form's settings — in labels and names of the reader's
-language, never the stored codes."""
+"""A campaign's change history as a person reads it, on the campaign's own page and on /records/campaign/<id>
+(one panel): members added, marked sent, a member's response, a member removed and the web form's settings
+— in labels and names of the reader's language, never the stored codes."""
 import re
 
 import pytest
@@ -35,17 +35,25 @@ def campaign(app, school, clients):
     return campaign, contacts
 
 
-def history(client, campaign, language):
+PAGES = ("/campaigns/{id}", "/records/campaign/{id}")
+
+
+@pytest.fixture(params=PAGES)
+def page(request):
+    return request.param
+
+
+def history(client, campaign, language, page):
     user = User.get(User.username == "manager_a")
     User.update(language=language).where(User.id == user.id).execute()
-    page = client.get(f"/records/campaign/{campaign.id}").get_data(as_text=True)
+    page = client.get(page.format(id=campaign.id)).get_data(as_text=True)
     section = re.search(r'data-section="audit">(.*?)</section>', page, re.S).group(1)
     return [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", section, re.S)]
 
 
-def test_the_history_reads_in_chinese(campaign, school, clients):
+def test_the_history_reads_in_chinese(campaign, school, clients, page):
     campaign, contacts = campaign
-    lines = history(clients["owner"], campaign, "zh")
+    lines = history(clients["owner"], campaign, "zh", page)
     text = "\n".join(lines)
     assert "成员: — → 新增 2 个（联系人）" in lines and "成员: — → 新增 1 个（线索）" in lines
     assert "成员: 计划中 → 3 个标记为已发送" in lines
@@ -58,9 +66,9 @@ def test_the_history_reads_in_chinese(campaign, school, clients):
         assert code not in text, code
 
 
-def test_the_history_reads_in_english(campaign, school, clients):
+def test_the_history_reads_in_english(campaign, school, clients, page):
     campaign, contacts = campaign
-    lines = history(clients["owner"], campaign, "en")
+    lines = history(clients["owner"], campaign, "en", page)
     assert "Members: — → 2 added (Contact)" in lines and "Members: Planned → 3 marked as sent" in lines
     assert f"Member: Contact #{contacts[0].id}: Sent → Responded" in lines
     assert "Web form: Take submissions: No → Yes" in lines
