@@ -13,8 +13,10 @@ dominates the ratio.
 
 Pages: the opportunity list (first page), page 100 sorted by amount (or the last page if there are fewer;
 reached by following Next, timed by its keyset URL against the same keyset query by hand),
-a quick search, one detail page, and the open-opportunity count (a small JSON endpoint this benchmark adds,
-counting through ``core.access.visible`` like a dashboard widget would); then the main pages of the forecast
+a quick search, one detail page, the open-opportunity count (a small JSON endpoint this benchmark adds,
+counting through ``core.access.visible`` like a dashboard widget would), and a lookup field's account
+type-ahead (lookup.json) for a common word and for a name typed nearly whole, against the ``LIKE`` scan by
+hand (the page reads the search index where it helps: core.search); then the main pages of the forecast
 (my forecast), calendar (this week), campaigns and service plugins. For those the floor is not written by
 hand: it is the SQL the page itself runs, captured from one request (bench.querylog) and re-executed raw
 (the same statements and parameters, rows fetched), minus the statements the empty request runs too (the
@@ -27,6 +29,7 @@ samples (one page, one empty request, …), so that both see the same load.
 import argparse
 import statistics
 import time
+from urllib.parse import quote
 
 from bench import default_url, logged_in
 from bench.querylog import capture
@@ -35,6 +38,9 @@ PLUGIN_PAGES = (("forecast", "my forecast", "/forecast/my"), ("calendar", "calen
                 ("campaigns", "campaigns", "/campaigns/"), ("service", "service cases", "/service/"))
 
 SEARCH_WORD = "printer"
+# the account type-ahead of a lookup field (an opportunity's account): a common word, and a name typed
+# nearly whole (bench.generate names accounts "<company> <word> <n>")
+LOOKUP_WORDS = ("printer", "Huaxin robotics 12")
 
 
 def add_count_endpoint(app):
@@ -102,6 +108,12 @@ class RawSQL:
         like = f"%{word}%"
         return self.page("o.close_date DESC, o.id DESC", 0, per_page,
                          f" AND (o.name {self.like} {self.p} OR o.next_step {self.like} {self.p})", (like, like))
+
+    def lookup(self, word, per_page):
+        """The type-ahead's page of accounts whose name contains ``word`` (the scan, by hand)."""
+        rule = self.rule.replace("o.owner_id", "a.owner_id")
+        return self.run(f"SELECT a.* FROM account a WHERE {rule} AND a.name {self.like} {self.p} "
+                        f"ORDER BY a.name, a.id LIMIT {int(per_page) + 1}", self.rule_params + [f"%{word}%"])
 
     def detail(self, record_id):
         return self.run(f"SELECT o.* FROM opportunity o WHERE o.id = {self.p} AND {self.rule}",
@@ -182,6 +194,7 @@ def timed_with_empty(page, empty, repeat):
 def measure_role(app, client, user, repeat, fixed=frozenset(), empty=None):
     from core.db import db
     from core.models import Position
+    from core.records.lookups import LOOKUP_SEARCH_LIMIT
     with db.connection_context():
         path = Position.get_by_id(user.position_id).path
         raw = RawSQL(db, user, path, app.config["LIST_COUNT_CAP"])
@@ -200,7 +213,8 @@ def measure_role(app, client, user, repeat, fixed=frozenset(), empty=None):
          lambda: raw.search(SEARCH_WORD, per_page)),
         ("detail page", f"/records/opportunity/{record_id}", lambda: raw.detail(record_id)),
         ("open-opportunity count", "/bench/open-opportunities", raw.open_count),
-    ]
+    ] + [(f"account type-ahead '{word}'", f"/records/account/lookup.json?q={quote(word)}",
+          lambda word=word: raw.lookup(word, LOOKUP_SEARCH_LIMIT)) for word in LOOKUP_WORDS]
     plugins = app.extensions["zhixin_plugins"].order
     for plugin, label, url in PLUGIN_PAGES:
         if plugin in plugins:

@@ -3,7 +3,7 @@ import logging
 import os
 
 from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel
+from core.babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect

@@ -181,10 +181,32 @@ def narrowing(rt, user, q):
     model, table = rt.model, rt.model._meta.table_name
     if backend_of(db.obj) == "sqlite":
         fts = _q(table + SUFFIX)
-        phrase = '"' + q.replace('"', '""') + '"'
-        return model.id << peewee.SQL(f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", [phrase])
+        return model.id << peewee.SQL(f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", [_phrase(q)])
     return peewee.NodeList((peewee.SQL("MATCH ("), _grams_column(model),
                             peewee.SQL(f") AGAINST ({db.obj.param} IN BOOLEAN MODE)", [_boolean_query(q)])))
+
+
+def candidates(rt, user, q, cap):
+    """The ids of the records the index holds for ``q`` (a superset of what the search finds) when there are
+    at most ``cap``, else None — also where :func:`narrowing` leaves the search to the scan. A common term
+    (more than ``cap``) is better left to a scan in the list's own order, which meets a page of matches
+    soon; a rare one is found among its few candidates instead of by reading every row (the lookup
+    type-ahead: core.records.lookups.find_readable)."""
+    narrow = narrowing(rt, user, q)
+    if narrow is None:
+        return None
+    if backend_of(db.obj) == "sqlite":  # the FTS table itself stops at the limit; "id IN (it)" reads it all
+        fts = _q(rt.model._meta.table_name + SUFFIX)
+        ids = [row[0] for row in db.execute_sql(f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?",
+                                                (_phrase(q), cap + 1))]
+    else:
+        ids = [row[0] for row in rt.model.select(rt.model.id).where(narrow).limit(cap + 1).tuples()]
+    return ids if len(ids) <= cap else None
+
+
+def _phrase(q):
+    """``q`` as one FTS5 phrase (its trigrams in order)."""
+    return '"' + q.replace('"', '""') + '"'
 
 
 def _grams_column(model):

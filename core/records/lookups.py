@@ -12,7 +12,7 @@ from flask import url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from peewee import fn
 
-from core import access, names, stamp
+from core import access, names, search, stamp
 from core.models import SalesStage, User
 from core.records import registry as records
 from core.records.forms import NONE_LABEL, LookupField, option_text
@@ -20,6 +20,8 @@ from core.records.forms import NONE_LABEL, LookupField, option_text
 LOOKUP_SELECT_LIMIT = 50  # up to this many readable records a lookup field is a select; beyond, a type-ahead
 LOOKUP_SEARCH_LIMIT = 20  # suggestions per page of the type-ahead
 SORT_FIELDS = ("name", "last_name", "title", "number")  # the field a type's records are named and ordered by
+LOOKUP_CANDIDATES = 500   # a type-ahead term the search index holds for at most this many records is looked
+                          # up there; a commoner one by the scan in name order, which soon meets a page
 NAME_LIMIT = 200          # longer posted text is cut here (no record's name is longer)
 MATCHES_READ = 100        # a name that many records share is reported as "100" (the count is only a hint)
 
@@ -61,6 +63,13 @@ def searchable(rt):
 
 def _name_field(rt):
     return next(rt.model._meta.fields[n] for n in SORT_FIELDS if n in rt.model._meta.fields)
+
+
+def _names_indexed(rt):
+    """Whether the search index holds every record whose name contains a term (the name fields are search
+    fields), so that it may narrow the type-ahead as it narrows the quick search."""
+    names = rt.person_name or (_name_field(rt).name,)
+    return set(names) <= set(rt.search_fields)
 
 
 def full_name_search(model, person, q):
@@ -110,6 +119,9 @@ def find_readable(user, rt, q, page=1, exclude_id=None, limit=LOOKUP_SEARCH_LIMI
     q = (q or "").strip()[:100]
     if q:
         query = query.where(_name_contains(rt, q))
+        ids = search.candidates(rt, user, q, LOOKUP_CANDIDATES) if _names_indexed(rt) else None
+        if ids is not None:  # a rare term: among its candidates in the search index (core.search)
+            query = query.where(rt.model.id.in_(ids))
     rows = list(_ordered(rt, query).offset((max(1, page) - 1) * limit).limit(limit + 1))
     return rows[:limit], len(rows) > limit
 

@@ -118,3 +118,25 @@ def test_each_app_loads_the_catalogs_of_its_own_plugins(make_app, make_user, log
     assert 'data-menu="forecast"' in html
     label = html.split('data-menu="forecast"')[1].split("</a>")[0]
     assert "Sales forecast" not in label and "销售预期" in label
+
+
+def test_the_requests_catalog_follows_a_forced_or_refreshed_locale(app):
+    """core.babel remembers the request's catalog: an e-mail in its recipient's language (force_locale), a
+    language changed mid-request (refresh) and the template's ``_()`` still read the catalog of the locale
+    in force."""
+    from flask import session
+    from flask_babel import force_locale, gettext, lazy_gettext, refresh
+    page = app.jinja_env.from_string("{{ _('Log in') }}|{{ ngettext('%(num)s day', '%(num)s days', 2) }}")
+    label = lazy_gettext("Log in")
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        chinese = (str(label), page.render())
+        assert chinese[0] != "Log in" and chinese[1].split("|")[0] == chinese[0]
+        with force_locale("en"):
+            assert (gettext("Log in"), str(label), page.render()) == ("Log in", "Log in", "Log in|2 days")
+            with force_locale("zh"):
+                assert str(label) == chinese[0]
+            assert str(label) == "Log in"
+        assert (str(label), page.render()) == chinese
+        session["language"] = "en"
+        refresh()
+        assert (str(label), page.render()) == ("Log in", "Log in|2 days")
