@@ -16,6 +16,8 @@ import re
 
 from flask import Response
 
+from core.web import attachment
+
 DELIMITERS = (",", ";", "\t")   # comma first: it wins a tie (a one-column file)
 TRIGGERS = ("=", "+", "-", "@", "|", "\t", "\r")
 BOM = "\ufeff"  # so spreadsheet programs read the Chinese as UTF-8
@@ -90,4 +92,4 @@ def csv_text(header, rows):
 def response(filename, header, rows):
     """A CSV download of :func:`csv_text` (``filename`` is the app's own, never user text)."""
     return Response(csv_text(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": attachment(filename)})

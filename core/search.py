@@ -32,6 +32,7 @@ SUFFIX = "_search"
 GRAMS = "search_grams"          # the MariaDB column
 MIN_INDEXED = 3                 # shorter terms: the scan
 WIDE_REACH = 50                 # the index helps viewers who reach at least 1/50 of the users
+COMMON = 10_000                 # a list search for a term the index holds more often: the scan (narrowing)
 
 
 def _q(name):
@@ -173,35 +174,43 @@ def indexable(rt, q):
     return not (rt.person_name and len(parts) == 2 and q != " ".join(parts))
 
 
-def narrowing(rt, user, q):
+def narrowing(rt, user, q, common=None):
     """An expression to AND with the search's own (``LIKE``) expression so the database reads the index, or
-    None to leave the search as it is (a short term, no index here, or a viewer whose own rows are few)."""
+    None to leave the search as it is (a short term, no index here, or a viewer whose own rows are few) —
+    and, given ``common``, a term the index holds for more than ``common`` records: a scan in the list's
+    own order meets a page of such matches (and the capped count) sooner than the index reads them all."""
     if not indexable(rt, q) or not access.reaches_widely(user, rt, WIDE_REACH) or not has_index(rt):
         return None
     model, table = rt.model, rt.model._meta.table_name
     if backend_of(db.obj) == "sqlite":
         fts = _q(table + SUFFIX)
-        return model.id << peewee.SQL(f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", [_phrase(q)])
-    return peewee.NodeList((peewee.SQL("MATCH ("), _grams_column(model),
-                            peewee.SQL(f") AGAINST ({db.obj.param} IN BOOLEAN MODE)", [_boolean_query(q)])))
+        expr = model.id << peewee.SQL(f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", [_phrase(q)])
+    else:
+        expr = peewee.NodeList((peewee.SQL("MATCH ("), _grams_column(model),
+                                peewee.SQL(f") AGAINST ({db.obj.param} IN BOOLEAN MODE)", [_boolean_query(q)])))
+    if common is not None and len(_held(rt, q, expr, common + 1)) > common:
+        return None
+    return expr
 
 
 def candidates(rt, user, q, cap):
     """The ids of the records the index holds for ``q`` (a superset of what the search finds) when there are
-    at most ``cap``, else None — also where :func:`narrowing` leaves the search to the scan. A common term
-    (more than ``cap``) is better left to a scan in the list's own order, which meets a page of matches
-    soon; a rare one is found among its few candidates instead of by reading every row (the lookup
-    type-ahead: core.records.lookups.find_readable)."""
-    narrow = narrowing(rt, user, q)
-    if narrow is None:
+    at most ``cap``, else None — also where :func:`narrowing` leaves the search to the scan. The lookup
+    type-ahead (core.records.lookups.find_readable) reads its page of names among them."""
+    expr = narrowing(rt, user, q)
+    if expr is None:
         return None
+    ids = _held(rt, q, expr, cap + 1)
+    return ids if len(ids) <= cap else None
+
+
+def _held(rt, q, expr, limit):
+    """Up to ``limit`` ids of the records the index holds for ``q`` (``expr``: the narrowing)."""
     if backend_of(db.obj) == "sqlite":  # the FTS table itself stops at the limit; "id IN (it)" reads it all
         fts = _q(rt.model._meta.table_name + SUFFIX)
-        ids = [row[0] for row in db.execute_sql(f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?",
-                                                (_phrase(q), cap + 1))]
-    else:
-        ids = [row[0] for row in rt.model.select(rt.model.id).where(narrow).limit(cap + 1).tuples()]
-    return ids if len(ids) <= cap else None
+        cursor = db.execute_sql(f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?", (_phrase(q), limit))
+        return [row[0] for row in cursor]
+    return [row[0] for row in rt.model.select(rt.model.id).where(expr).limit(limit).tuples()]
 
 
 def _phrase(q):

@@ -1,8 +1,9 @@
 """Small helpers for views: errors with a reason, safe redirects, pagination, JSON answers."""
 import json
 import math
+import re
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 from flask import Response, abort, current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
@@ -34,6 +35,22 @@ def fail(code, message):
 
 # the characters that could end a <script> or open markup if a JSON answer were ever inlined into a page
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+
+
+def attachment(filename, fallback="download"):
+    """The Content-Disposition of a download named ``filename``, which may be any text (an invoice number
+    with the school's Chinese prefix, "发票-2026-0007.pdf"): ``filename`` in ASCII for old clients — each run
+    of anything but letters, digits, ``.``, ``_`` and ``-`` one ``_``, ``fallback`` when nothing is left
+    but the extension — and, when that lost something, the whole name as ``filename*`` in UTF-8 (RFC 6266).
+    Quotes, slashes and control characters never reach the header."""
+    name = re.sub(r'[\x00-\x1f\x7f"\\/]+', "_", filename).strip() or fallback
+    stem, _dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    simple = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-") or fallback
+    ext = re.sub(r"[^A-Za-z0-9]+", "", ext)
+    ascii_name = simple + ("." + ext if ext else "")
+    if ascii_name == name:
+        return f'attachment; filename="{ascii_name}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def json_response(body):

@@ -28,7 +28,7 @@ from core.records import owners as _owners  # noqa: F401  (the owner type-ahead'
 from core.records import lookup_views as _lookup_views  # noqa: F401  (the lookup fields' type-ahead route)
 from core.records.lookups import assignable_by_name, assignable_choice, bind_lookups, full_name_search, \
     small_owner_choices, stage_choices
-from core.web import fail
+from core.web import attachment, fail
 
 
 SORT_TARGETS = {SalesStage: "order", User: "username"}
@@ -92,7 +92,8 @@ def list_query(rt, user, args):
             base = base.where(field == value)
     if state["q"] and rt.search_fields:
         expr = search_expression(rt, state["q"])
-        narrowing = search.narrowing(rt, user, state["q"])  # the index, where it helps (core.search)
+        # the index, where it helps (core.search): a wide viewer, a term not too common
+        narrowing = search.narrowing(rt, user, state["q"], common=search.COMMON)
         base = base.where(expr if narrowing is None else (narrowing & expr))
     query = base
     for name in rt.list_columns:  # one query for the page, lookups included (no query per row)
@@ -187,7 +188,7 @@ def export(type_name):
     body = csvsafe.stream(header, csvio.export_rows(rt, query, columns))
     filename = f"{rt.name}_{clock.today().isoformat()}.csv"
     return Response(stream_with_context(body), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": attachment(filename)})
 
 
 # --- detail ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from core import clock
+from core.web import attachment
 from plugins.calendar import feeds, ical, periods, service
 from plugins.calendar.forms import ImportForm
 from plugins.calendar.models import CalendarEvent, CalendarTask
@@ -43,7 +44,7 @@ def subscription_revoke():
 
 def _ics_response(data, filename):
     return Response(data, mimetype="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": attachment(filename)})
 
 
 def _export_rows(user, owners, since=None):

@@ -2,7 +2,6 @@
 that a browser prints and :mod:`plugins.sales.pdf` turns into a PDF, so there is one layout. What the page shows
 is gathered here, in the viewer's language and the document's currency, the customer named only where the viewer
 may read the account (core.names)."""
-import re
 from dataclasses import dataclass, field
 
 import peewee
@@ -114,10 +113,8 @@ def page(view, for_pdf=False):
                            stylesheet_url=url_for("sales.static", filename=STYLESHEET))
 
 
-def file_name(kind, document):
-    """An ASCII file name from the document's number (``Q-2026-0001-r2.pdf``); the prefixes are the school's
-    own and may be Chinese, so each run of anything but letters, digits, ``.``, ``_`` and ``-`` becomes one ``_``
-    (and none at either end)."""
+def file_name(document):
+    """The PDF's file name: the document's number and revision (``Q-2026-0001-r2.pdf``, ``发票-2026-0007.pdf``;
+    core.web.attachment puts it in the header, with an ASCII stand-in for old clients)."""
     stem = document.number + (f"-r{document.revision}" if getattr(document, "revision", 1) > 1 else "")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-") or kind
     return f"{stem}.pdf"

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from core import access, clock
 from core.records import RecordError
 from core.records.specific import product_choices
-from core.web import fail
+from core.web import attachment, fail
 from plugins.sales import actions, printing, services
 from plugins.sales.forms import LinesForm, PaymentForm, SettingsForm
 from plugins.sales.models import DOCUMENTS, SalesSettings
@@ -134,8 +134,8 @@ def pdf(type_name, record_id):
         fail(503, _("PDF needs the Pango library on the server (Debian: libpango-1.0-0 libpangoft2-1.0-0 "
                     "libharfbuzz-subset0); the print page works without it."))
     body = pdf_output.render(printing.printable(kind, document, user))
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{printing.file_name(kind, document)}"'})
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": attachment(printing.file_name(document), fallback=kind)})
 
 
 # --- payments -------------------------------------------------------------------------------------------

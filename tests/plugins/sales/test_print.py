@@ -212,12 +212,18 @@ def test_a_logo_that_is_not_in_the_file_store_is_never_fetched(documents, app):
     assert fetcher.asked == ["http://localhost/sales/static/print.css"]
 
 
-def test_the_pdf_file_name_is_ascii_from_the_number_and_revision(documents, school):
+def test_the_pdf_is_named_by_its_number_and_revision_in_any_script(documents, as_user):
+    """The file name keeps a Chinese prefix (filename*, UTF-8) with an ASCII stand-in for old clients."""
     quote = documents["quote"]
-    assert printing.file_name("quote", quote) == f"{quote.number}.pdf"
-    assert printing.file_name("quote", Quote(number="Q-2026-0001", revision=2)) == "Q-2026-0001-r2.pdf"
-    assert printing.file_name("invoice", Invoice(number="发票-2026-0007")) == "2026-0007.pdf"
-    assert printing.file_name("invoice", Invoice(number="发票")) == "invoice.pdf"
+    assert printing.file_name(quote) == f"{quote.number}.pdf"
+    assert printing.file_name(Quote(number="Q-2026-0001", revision=2)) == "Q-2026-0001-r2.pdf"
+    invoice = documents["invoice"]
+    Invoice.update(number="发票-2026-0007").where(Invoice.id == invoice.id).execute()
+    header = as_user(documents["alice"]).get(f"/sales/invoice/{invoice.id}/pdf").headers["Content-Disposition"]
+    assert header == "attachment; filename=\"2026-0007.pdf\"; filename*=UTF-8''%E5%8F%91%E7%A5%A8-2026-0007.pdf"
+    Invoice.update(number="发票").where(Invoice.id == invoice.id).execute()
+    header = as_user(documents["alice"]).get(f"/sales/invoice/{invoice.id}/pdf").headers["Content-Disposition"]
+    assert header.startswith('attachment; filename="invoice.pdf"; filename*=')
 
 
 def test_without_pango_the_pdf_says_what_to_install_and_the_print_page_still_works(documents, as_user, monkeypatch):
