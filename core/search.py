@@ -18,7 +18,9 @@ to hold a superset of what the ``LIKE`` finds, so it never makes it find less (s
 
 Shorter terms (1–2 characters) are answered by the scan, as before. Only viewers who reach many records get
 the narrowing (:func:`narrowing`): for a salesperson the owner index finds their few thousand rows faster
-than the index finds every record holding a common term.
+than the index finds every record holding a common term. A term the index holds for more than ``COMMON`` records
+is left to the scan too: in the list's own order it meets a page of matches sooner than the index reads them
+all (one probe of at most ``COMMON`` + 1 ids decides; the lookup type-ahead asks :func:`candidates` the same).
 
 ``install(database, table, fields, person=())`` is the one way an index is made: core's migration 0012 calls
 it for core's types, and a plugin's migration calls it for its own (``uninstall`` in ``down``).
