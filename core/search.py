@@ -18,13 +18,16 @@ to hold a superset of what the ``LIKE`` finds, so it never makes it find less (s
 
 Shorter terms (1–2 characters) are answered by the scan, as before. Only viewers who reach many records get
 the narrowing (:func:`narrowing`): for a salesperson the owner index finds their few thousand rows faster
-than the index finds every record holding a common term. A term the index holds for more than ``COMMON`` records
-is left to the scan too: in the list's own order it meets a page of matches sooner than the index reads them
-all (one probe of at most ``COMMON`` + 1 ids decides; the lookup type-ahead asks :func:`candidates` the same).
+than the index finds every record holding a common term. A term the index holds for many records is left to the scan
+too (:func:`common_limit`): in the list's own order it meets a page of matches and the capped count sooner
+than the index reads them all (one probe of a limited number of ids decides; the lookup type-ahead asks
+:func:`candidates` the same).
 
 ``install(database, table, fields, person=())`` is the one way an index is made: core's migration 0012 calls
 it for core's types, and a plugin's migration calls it for its own (``uninstall`` in ``down``).
 """
+import math
+
 import peewee
 
 from core import access
@@ -34,7 +37,11 @@ SUFFIX = "_search"
 GRAMS = "search_grams"          # the MariaDB column
 MIN_INDEXED = 3                 # shorter terms: the scan
 WIDE_REACH = 50                 # the index helps viewers who reach at least 1/50 of the users
-COMMON = 10_000                 # a list search for a term the index holds more often: the scan (narrowing)
+# A list search reads the index for a term it holds at most COMMON_SHARE[database] × √(rows × count cap)
+# times, else it scans (``common_limit``): the index reads every match, the scan about rows × cap / matches
+# rows, and their costs per row were measured (bench/RESULTS-search.md): SQLite 4.3 µs a match against
+# 2.4 µs a scanned row, MariaDB's FULLTEXT ~33 against 2.6
+COMMON_SHARE = {"sqlite": 0.5, "mysql": 0.25}
 
 
 def _q(name):
@@ -176,11 +183,11 @@ def indexable(rt, q):
     return not (rt.person_name and len(parts) == 2 and q != " ".join(parts))
 
 
-def narrowing(rt, user, q, common=None):
+def narrowing(rt, user, q, count_cap=None):
     """An expression to AND with the search's own (``LIKE``) expression so the database reads the index, or
     None to leave the search as it is (a short term, no index here, or a viewer whose own rows are few) —
-    and, given ``common``, a term the index holds for more than ``common`` records: a scan in the list's
-    own order meets a page of such matches (and the capped count) sooner than the index reads them all."""
+    and, for a list that counts up to ``count_cap`` rows, a term the index holds too often
+    (:func:`common_limit`): a scan in the list's own order meets a page of matches and the count sooner."""
     if not indexable(rt, q) or not access.reaches_widely(user, rt, WIDE_REACH) or not has_index(rt):
         return None
     model, table = rt.model, rt.model._meta.table_name
@@ -190,9 +197,21 @@ def narrowing(rt, user, q, common=None):
     else:
         expr = peewee.NodeList((peewee.SQL("MATCH ("), _grams_column(model),
                                 peewee.SQL(f") AGAINST ({db.obj.param} IN BOOLEAN MODE)", [_boolean_query(q)])))
-    if common is not None and len(_held(rt, q, expr, common + 1)) > common:
-        return None
+    if count_cap is not None:
+        limit = common_limit(rt, count_cap)
+        if len(_held(rt, q, expr, limit + 1)) > limit:
+            return None
     return expr
+
+
+def common_limit(rt, count_cap):
+    """How many records the index may hold a term for before a list (counting up to ``count_cap``) is
+    faster scanned: the index reads each of m matches, the scan about n × cap / m of the n rows until
+    the count is full — equal near m = √(n × cap) times the ratio of their costs (``COMMON_SHARE``). n is
+    the highest id (one index read): 10,000 for 400k opportunities on SQLite. (PostgreSQL's planner makes
+    this choice itself: no narrowing is asked of it.)"""
+    top = rt.model.select(peewee.fn.MAX(rt.model.id)).scalar() or 0
+    return int(COMMON_SHARE[backend_of(db.obj)] * math.sqrt(top * max(count_cap, 1)))
 
 
 def candidates(rt, user, q, cap):

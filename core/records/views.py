@@ -93,7 +93,7 @@ def list_query(rt, user, args):
     if state["q"] and rt.search_fields:
         expr = search_expression(rt, state["q"])
         # the index, where it helps (core.search): a wide viewer, a term not too common
-        narrowing = search.narrowing(rt, user, state["q"], common=search.COMMON)
+        narrowing = search.narrowing(rt, user, state["q"], count_cap=current_app.config["LIST_COUNT_CAP"])
         base = base.where(expr if narrowing is None else (narrowing & expr))
     query = base
     for name in rt.list_columns:  # one query for the page, lookups included (no query per row)
