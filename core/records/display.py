@@ -23,6 +23,8 @@ FIELD_LABELS = {
     "converted_contact": _l("Converted contact"), "converted_opportunity": _l("Converted opportunity"),
     "currency": _l("Currency"), "related": _l("Linked record"), "description": _l("Description"),
     "line": _l("Product line"), "competitor": _l("Competitor"),
+    # the stored local date and month of created_at (core.localdates), and a document's name in the file store
+    "created_on": _l("Created on"), "created_month": _l("Created month"), "stored_name": _l("Stored file name"),
 }
 
 STAGE_LABELS = {"Prospecting": _l("Prospecting"), "Qualification": _l("Qualification"),

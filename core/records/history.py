@@ -22,7 +22,9 @@ def entries(rt, record, limit=50):
     """The newest ``limit`` entries of ``record``'s history: dicts of entry, user (None for the system),
     action (its label) and changes. A key the record type's ``audit_change`` knows (a plugin's own entry)
     reads as that hook says; a field's values as the detail page shows them."""
-    rows = (AuditEntry.select(AuditEntry, User).join(User, peewee.JOIN.LEFT_OUTER)
+    # the user's name only: each selected column costs Peewee ~10 µs to compile, and User has 25
+    rows = (AuditEntry.select(AuditEntry, User.id, User.username, User.full_name)
+            .join(User, peewee.JOIN.LEFT_OUTER)
             .where((AuditEntry.record_type == rt.name) & (AuditEntry.record_id == record.id))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
     out = []

@@ -115,6 +115,22 @@ class RecordAction:
     order: int = 100
 
 
+def form_labels(*forms, **more):
+    """{field name: label} of the fields of ``forms`` (a plugin's own form classes) and ``more``: the labels of
+    a record type whose pages are the plugin's own (``RecordType(labels=…)``), so that core's lists, change
+    history and exports name its fields as its forms do, in the reader's language. The first form that has a
+    field names it."""
+    out = {}
+    for form in forms:
+        for name in dir(form):
+            unbound = getattr(form, name, None)
+            text = getattr(unbound, "args", None) and unbound.args[0] or getattr(unbound, "kwargs", {}).get("label")
+            if hasattr(unbound, "field_class") and text and name not in out:
+                out[name] = text
+    out.update(more)
+    return out
+
+
 def registry(app=None):
     """name -> RecordType for the enabled plugins (and core)."""
     from flask import current_app

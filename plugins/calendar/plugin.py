@@ -9,11 +9,11 @@ from markupsafe import Markup
 
 from core import access, clock, hookimpl
 from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
-from core.records.registry import RecordType
+from core.records.registry import RecordType, form_labels
 from core.timeline import TimelineItem, page
 
 from plugins.calendar import feeds, service
-from plugins.calendar.forms import PRIORITY_LABELS, STATUS_LABELS
+from plugins.calendar.forms import PRIORITY_LABELS, STATUS_LABELS, EventForm, TaskForm
 from plugins.calendar.models import MODELS, CalendarEvent, CalendarInvitee, CalendarTask, class_rows
 
 
@@ -39,12 +39,15 @@ def zhixin_record_types():
     return [
         RecordType("calendar_event", CalendarEvent, _l("Event"), _l("Events"), icon="calendar",
                    list_columns=("subject", "start", "end", "location", "owner"), search_fields=("subject",),
-                   default_sort="-start", **common),
+                   default_sort="-start", **common,
+                   labels=form_labels(EventForm, start=_l("Start"), end=_l("End"), reminder_minutes=_l("Reminder"),
+                                      rrule=_l("Repeats"), series=_l("Series"), recurrence_id=_l("Occurrence"),
+                                      cancelled=_l("Cancelled"), uid=_l("iCalendar UID"), timezone=_l("Time zone"))),
         RecordType("calendar_task", CalendarTask, _l("Task"), _l("Calendar tasks"), icon="check",
                    list_columns=("subject", "due_date", "priority", "status", "owner"), search_fields=("subject",),
                    filter_fields=("status", "priority"), default_sort="due_date",
-                   choices={"status": STATUS_LABELS, "priority": PRIORITY_LABELS},
-                   **common),
+                   choices={"status": STATUS_LABELS, "priority": PRIORITY_LABELS}, **common,
+                   labels=form_labels(TaskForm, completed_at=_l("Completed at"), uid=_l("iCalendar UID"))),
     ]
 
 

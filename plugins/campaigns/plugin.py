@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 from core import access, hookimpl
 from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
-from core.records.registry import RecordType, RelationGrant
+from core.records.registry import RecordType, RelationGrant, form_labels
 from core.timeline import TimelineItem, page
 from plugins.campaigns import history, labels
 
@@ -46,13 +46,15 @@ def zhixin_class_rows(user_ids):
 
 @hookimpl
 def zhixin_record_types():
+    from plugins.campaigns.forms import CampaignForm, CompleteForm, TaskForm
     from plugins.campaigns.models import Campaign, CampaignTask
     return [
         RecordType("campaign", Campaign, _l("Campaign"), _l("Campaigns"), family="campaign",
                    list_columns=("name", "type", "status", "start_date", "end_date", "owner"),
                    search_fields=("name", "target_audience"), filter_fields=("type", "status"),
                    choices={"type": labels.CAMPAIGN_TYPES, "status": labels.CAMPAIGN_STATUSES},
-                   menu_group="", plugin="campaigns", icon="megaphone", audit_change=history.change),
+                   menu_group="", plugin="campaigns", icon="megaphone", audit_change=history.change,
+                   labels=form_labels(CampaignForm)),
         # Tasks share the campaign family's sharing mode; their owner is the assignee. Whoever may read,
         # change or delete the campaign may do the same to its tasks (a grant core compiles into its rule).
         RecordType("campaign_task", CampaignTask, _l("Campaign task"), _l("Campaign tasks"), family="campaign",
@@ -60,7 +62,8 @@ def zhixin_record_types():
                    search_fields=("subject",), filter_fields=("status", "priority"), default_sort="due_at",
                    choices={"status": labels.TASK_STATUSES, "priority": labels.TASK_PRIORITIES},
                    menu_group="", plugin="campaigns", icon="check",
-                   grants=(RelationGrant("campaign"),)),
+                   grants=(RelationGrant("campaign"),),
+                   labels=form_labels(TaskForm, CompleteForm, status=_l("Status"), completed_at=_l("Completed at"))),
     ]
 
 

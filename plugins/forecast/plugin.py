@@ -39,7 +39,9 @@ def zhixin_record_types():
     return [RecordType("forecast_commit", Commit, _l("Forecast commit"), _l("Forecast commits"),
                        family="forecast", menu_group="", plugin="forecast",
                        list_columns=("owner", "quarter_start", "kind", "likely", "best", "created_at"),
-                       default_sort="-created_at")]
+                       default_sort="-created_at",
+                       labels={"quarter_start": _l("Quarter"), "kind": _l("Kind"), "likely": _l("Likely"),
+                               "best": _l("Best case"), "comment": _l("Comment")})]
 
 
 @hookimpl

@@ -73,13 +73,25 @@ def zhixin_menu_items(user):
     return items
 
 
+# what the record forms do not name: the links, the times the service levels stamp, the rating
+SERVICE_LABELS = {
+    "owner": _l("Assigned to"), "account": _l("Account"), "contact": _l("Contact"), "product": _l("Product"),
+    "feedback": _l("Feedback"), "complaint": _l("Complaint"), "first_response_at": _l("First response at"),
+    "resolved_at": _l("Resolved at"), "satisfaction": _l("Satisfaction"),
+    "first_response_minutes": _l("Minutes to first response"), "resolution_minutes": _l("Minutes to resolution"),
+    "response_due_at": _l("Response due"), "resolution_due_at": _l("Resolution due"),
+    "response_breached_at": _l("Response deadline missed at"),
+    "resolution_breached_at": _l("Resolution deadline missed at"),
+}
+
+
 @hookimpl
 def zhixin_record_types():
     from plugins.service.forms import ComplaintRecordForm, ServiceRecordForm
     from plugins.service.models import Complaint, Feedback, ServiceCase
     common = dict(family=FAMILY, default_mode="private", menu_group="", plugin="service",
                   search_fields=("subject", "submitter_email"), filter_fields=("status", "priority", "channel"),
-                  default_sort="-received_at", labels={"owner": _l("Assigned to")},
+                  default_sort="-received_at", labels=SERVICE_LABELS,
                   choices={"channel": CHANNELS, "priority": PRIORITIES, "status": STATUSES})
     columns = ("subject", "channel", "priority", "status", "owner", "received_at", "resolved_at")
     csv_fields = ("subject", "description", "channel", "priority", "status", "received_at", "submitter_name",
