@@ -123,10 +123,11 @@ def form_labels(*forms, **more):
     out = {}
     for form in forms:
         for name in dir(form):
-            unbound = getattr(form, name, None)
-            text = getattr(unbound, "args", None) and unbound.args[0] or getattr(unbound, "kwargs", {}).get("label")
-            if hasattr(unbound, "field_class") and text and name not in out:
-                out[name] = text
+            unbound = getattr(form, name)
+            if hasattr(unbound, "field_class") and name not in out:  # a WTForms field, not yet named
+                text = unbound.args[0] if unbound.args else unbound.kwargs.get("label")
+                if text:
+                    out[name] = text
     out.update(more)
     return out
 
