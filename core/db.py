@@ -93,11 +93,38 @@ _POOLS = weakref.WeakSet()
 
 
 def _pooled(database_class, *args, **kwargs):
-    """A stamping (core.stamp), pooled database; the URL's query may set ``max_connections`` and
-    ``stale_timeout``."""
+    """A stamping (core.stamp), pooled database that builds SQL with ``FieldContext``; the URL's query may set
+    ``max_connections`` and ``stale_timeout``."""
     database = stamping(database_class)(*args, **{**POOL_DEFAULTS, **kwargs})
+    database.context_class = FieldContext
     _POOLS.add(database)
     return database
+
+
+_FIELD_SQL = peewee.Field.__sql__
+
+
+class FieldContext(peewee.Context):
+    """Peewee's SQL-building context with a short way for a model's field, the node it meets most (every
+    selected column, most conditions and sort keys): ``"alias"."column"`` written at once, where Peewee builds
+    a Column, a scope, the table's Entity and the column's Entity, each quoted in turn (~8 µs a column, most of
+    a detail page's SQL building: 13 statements, ~200 columns). The same text and the same table aliases, in
+    the same order (tests/core/test_db.py compiles the app's query shapes both ways). Fields whose class
+    writes its own SQL (a ``FieldAlias``) and every other node take Peewee's way."""
+    __slots__ = ()
+
+    def sql(self, obj):
+        if isinstance(obj, peewee.Field) and type(obj).__sql__ is _FIELD_SQL:
+            quote = self.state.quote or '""'
+            column = quote[0] + obj.column_name.replace(quote[0], quote) + quote[1]
+            if self.state.scope == peewee.SCOPE_VALUES:
+                return self.literal(column)
+            table = obj.model._meta.table
+            if table._alias:
+                self.alias_manager[table] = table._alias
+            alias = self.alias_manager[table]
+            return self.literal(quote[0] + alias.replace(quote[0], quote) + quote[1] + "." + column)
+        return super().sql(obj)
 
 
 def _forget_pools_after_fork():
