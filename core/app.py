@@ -3,8 +3,6 @@ import logging
 import os
 
 from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
-from core.babel import Babel
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -15,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from core import auth, builtin, clock, config as config_module, db as db_module, errors, sessions, stamp
 from core import templating, views
 from core.admin import bp as admin_bp, views as _admin_views  # noqa: F401 (routes)
+from core.babel import Babel, lazy_gettext as _l
 from core.classroom import bp as classroom_bp, plugin as classroom_hooks  # noqa: F401
 from core.classroom import clock_views, log_views, roster_views, sandbox_views  # noqa: F401  (their routes)
 from core.classroom import views as _classroom_views  # noqa: F401  (its routes)

@@ -2,9 +2,6 @@
 import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from core import clock, lockout, passwords, sessions
+from core.babel import gettext as _, lazy_gettext as _l, ngettext
 from core.db import db
 from core.forms import PasswordStrength
 from core.models import User

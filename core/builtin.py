@@ -2,9 +2,8 @@
 widgets exactly as a plugin would."""
 import os
 
-from flask_babel import lazy_gettext as _l
-
 from core import hookimpl, publicforms
+from core.babel import lazy_gettext as _l
 from core.extension import Job, MenuItem, MigrationSet
 from core.models import CORE_MODELS, CacheStamp, DEFAULT_STAGES, Organisation, SalesStage
 from core.records import classrows, demo, timeline_items

@@ -7,9 +7,11 @@ import math
 import re
 
 import pygal
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
 from markupsafe import Markup
 from pygal.style import Style
+
+from core.babel import gettext as _
 
 THEME_STYLE = Style(
     background="transparent",

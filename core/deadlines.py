@@ -4,9 +4,10 @@ organisation's zone. Templates call them as globals ``ends_soon`` and ``due_soon
 near, or passed already: overdue has its own marker)."""
 import datetime as _dt
 
-from flask_babel import format_timedelta, gettext as _
+from flask_babel import format_timedelta
 
 from core import clock
+from core.babel import gettext as _
 
 SOON_DAYS = 7       # an end date (or a task's due date) within this many local days
 SOON_HOURS = 24     # a due time within this many hours

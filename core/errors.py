@@ -1,8 +1,9 @@
 """Error pages that say what went wrong, in the user's language (never a bare 500 for bad input)."""
 from flask import jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from core.babel import gettext as _
 
 MESSAGES = {
     400: lambda: _("The request could not be understood."),

@@ -18,9 +18,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from core import clock
+from core.babel import gettext as _
 from core.models import Organisation
 
 DAY = _dt.timedelta(days=1)

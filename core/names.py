@@ -7,10 +7,10 @@ linked record is asked through :func:`core.access.visible` only, one query per r
 (:func:`prime`), and remembered for the rest of the request.
 """
 from flask import has_request_context, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import access
+from core.babel import lazy_gettext as _l
 from core.records import registry as records
 
 PRIVATE = _l("(private record)")

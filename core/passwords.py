@@ -9,10 +9,11 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from core.babel import lazy_gettext as _l
 
 MIN_LENGTH = 10
 MIN_SCORE = 2  # zxcvbn's 0-4 scale: 2 means "somewhat guessable", about 10^8 guesses

@@ -9,10 +9,10 @@ core migration 0002 adds.
 """
 import re
 
-from flask_babel import gettext
 from peewee import Value, fn
 
 from core import stamp
+from core.babel import gettext
 from core.db import db, is_postgres, is_sqlite
 from core.models import Position, User
 

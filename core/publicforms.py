@@ -16,12 +16,11 @@ import datetime as dt
 import secrets
 
 from flask import request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, ValidationError
 from wtforms.validators import DataRequired
 
 from core import clock
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import db
 from core.models import PublicChallenge, PublicSubmission
 

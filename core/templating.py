@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from flask import current_app, g, request, url_for
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency as babel_format_currency, get_currency_precision
-from flask_babel import format_datetime, format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, format_decimal
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from core import clock, lockout, names, positions as position_tree, stamp
+from core.babel import lazy_gettext as _l, locale_name
 from core.extension import MenuItem, Slot
 from core.web import query_link
 from core.records.registry import registry
@@ -38,7 +38,7 @@ def menu_for(user):
     """The side menu of ``user``: kept in the settings cache per user and language (the items depend on the
     user's position, the modules on for their class and the plugins on, all of which bump the stamp; see
     ``zhixin_menu_items``), so that no menu hook runs and no address is built on an ordinary page."""
-    key = ("menu", user.id, str(get_locale() or ""), request.script_root)
+    key = ("menu", user.id, locale_name(), request.script_root)
     return stamp.cached(key, lambda: _build_menu(user))
 
 
@@ -77,7 +77,7 @@ def money(value, currency=None):
         return ""
     org = g.get("org")
     return format_money(decimal.Decimal(value), currency or (org.currency if org else "CNY"),
-                        str(get_locale() or "zh_CN"))
+                        locale_name() or "zh_CN")
 
 
 _SAMPLE = decimal.Decimal("1234567.4")
@@ -118,7 +118,7 @@ def date_filter(value, fmt="medium"):
         return ""
     if isinstance(value, _dt.datetime):
         value = clock.to_local(value).date()
-    return _format_date(value, fmt, str(get_locale() or "zh_CN"))
+    return _format_date(value, fmt, locale_name() or "zh_CN")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -169,7 +169,7 @@ def init_app(app):
             "org": g.get("org"),
             "menu": (lambda: menu_for(user)) if user and user.is_authenticated else (lambda: []),
             "slot": slot,
-            "current_locale": str(get_locale() or "zh"),
+            "current_locale": locale_name() or "zh",
             "clock_shifted": bool(clock.offset()),
             "local_now": clock.local_now,
             "plugin_enabled": current_app.extensions["zhixin_plugins"].is_enabled,

@@ -3,10 +3,10 @@ import os
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, \
     url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import deadlines, notify
+from core.babel import gettext as _
 from core.themes import theme_dirs
 from core.web import paginate, safe_next
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlparse
 
 from flask import Response, abort, current_app, has_request_context, request, url_for
-from flask_babel import gettext as _
 from werkzeug.exceptions import default_exceptions
+
+from core.babel import gettext as _
 
 
 def query_link(endpoint, **query):

@@ -7,8 +7,6 @@ from babel.dates import get_month_names
 from babel.numbers import list_currencies
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -20,6 +18,7 @@ from peewee import JOIN
 from core import clock, filestore, localdates, lockout, passwords
 from core.admin import admin_link, admin_required, bp
 from core.auth import LANGUAGE_CHOICES, choices, credentials_changed
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import db
 from core.plugins import enabled_names
 from core.records.registry import registry as record_types

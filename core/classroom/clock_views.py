@@ -2,14 +2,13 @@
 import datetime as dt
 
 from flask import flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from core import clock
+from core.babel import gettext as _, lazy_gettext as _l
 from core.classroom import audit, bp
 from core.classroom.guards import instructor_required, my_student
 from core.classroom.scope import class_of, is_instructor

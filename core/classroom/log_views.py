@@ -2,11 +2,10 @@
 import datetime as dt
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import clock, lockout
+from core.babel import gettext as _, lazy_gettext as _l
 from core.classroom import audit, bp, exercises as ex, roster
 from core.classroom.guards import instructor_required, language, my_student
 from core.classroom.scope import classes_for

@@ -2,11 +2,11 @@
 import os
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from core import hookimpl
+from core.babel import lazy_gettext as _l
 from core.classroom import exercises as ex
 from core.classroom.models import MODELS
 from core.classroom.scope import is_instructor

@@ -20,12 +20,11 @@ import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
 from core import csvsafe, passwords, positions as tree
 from core.auth import credentials_changed
+from core.babel import gettext as _, lazy_gettext as _l
 from core.classroom import audit
 from core.db import db
 from core.models import Position, User

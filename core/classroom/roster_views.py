@@ -3,13 +3,12 @@ import base64
 import binascii
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField
 
+from core.babel import gettext as _, lazy_gettext as _l
 from core.classroom import bp, modules, roster
 from core.classroom.guards import instructor_required
 from core.classroom.scope import classes_for

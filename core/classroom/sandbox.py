@@ -10,9 +10,9 @@ import random
 from functools import reduce
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from core import demo, filestore
+from core.babel import lazy_gettext as _l
 from core.classroom import audit
 from core.classroom.exercises import forget_grades, restart_after_reset
 from core.classroom.scope import students_of

@@ -1,8 +1,8 @@
 """Classroom pages: class sandboxes (reset one class)."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.babel import gettext as _
 from core.classroom import bp, sandbox
 from core.classroom.guards import instructor_required, my_class
 from core.classroom.scope import classes_for

@@ -2,9 +2,9 @@
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
+from core.babel import lazy_gettext as _l
 from core.classroom.audit import RECORD_TYPE
 from core.models import AuditEntry, Organisation, PluginState, Position, Product, SharingMode, User
 

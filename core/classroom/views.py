@@ -3,13 +3,13 @@ exercises for a class, the student page (attempts, grade overrides) and the grad
 import datetime as dt
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core import clock, csvsafe
+from core.babel import gettext as _, lazy_gettext as _l
 from core.classroom import bp, exercises as ex
 from core.classroom.guards import instructor_required, language, my_class, my_student
 from core.classroom.scope import classes_for, students_of

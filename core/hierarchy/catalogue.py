@@ -1,12 +1,11 @@
 """The product catalogue (产品目录: categories and products) and the sales stages (销售阶段), kept by the
 administrator. Everyone reads products through the generic record pages; only these pages change them."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from peewee import JOIN, IntegrityError, fn
 
 from core.admin import admin_link, admin_required
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import db
 from core.hierarchy import bp
 from core.hierarchy.forms import CategoryForm, ProductForm, StageForm, choices

@@ -5,11 +5,10 @@ delete, computed by :func:`core.access.explain` from the rule's own pieces.
 The administrator may ask about any user; everyone else only about themselves, and only for records they
 can read (anything else answers 404, so the page reveals nothing the lists would not)."""
 from flask import abort, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from core import access
+from core.babel import gettext as _, lazy_gettext as _l
 from core.hierarchy import bp
 from core.hierarchy.sharing import MODE_HELP, MODE_LABELS, family_label
 from core.models import User

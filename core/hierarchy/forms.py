@@ -1,9 +1,10 @@
 """Forms of the structure pages (positions, catalogue, sales stages)."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from core.babel import lazy_gettext as _l
 
 
 def choices(pairs):

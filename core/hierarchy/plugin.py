@@ -1,11 +1,11 @@
 """The structure component's own hook implementations, registered as a core plugin (like core.builtin):
 the "Why can I see this?" link on every record's detail page."""
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from core import hookimpl
+from core.babel import gettext as _
 from core.records import registry as records
 
 

@@ -1,13 +1,12 @@
 """Sharing modes admin (共享模式): one setting per record family, effective on the next request."""
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from core import access
 from core.admin import admin_link, admin_required
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import db
 from core.hierarchy import bp
 from core.hierarchy.forms import choices

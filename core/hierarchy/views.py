@@ -1,12 +1,11 @@
 """Admin pages for positions (工作岗位) and the classroom template. The sharing modes, the catalogue and
 sales stages, and the access explainer register their routes on the same blueprint from their modules."""
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import positions as tree
 from core.admin import admin_link, admin_required
+from core.babel import gettext as _, lazy_gettext as _l
 from core.hierarchy import bp
 from core.hierarchy.forms import (ChildrenForm, DeleteForm, MoveForm, PositionForm, RenameForm, SubtreeMoveForm,
                                   TemplateForm, choices)

@@ -1,10 +1,10 @@
 """Forms of e-mail to customers: compose a message, keep a template."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from core.babel import lazy_gettext as _l
 from core.mail import merge, smtp
 
 LANGUAGE_LABELS = {"zh": _l("Chinese"), "en": _l("English")}

@@ -2,11 +2,11 @@
 ``{{ owner.full_name }}``, ``{{ organisation.name }}`` … and nothing else — a template is parsed, every
 ``{{ … }}`` must name a known field, and it is rendered in Jinja's sandbox as plain text. A value comes from a
 record only if the sender may read it (core.access)."""
-from flask_babel import gettext as _
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from core import access
+from core.babel import gettext as _
 from core.models import Account, Contact, Organisation, User
 from core.records import registry as records
 

@@ -16,10 +16,10 @@ import uuid
 from email.utils import make_msgid
 
 from flask import current_app
-from flask_babel import gettext as _
 from peewee import JOIN
 
 from core import access, clock
+from core.babel import gettext as _
 from core.db import db, transaction
 from core.mail import smtp
 from core.mail.models import MailAttachment, MailMessage, MailTemplate

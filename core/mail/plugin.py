@@ -1,11 +1,11 @@
 """The mail component's own hook implementations, registered as a core plugin (like core.builtin): its
 tables, the e-mail panel (compose button and send log) on record detail pages, and its rows of a class."""
 from flask import current_app, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from core import access, hookimpl
+from core.babel import lazy_gettext as _l
 from core.extension import ClassRows, Slot
 from core.mail import inbound, outbox, smtp
 from core.mail.models import MODELS, InboundMail, MailAttachment, MailMessage

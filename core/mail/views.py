@@ -2,14 +2,13 @@
 administrator's templates (list, create, edit, delete). Views parse and render; core.mail.outbox decides and
 writes."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from core import access, clock
 from core.admin import admin_link, admin_required
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import db
 from core.mail import bp, inbound, merge, outbox, smtp
 from core.mail.forms import LANGUAGE_LABELS, ComposeForm, TemplateForm

@@ -4,8 +4,7 @@ competitors, documents) core's reset removes as it does every undeclared record 
 import operator
 from functools import reduce
 
-from flask_babel import lazy_gettext as _l
-
+from core.babel import lazy_gettext as _l
 from core.extension import ClassRows
 from core.models import (AuditEntry, Competitor, Notification, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory)

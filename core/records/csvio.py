@@ -13,10 +13,11 @@ from typing import Any, Optional
 
 import peewee
 from babel.lists import format_list
-from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, get_locale
 from werkzeug.datastructures import MultiDict
 
 from core import access, csvsafe, names
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import db
 from core.records import RecordError, display, duplicates, service
 from core.records.lookups import assignable_users, bind_lookups, stage_choices

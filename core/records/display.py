@@ -5,10 +5,10 @@ import functools
 
 import peewee
 from flask import url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from core import clock, names, stamp, templating
+from core.babel import gettext as _, lazy_gettext as _l, locale_name
 from core.models import MoneyField, SalesStage, User
 from core.records import registry as records
 from core.records.forms import CHOICE_LABELS
@@ -37,7 +37,7 @@ def stage_label(stage):
     if stage is None:
         return ""
     name = stage.name if isinstance(stage, SalesStage) else str(stage)
-    return _stage_text(name, str(get_locale())) if name in STAGE_LABELS else name
+    return _stage_text(name, locale_name()) if name in STAGE_LABELS else name
 
 
 @functools.lru_cache(maxsize=256)

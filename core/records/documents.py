@@ -4,9 +4,9 @@ import os
 import secrets
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from core import filestore
+from core.babel import gettext as _
 from core.records import RecordError
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (doc, xls, ppt)

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import access
+from core.babel import lazy_gettext as _l
 
 MIN_PHONE_DIGITS = 5
 LIMIT = 10

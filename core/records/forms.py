@@ -4,7 +4,6 @@ choices at request time from ``core.access.visible`` (``core.records.lookups.bin
 other record."""
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup
@@ -14,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import Select, html_params
 
+from core.babel import lazy_gettext as _l
 from core.models import ACCOUNT_TYPES, INDUSTRIES, LEAD_RATINGS, LEAD_SOURCES, LEAD_STATUSES, OPPORTUNITY_TYPES
 
 # WTForms' own parse errors, extracted here so our catalog translates them (Flask-WTF asks Flask-Babel).

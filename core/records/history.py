@@ -5,8 +5,8 @@ campaign's) show the same panel: ``entries()`` here, the ``history_panel`` macro
 import json
 
 import peewee
-from flask_babel import gettext as _
 
+from core.babel import gettext as _
 from core.models import AuditEntry, User
 from core.records import display
 

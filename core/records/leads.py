@@ -1,8 +1,8 @@
 """Lead conversion (线索转换): one transaction makes the account (or uses a visible one), the contact and
 optionally an opportunity, and marks the lead converted with links to them. A second conversion is refused."""
-from flask_babel import gettext as _
 
 from core import clock
+from core.babel import gettext as _
 from core.db import db
 from core.models import Account, Contact, Lead, Opportunity, SalesStage
 from core.records import RecordError, service

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import peewee
 from flask import current_app, request
-from flask_babel import format_number, gettext as _, ngettext
+from flask_babel import format_number
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from core.babel import gettext as _, ngettext
 from core.web import fail
 
 SALT = "zhixin.records.list-cursor"

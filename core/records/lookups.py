@@ -9,10 +9,10 @@ record's exact name, regardless of case, among the records the editor may read (
 import re
 
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
 from peewee import fn
 
 from core import access, names, search, stamp
+from core.babel import gettext as _, lazy_gettext as _l
 from core.models import SalesStage, User
 from core.records import registry as records
 from core.records.forms import NONE_LABEL, LookupField, option_text

@@ -7,10 +7,10 @@ is not readable. Rows are moved whether or not the user may read them: the recor
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from core import access
 from core import models as m
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import db
 from core.records import RecordError, service
 from core.records import registry as records

@@ -5,10 +5,10 @@ merge itself is ``core.records.merge.merge``.
 404 when either record is not readable (``core.access.get_or_404``), 403 when the user may not change the
 survivor or delete the other."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
 
 from core import access
+from core.babel import gettext as _
 from core.records import RecordError, display, duplicates, merge
 from core.records import registry as records
 from core.records.blueprint import _user, bp

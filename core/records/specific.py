@@ -2,10 +2,10 @@
 import datetime as _dt
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
 
 from core import access, clock, filestore
+from core.babel import gettext as _
 from core.models import Competitor, OpportunityLine, Product
 from core.records import RecordError, documents, leads, opportunities
 from core.records.forms import CompetitorLinkForm, ConvertLeadForm, LineForm

@@ -2,9 +2,9 @@
 the opportunities' stage changes (from the stage history) and the documents filed on any of them. One query
 per source, each over ``core.access.visible`` (the scope's ids are the readable ones)."""
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from core import access
+from core.babel import lazy_gettext as _l
 from core.models import Account, Contact, Document, Opportunity, OpportunityStageHistory, SalesStage
 from core.records.display import stage_label
 from core.timeline import TimelineItem, page

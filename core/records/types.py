@@ -1,10 +1,10 @@
 """The record types core registers for its own records, with their forms, related lists and actions."""
 from flask import render_template, url_for
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from core import access, templating
 from core import models as m
+from core.babel import lazy_gettext as _l
 from core.records import opportunities, registry as records
 from core.records.forms import AccountForm, CompetitorForm, ContactForm, DocumentForm, LeadForm, OpportunityForm
 from core.records.registry import RecordAction, RecordType, RelatedList

@@ -11,11 +11,11 @@ import json
 import peewee
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
     stream_with_context, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
 
 from core import access, clock, csvsafe, search, timeline
 from core import names
+from core.babel import gettext as _
 from core.db import db
 from core.models import SalesStage, User
 from core.records import RecordError, csvio, display, duplicates, history, listing, registry as records, \

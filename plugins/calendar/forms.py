@@ -1,5 +1,4 @@
 """Event and task forms (plain HTML forms: everything works without JavaScript)."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField,
@@ -7,6 +6,7 @@ from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectM
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.babel import lazy_gettext as _l
 from plugins.calendar.models import PRIORITIES, TASK_STATUSES
 from plugins.calendar.recurrence import WEEKDAY_LABELS, WEEKDAYS
 

@@ -10,10 +10,10 @@ import datetime as _dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
-from flask_babel import gettext as _
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from core import clock
+from core.babel import gettext as _
 from core.db import db
 from core.records import service as records
 from plugins.calendar import recurrence

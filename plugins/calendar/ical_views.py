@@ -2,10 +2,10 @@
 import datetime as _dt
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
 
 from core import clock
+from core.babel import gettext as _
 from core.web import attachment
 from plugins.calendar import feeds, ical, periods, service
 from plugins.calendar.forms import ImportForm

@@ -13,9 +13,9 @@ at 09:00 New York time across daylight saving, and each occurrence is shown in t
 import datetime as _dt
 
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import clock
+from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
 from core.models import Contact, Record, User

@@ -4,10 +4,10 @@ import datetime as _dt
 import os
 
 from flask import has_request_context, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from core import access, clock, hookimpl
+from core.babel import gettext as _, lazy_gettext as _l
 from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType, form_labels
 from core.timeline import TimelineItem, page

@@ -12,7 +12,9 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from dateutil import rrule as _rr
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import format_date
+
+from core.babel import gettext as _, lazy_gettext as _l
 
 FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

@@ -1,10 +1,10 @@
 """Related records (相关记录): an event or task may point at a record of any registered type that the
 user may see. The link is checked through core.access when saved and when shown."""
 from flask import url_for
-from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from core import access, names
+from core.babel import gettext as _
 from core.records import registry as records
 
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g, has_request_context, session
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
 
 from core import access, clock, names, notify
 from core import positions as position_tree
+from core.babel import gettext as _
 from core.classroom.scope import class_of
 from core.db import db, transaction
 from core.models import Organisation, Position, User

@@ -2,12 +2,12 @@
 import datetime as _dt
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
 from peewee import Case
 from wtforms.fields.choices import SelectChoice
 
 from core import access, clock, notify
+from core.babel import gettext as _
 from core.db import db
 from core.models import User
 from core.records import RecordError, service as records

@@ -4,10 +4,10 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import access, clock, names, notify
+from core.babel import gettext as _
 from core.db import db
 from core.extension import CalendarItem
 from core.models import Contact, User

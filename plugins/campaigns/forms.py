@@ -1,11 +1,11 @@
 """Forms of the campaigns plugin."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, RadioField,
                      SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.babel import lazy_gettext as _l
 from core.publicforms import ChallengeFields
 from core.records.forms import choices as record_choices, valid_email, valid_phone
 from plugins.campaigns import labels

@@ -5,9 +5,9 @@ never the stored codes ("+3 lead", "sent ×5", "planned", "{'enabled': ['False',
 import re
 
 from babel.lists import format_list
-from flask_babel import get_locale, gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 
+from core.babel import gettext as _, lazy_gettext as _l
 from core.models import Position, User
 from plugins.campaigns import labels
 

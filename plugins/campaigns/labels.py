@@ -1,6 +1,5 @@
 """Display labels of the plugin's choice values (lazy, so they follow the viewer's language)."""
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+from core.babel import lazy_gettext as _l, lazy_pgettext
 
 CAMPAIGN_TYPES = {
     "email": _l("E-mail"), "telemarketing": _l("Telemarketing"), "trade_show": _l("Trade show"),

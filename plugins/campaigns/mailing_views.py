@@ -3,11 +3,11 @@ and recipients (test send, send now or at a time, bounced by hand), and the publ
 import datetime as _dt
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN
 
 from core import access, clock, mail
+from core.babel import gettext as _
 from core.db import transaction
 from core.web import fail, paginate
 from plugins.campaigns import mailings

@@ -6,11 +6,11 @@ same transaction as the member's message, so two schedulers or a restart never q
 outbox then sends each message once. An unsubscribed member, one without an address, and one the sender may
 not e-mail (core.mail: write access) are recorded as skipped, never sent."""
 from flask import current_app
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import JOIN, fn
 
 from core import access, clock, mail
+from core.babel import gettext as _
 from core.db import db, transaction
 from core.models import Contact, Lead, User
 from plugins.campaigns.models import (CampaignMailing, CampaignMailingRecipient, CampaignMember,

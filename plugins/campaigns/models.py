@@ -1,9 +1,9 @@
 """Campaign tables (市场活动): campaigns, their members, their tasks (事件任务) and the source-campaign links
 of leads and opportunities. Every table carries the plugin's prefix ``campaigns_``."""
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import clock
+from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
 from core.models import Account, Contact, Lead, MoneyField, Opportunity, Position, Record, User

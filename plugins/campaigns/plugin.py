@@ -2,10 +2,10 @@
 import os
 
 from flask import render_template, url_for
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from core import access, hookimpl
+from core.babel import lazy_gettext as _l
 from core.extension import CalendarItem, ExtraField, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType, RelationGrant, form_labels
 from core.timeline import TimelineItem, page

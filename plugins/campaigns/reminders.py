@@ -17,9 +17,10 @@ with ON CONFLICT DO NOTHING in one transaction, so concurrent schedulers or a re
 """
 import datetime as _dt
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
 
 from core import clock, notify
+from core.babel import gettext as _
 from core.db import transaction
 from core.models import Organisation, User
 from plugins.campaigns.links import link

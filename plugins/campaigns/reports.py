@@ -1,11 +1,11 @@
 """Campaign reports (family "campaigns") for the reports plugin; each runs as the viewer."""
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from core import access
 from core import positions as position_tree
+from core.babel import lazy_gettext as _l
 from core.models import Position
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 from plugins.campaigns import effect as effects, labels

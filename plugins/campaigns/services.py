@@ -1,10 +1,10 @@
 """Writes of the campaigns plugin: members, conversion of responded members to leads, task completion and
 the source-campaign links. Each runs in one transaction; records go through core's record service."""
-from flask_babel import gettext as _
 
 from peewee import fn
 
 from core import access, clock, csvsafe
+from core.babel import gettext as _
 from core.db import db
 from core.models import Account, Contact, Lead
 from core.records import RecordError, service

@@ -2,10 +2,11 @@
 import datetime as _dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_currency, gettext as _
+from flask_babel import format_currency
 from flask_login import current_user, login_required
 
 from core import access, charts, clock, csvsafe
+from core.babel import gettext as _
 from core.models import Organisation, User
 from core.records import RecordError, csvio, history, registry, service
 from core.records.lookups import owner_options

@@ -1,8 +1,8 @@
 """Forecast tables (销售预期): quotas, forecast commits and quarter-end snapshots."""
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import clock
+from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
 from core.models import MoneyField, Record, User

@@ -2,10 +2,10 @@
 import os
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from core import hookimpl
+from core.babel import lazy_gettext as _l
 from core.extension import Job, MenuItem, MigrationSet, Widget
 
 

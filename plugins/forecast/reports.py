@@ -3,10 +3,9 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_babel import LazyString
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from core import access, fiscal
+from core.babel import gettext as _, lazy_gettext as _l
 from core.models import Opportunity, Position, User
 from core.reports import ReportColumn, ReportDefinition, ReportResult
 

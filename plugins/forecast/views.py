@@ -5,8 +5,7 @@ from babel.numbers import format_decimal, get_currency_symbol
 
 from markupsafe import Markup, escape
 from flask import Blueprint, abort, current_app, flash, g, get_template_attribute, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, SelectField, TextAreaField
@@ -14,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from core import access, charts, csvsafe, fiscal
+from core.babel import gettext as _, lazy_gettext as _l
 from core.models import Position, User
 from core.web import paginate
 

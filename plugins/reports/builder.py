@@ -11,10 +11,9 @@ A specification is a small dict (stored as JSON with a saved report)::
 """
 import decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from peewee import SQL, fn
 
+from core.babel import gettext as _, lazy_gettext as _l
 from core.models import SalesStage, User
 from core.records import display, registry
 from core.reports import ReportColumn, ReportResult

@@ -239,7 +239,7 @@ def _as_date(value):
 
 def describe(unit, key, fiscal_month=None):
     """(label, first local date, first local date after) of a bucket key; (label, None, None) for NULL."""
-    from flask_babel import gettext as _
+    from core.babel import gettext as _
     if key is None:
         return _("(none)"), None, None
     if unit == "day":
@@ -293,7 +293,7 @@ def period(name, today=None, fiscal_month=None):
 
 
 def period_labels():
-    from flask_babel import lazy_gettext as _l
+    from core.babel import lazy_gettext as _l
     return {
         "today": _l("Today"), "yesterday": _l("Yesterday"), "this_week": _l("This week"),
         "last_week": _l("Last week"), "this_month": _l("This month"), "last_month": _l("Last month"),
@@ -305,7 +305,7 @@ def period_labels():
 
 
 def unit_labels():
-    from flask_babel import lazy_gettext as _l
+    from core.babel import lazy_gettext as _l
     return {"day": _l("Day"), "week": _l("Week"), "month": _l("Month"), "quarter": _l("Fiscal quarter"),
             "fiscal_year": _l("Fiscal year")}
 

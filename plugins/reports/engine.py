@@ -5,7 +5,6 @@ import decimal
 from urllib.parse import urlencode
 
 from flask import url_for
-from flask_babel import gettext as _
 from peewee import SQL, Value, fn
 
 from core import access, names

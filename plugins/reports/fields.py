@@ -8,9 +8,9 @@ import decimal
 from dataclasses import dataclass
 
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import positions as position_tree
+from core.babel import lazy_gettext as _l
 from core.localdates import SHADOWS, LocalMonthField, shadow_of
 from core.models import Position, User
 from core.records import display, registry as records

@@ -2,9 +2,9 @@
 import json
 
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import clock
+from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
 from core.records.classrows import history

@@ -1,9 +1,8 @@
 """Hook implementations of the reports plugin (报表管理)."""
 import os
 
-from flask_babel import lazy_gettext as _l
-
 from core import hookimpl
+from core.babel import lazy_gettext as _l
 from core.extension import Job, MenuItem, MigrationSet
 
 

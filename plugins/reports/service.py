@@ -3,9 +3,9 @@ import json
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from core import clock, notify
+from core.babel import gettext as _
 from core.db import db, transaction
 from core.models import Notification, Position, User
 from core.records.service import audit
@@ -153,7 +153,7 @@ def deliver(app):
 
 
 def schedule_labels():
-    from flask_babel import lazy_gettext as _l
+    from core.babel import lazy_gettext as _l
     return {"": _l("Not scheduled"), "daily": _l("Daily"), "weekly": _l("Weekly"), "monthly": _l("Monthly")}
 
 

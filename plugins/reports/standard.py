@@ -7,11 +7,10 @@ import datetime as _dt
 import decimal
 from collections import namedtuple
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, Select, fn
 
 from core import access, charts, clock, names
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import db, divided_half_up, hundredths, is_mysql, is_postgres, is_sqlite
 from core.models import (Account, Competitor, Contact, Lead, Opportunity, OpportunityCompetitor, OpportunityLine,
                          OpportunityStageHistory, Position, Product, ProductCategory, SalesStage, User)

@@ -3,13 +3,12 @@ reports and the drill-down list. Views parse and render; the numbers come from s
 import datetime as _dt
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from core import access, csvsafe, stamp
 from core import positions as position_tree
+from core.babel import gettext as _, lazy_gettext as _l
 from core.models import Position, User
 from core.records import display, registry
 from core.records.lookups import assignable_by_id, assignable_by_name, small_owner_choices

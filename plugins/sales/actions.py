@@ -1,5 +1,5 @@
 """The status actions and conversions a document offers in each status (the services refuse the rest anyway)."""
-from flask_babel import lazy_gettext as _l
+from core.babel import lazy_gettext as _l
 
 LABELS = {
     ("quote", "send"): _l("Mark as sent"),

@@ -2,11 +2,11 @@
 the school's numbering settings. Field names equal the model's."""
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from core.babel import lazy_gettext as _l
 from core.records.forms import ChoiceField, LookupField, RecordForm, int_or_none, money, required
 from plugins.sales import totals
 from plugins.sales.models import PAYMENT_METHODS

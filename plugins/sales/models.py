@@ -6,9 +6,9 @@ The three documents share their header through :class:`SalesDocument` and their 
 ``MoneyField`` (Decimal, two places); totals are written only by :mod:`plugins.sales.totals` from the lines.
 """
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import clock
+from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
 from core.models import Account, Contact, MoneyField, Opportunity, Product, Record, User

@@ -2,10 +2,10 @@
 import os
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import access, hookimpl, templating
+from core.babel import lazy_gettext as _l
 from core.extension import Job, MenuItem, MigrationSet
 from core.timeline import TimelineItem, page
 from plugins.sales import jobs, record_types, reports

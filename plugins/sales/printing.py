@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import peewee
 from flask import render_template, url_for
-from flask_babel import lazy_gettext as _l
 
 from core import filestore, names, templating
+from core.babel import lazy_gettext as _l
 from core.models import Organisation, Product
 from core.records import registry as records
 from core.records.display import label as field_label

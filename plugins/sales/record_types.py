@@ -3,10 +3,10 @@ totals, the rounding rule, payments, linked documents), header forms and status 
 opportunity's page."""
 import peewee
 from flask import render_template, url_for
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from core import access, templating
+from core.babel import lazy_gettext as _l
 from core.records.registry import RecordAction, RecordType, RelatedList
 from plugins.sales import actions, services
 from plugins.sales.forms import InvoiceForm, OrderForm, QuoteForm

@@ -14,12 +14,11 @@ from urllib.parse import urlencode
 
 from flask import url_for
 from flask_babel import LazyString
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from peewee import JOIN, SQL, Case, fn
 
 from core import access, charts, clock, fiscal, names
 from core import positions as position_tree
+from core.babel import gettext as _, lazy_gettext as _l
 from core.db import hundredths
 from core.models import Position, Product, ProductCategory, User
 from core.reports import ReportColumn as C

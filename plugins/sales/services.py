@@ -3,9 +3,8 @@ through core's record service (access check, stamping, audit, hooks). Totals are
 lines in the record type's ``prepare`` callback, so no path can save totals a form sent."""
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
-
 from core import access, clock
+from core.babel import lazy_gettext as _l
 from core.db import db
 from core.models import OpportunityLine, Organisation, Product
 from core.records import RecordError, service

@@ -4,10 +4,10 @@ the settings."""
 import logging
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import access, clock
+from core.babel import gettext as _
 from core.records import RecordError
 from core.records.specific import product_choices
 from core.web import attachment, fail

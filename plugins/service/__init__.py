@@ -2,7 +2,7 @@
 
 This module holds only metadata; the hook implementations are in ``plugin.py``, imported when enabled.
 """
-from flask_babel import lazy_gettext as _l
+from core.babel import lazy_gettext as _l
 
 NAME = "service"
 TITLE = _l("Customer service")

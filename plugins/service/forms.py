@@ -1,11 +1,11 @@
 """Forms of the service plugin: staff entry, status, reply, assignment, settings and the public form."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from core.babel import lazy_gettext as _l
 from core.publicforms import ChallengeFields
 from plugins.service.models import CATEGORIES, CHANNELS, PRIORITIES, SEVERITIES, STATUSES
 

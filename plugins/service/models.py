@@ -8,9 +8,9 @@ rules (owner, superiors, sharing mode) then apply to the assignee without a seco
 disagree with it.
 """
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import clock
+from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
 from core.models import Account, Contact, Position, Product, Record, User

@@ -4,10 +4,10 @@ from decimal import Decimal
 import os
 
 from flask import render_template, url_for
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from core import access, clock, hookimpl
+from core.babel import lazy_gettext as _l
 from core.extension import CalendarItem, Job, MenuItem, MigrationSet, Widget
 from core.records.registry import RecordType
 from core.reports import ReportColumn, ReportDefinition, ReportResult

@@ -9,11 +9,11 @@ PostgreSQL and MariaDB, and exact across daylight-saving changes).
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from peewee import SQL, Case, fn
 
 from core import access, charts, clock, fiscal
 from core import positions as position_tree
+from core.babel import gettext as _, lazy_gettext as _l
 from core.fiscal import add_months
 from core.models import Position, User
 from plugins.service.models import CATEGORIES, CHANNELS, Complaint, Feedback

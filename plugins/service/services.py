@@ -9,10 +9,11 @@ import datetime as dt
 import logging
 
 from flask import has_request_context, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
 from peewee import JOIN, fn
 
 from core import access, clock, mail, notify, publicforms
+from core.babel import gettext as _
 from core.db import db, transaction
 from core import positions as position_tree
 from core.models import Contact, Position, User

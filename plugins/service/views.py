@@ -1,11 +1,11 @@
 """Pages of the service plugin: lists with my/open/all tabs, the record page with its timeline, staff
 entry, the public feedback form, the admin's settings and the service report (客户服务报表)."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import SQL, Case, Value, fn
 
 from core import access, clock, csvsafe, fiscal, mail, names, publicforms
+from core.babel import gettext as _
 from core.db import db
 from core.models import Account, Contact, Position, Product, User
 from core.records import service as record_service

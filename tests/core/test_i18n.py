@@ -1,6 +1,7 @@
 """Two languages: complete catalogs whose committed .mo matches its .po, and the language chosen by user
 preference → session choice → browser → organisation default."""
 import os
+import re
 
 import pytest
 
@@ -125,18 +126,50 @@ def test_the_requests_catalog_follows_a_forced_or_refreshed_locale(app):
     language changed mid-request (refresh) and the template's ``_()`` still read the catalog of the locale
     in force."""
     from flask import session
-    from flask_babel import force_locale, gettext, lazy_gettext, refresh
+    from flask_babel import force_locale, get_locale, refresh
+    from core.babel import gettext, lazy_gettext, locale_name
     page = app.jinja_env.from_string("{{ _('Log in') }}|{{ ngettext('%(num)s day', '%(num)s days', 2) }}")
     label = lazy_gettext("Log in")
     with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
         chinese = (str(label), page.render())
         assert chinese[0] != "Log in" and chinese[1].split("|")[0] == chinese[0]
+        assert locale_name() == str(get_locale()) and locale_name().startswith("zh")
         with force_locale("en"):
             assert (gettext("Log in"), str(label), page.render()) == ("Log in", "Log in", "Log in|2 days")
+            assert locale_name() == "en"
             with force_locale("zh"):
-                assert str(label) == chinese[0]
-            assert str(label) == "Log in"
-        assert (str(label), page.render()) == chinese
+                assert str(label) == chinese[0] and locale_name() == "zh"
+            assert str(label) == "Log in" and locale_name() == "en"
+        assert (str(label), page.render()) == chinese and locale_name().startswith("zh")
         session["language"] = "en"
         refresh()
-        assert (str(label), page.render()) == ("Log in", "Log in|2 days")
+        assert (str(label), page.render(), locale_name()) == ("Log in", "Log in|2 days", "en")
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_core_babel_translates_every_message_as_flask_babel_does(app, language):
+    """core.babel's gettext, ngettext, pgettext and lazy strings read the request's catalog directly: each
+    message of every catalog comes out as Flask-Babel's own functions give it, plurals and contexts too."""
+    import flask_babel
+    from babel.messages.pofile import read_po
+    from core import babel as ours
+    messages = []
+    for package in PACKAGES:
+        with open(i18n.po_path(os.path.join(i18n.ROOT, package), "zh"), "rb") as fh:
+            messages += [m for m in read_po(fh) if m.id]
+    assert any(m.context for m in messages) and any(m.pluralizable for m in messages)
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        for m in messages:
+            v = {name: 3 for name in re.findall(r"%\((\w+)\)", " ".join(m.id) if m.pluralizable else m.id)
+                 if name != "num" or not m.pluralizable}  # ngettext fills in num itself
+            if m.pluralizable:
+                for n in (1, 2):
+                    assert ours.ngettext(*m.id, n, **v) == flask_babel.ngettext(*m.id, n, **v)
+            elif m.context:
+                assert ours.pgettext(m.context, m.id, **v) == flask_babel.pgettext(m.context, m.id, **v)
+                assert str(ours.lazy_pgettext(m.context, m.id, **v)) == ours.pgettext(m.context, m.id, **v)
+            else:
+                assert ours.gettext(m.id, **v) == flask_babel.gettext(m.id, **v)
+                assert str(ours.lazy_gettext(m.id, **v)) == ours.gettext(m.id, **v)
+        translated = [m for m in messages if not m.pluralizable and not m.context and m.string != m.id]
+        assert (ours.gettext(translated[0].id) == translated[0].string) is (language == "zh-CN")

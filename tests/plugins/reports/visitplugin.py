@@ -1,8 +1,8 @@
 """An in-process test plugin: its own owned record type (visits) and a report in the service family."""
 import peewee
-from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
+from core.babel import lazy_gettext as _l
 from core.models import Record
 from core.records.registry import RecordType
 from core.reports import ReportColumn, ReportDefinition, ReportResult
