@@ -109,7 +109,7 @@ class FieldContext(peewee.Context):
     selected column, most conditions and sort keys): ``"alias"."column"`` written at once, where Peewee builds
     a Column, a scope, the table's Entity and the column's Entity, each quoted in turn (~8 µs a column, most of
     a detail page's SQL building: 13 statements, ~200 columns). The same text and the same table aliases, in
-    the same order (tests/core/test_db.py compiles the app's query shapes both ways). Fields whose class
+    the same order (tests/core/test_sql_context.py compiles the app's query shapes both ways). Fields whose class
     writes its own SQL (a ``FieldAlias``) and every other node take Peewee's way."""
     __slots__ = ()
 
