@@ -55,6 +55,24 @@ def readable_ids(user, record_type, ids):
     return {i for i in ids if cache[(rt.name, i)]}
 
 
+def linked_row(model, record_id, user=None):
+    """The row a page shows for a link to record ``record_id`` of ``model``: the row itself when the viewer
+    (default: the current user) may read it, fetched through the access door in one query that also answers
+    :func:`may_name` for it for the rest of the request; when they may not, a stand-in holding only the id (a
+    page names it :data:`PRIVATE` and reads nothing else of it). None without a viewer or for rows that are
+    not records: the caller fetches those itself."""
+    rt = _type_of(model)
+    viewer = _viewer(user)
+    if rt is None or viewer is None:
+        return None
+    cache = _cache(viewer)
+    row = None
+    if cache.get((rt.name, record_id)) is not False:
+        row = access.visible(model.select().where(model.id == record_id), viewer, rt).first()
+        cache[(rt.name, record_id)] = row is not None
+    return row if row is not None else model(id=record_id)
+
+
 def may_name(obj, user=None):
     """May the viewer (default: the current user) see ``obj``'s name and link?"""
     if obj is None:

@@ -91,13 +91,19 @@ def record_url(record):
 
 
 def related_object(record, name):
-    """The related row of a foreign key without a query when the list joined it."""
+    """The related row of a foreign key: without a query when the list joined it; else, for a record type, as
+    :func:`core.names.linked_row` gives it (one query that also tells the page whether it may name it)."""
     field = record._meta.fields[name]
     if record.__data__.get(name) is None:
         return None
     rel = record.__rel__.get(name)
     if rel is not None:
         return rel
+    row = names.linked_row(field.rel_model, record.__data__[name])
+    if row is not None:
+        if row.__data__.keys() != {"id"}:  # the row itself, not the stand-in of a private one
+            record.__rel__[name] = row  # what Peewee's own lookup would keep
+        return row
     try:
         return getattr(record, name)
     except field.rel_model.DoesNotExist:

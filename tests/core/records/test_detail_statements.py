@@ -8,11 +8,11 @@ import pytest
 from bench.querylog import page_statements
 from core.db import db
 from core.models import Competitor, Document, OpportunityCompetitor, OpportunityLine
-from tests.core.records.conftest import make_opportunity, set_sharing
+from tests.core.records.conftest import make_account, make_opportunity, set_sharing
 
 # the stamp, the session; the opportunity (with its write and delete rights); lines; competitors; stage
 # history; documents; the campaign source; the audit; the sales panel (one query for quotes, orders and
-# invoices); calendar events; tasks (before issue 17: 21; with a linked account 2 more, core.records.display)
+# invoices); calendar events; tasks (before issue 17: 21; each linked record one more, core.records.display)
 DETAIL_STATEMENTS = 12
 
 
@@ -58,3 +58,29 @@ def test_a_read_only_viewer_sees_no_edit_controls_and_an_outsider_gets_404(schoo
     set_sharing("opportunity", "private")
     assert as_user(school["outsider"]).get(url).status_code == 404
     assert as_user(school["outsider"]).get(f"{url}/lines").status_code == 404
+
+
+def test_each_linked_record_costs_one_statement_that_also_says_whether_the_viewer_may_name_it(
+        school, as_user, busy_opportunity):
+    """The account and contact of an opportunity: read once each through the access door (the row and its
+    readability in one statement), named and linked for who may read them, "(private record)" for the others."""
+    from core.models import Contact, Opportunity
+    set_sharing("opportunity", "read")
+    set_sharing("account", "private")
+    account = make_account(school["owner"], name="秘密客户")
+    contact = Contact.create(first_name="Zoe", last_name="秘密联系人", account=account, owner=school["owner"],
+                             created_by=school["owner"])
+    url = f"/records/opportunity/{busy_opportunity.id}"
+    bare, _html = _statements(as_user(school["owner"]), url)
+    Opportunity.update(account=account.id, contact=contact.id).where(
+        Opportunity.id == busy_opportunity.id).execute()
+    for side, reads in (("owner", True), ("boss", True), ("peer", False)):
+        executed, html = _statements(as_user(school[side]), url)
+        linked = [s for s in executed if 'FROM "account"' in s or "FROM `account`" in s
+                  or 'FROM "contact"' in s or "FROM `contact`" in s]
+        assert len(linked) == 2, (side, "\n".join(executed))
+        if side == "owner":
+            assert len(executed) == len(bare) + 2, "\n".join(executed)
+        assert ("秘密客户" in html) == reads and ("秘密联系人" in html) == reads, side
+        assert (f"/records/account/{account.id}" in html) == reads, side
+        assert ("(private record)" in html) != reads, side
