@@ -49,6 +49,177 @@ class BaseModel(peewee.Model):
         database = db
         legacy_table_names = False
 
+    @classmethod
+    def select(cls, *fields):
+        """Peewee's ``Model.select``, building its rows the short way (:class:`ModelSelect`)."""
+        return ModelSelect(cls, fields or cls._meta.sorted_fields, is_default=not fields)
+
+
+def _accessor(model, name):
+    """The class attribute ``name`` of ``model`` as Peewee set it up, or None."""
+    for klass in model.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    return None
+
+
+def _data_name(model, column):
+    """The key in ``__data__`` that ``setattr(row, column, value)`` would write on a fresh row of ``model`` (a
+    field's name, also for its ``…_id`` column name), or None where setattr does something else."""
+    found = _accessor(model, column)
+    if type(found) in (peewee.FieldAccessor, peewee.ForeignKeyAccessor) and found.model is not None \
+            and found.name == column:
+        return column
+    if type(found) is peewee.ObjectIdAccessor:
+        return found.field.name
+    return None
+
+
+def _blank(model):
+    """A row of ``model`` as ``model(__no_default__=True)`` makes it, without the call's keyword handling."""
+    row = model.__new__(model)
+    row.__data__, row._dirty, row.__rel__ = {}, set(), {}
+    return row
+
+
+def _unchanged(converter):
+    """The raw value types a column's converter (a field's ``python_value``) hands back as they are — ints for
+    integer fields and ids, strings for text — so that a row need not call it for them; empty for any other."""
+    field, function = getattr(converter, "__self__", None), getattr(converter, "__func__", None)
+    if not isinstance(field, peewee.Field):
+        return frozenset()
+    if function is peewee.FieldAlias.python_value:
+        return _unchanged(field.field.python_value)
+    if function is peewee.ForeignKeyField.python_value:  # a raw value is never a row of the related model
+        return _unchanged(field.rel_field.python_value)
+    if function is peewee.Field.python_value:  # None stays None; adapt() returns an int or a str unchanged
+        adapt = type(field).adapt
+        if adapt is peewee.IntegerField.adapt:
+            return frozenset((int, type(None)))
+        if adapt is peewee._StringField.adapt:
+            return frozenset((str, type(None)))
+    return frozenset()
+
+
+def _plain_init(model):
+    return model.__init__ is peewee.Model.__init__
+
+
+class ObjectRows(peewee.ModelObjectCursorWrapper):
+    """Peewee's rows of a one-table select, each value written straight into the row's ``__data__`` (Peewee
+    makes a dict of the row, then calls the model with it: a descriptor call per column). The same rows
+    (tests/core/test_fast_rows.py builds every row of the demo's loading and a crawl both ways)."""
+
+    def initialize(self):
+        super().initialize()
+        model = self.constructor
+        self.fast = _plain_init(model)
+        columns = self.unique_columns  # in Peewee's order: its dict has the unconverted columns first
+        converters = self.converters
+        self.spec = [(i, _data_name(model, columns[i]), columns[i], converters[i], _unchanged(converters[i]))
+                     for i in [*self.no_convert, *self.convert]]
+
+    def process_row(self, row):
+        if not self.fast:
+            return super().process_row(row)
+        obj = _blank(self.constructor)
+        data = obj.__data__
+        for i, name, column, converter, unchanged in self.spec:
+            value = row[i]
+            if converter is not None and type(value) not in unchanged:
+                value = converter(value)
+            if name is not None:
+                data[name] = value
+            else:
+                setattr(obj, column, value)
+        obj._dirty = set()
+        return obj
+
+
+class JoinedRows(peewee.ModelCursorWrapper):
+    """Peewee's rows of a select with joins (each joined row linked to its source as Peewee links it), each
+    value written straight into its row's ``__data__`` and each link into ``__rel__``, where Peewee sets
+    attributes through the models' descriptors (two for a foreign key's ``…_id`` column). Peewee's own way for
+    anything else."""
+
+    def initialize(self):
+        super().initialize()
+        constructors = self.key_to_constructor
+        models = {key: construct for key, (construct, is_model) in constructors.items() if is_model}
+        self.fast = all(_plain_init(m) for m in models.values()) and all(
+            construct is dict for construct, is_model in constructors.values() if not is_model)
+        spec = []
+        for i, key, column, converter in self._row_spec:
+            target = key if key in constructors else self.model  # Peewee's fall-back to the selected model
+            model = models.get(target)
+            spec.append((i, key, target, _data_name(model, column) if model is not None else None, column,
+                         converter, _unchanged(converter), model is None))
+        self.spec = spec
+        links = []
+        for src, attr, dest, is_dict, is_outer, is_fk in self.src_to_dest:
+            source = models.get(src)
+            accessor = _accessor(source, attr) if source is not None and is_fk else None
+            fk = accessor if (type(accessor) is peewee.ForeignKeyAccessor and accessor.name == attr
+                              and not isinstance(accessor.field.rel_field, peewee.ForeignKeyField)) else None
+            links.append((src, attr, dest, is_dict, is_outer, is_fk, fk))
+        self.links = links
+
+    def process_row(self, row):
+        if not self.fast:
+            return super().process_row(row)
+        objects = {key: (_blank(construct) if is_model else construct())
+                   for key, construct, is_model in self._constructor_list}
+        set_keys = set()
+        for i, key, target, name, column, converter, unchanged, is_dict in self.spec:
+            instance = objects[target]
+            value = row[i]
+            if value is not None:
+                set_keys.add(key)
+            if converter is not None and type(value) not in unchanged:
+                value = converter(value)
+            if is_dict:
+                instance[column] = value
+            elif name is not None:
+                instance.__data__[name] = value
+            else:
+                setattr(instance, column, value)
+        reachable = self._dest_reachable
+        for src, attr, dest, is_dict, is_outer, is_fk, fk in self.links:  # as ModelCursorWrapper.process_row
+            instance = objects.get(src)
+            joined = objects.get(dest)
+            if joined is None and dest not in objects:
+                continue
+            assign = dest not in set_keys and dest in reachable and bool(reachable[dest] & set_keys)
+            if dest not in set_keys and not assign:
+                if not is_outer:
+                    continue
+                joined = None
+            if src not in set_keys and dest not in set_keys and is_outer:
+                continue
+            if is_dict:
+                instance[attr] = joined
+            elif is_fk and joined is None:
+                instance.__rel__[attr] = None
+            elif fk is not None and isinstance(joined, fk.rel_model):
+                instance.__data__[attr] = joined.__data__.get(fk.field.rel_field.name)
+                instance.__rel__[attr] = joined
+            else:
+                setattr(instance, attr, joined)
+        for key, _construct, is_model in self._constructor_list:
+            if is_model:
+                objects[key]._dirty = set()
+        return objects[self.model]
+
+
+class ModelSelect(peewee.ModelSelect):
+    """Peewee's ``ModelSelect`` whose model rows are built by :class:`ObjectRows` and :class:`JoinedRows`: a
+    list page's 21 joined rows in ~0.3 ms instead of ~0.6."""
+
+    def _get_model_cursor_wrapper(self, cursor):
+        if len(self._from_list) == 1 and not self._joins:
+            return ObjectRows(cursor, self.model, self._returning, self.model)
+        return JoinedRows(cursor, self.model, self._returning, self._from_list, self._joins)
+
 
 def backend(url):
     scheme = urlparse(url).scheme
