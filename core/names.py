@@ -32,10 +32,7 @@ def _cache(user):
 
 def _type_of(which):
     """The record type of a record or model class, or None."""
-    try:
-        return records.get(which if isinstance(which, type) else type(which))
-    except KeyError:
-        return None     # users, stages and other rows that are not records: always named
+    return records.of_model(which if isinstance(which, type) else type(which))  # None: users, stages …
 
 
 def readable_ids(user, record_type, ids):
@@ -81,7 +78,8 @@ def may_name(obj, user=None):
     viewer = _viewer(user)
     if rt is None or viewer is None:    # no viewer (CLI, jobs): the caller decides who reads its output
         return True
-    return obj.id in readable_ids(viewer, rt, [obj.id])
+    known = _cache(viewer).get((rt.name, obj.id))  # asked already (a page's rows are primed): no query
+    return known if known is not None else obj.id in readable_ids(viewer, rt, [obj.id])
 
 
 def name_of(obj, user=None, name=str):

@@ -42,6 +42,33 @@ def menu_for(user):
     return stamp.cached(key, lambda: _build_menu(user))
 
 
+_MARK = re.compile("\x00([^\x00]*)\x00")
+ACTIVE = Markup('class="active" aria-current="page"')
+
+
+def sidebar():
+    """The side menu (the theme's ``_sidebar.html``) of the current user with the entry whose address matches
+    the current page the furthest marked active: rendered once per user, language and stamp version (beside
+    :func:`menu_for`), then marked per request — a page renders no menu loop."""
+    if not current_user.is_authenticated:
+        return Markup("")
+    user = current_user._get_current_object()
+    key = ("sidebar", user.id, locale_name(), request.script_root)
+    html, hrefs = stamp.cached(key, lambda: _render_sidebar(user))
+    path = request.path
+    active = max((h for h in hrefs if path == h or (h != "/" and path.startswith(h))), key=len, default=None)
+    return Markup(_MARK.sub(lambda m: ACTIVE if m.group(1) == active else "", html))
+
+
+def _render_sidebar(user):
+    from flask import render_template
+    sections = menu_for(user)
+    hrefs = [href for section in sections for _item, href in section.links]
+    html = render_template("_sidebar.html", menu_sections=sections,
+                           active_mark=lambda href: Markup(f"\x00{href.replace(chr(0), '')}\x00"))
+    return html, hrefs
+
+
 def _build_menu(user):
     plugins = current_app.extensions["zhixin_plugins"]
     items = [(plugin if item.group == "plugins" else item.group, item)
@@ -169,6 +196,7 @@ def init_app(app):
             "org": g.get("org"),
             "menu": (lambda: menu_for(user)) if user and user.is_authenticated else (lambda: []),
             "slot": slot,
+            "sidebar": sidebar,
             "current_locale": locale_name() or "zh",
             "clock_shifted": bool(clock.offset()),
             "local_now": clock.local_now,

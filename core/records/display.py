@@ -80,9 +80,8 @@ def choice_text(labels, key):
 
 def record_url(record):
     """The detail page of a record of a registered type, or ''."""
-    try:
-        rt = records.get(type(record))
-    except KeyError:
+    rt = records.of_model(type(record))
+    if rt is None:
         return ""
     prefixes = stamp.memo("detail_url_prefix")  # one url_for per type and request, not one per row
     if rt.name not in prefixes:

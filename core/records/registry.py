@@ -146,13 +146,17 @@ def get(which, app=None):
     types = registry(app)
     if isinstance(which, str):
         return types[which]
-    found = (app or current_app).extensions.get("zhixin_record_types_by_model", {}).get(which)
-    if found is not None:
-        return found
-    for rt in types.values():
-        if rt.model is which:
-            return rt
-    raise KeyError(f"{which!r} is not a registered record type")
+    found = of_model(which, app)
+    if found is None:
+        raise KeyError(f"{which!r} is not a registered record type")
+    return found
+
+
+def of_model(model, app=None):
+    """The RecordType of a model class, or None (a user, a stage, a row that is not a record): a dict look-up,
+    for code that asks for every cell of a page."""
+    from flask import current_app
+    return (app or current_app).extensions["zhixin_record_types_by_model"].get(model)
 
 
 def families(app=None):
