@@ -148,6 +148,11 @@ def date_filter(value, fmt="medium"):
     return _format_date(value, fmt, locale_name() or "zh_CN")
 
 
+def format_date_in(value, locale):
+    """A date (not a datetime) as ``|date`` writes it for ``locale`` (a list asks it for each row)."""
+    return _format_date(value, "medium", locale)
+
+
 @functools.lru_cache(maxsize=4096)
 def _format_date(value, fmt, locale):
     """A date in ``locale``'s words: the same few hundred dates fill every list, and Babel's formatting of one

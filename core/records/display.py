@@ -4,7 +4,7 @@ import decimal
 import functools
 
 import peewee
-from flask import url_for
+from flask import g, url_for
 from markupsafe import Markup, escape
 
 from core import clock, names, stamp, templating
@@ -170,27 +170,107 @@ def html(rt, record, name):
 def table_rows(rt, rows, columns):
     """[(row, [(numeric, cell Markup), …])] for a list page: each cell as :func:`html` gives it, the first
     column as a link to the row's detail page — with what is the same for a whole column (the field's kind,
-    its choice labels in the reader's language) worked out once per column, not once per cell."""
-    renderers = [(is_numeric(rt.model, name), _cell(rt, name)) for name in columns]
+    its choice labels, the reader's language and currency, the viewer) worked out once per column, not once
+    per cell (tests/core/records/test_table_cells.py holds every cell equal to :func:`html`)."""
+    if not columns:
+        return [(row, []) for row in rows]
+    first, first_numeric = _cell_text(rt, columns[0]), is_numeric(rt.model, columns[0])
+    renderers = [(is_numeric(rt.model, name), _cell(rt, name)) for name in columns[1:]]
     out = []
     for row in rows:
-        cells = [(numeric, render(row)) for numeric, render in renderers]
-        if cells:
-            cells[0] = (cells[0][0], Markup('<a href="{}">{}</a>').format(record_url(row),
-                                                                          text(rt, row, columns[0]) or row))
-        out.append((row, cells))
+        link = Markup(f'<a href="{escape(record_url(row))}">{escape(first(row) or row)}</a>')
+        out.append((row, [(first_numeric, link), *[(numeric, render(row)) for numeric, render in renderers]]))
     return out
 
 
 def _cell(rt, name):
     """A function from a row to its cell in column ``name`` (the same Markup as :func:`html`)."""
-    if isinstance(rt.model._meta.fields.get(name), peewee.ForeignKeyField):
-        return lambda row: html(rt, row, name)
+    field = rt.model._meta.fields.get(name)
+    if isinstance(field, peewee.ForeignKeyField):
+        return _link_cell(rt, name, field.rel_model)
     labels = choice_labels(rt, name)
     if labels:
         shown = {key: str(label) for key, label in labels.items()}  # one catalogue lookup per label, not per cell
         return lambda row: escape(shown.get(getattr(row, name, None), getattr(row, name, None) or ""))
-    return lambda row: escape(text(rt, row, name))
+    as_text = _cell_text(rt, name)
+    return lambda row: escape(as_text(row))
+
+
+def _cell_text(rt, name):
+    """A function from a row to :func:`text` of its column ``name``, with the column's kind, the reader's
+    language and the organisation's currency looked up once; anything unusual goes to :func:`text` itself."""
+    field = rt.model._meta.fields.get(name)
+
+    def general(row):
+        return text(rt, row, name)
+    if field is None or isinstance(field, peewee.ForeignKeyField) or choice_labels(rt, name) \
+            or name in ("size", "probability"):
+        return general
+    locale = locale_name() or "zh_CN"
+    if isinstance(field, MoneyField):
+        org = g.get("org")
+        default = org.currency if org else "CNY"
+
+        def money_text(row):
+            value = getattr(row, name, None)
+            if value is None:
+                return ""
+            return templating.format_money(decimal.Decimal(value), getattr(row, "currency", None) or default, locale)
+        return money_text
+    if isinstance(field, (peewee.DecimalField, peewee.DateTimeField, peewee.BooleanField)):
+        return general
+    if isinstance(field, peewee.DateField):
+        def date_text(row):
+            value = getattr(row, name, None)
+            if type(value) is _dt.date:
+                return templating.format_date_in(value, locale)
+            return general(row)
+        return date_text
+
+    def plain_text(row):
+        value = getattr(row, name, None)
+        if value is None:
+            return ""
+        return value if type(value) is str else str(value) if type(value) is int else general(row)
+    return plain_text
+
+
+def _link_cell(rt, name, rel_model):
+    """A function from a row to its cell for the foreign key ``name`` (as :func:`html` writes it): from the row
+    the list joined, the viewer's readability as the page primed it (core.names.prime)."""
+    viewer = names._viewer(None)
+    target = records.of_model(rel_model)
+
+    def general(row):
+        return html(rt, row, name)
+    if rel_model is SalesStage:
+        def stage_cell(row):
+            obj = row.__rel__.get(name)
+            return escape(stage_label(obj)) if obj is not None and row.__data__.get(name) is not None \
+                else general(row)
+        return stage_cell
+    if rel_model is User:
+        def user_cell(row):
+            obj = row.__rel__.get(name)
+            return escape(obj.display_name) if obj is not None and row.__data__.get(name) is not None \
+                else general(row)
+        return user_cell
+    if target is None or viewer is None:
+        return general
+    readable_cache, private = names._cache(viewer), str(names.PRIVATE)
+
+    def record_cell(row):
+        obj = row.__rel__.get(name)
+        if obj is None or type(obj) is not rel_model or row.__data__.get(name) is None:
+            return general(row)
+        readable = readable_cache.get((target.name, obj.id))
+        if readable is None:
+            readable = names.may_name(obj)
+        value = str(obj) if readable else private
+        if readable and value:
+            return Markup(f'<a href="{escape(record_url(obj))}">{escape(value)}</a>')
+        return escape(value)
+    return record_cell
 
 
 def _linked(obj):
