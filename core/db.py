@@ -54,6 +54,11 @@ class BaseModel(peewee.Model):
         """Peewee's ``Model.select``, building its rows the short way (:class:`ModelSelect`)."""
         return ModelSelect(cls, fields or cls._meta.sorted_fields, is_default=not fields)
 
+    @classmethod
+    def raw(cls, sql, *params):
+        """Peewee's ``Model.raw``, building its rows the short way (every request's session row is one)."""
+        return ModelRaw(cls, sql, params)
+
 
 def _accessor(model, name):
     """The class attribute ``name`` of ``model`` as Peewee set it up, or None."""
@@ -67,8 +72,7 @@ def _data_name(model, column):
     """The key in ``__data__`` that ``setattr(row, column, value)`` would write on a fresh row of ``model`` (a
     field's name, also for its ``…_id`` column name), or None where setattr does something else."""
     found = _accessor(model, column)
-    if type(found) in (peewee.FieldAccessor, peewee.ForeignKeyAccessor) and found.model is not None \
-            and found.name == column:
+    if type(found) in (peewee.FieldAccessor, peewee.ForeignKeyAccessor) and found.name == column:
         return column
     if type(found) is peewee.ObjectIdAccessor:
         return found.field.name
@@ -212,13 +216,20 @@ class JoinedRows(peewee.ModelCursorWrapper):
 
 
 class ModelSelect(peewee.ModelSelect):
-    """Peewee's ``ModelSelect`` whose model rows are built by :class:`ObjectRows` and :class:`JoinedRows`: a
-    list page's 21 joined rows in ~0.3 ms instead of ~0.6."""
+    """Peewee's ``ModelSelect`` whose model rows are built by :class:`ObjectRows` and :class:`JoinedRows` (a
+    list page's 21 opportunities with their account, stage and owner: 0.89 -> 0.67 ms, SQL included)."""
 
     def _get_model_cursor_wrapper(self, cursor):
         if len(self._from_list) == 1 and not self._joins:
             return ObjectRows(cursor, self.model, self._returning, self.model)
         return JoinedRows(cursor, self.model, self._returning, self._from_list, self._joins)
+
+
+class ModelRaw(peewee.ModelRaw):
+    """Peewee's ``ModelRaw`` whose rows :class:`ObjectRows` builds."""
+
+    def _get_model_cursor_wrapper(self, cursor):
+        return ObjectRows(cursor, self.model, [], self.model)
 
 
 def backend(url):

@@ -105,6 +105,7 @@ def shapes():
                                           .join(counted, on=(counted.c.account_id == Account.id)).with_cte(counted))
     yield "the same column twice", Opportunity.select(Opportunity.id, Account.id).join(Account)
     yield "one row by a condition", Account.select().where(Account.name == "子公司")
+    yield "raw SQL", Account.raw('SELECT id, name, parent_id, 1 AS one FROM account')
 
 
 @pytest.mark.parametrize("name", [name for name, _query in shapes()])
@@ -119,6 +120,7 @@ def test_query_shapes_build_rows_as_peewee_does(rows, name):
 def test_models_select_through_the_fast_rows(rows):
     query = Opportunity.select().join(Account)
     assert type(query) is core_db.ModelSelect and type(Opportunity.select()) is core_db.ModelSelect
+    assert type(Account.raw("SELECT 1")) is core_db.ModelRaw
     built = list(query)
     assert built and all(not row._dirty for row in built)
     assert built[0].account.name == "子公司"  # the link, no query
