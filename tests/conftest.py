@@ -210,6 +210,16 @@ def frozen_clock():
 
 
 @pytest.fixture
+def demo_app(make_app, frozen_clock):
+    """An app with the demo school loaded (``core.demo``), the clock frozen at its "now" (15 May 2026, 10:00
+    in Shanghai)."""
+    from core.demo import load_demo
+    app = make_app()
+    load_demo(app, "demo-pass-1", "admin-pass-1", progress=lambda *_: None)
+    return app
+
+
+@pytest.fixture
 def positions():
     """A small school: teacher → class A/B → department → salesperson positions (dict by key)."""
     from core import positions as P

@@ -1,7 +1,8 @@
 """core.db's row builders (ObjectRows, JoinedRows) write each value straight into a row's ``__data__``: every row
 must come out as Peewee's own cursor wrappers build it — the same model class, values (and their types), links
 to joined rows, ``__rel__`` entries (None for a missing outer row), extra attributes and no dirty fields — for
-the shapes Peewee is particular about, and for every row the demo's loading and a crawl of its pages read."""
+the shapes Peewee is particular about, and (tests/core/test_sql_context.py) for every row the demo's loading and a
+crawl of its pages read."""
 import contextlib
 import datetime as dt
 from decimal import Decimal
@@ -10,9 +11,7 @@ import peewee
 import pytest
 
 from core import db as core_db
-from core.demo import load_demo
 from core.models import Account, Contact, Opportunity, SalesStage, User
-from tests.i18n.test_demo_pages_zh import crawl
 
 
 def difference(ours, theirs, where="row"):
@@ -43,7 +42,7 @@ PEEWEE_WAY = {core_db.ObjectRows: peewee.ModelObjectCursorWrapper, core_db.Joine
 
 
 @contextlib.contextmanager
-def compared_with_peewee():
+def rows_compared_with_peewee():
     """Every row built in the block is also built by Peewee's own wrapper from the same raw row; yields the list
     of differences and the number of rows compared."""
     differences, compared = [], [0]
@@ -111,7 +110,7 @@ def shapes():
 @pytest.mark.parametrize("name", [name for name, _query in shapes()])
 def test_query_shapes_build_rows_as_peewee_does(rows, name):
     query = dict(shapes())[name]
-    with compared_with_peewee() as (differences, compared):
+    with rows_compared_with_peewee() as (differences, compared):
         built = list(query.clone())
     assert built and compared[0] == len(built)
     assert not differences, differences[:3]
@@ -124,16 +123,3 @@ def test_models_select_through_the_fast_rows(rows):
     built = list(query)
     assert built and all(not row._dirty for row in built)
     assert built[0].account.name == "子公司"  # the link, no query
-
-
-def test_what_the_app_reads_builds_as_peewee_does(make_app, frozen_clock, login):
-    frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
-    app = make_app()
-    with compared_with_peewee() as (differences, compared):
-        load_demo(app, "demo-pass-1", "admin-pass-1", progress=lambda *_: None)
-        with app.app_context():
-            for username in ("teacher", "student05"):
-                pages = crawl(login(app.test_client(), User.get(User.username == username)), "zh")
-                assert len(pages) > 30
-    assert compared[0] > 5000
-    assert not differences, differences[:3]

@@ -1,6 +1,7 @@
 """core.db.FieldContext writes a model field's SQL its own short way: every query must come out as Peewee's own
 Context writes it, text and parameters — the shapes Peewee is tricky about on each backend's quoting, and
-every query the demo school's loading and a crawl of its pages run."""
+every query the demo school's loading and a crawl of its pages run (and every row they read is built as Peewee
+builds it)."""
 import contextlib
 import datetime as dt
 
@@ -10,7 +11,8 @@ import pytest
 from core.db import FieldContext, db
 from core.demo import load_demo
 from core.models import Account, Contact, Opportunity, User
-from tests.i18n.test_demo_pages_zh import crawl
+from tests.core.test_fast_rows import rows_compared_with_peewee
+from tests.i18n.test_demo_pages_zh import crawl_as_teacher_and_student
 
 BACKENDS = [peewee.SqliteDatabase, peewee.PostgresqlDatabase, peewee.MySQLDatabase]
 
@@ -87,14 +89,14 @@ def test_the_app_builds_its_sql_with_the_field_context(app):
     assert type(db.obj.get_sql_context()) is FieldContext
 
 
-def test_what_the_app_runs_compiles_as_peewee_does(make_app, frozen_clock, login):
+def test_what_the_app_runs_compiles_and_builds_its_rows_as_peewee_does(make_app, frozen_clock, login):
+    """Both short ways (FieldContext's SQL, core.db's row builders: tests/core/test_fast_rows.py) on one crawl."""
     frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
     app = make_app()
-    with compared_with_peewee() as (differences, compared):
+    with compared_with_peewee() as (differences, compared), \
+            rows_compared_with_peewee() as (row_differences, rows_compared):
         load_demo(app, "demo-pass-1", "admin-pass-1", progress=lambda *_: None)
-        with app.app_context():
-            for username in ("teacher", "student05"):
-                pages = crawl(login(app.test_client(), User.get(User.username == username)), "zh")
-                assert len(pages) > 30
-    assert compared[0] > 1000
+        crawl_as_teacher_and_student(app, login)
+    assert compared[0] > 1000 and rows_compared[0] > 5000
     assert not differences, differences[:3]
+    assert not row_differences, row_differences[:3]

@@ -8,7 +8,6 @@ runs — is read as a person reads it (the visible text, plus the attributes a b
   that skipped gettext, or a lookup that shows the English key.
 
 The catalogs being 100 % translated proves nothing about the pages; this test reads the pages."""
-import datetime as dt
 import html.parser
 import os
 import re
@@ -19,7 +18,6 @@ from babel.messages.pofile import read_po
 
 from core import i18n
 from core.classroom.log_views import ACTIONS
-from core.demo import load_demo
 from core.hierarchy.sharing import MODE_LABELS
 from core.models import User
 from core.records import registry
@@ -198,11 +196,16 @@ def problems(pages, codes, english, language):
 
 
 @pytest.fixture
-def demo(make_app, frozen_clock):
-    frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
-    app = make_app()
-    load_demo(app, "demo-pass-1", "admin-pass-1", progress=lambda *_: None)
-    return app
+def demo(demo_app):
+    return demo_app
+
+
+def crawl_as_teacher_and_student(app, login):
+    """The demo school crawled in Chinese as the teacher and as student05 (more than 30 pages each)."""
+    with app.app_context():
+        for username in ("teacher", "student05"):
+            pages = crawl(login(app.test_client(), User.get(User.username == username)), "zh")
+            assert len(pages) > 30
 
 
 # On PostgreSQL and MariaDB the Chinese crawl runs (raw codes and English, on that database's data); the

@@ -2,15 +2,12 @@
 exactly what :func:`display.html` (and, for the first column's link, :func:`display.text`) writes for it — for
 every list column of every registered record type, on the demo school's rows, in both languages, for a viewer
 who reads every linked record and for one who may not read some (their names then read "(private record)")."""
-import datetime as dt
-
 import pytest
 from flask_login import login_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from core import names
-from core.demo import load_demo
 from core.hierarchy.sharing import set_mode
 from core.models import Account, Opportunity, User
 from core.records import display, registry, views
@@ -26,16 +23,9 @@ def expected(rt, rows, columns):
     return out
 
 
-@pytest.fixture
-def demo(make_app, frozen_clock):
-    frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
-    app = make_app()
-    load_demo(app, "demo-pass-1", "admin-pass-1", progress=lambda *_: None)
-    return app
-
-
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
-def test_every_list_cell_reads_as_the_detail_page_writes_it(demo, language):
+def test_every_list_cell_reads_as_the_detail_page_writes_it(demo_app, language):
+    demo = demo_app
     with demo.app_context():
         set_mode("opportunity", "read")
         set_mode("contact", "read")

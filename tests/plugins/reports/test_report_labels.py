@@ -1,14 +1,12 @@
 """Every report (the standard ones and those other plugins contribute) reads as words in both languages on
 the demo data: no stored choice code (``trade_show``, ``hot``) and, in Chinese, no English source string of
 the catalogs left untranslated (a stage name, a campaign status)."""
-import datetime as dt
 import glob
 import os
 
 import pytest
 from babel.messages.pofile import read_po
 
-from core.demo import load_demo
 from core.i18n import ROOT
 from core.models import User
 from core.records.forms import CHOICE_LABELS
@@ -46,12 +44,9 @@ def report_texts(html):
 
 
 @pytest.fixture
-def demo(make_app, frozen_clock):
-    frozen_clock(dt.datetime(2026, 5, 15, 2, 0))
-    app = make_app()
-    load_demo(app, "demo-pass-1", "admin-pass-1", progress=lambda *_: None)
-    with app.app_context():
-        yield app
+def demo(demo_app):
+    with demo_app.app_context():
+        yield demo_app
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
