@@ -72,14 +72,25 @@ def linked_row(model, record_id, user=None):
 
 def may_name(obj, user=None):
     """May the viewer (default: the current user) see ``obj``'s name and link?"""
-    if obj is None:
-        return False
-    rt = _type_of(obj)
+    return name_checker(user)(obj)
+
+
+def name_checker(user=None):
+    """:func:`may_name` for the many cells of one page: the viewer and the request's answers looked up once."""
     viewer = _viewer(user)
-    if rt is None or viewer is None:    # no viewer (CLI, jobs): the caller decides who reads its output
-        return True
-    known = _cache(viewer).get((rt.name, obj.id))  # asked already (a page's rows are primed): no query
-    return known if known is not None else obj.id in readable_ids(viewer, rt, [obj.id])
+    if viewer is None:    # no viewer (CLI, jobs): the caller decides who reads its output
+        return lambda obj: obj is not None
+    cache = _cache(viewer)
+
+    def may(obj):
+        if obj is None:
+            return False
+        rt = _type_of(obj)
+        if rt is None:
+            return True
+        known = cache.get((rt.name, obj.id))  # asked already (a page's rows are primed): no query
+        return known if known is not None else obj.id in readable_ids(viewer, rt, [obj.id])
+    return may
 
 
 def name_of(obj, user=None, name=str):

@@ -164,22 +164,26 @@ def html(rt, record, name):
     obj = related_object(record, name)
     value, readable = _linked(obj)
     url = record_url(obj) if readable and value else ""
-    return Markup('<a href="{}">{}</a>').format(url, value) if url else escape(value)
+    return _link(url, value) if url else escape(value)
+
+
+def _link(url, text):
+    return Markup(f'<a href="{escape(url)}">{escape(text)}</a>')
 
 
 def table_rows(rt, rows, columns):
     """[(row, [(numeric, cell Markup), …])] for a list page: each cell as :func:`html` gives it, the first
     column as a link to the row's detail page — with what is the same for a whole column (the field's kind,
-    its choice labels, the reader's language and currency, the viewer) worked out once per column, not once
-    per cell (tests/core/records/test_table_cells.py holds every cell equal to :func:`html`)."""
+    its choice labels, the reader's language and currency) worked out once per column, not once per
+    cell (tests/core/records/test_table_cells.py holds every cell equal to :func:`html`)."""
     if not columns:
         return [(row, []) for row in rows]
     first, first_numeric = _cell_text(rt, columns[0]), is_numeric(rt.model, columns[0])
     renderers = [(is_numeric(rt.model, name), _cell(rt, name)) for name in columns[1:]]
     out = []
     for row in rows:
-        link = Markup(f'<a href="{escape(record_url(row))}">{escape(first(row) or row)}</a>')
-        out.append((row, [(first_numeric, link), *[(numeric, render(row)) for numeric, render in renderers]]))
+        cells = [(numeric, render(row)) for numeric, render in renderers]
+        out.append((row, [(first_numeric, _link(record_url(row), first(row) or row)), *cells]))
     return out
 
 
@@ -196,15 +200,31 @@ def _cell(rt, name):
     return lambda row: escape(as_text(row))
 
 
+def _link_cell(rt, name, rel_model):
+    """A function from a row to its cell for the foreign key ``name`` (as :func:`html` writes it); for a linked
+    record the list joined, its readability as the page primed it, the viewer looked up once a page."""
+    if records.of_model(rel_model) is None:  # a stage, a user: always named
+        return lambda row: html(rt, row, name)
+    may_name, private = names.name_checker(), str(names.PRIVATE)
+
+    def cell(row):
+        obj = row.__rel__.get(name)
+        if obj is None or row.__data__.get(name) is None or type(obj) is not rel_model:
+            return html(rt, row, name)
+        readable = may_name(obj)
+        value = str(obj) if readable else private
+        return _link(record_url(obj), value) if readable and value else escape(value)
+    return cell
+
+
 def _cell_text(rt, name):
-    """A function from a row to :func:`text` of its column ``name``, with the column's kind, the reader's
-    language and the organisation's currency looked up once; anything unusual goes to :func:`text` itself."""
+    """A function from a row to :func:`text` of its column ``name``; for an amount and a date, with the
+    organisation's currency and the reader's language looked up once a page, not once a cell."""
     field = rt.model._meta.fields.get(name)
 
     def general(row):
         return text(rt, row, name)
-    if field is None or isinstance(field, peewee.ForeignKeyField) or choice_labels(rt, name) \
-            or name in ("size", "probability"):
+    if choice_labels(rt, name) or not isinstance(field, (MoneyField, peewee.DateField)):
         return general
     locale = locale_name() or "zh_CN"
     if isinstance(field, MoneyField):
@@ -217,60 +237,11 @@ def _cell_text(rt, name):
                 return ""
             return templating.format_money(decimal.Decimal(value), getattr(row, "currency", None) or default, locale)
         return money_text
-    if isinstance(field, (peewee.DecimalField, peewee.DateTimeField, peewee.BooleanField)):
-        return general
-    if isinstance(field, peewee.DateField):
-        def date_text(row):
-            value = getattr(row, name, None)
-            if type(value) is _dt.date:
-                return templating.format_date_in(value, locale)
-            return general(row)
-        return date_text
 
-    def plain_text(row):
+    def date_text(row):
         value = getattr(row, name, None)
-        if value is None:
-            return ""
-        return value if type(value) is str else str(value) if type(value) is int else general(row)
-    return plain_text
-
-
-def _link_cell(rt, name, rel_model):
-    """A function from a row to its cell for the foreign key ``name`` (as :func:`html` writes it): from the row
-    the list joined, the viewer's readability as the page primed it (core.names.prime)."""
-    viewer = names._viewer(None)
-    target = records.of_model(rel_model)
-
-    def general(row):
-        return html(rt, row, name)
-    if rel_model is SalesStage:
-        def stage_cell(row):
-            obj = row.__rel__.get(name)
-            return escape(stage_label(obj)) if obj is not None and row.__data__.get(name) is not None \
-                else general(row)
-        return stage_cell
-    if rel_model is User:
-        def user_cell(row):
-            obj = row.__rel__.get(name)
-            return escape(obj.display_name) if obj is not None and row.__data__.get(name) is not None \
-                else general(row)
-        return user_cell
-    if target is None or viewer is None:
-        return general
-    readable_cache, private = names._cache(viewer), str(names.PRIVATE)
-
-    def record_cell(row):
-        obj = row.__rel__.get(name)
-        if obj is None or type(obj) is not rel_model or row.__data__.get(name) is None:
-            return general(row)
-        readable = readable_cache.get((target.name, obj.id))
-        if readable is None:
-            readable = names.may_name(obj)
-        value = str(obj) if readable else private
-        if readable and value:
-            return Markup(f'<a href="{escape(record_url(obj))}">{escape(value)}</a>')
-        return escape(value)
-    return record_cell
+        return templating.format_date_in(value, locale) if type(value) is _dt.date else general(row)
+    return date_text
 
 
 def _linked(obj):
