@@ -19,10 +19,13 @@ class MoneyField(peewee.DecimalField):
 def list_sort_indexes(*columns, owned=True):
     """Meta ``indexes`` for the list columns a user may sort by (core.records.listing): ``(column, id)`` for
     who sees (nearly) everything, ``(owner, column, id)`` for who sees a few owners' rows; keyset pages read
-    them in order from the cursor on. Core's are created by migration 0013."""
-    out = [((c, "id"), False) for c in columns]
-    if owned:
-        out += [(("owner", c, "id"), False) for c in columns]
+    them in order from the cursor on. On an owned table the first is ``(column, id, owner)``: the same order,
+    and a viewer who reaches most owners (``owner NOT IN …``) checks each row's owner from the index — a
+    page's skipped rows and a report grouped by the column never read the table. Core's are created by
+    migrations 0013 and 0019."""
+    if not owned:
+        return tuple(((c, "id"), False) for c in columns)
+    return tuple([((c, "id", "owner"), False) for c in columns] + [(("owner", c, "id"), False) for c in columns])
     return tuple(out)
 
 

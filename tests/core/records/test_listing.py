@@ -204,9 +204,11 @@ def test_every_sortable_column_of_every_core_type_has_both_indexes_in_the_databa
         present = {tuple(i.columns) for i in db.get_indexes(table)}
         for column in listing.sortable(rt):
             name = rt.model._meta.fields[column].column_name
-            assert (name, "id") in present, (table, column)
-            if rt.owned:
+            if rt.owned:    # the owner trails, for a viewer who reaches most owners (migration 0019)
+                assert (name, "id", "owner_id") in present, (table, column)
                 assert ("owner_id", name, "id") in present, (table, column)
+            else:
+                assert (name, "id") in present, (table, column)
         assert listing.sortable(rt), table
 
 
