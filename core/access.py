@@ -116,8 +116,10 @@ def reaches_position(viewer, position):
     return bool(mine and theirs and theirs.startswith(mine))
 
 
-def rule(user, record_type, action="read"):
-    """The core rule as a Peewee expression over ``record_type``'s model, or None for "everything"."""
+def rule(user, record_type, action="read", by_owner=False):
+    """The core rule as a Peewee expression over ``record_type``'s model, or None for "everything".
+    ``by_owner``: the query reads the rows owner by owner (an aggregate grouped by the owner), see
+    :func:`_owner_rule`."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     rt = records.get(record_type)
@@ -129,10 +131,10 @@ def rule(user, record_type, action="read"):
         return None if action == "read" else _nothing()
     if action in MODE_ALLOWS[mode_of(rt)]:
         return None
-    return _owner_rule(rt.model, user)
+    return _owner_rule(rt.model, user, by_owner)
 
 
-def _owner_rule(model, user):
+def _owner_rule(model, user, by_owner=False):
     """``model.owner`` among the users ``user`` reaches by position: themselves and everyone strictly below.
 
     With nobody below (most students: a salesperson's position is a leaf) that is ``owner = me``, which
@@ -141,13 +143,18 @@ def _owner_rule(model, user):
     (…)`` (an OR keeps planners from using the list's sort index, and MySQL from its semi-joins). When the
     user reaches most of the organisation (the teacher), the same set is written as ``owner NOT IN (the few
     users out of reach)``: the database can then walk the sort index of a list (page 100 sorted by amount:
-    milliseconds instead of sorting every row) instead of collecting every owner's rows."""
+    milliseconds instead of sorting every row) instead of collecting every owner's rows. A query that reads
+    the rows ``by_owner`` anyway (an aggregate grouped by the owner) keeps ``owner IN (the users reached)``,
+    whoever asks: the planner seeks each owner's rows in an ``(owner, …)`` index (and skips, within each,
+    what the rest of the query rules out) where the NOT IN form scans the index whole (SQLite, teacher,
+    win/loss by owner on the school's 40k opportunities: 5.6 ms NOT IN, 3.5 ms IN); MariaDB read the table
+    in owner order with a look-up per row for the NOT IN form at 400k opportunities."""
     path = _position_path(user)
     below, everyone = _users_below(path) if path else (0, 0)
     if not below:
         return model.owner == user.id
     lower, upper = Position.descendant_bounds(path)
-    out_of_reach = below * 2 > everyone
+    out_of_reach = below * 2 > everyone and not by_owner
     users = SQL(_reach_sql(out_of_reach), [user.id, lower, upper])
     return NodeList((model.owner, SQL("NOT IN" if out_of_reach else "IN"), users), parens=True)
 
@@ -231,10 +238,10 @@ def _grant_expression(user, rt, grant, action, seen):
     return fk.in_(related.model.select(related.model.id).where(expr))
 
 
-def _expression(user, rt, action, seen=()):
+def _expression(user, rt, action, seen=(), by_owner=False):
     """Core's rule, ORed with the record type's grants by relation, ANDed with the plugins' filters —
     the one expression behind :func:`visible`, :func:`can` and :func:`get_or_404` (None = everything)."""
-    expr = rule(user, rt, action)
+    expr = rule(user, rt, action, by_owner)
     if not _is_user(user):
         return expr
     if expr is not None:
@@ -247,11 +254,12 @@ def _expression(user, rt, action, seen=()):
     return expr
 
 
-def visible(query, user, record_type, action="read"):
+def visible(query, user, record_type, action="read", by_owner=False):
     """``query`` narrowed to the rows of ``record_type`` that ``user`` may ``action``: core's rule (owner,
-    superior, sharing mode), or a grant of the type by relation, and every plugin's filter."""
+    superior, sharing mode), or a grant of the type by relation, and every plugin's filter. ``by_owner``
+    (the same rows, another SQL form): ``query`` groups by the owner — see :func:`_owner_rule`."""
     rt = records.get(record_type)
-    expr = _expression(user, rt, action)
+    expr = _expression(user, rt, action, by_owner=by_owner)
     return query if expr is None else query.where(expr)
 
 

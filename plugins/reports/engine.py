@@ -15,11 +15,12 @@ from plugins.reports import dates
 from plugins.reports.fields import fields_of, team_user_ids
 
 
-def scoped(model, user, record_type, params, date_field=None, query=None):
+def scoped(model, user, record_type, params, date_field=None, query=None, by_owner=False):
     """``query`` (default: all of ``model``) narrowed to what ``user`` may read, the date range on
-    ``date_field`` and the owner/team filter of ``params``."""
+    ``date_field`` and the owner/team filter of ``params``. ``by_owner``: ``query`` groups by the owner
+    (``access.visible`` then writes the reach in the form a planner answers owner by owner)."""
     query = model.select() if query is None else query
-    query = access.visible(query, user, record_type)
+    query = access.visible(query, user, record_type, by_owner=by_owner)
     return narrow(query, model, params, date_field)
 
 
@@ -107,14 +108,18 @@ ZERO = decimal.Decimal(0)
 
 
 def number(value):
+    """A database's number (int, Decimal, float, None) as an exact Decimal; a float as it prints."""
+    if type(value) is decimal.Decimal:      # the common cases first: a report calls this per cell
+        return value
+    if type(value) is int:
+        return decimal.Decimal(value)
     if value is None:
         return ZERO
-    if isinstance(value, decimal.Decimal):
-        return value
     return decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(str(value))
 
 
 HUNDRED = decimal.Decimal(100)
+_HUNDREDS = {1: HUNDRED, 2: HUNDRED ** 2}
 
 
 def money_sum(expr):
@@ -124,7 +129,7 @@ def money_sum(expr):
 
 def from_cents(value, power=1):
     """A sum of hundredths (``power`` of them multiplied: 2 for cents × percent) as exact Decimal."""
-    return number(value) / HUNDRED ** power
+    return number(value) / (_HUNDREDS.get(power) or HUNDRED ** power)
 
 
 def ratio(part, whole):
@@ -141,5 +146,14 @@ def totals(columns, rows):
     out = {}
     for col in columns:
         if col.total:
-            out[col.key] = sum((number(r.get(col.key)) for r in rows), ZERO)
+            out[col.key] = _exact_sum([r.get(col.key) for r in rows])
     return out
+
+
+def _exact_sum(values):
+    """The exact sum of a column's values. Ints and Decimals add exactly as they are (a report's counts and
+    amounts: no conversion per cell); anything else (a float, a driver's string) each through :func:`number`."""
+    try:
+        return sum((v for v in values if v is not None), ZERO)
+    except TypeError:
+        return sum((number(v) for v in values), ZERO)

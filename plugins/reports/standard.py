@@ -264,7 +264,7 @@ def _by_owner_named(grouped, columns, order):
 def _by_owner(user, params, stage_ids, value_title):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(group_key(Opportunity.owner).alias("key"), fn.COUNT(Opportunity.id).alias("n"),
-                                      money_sum(Opportunity.amount).alias("amount")))
+                                      money_sum(Opportunity.amount).alias("amount")), by_owner=True)
     found = _by_owner_named(query.where(Opportunity.stage.in_(stage_ids)).group_by(FIRST_COLUMN),
                             ("key", "n", "amount"), lambda agg: (agg.c.amount.desc(), agg.c.key))
     rows = [{"label": label, "count": n, "amount": from_cents(amount), "_key": key} for key, n, amount, label in found]
@@ -287,7 +287,7 @@ def win_loss(user, params):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(group_key(Opportunity.owner).alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       is_won.alias("won"), won_amount.alias("won_amount"),
-                                      money_sum(Opportunity.amount).alias("amount")))
+                                      money_sum(Opportunity.amount).alias("amount")), by_owner=True)
     found = _by_owner_named(query.where(Opportunity.stage.in_(won + lost)).group_by(FIRST_COLUMN),
                             ("key", "n", "won", "won_amount", "amount"), lambda agg: (agg.c.key,))
     rows = []
@@ -466,7 +466,7 @@ def won_by_team(user, params):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(User.position.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       money_sum(Opportunity.amount).alias("amount"))
-                   .join(User, on=(Opportunity.owner == User.id)))
+                   .join(User, on=(Opportunity.owner == User.id)), by_owner=True)
     # the position's name joins onto the groups in the same statement (plain tuples: the aggregates are
     # not coerced by Peewee anyway)
     agg = query.where(Opportunity.stage.in_(won)).group_by(User.position).alias("agg")
@@ -605,7 +605,7 @@ def lead_ageing(user, params):
 def leads_per_owner(user, params):
     converted = fn.SUM(Case(None, [(_converted(), 1)], 0))
     query = scoped(Lead, user, "lead", params, "created_at",
-                   Lead.select(Lead.owner.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")))
+                   Lead.select(Lead.owner.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")), by_owner=True)
     found = _by_owner_named(query.group_by(Lead.owner), ("key", "n", "conv"),
                             lambda agg: (agg.c.n.desc(), agg.c.key))
     rows = [{"label": label, "count": n, "converted": int(conv or 0), "rate": ratio(conv or 0, n), "_key": key}
