@@ -248,7 +248,7 @@ def measure_role(app, client, user, repeat, fixed=frozenset(), empty=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.records", description=__doc__.split("\n")[0])
-    parser.add_argument("--size", default="classroom", help="picks the default SQLite file bench/data/<size>.db")
+    parser.add_argument("--size", help="picks the default SQLite file bench/data/<size>.db (default: classroom)")
     parser.add_argument("--database-url")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--plugins", help="comma list of enabled plugins (default: every bundled plugin)")
@@ -258,7 +258,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     global clock
     clock = CLOCKS[args.clock]
-    url = args.database_url or default_url(args.size)
+    url = args.database_url or default_url(args.size or "classroom")
+    label = args.size or ("classroom" if not args.database_url else "data")  # a given file's size is not known
 
     from core.app import create_app
     from core.db import db
@@ -282,7 +283,7 @@ def main(argv=None):
             probe.get("/healthz")
         fixed |= {sql for sql, _params in statements}
     plugins = ", ".join(app.extensions["zhixin_plugins"].order) or "none"
-    print(f"# {args.size}: {records:,} opportunities, {url.split('@')[-1]}, median of {args.repeat}, "
+    print(f"# {label}: {records:,} opportunities, {url.split('@')[-1]}, median of {args.repeat}, "
           f"{args.clock} clock, plugins: {plugins}")
     print(f"empty request (GET /healthz): {empty_ms:.2f} ms\n")
     print("| role | page | visible | page ms | raw SQL ms | ratio | overhead | SQL building ms |")

@@ -176,8 +176,9 @@ def accounts_without_activity(user, params):
                         & ~fn.EXISTS(busy_contacts)).order_by(Account.modified_at, Account.id).limit(500)
     found = list(query)
     owners = user_names(a.owner_id for a in found)
-    rows = [{"label": a.name, "owner": owners.get(a.owner_id, ""), "modified": clock.to_local(a.modified_at).date(),
-             "_id": a.id} for a in found]
+    zone = clock.org_timezone()
+    rows = [{"label": a.name, "owner": owners.get(a.owner_id, ""),
+             "modified": clock.to_local(a.modified_at, zone).date(), "_id": a.id} for a in found]
     cols = [C("label", _l("Account")), C("owner", _l("Owner")), C("modified", _l("Last changed"), "date")]
     return ReportResult(cols, rows, totals={"label": len(rows)},
                         drilldown=lambda row: drill_url("account", [("id", "eq", row["_id"])]),
