@@ -143,12 +143,12 @@ def _owner_rule(model, user, by_owner=False):
     (…)`` (an OR keeps planners from using the list's sort index, and MySQL from its semi-joins). When the
     user reaches most of the organisation (the teacher), the same set is written as ``owner NOT IN (the few
     users out of reach)``: the database can then walk the sort index of a list (page 100 sorted by amount:
-    milliseconds instead of sorting every row) instead of collecting every owner's rows. A query that reads
-    the rows ``by_owner`` anyway (an aggregate grouped by the owner) keeps ``owner IN (the users reached)``,
-    whoever asks: the planner seeks each owner's rows in an ``(owner, …)`` index (and skips, within each,
-    what the rest of the query rules out) where the NOT IN form scans the index whole (SQLite, teacher,
-    win/loss by owner on the school's 40k opportunities: 5.6 ms NOT IN, 3.5 ms IN); MariaDB read the table
-    in owner order with a look-up per row for the NOT IN form at 400k opportunities."""
+    milliseconds instead of sorting every row) instead of collecting every owner's rows. A query answered
+    best ``by_owner`` — an aggregate grouped by the owner, or one narrowed by a column that an ``(owner,
+    column, …)`` index holds next (an opportunity's stage) — keeps ``owner IN (the users reached)``, whoever
+    asks: the planner seeks each reached owner's rows in that index and skips, within each, what the rest of
+    the query rules out, where the NOT IN form scans it whole (SQLite, teacher: win/loss by owner on 40k
+    opportunities 5.6 ms NOT IN, 3.5 ms IN; won revenue by product on 400k, 267 ms NOT IN, 53 ms IN)."""
     path = _position_path(user)
     below, everyone = _users_below(path) if path else (0, 0)
     if not below:

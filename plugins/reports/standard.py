@@ -467,7 +467,7 @@ def won_by_team(user, params):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(User.position.alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       money_sum(Opportunity.amount).alias("amount"))
-                   .join(User, on=(Opportunity.owner == User.id)), by_owner=True)
+                   .join(User, on=(Opportunity.owner == User.id)))
     # the position's name joins onto the groups in the same statement (plain tuples: the aggregates are
     # not coerced by Peewee anyway)
     agg = query.where(Opportunity.stage.in_(won)).group_by(User.position).alias("agg")
@@ -500,7 +500,9 @@ def _won_lines(user, params, key, *joins):
              .join(Opportunity, on=(OpportunityLine.opportunity == Opportunity.id)))
     for join in joins:
         query = join(query)
-    query = scoped(Opportunity, user, "opportunity", params, "close_date", query)
+    # owner by owner: each reached owner's won opportunities from the (owner, stage, …) index, then their
+    # lines (the NOT IN form for the teacher scanned every line in product order: 270 ms against 55 at 400k)
+    query = scoped(Opportunity, user, "opportunity", params, "close_date", query, by_owner=True)
     return list(query.where(Opportunity.stage.in_(won)).group_by(key)
                 .order_by(fn.SUM(_line_total()).desc(), key).objects())
 
