@@ -155,7 +155,9 @@ def _owner_rule(model, user, by_owner=False):
         return model.owner == user.id
     lower, upper = Position.descendant_bounds(path)
     out_of_reach = below * 2 > everyone and not by_owner
-    users = SQL(_reach_sql(out_of_reach), [user.id, lower, upper])
+    text, order = _reach_sql(out_of_reach)
+    values = {"me": user.id, "lower": lower, "upper": upper}
+    users = SQL(text, [values[name] for name in order])
     return NodeList((model.owner, SQL("NOT IN" if out_of_reach else "IN"), users), parens=True)
 
 
@@ -171,27 +173,39 @@ def reaches_widely(user, record_type, share):
     return bool(below) and below * share >= everyone
 
 
-_REACH_SQL = {}     # (database class, out of reach?) -> the users subquery's SQL text
+_REACH_SQL = {}     # (database class, out of reach?) -> (the users subquery's SQL text, its parameters' names)
+_REACH_MARKS = {"me": -1, "lower": "/reach-lower/", "upper": "/reach-upper/"}
 
 
 def _reach_sql(out_of_reach):
     """The SQL text, in parentheses, of "the ids of the users reached (or, ``out_of_reach``, not reached)
-    from a position", with three parameters: the user's id and the bounds of the path range. Built with
-    Peewee once per database kind and kept: only the parameters differ between users, and compiling the
-    subquery anew cost a third of building every access-filtered query. (Written as a node list rather
-    than ``owner.in_(subquery)`` for the same reason: ``in_`` compiles its right-hand side a second time
-    to check that it is not an empty list.)"""
+    from a position", and the names of its parameters in order (``me``: the user's id; ``lower``,
+    ``upper``: the bounds of the path range). Built with Peewee once per database kind and kept: only the
+    parameters differ between users, and compiling the subquery anew cost a third of building every
+    access-filtered query. (Written as a node list rather than ``owner.in_(subquery)`` for the same reason:
+    ``in_`` compiles its right-hand side a second time to check that it is not an empty list.)
+
+    The users reached — the viewer and everyone strictly below the viewer's position — are read from a
+    range on the indexed path that holds the viewer's position and everything below it (``lower <= path <
+    upper``), then narrowed to the strict descendants and the viewer: a planner starts from the few
+    positions in range (MariaDB, a class lead's won revenue by team: 3.1 ms with ``id = me OR path in
+    range`` over every user, 0.8 ms so). The users out of reach are the complement, users without a
+    position among them (hence the outer join)."""
     key = (type(db.obj), out_of_reach)
     if key not in _REACH_SQL:
         U, P = User.alias("reach_user"), Position.alias("reach_position")
-        marks = [-1, "/reach-lower/", "/reach-upper/"]
-        reach = (U.id == marks[0]) | (P.path.is_null(False) & position_tree.range_below(*marks[1:], table=P))
-        query = (U.select(U.id).join(P, JOIN.LEFT_OUTER, on=(U.position == P.id))
-                 .where(~reach if out_of_reach else reach))
+        me, lower, upper = (_REACH_MARKS[name] for name in ("me", "lower", "upper"))
+        if out_of_reach:
+            reach = (U.id == me) | (P.path.is_null(False) & position_tree.range_below(lower, upper, table=P))
+            query = U.select(U.id).join(P, JOIN.LEFT_OUTER, on=(U.position == P.id)).where(~reach)
+        else:
+            query = (U.select(U.id).join(P, on=(U.position == P.id))
+                     .where(position_tree.range_from(lower, upper, table=P) & ((P.path != lower) | (U.id == me))))
         text, params = db.obj.get_sql_context().sql(query).query()
-        if params != marks:
-            raise RuntimeError(f"the reach subquery binds {params!r}, expected {marks!r}")
-        _REACH_SQL[key] = f"({text})"
+        names = {value: name for name, value in _REACH_MARKS.items()}
+        if any(value not in names for value in params):
+            raise RuntimeError(f"the reach subquery binds {params!r}, expected only {list(names)!r}")
+        _REACH_SQL[key] = (f"({text})", tuple(names[value] for value in params))
     return _REACH_SQL[key]
 
 

@@ -57,6 +57,12 @@ def range_below(lower, upper, table=Position):
     return (column > lower) & (column < upper)
 
 
+def range_from(lower, upper, table=Position):
+    """``lower <= path < upper`` in byte order: the position ``lower`` itself and every position below it."""
+    column = _path_column(table)
+    return (column >= lower) & (column < upper)
+
+
 def users_in(position, include_self=True):
     """A subquery of the ids of users holding ``position`` (with ``include_self``) or a position below it —
     a team filter for reports and lists; it narrows, never widens (visibility stays with core.access)."""
