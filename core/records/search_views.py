@@ -40,7 +40,7 @@ def search_all(user, q):
     """[TypeHits] of every type where ``q`` finds a visible record."""
     out = []
     for rt in searchable_types(user):
-        query, state = list_query(rt, user, {"q": q})
+        query, state = list_query(rt, user, {"q": q}, plan="page")
         rows = list(query.limit(PER_TYPE))
         if len(rows) < PER_TYPE:
             out += [TypeHits(rt, rows, len(rows))] if rows else []

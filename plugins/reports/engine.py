@@ -20,7 +20,7 @@ def scoped(model, user, record_type, params, date_field=None, query=None, by_own
     ``date_field`` and the owner/team filter of ``params``. ``by_owner``: ``query`` groups by the owner
     (``access.visible`` then writes the reach in the form a planner answers owner by owner)."""
     query = model.select() if query is None else query
-    query = access.visible(query, user, record_type, by_owner=by_owner)
+    query = access.visible(query, user, record_type, plan="by_owner" if by_owner else None)
     return narrow(query, model, params, date_field)
 
 

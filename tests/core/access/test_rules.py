@@ -85,8 +85,10 @@ def test_the_teacher_s_rule_is_the_complement_and_still_exact(app, school, make_
     teacher_sql = access.visible(Opportunity.select(), school["superior"], "opportunity").sql()[0]
     lead_sql = access.visible(Opportunity.select(), school["class_lead"], "opportunity").sql()[0]
     assert "NOT IN" in teacher_sql and "NOT IN" not in lead_sql
-    grouped = access.visible(Opportunity.select(), school["superior"], "opportunity", by_owner=True)
+    grouped = access.visible(Opportunity.select(), school["superior"], "opportunity", plan="by_owner")
     assert "NOT IN" not in grouped.sql()[0] and {o.id for o in grouped} == {mine.id}
+    page = access.visible(Opportunity.select(), school["class_lead"], "opportunity", plan="page")
+    assert "NOT IN" in page.sql()[0] and {o.id for o in page} == {mine.id}
     assert ids(school["superior"]) == {mine.id}
     assert theirs.id not in ids(school["superior"]) and admins.id not in ids(school["superior"])
     assert ids(school["class_lead"]) == {mine.id}
