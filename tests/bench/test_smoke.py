@@ -49,7 +49,8 @@ def classroom_url(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name, args, expected", [
-    ("records", ["--repeat", "1"], ["| salesperson | list, first page |", "| teacher | detail page |",
+    ("records", ["--repeat", "1"], ["| salesperson | list, first page |", "| class lead | list, first page |",
+                                    "| teacher | detail page |",
                                     "calendar week (captured SQL)", "overhead", "account type-ahead",
                                     "SQL building ms"]),
     ("search", ["--repeat", "1"], ["| salesperson | common 'printer' |", "| teacher | rare "]),
