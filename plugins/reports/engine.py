@@ -15,12 +15,13 @@ from plugins.reports import dates
 from plugins.reports.fields import fields_of, team_user_ids
 
 
-def scoped(model, user, record_type, params, date_field=None, query=None, by_owner=False):
+def scoped(model, user, record_type, params, date_field=None, query=None, plan=None):
     """``query`` (default: all of ``model``) narrowed to what ``user`` may read, the date range on
-    ``date_field`` and the owner/team filter of ``params``. ``by_owner``: ``query`` groups by the owner
-    (``access.visible`` then writes the reach in the form a planner answers owner by owner)."""
+    ``date_field`` and the owner/team filter of ``params``. ``plan``: how the query reads its rows
+    (``"by_owner"``: grouped by the owner; ``"page"``: the first rows in an indexed order), for the SQL form
+    ``access.visible`` gives the same rule."""
     query = model.select() if query is None else query
-    query = access.visible(query, user, record_type, plan="by_owner" if by_owner else None)
+    query = access.visible(query, user, record_type, plan=plan)
     return narrow(query, model, params, date_field)
 
 

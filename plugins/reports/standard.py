@@ -170,8 +170,9 @@ def accounts_without_activity(user, params):
         (Opportunity.account == Account.id) & (Opportunity.modified_at >= cutoff)), user, "opportunity")
     busy_contacts = access.visible(Contact.select(SQL("1")).where(
         (Contact.account == Account.id) & (Contact.modified_at >= cutoff)), user, "contact")
+    # the oldest first, at most 500: a page, read in the (modified_at, id, owner) index's order
     query = scoped(Account, user, "account", params, "created_at",
-                   Account.select(Account.id, Account.name, Account.owner, Account.modified_at))
+                   Account.select(Account.id, Account.name, Account.owner, Account.modified_at), plan="page")
     query = query.where((Account.modified_at < cutoff) & ~fn.EXISTS(busy_opps)
                         & ~fn.EXISTS(busy_contacts)).order_by(Account.modified_at, Account.id).limit(500)
     found = list(query)
@@ -265,7 +266,7 @@ def _by_owner_named(grouped, columns, order):
 def _by_owner(user, params, stage_ids, value_title):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(group_key(Opportunity.owner).alias("key"), fn.COUNT(Opportunity.id).alias("n"),
-                                      money_sum(Opportunity.amount).alias("amount")), by_owner=True)
+                                      money_sum(Opportunity.amount).alias("amount")), plan="by_owner")
     found = _by_owner_named(query.where(Opportunity.stage.in_(stage_ids)).group_by(FIRST_COLUMN),
                             ("key", "n", "amount"), lambda agg: (agg.c.amount.desc(), agg.c.key))
     rows = [{"label": label, "count": n, "amount": from_cents(amount), "_key": key} for key, n, amount, label in found]
@@ -288,7 +289,7 @@ def win_loss(user, params):
     query = scoped(Opportunity, user, "opportunity", params, "close_date",
                    Opportunity.select(group_key(Opportunity.owner).alias("key"), fn.COUNT(Opportunity.id).alias("n"),
                                       is_won.alias("won"), won_amount.alias("won_amount"),
-                                      money_sum(Opportunity.amount).alias("amount")), by_owner=True)
+                                      money_sum(Opportunity.amount).alias("amount")), plan="by_owner")
     found = _by_owner_named(query.where(Opportunity.stage.in_(won + lost)).group_by(FIRST_COLUMN),
                             ("key", "n", "won", "won_amount", "amount"), lambda agg: (agg.c.key,))
     rows = []
@@ -502,7 +503,7 @@ def _won_lines(user, params, key, *joins):
         query = join(query)
     # owner by owner: each reached owner's won opportunities from the (owner, stage, …) index, then their
     # lines (the NOT IN form for the teacher scanned every line in product order: 270 ms against 55 at 400k)
-    query = scoped(Opportunity, user, "opportunity", params, "close_date", query, by_owner=True)
+    query = scoped(Opportunity, user, "opportunity", params, "close_date", query, plan="by_owner")
     return list(query.where(Opportunity.stage.in_(won)).group_by(key)
                 .order_by(fn.SUM(_line_total()).desc(), key).objects())
 
@@ -608,7 +609,8 @@ def lead_ageing(user, params):
 def leads_per_owner(user, params):
     converted = fn.SUM(Case(None, [(_converted(), 1)], 0))
     query = scoped(Lead, user, "lead", params, "created_at",
-                   Lead.select(Lead.owner.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")), by_owner=True)
+                   Lead.select(Lead.owner.alias("key"), fn.COUNT(Lead.id).alias("n"), converted.alias("conv")),
+                   plan="by_owner")
     found = _by_owner_named(query.group_by(Lead.owner), ("key", "n", "conv"),
                             lambda agg: (agg.c.n.desc(), agg.c.key))
     rows = [{"label": label, "count": n, "converted": int(conv or 0), "rate": ratio(conv or 0, n), "_key": key}
