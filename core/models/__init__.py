@@ -2,7 +2,7 @@
 from peewee import DeferredForeignKey
 
 from core.db import BaseModel, db
-from core.models.base import MoneyField, Record
+from core.models.base import MoneyField, Record, list_sort_indexes
 from core.models.records import (
     ACCOUNT_TYPES, DEFAULT_STAGES, INDUSTRIES, LEAD_RATINGS, LEAD_SOURCES, LEAD_STATUSES,
     OPPORTUNITY_TYPES, Account, Competitor, Contact, Document, Lead, Opportunity, OpportunityCompetitor,
@@ -27,5 +27,5 @@ __all__ = [
     "Contact", "Document", "JobClaim", "JobRun", "Lead", "LoginAttempt", "LoginLock", "MoneyField", "Notification",
     "Opportunity", "OpportunityCompetitor", "OpportunityLine", "OpportunityStageHistory", "Organisation", "PluginState",
     "Position", "Product", "PublicChallenge", "PublicSubmission", "ProductCategory", "Record", "SalesStage", "SharingMode", "StoredFile", "StoredFileChunk",
-    "User", "UserSession", "db",
+    "User", "UserSession", "db", "list_sort_indexes",
 ]

@@ -62,7 +62,7 @@ class Contact(Record):
     created_month = LocalMonthField("created_at")
 
     class Meta:
-        indexes = list_sort_indexes("last_name", "first_name", "title", "email") + CREATED_ON
+        indexes = list_sort_indexes("last_name", "first_name", "title", "email", "modified_at") + CREATED_ON
 
     @property
     def name(self):
@@ -99,7 +99,7 @@ class Lead(Record):
 
     class Meta:
         indexes = list_sort_indexes("last_name", "first_name", "company", "source", "status",
-                                    "rating") + CREATED_ON
+                                    "rating", "modified_at") + CREATED_ON
 
 
 class SalesStage(BaseModel):

@@ -40,7 +40,7 @@ def sortable(rt):
     """Names of the list columns the list may be sorted by: own (not lookup), never NULL, with an index that starts
     ``(column, id)`` declared by the model (``list_sort_indexes``)."""
     model = rt.model
-    indexed = {fields[0] for fields, _unique in _index_specs(model) if len(fields) >= 2 and fields[1] == "id"}
+    indexed = indexed_orders(model)
     out = []
     for name in rt.list_columns:
         field = model._meta.fields.get(name)
@@ -49,6 +49,11 @@ def sortable(rt):
         if name in indexed:
             out.append(name)
     return out
+
+
+def indexed_orders(model):
+    """Names of ``model``'s columns whose order (column, id) an index declared by the model holds."""
+    return {fields[0] for fields, _unique in _index_specs(model) if len(fields) >= 2 and fields[1] == "id"}
 
 
 def _index_specs(model):

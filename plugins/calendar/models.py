@@ -46,7 +46,8 @@ class CalendarEvent(Record):
 
     class Meta:
         table_name = "calendar_event"
-        indexes = ((("owner", "start"), False), (("related_type", "related_id", "start"), False))
+        indexes = ((("owner", "start"), False), (("related_type", "related_id", "start"), False),
+                   (("start", "id", "owner"), False))  # the list's default order, walked (core.access plan "page")
 
     @property
     def recurring(self):
@@ -81,7 +82,8 @@ class CalendarTask(Record):
 
     class Meta:
         table_name = "calendar_task"
-        indexes = ((("owner", "due_date"), False), (("related_type", "related_id", "created_at"), False))
+        indexes = ((("owner", "due_date"), False), (("related_type", "related_id", "created_at"), False),
+                   (("due_date", "id", "owner"), False))
 
     @property
     def done(self):

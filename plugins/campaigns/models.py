@@ -6,7 +6,7 @@ from core import clock
 from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
-from core.models import Account, Contact, Lead, MoneyField, Opportunity, Position, Record, User
+from core.models import Account, Contact, Lead, MoneyField, Opportunity, Position, Record, User, list_sort_indexes
 from core.records.classrows import pointing_at
 
 CAMPAIGN_TYPES = ("email", "telemarketing", "trade_show", "webinar", "advertisement", "direct_mail", "other")
@@ -38,6 +38,7 @@ class Campaign(Record):
 
     class Meta:
         table_name = "campaigns_campaign"
+        indexes = list_sort_indexes("modified_at")  # the list's default order
 
 
 class CampaignMember(BaseModel):
@@ -68,6 +69,7 @@ class CampaignTask(Record):
 
     class Meta:
         table_name = "campaigns_task"
+        indexes = list_sort_indexes("due_at")
 
     @property
     def is_open(self):

@@ -5,7 +5,7 @@ from core import clock
 from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
-from core.models import MoneyField, Record, User
+from core.models import MoneyField, Record, User, list_sort_indexes
 from core.records.classrows import history
 
 COMMIT_KINDS = ("own", "team")
@@ -40,7 +40,7 @@ class Commit(Record):
 
     class Meta:
         table_name = "forecast_commit"
-        indexes = ((("owner", "quarter_start", "kind"), False),)
+        indexes = ((("owner", "quarter_start", "kind"), False),) + list_sort_indexes("created_at")  # the list's order
 
 
 class Snapshot(BaseModel):

@@ -11,7 +11,7 @@ from core import clock
 from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
-from core.models import Account, Contact, MoneyField, Opportunity, Product, Record, User
+from core.models import Account, Contact, MoneyField, Opportunity, Product, Record, User, list_sort_indexes
 
 QUOTE_STATUSES = {"draft": _l("Draft"), "sent": _l("Sent"), "accepted": _l("Accepted"),
                   "rejected": _l("Rejected"), "expired": _l("Expired")}
@@ -55,7 +55,7 @@ class Quote(SalesDocument):
 
     class Meta:
         table_name = "sales_quote"
-        indexes = ((("number", "revision"), True), (("owner", "modified_at", "id"), False))
+        indexes = ((("number", "revision"), True),) + list_sort_indexes("modified_at")  # the lists' default order
 
     def __str__(self):
         return self.number if self.revision == 1 else f"{self.number}/{self.revision}"
@@ -68,7 +68,7 @@ class SalesOrder(SalesDocument):
 
     class Meta:
         table_name = "sales_order"
-        indexes = ((("number",), True), (("owner", "modified_at", "id"), False))
+        indexes = ((("number",), True),) + list_sort_indexes("modified_at")
 
 
 class Invoice(SalesDocument):
@@ -83,7 +83,7 @@ class Invoice(SalesDocument):
 
     class Meta:
         table_name = "sales_invoice"
-        indexes = ((("number",), True), (("owner", "modified_at", "id"), False))
+        indexes = ((("number",), True),) + list_sort_indexes("modified_at")
 
     def is_overdue(self, today=None):
         return self.status in UNPAID and self.due_date is not None and self.due_date < (today or clock.today())

@@ -13,7 +13,7 @@ from core import clock
 from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
-from core.models import Account, Contact, Position, Product, Record, User
+from core.models import Account, Contact, Position, Product, Record, User, list_sort_indexes
 from core.records.classrows import pointing_at
 
 CHANNELS = {
@@ -108,6 +108,7 @@ class Feedback(ServiceItem):
 
     class Meta:
         table_name = "service_feedback"
+        indexes = list_sort_indexes("received_at")  # the list's default order (newest first)
 
 
 class Complaint(ServiceItem):
@@ -117,6 +118,7 @@ class Complaint(ServiceItem):
 
     class Meta:
         table_name = "service_complaint"
+        indexes = list_sort_indexes("received_at")
 
 
 class ServiceCase(ServiceItem):
@@ -127,6 +129,7 @@ class ServiceCase(ServiceItem):
 
     class Meta:
         table_name = "service_case"
+        indexes = list_sort_indexes("received_at")
 
 
 class ServiceReply(BaseModel):

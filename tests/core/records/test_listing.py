@@ -253,3 +253,18 @@ def test_a_linked_row_is_named_from_the_columns_a_list_reads_of_it(make_app):
             assert str(partial) == str(full), target
             if target.__name__ == "User":
                 assert partial.display_name == full.display_name
+
+
+def test_every_record_type_s_default_order_is_read_from_an_index(make_app):
+    """A list opens in its type's default order: without an index starting (column, id) every first page
+    would read and sort all the rows the viewer may see (the teacher's leads at 200k: 270 ms). Every bundled
+    plugin's types too, and the index is in the migrated database, not only in the model."""
+    app = make_app()
+    with app.app_context():
+        unsorted = []
+        for rt in registry.registry(app).values():
+            column = rt.model._meta.fields[rt.default_sort.lstrip("-")].column_name
+            present = {tuple(i.columns)[:2] for i in db.get_indexes(rt.model._meta.table_name)}
+            if rt.default_sort.lstrip("-") not in listing.indexed_orders(rt.model) or (column, "id") not in present:
+                unsorted.append((rt.name, rt.default_sort))
+        assert unsorted == []
