@@ -215,3 +215,27 @@ def test_no_migration_imports_the_models_it_would_freeze():
     offenders = {os.path.relpath(path, ROOT): sorted(m for m in _imported_modules(path) if _is_models(m))
                  for path in MIGRATION_FILES}
     assert {path: found for path, found in offenders.items() if found} == {}
+
+
+@pytest.mark.parametrize("analysed", [True, False])
+def test_on_sqlite_the_indexes_a_migration_adds_get_statistics_if_the_database_keeps_them(other_database, tmp_path,
+                                                                                       analysed):
+    """A new index without statistics beside analysed ones misleads SQLite's planner (core.migrate
+    .refresh_statistics); a database never analysed keeps none. SQLite whatever the suite's database."""
+    from core.models import Lead, User
+    app = _app(f"sqlite:///{tmp_path}/stats.db", tmp_path)
+    with app.app_context(), db.connection_context():
+        for mset in migration_sets(app):
+            Runner(db.obj, mset.directory, table_name=f"{mset.namespace}_migration").up(
+                "0019_list_sort_owner" if mset.namespace == "core" else None)
+        owner = User.create(username="owner", password_hash="x")
+        for i in range(20):
+            Lead.create(owner=owner, last_name=f"L{i}", company="C")
+        if analysed:
+            db.execute_sql("ANALYZE")
+    assert ("core", ["0020_default_order_indexes"]) in upgrade(app)
+    with app.app_context(), db.connection_context():
+        has_stats = db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
+        new_index = has_stats and db.execute_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'lead_modified_at_id_owner_id'").fetchone()
+    assert bool(new_index) == analysed and bool(has_stats) == analysed
