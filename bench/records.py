@@ -116,7 +116,7 @@ class RawSQL:
 
     def lookup(self, word, per_page):
         """The type-ahead's page of accounts whose name contains ``word`` (the scan, by hand)."""
-        rule = self.other_rule.replace("o.owner_id", "a.owner_id")
+        rule = self.rule.replace("o.owner_id", "a.owner_id")   # a page in name order, as core asks for it
         return self.run(f"SELECT a.* FROM account a WHERE {rule} AND a.name {self.like} {self.p} "
                         f"ORDER BY a.name, a.id LIMIT {int(per_page) + 1}", self.rule_params + [f"%{word}%"])
 

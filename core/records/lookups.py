@@ -36,8 +36,8 @@ def posted_id(text):
     return int(match.group(1)) if match else None
 
 
-def _readable(user, rt, exclude_id=None):
-    query = access.visible(rt.model.select(), user, rt)
+def _readable(user, rt, exclude_id=None, plan=None):
+    query = access.visible(rt.model.select(), user, rt, plan=plan)
     return query if exclude_id is None else query.where(rt.model.id != exclude_id)
 
 
@@ -52,7 +52,8 @@ def _ordered(rt, query):
 def small_choices(user, rt, exclude_id=None):
     """(id, label) of every record of ``rt`` that ``user`` may read (but ``exclude_id``), in name order, when
     there are at most LOOKUP_SELECT_LIMIT; else None (the field is a type-ahead). One query with a limit."""
-    rows = [(r.id, str(r)) for r in _ordered(rt, _readable(user, rt, exclude_id)).limit(LOOKUP_SELECT_LIMIT + 1)]
+    rows = [(r.id, str(r)) for r in _ordered(rt, _readable(user, rt, exclude_id, plan="page"))
+            .limit(LOOKUP_SELECT_LIMIT + 1)]
     return None if len(rows) > LOOKUP_SELECT_LIMIT else rows
 
 
@@ -115,7 +116,7 @@ def find_readable(user, rt, q, page=1, exclude_id=None, limit=LOOKUP_SEARCH_LIMI
     """(records of ``rt`` that ``user`` may read whose name contains ``q``, in name order, whether there are
     more), a page of ``limit`` at a time — the type-ahead's suggestions (bound parameters, through
     ``core.access.visible``)."""
-    query = _readable(user, rt, exclude_id)
+    query = _readable(user, rt, exclude_id, plan="page")   # a page in name order
     q = (q or "").strip()[:100]
     if q:
         query = query.where(_name_contains(rt, q))
