@@ -273,8 +273,8 @@ def main(argv=None):
     add_count_endpoint(app)
     with app.app_context(), db.connection_context():
         records = Opportunity.select().count()
-        people = {"salesperson": User.get(User.username == "sales000"), "class lead": User.get(User.username == "class001"),
-                  "teacher": User.get(User.username == "teacher")}
+        people = {role: User.get(User.username == name) for role, name in
+                  (("salesperson", "sales000"), ("class lead", "class001"), ("teacher", "teacher"))}
     empty = app.test_client()
     empty_ms = timed_on_clock(lambda: empty.get("/healthz"), args.repeat)
     with app.app_context(), capture(db) as statements:

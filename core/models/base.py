@@ -26,7 +26,6 @@ def list_sort_indexes(*columns, owned=True):
     if not owned:
         return tuple(((c, "id"), False) for c in columns)
     return tuple([((c, "id", "owner"), False) for c in columns] + [(("owner", c, "id"), False) for c in columns])
-    return tuple(out)
 
 
 class Record(BaseModel):

@@ -4,9 +4,10 @@ A page is read from a cursor (the sort value and id of the row before it, signed
 made to say something else), not from an OFFSET that makes the database walk every earlier row; the order is
 always (sort column, id), so ties on the sort column keep a stable place. The count stops at
 ``LIST_COUNT_CAP`` + 1 rows (``SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1)``) unless the user asks for the
-exact figure. A list sorts only by a column with an index starting ``(column, id)`` (``core.models.list_sort_indexes``)
-and never by a lookup's name (an account's name on an opportunity): that order exists in no index of the
-listed table, so its first page would sort the whole visible set on every request.
+exact figure. A list sorts only by a column with an index starting ``(column, id)``
+(``core.models.list_sort_indexes``) and never by a lookup's name (an account's name on an opportunity): that
+order exists in no index of the listed table, so its first page would sort the whole visible set on every
+request.
 """
 import datetime as _dt
 import decimal
@@ -37,8 +38,8 @@ def name_columns(model):
 
 
 def sortable(rt):
-    """Names of the list columns the list may be sorted by: own (not lookup), never NULL, with an index that starts
-    ``(column, id)`` declared by the model (``list_sort_indexes``)."""
+    """Names of the list columns the list may be sorted by: own (not lookup), never NULL, with an index
+    starting ``(column, id)`` declared by the model (``list_sort_indexes``)."""
     model = rt.model
     indexed = indexed_orders(model)
     out = []
