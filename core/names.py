@@ -67,7 +67,7 @@ def linked_row(model, record_id, user=None):
     if cache.get((rt.name, record_id)) is not False:
         row = access.visible(model.select().where(model.id == record_id), viewer, rt).first()
         cache[(rt.name, record_id)] = row is not None
-    return row if row is not None else model(id=record_id)
+    return row if row is not None else model(__no_default__=True, id=record_id)  # the id, and nothing else
 
 
 def may_name(obj, user=None):

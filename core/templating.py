@@ -99,12 +99,16 @@ def slot(name, **context):
                            for p in sorted(parts, key=lambda p: p.order) if p.html)
 
 
+def default_currency():
+    """The organisation's currency for an amount that names none (the request's profile; CNY without one)."""
+    org = g.get("org")
+    return org.currency if org else "CNY"
+
+
 def money(value, currency=None):
     if value is None or value == "":
         return ""
-    org = g.get("org")
-    return format_money(decimal.Decimal(value), currency or (org.currency if org else "CNY"),
-                        locale_name() or "zh_CN")
+    return format_money(decimal.Decimal(value), currency or default_currency(), locale_name() or "zh_CN")
 
 
 _SAMPLE = decimal.Decimal("1234567.4")

@@ -4,7 +4,7 @@ import decimal
 import functools
 
 import peewee
-from flask import g, url_for
+from flask import url_for
 from markupsafe import Markup, escape
 
 from core import clock, names, stamp, templating
@@ -100,7 +100,7 @@ def related_object(record, name):
         return rel
     row = names.linked_row(field.rel_model, record.__data__[name])
     if row is not None:
-        if row.__data__.keys() != {"id"}:  # the row itself, not the stand-in of a private one
+        if names.may_name(row):  # the row itself (answered by linked_row's read), not a private one's stand-in
             record.__rel__[name] = row  # what Peewee's own lookup would keep
         return row
     try:
@@ -228,8 +228,7 @@ def _cell_text(rt, name):
         return general
     locale = locale_name() or "zh_CN"
     if isinstance(field, MoneyField):
-        org = g.get("org")
-        default = org.currency if org else "CNY"
+        default = templating.default_currency()
 
         def money_text(row):
             value = getattr(row, name, None)

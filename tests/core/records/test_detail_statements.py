@@ -84,3 +84,25 @@ def test_each_linked_record_costs_one_statement_that_also_says_whether_the_viewe
         assert ("秘密客户" in html) == reads and ("秘密联系人" in html) == reads, side
         assert (f"/records/account/{account.id}" in html) == reads, side
         assert ("(private record)" in html) != reads, side
+
+
+def test_a_private_linked_record_is_a_stand_in_holding_its_id_only_and_is_not_kept_as_the_link(school, app):
+    """What core.records.display.related_object gives a viewer who may not read the linked account: a row
+    with its id and nothing else (no default values posing as its data), not kept as the opportunity's
+    account; for a viewer who may read it, the row itself, kept (no second read)."""
+    from flask_login import login_user
+    from core.models import Opportunity
+    from core.records import display
+    set_sharing("opportunity", "read")
+    set_sharing("account", "private")
+    account = make_account(school["owner"], name="秘密客户")
+    opp = make_opportunity(school["owner"])
+    Opportunity.update(account=account.id).where(Opportunity.id == opp.id).execute()
+    for side, reads in (("peer", False), ("owner", True)):
+        with app.test_request_context("/"):
+            login_user(school[side])
+            record = Opportunity.get_by_id(opp.id)
+            linked = display.related_object(record, "account")
+            assert linked.id == account.id
+            assert (linked.name == "秘密客户") == reads and (set(linked.__data__) == {"id"}) != reads, side
+            assert ("account" in record.__rel__) == reads, side
