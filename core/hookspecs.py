@@ -202,9 +202,11 @@ def zhixin_reports():
 
 
 @hookspec
-def zhixin_calendar_items(user, start, end):
+def zhixin_calendar_items(user, start, end, owners):
     """Return ``core.extension.CalendarItem`` objects between ``start`` and ``end`` (naive UTC datetimes)
-    that ``user`` may see, for the calendar and the daily work plan."""
+    that ``user`` may see, for the calendar and the daily work plan. ``owners``: None (everyone's the user may
+    see), or the ids of the users whose calendars are shown — narrow your query to items they own (items
+    owned by nobody in particular may stay); the calendar drops any other owner's item."""
 
 
 @hookspec

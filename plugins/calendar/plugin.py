@@ -97,11 +97,11 @@ def zhixin_jobs():
                 "Send calendar reminders (once per occurrence)")]
 
 
-def _event_items(user, start, end):
+def _event_items(user, start, end, owners):
     first = clock.to_local(start).date()
     last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
     out = []
-    for occ in service.occurrences(user, first, last):
+    for occ in service.occurrences(user, first, last, owners):
         link = url_for("calendar.event_detail", event_id=occ.event.id, occurrence=occ.key or None)
         when = occ.start if occ.all_day else clock.to_utc(occ.start)
         out.append(CalendarItem(title=occ.title, start=when.date() if occ.all_day else when,
@@ -110,10 +110,10 @@ def _event_items(user, start, end):
     return out
 
 
-def _task_items(user, start, end):
+def _task_items(user, start, end, owners):
     first = clock.to_local(start).date()
     last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
-    query = service.visible_tasks(user).where((CalendarTask.due_date >= first) & (CalendarTask.due_date <= last))
+    query = service.visible_tasks(user, owners).where((CalendarTask.due_date >= first) & (CalendarTask.due_date <= last))
     return [CalendarItem(title=t.subject, start=t.due_date, url=url_for("calendar.task_detail", task_id=t.id),
                          kind="task", all_day=True, done=t.done, color=service.colour_of(t.owner_id),
                          owner_id=t.owner_id) for t in query.order_by(CalendarTask.due_date)]
@@ -122,9 +122,10 @@ def _task_items(user, start, end):
 _LINK_ID = 987654321  # stands for the record id in a link built once per call
 
 
-def _opportunity_items(user, start, end):
-    """Opportunities expected to close (预计成交) in the window, through core's access rule: only the columns
-    an item shows, one link and one translated title pattern per call (not per opportunity)."""
+def _opportunity_items(user, start, end, owners):
+    """Opportunities expected to close (预计成交) in the window, through core's access rule (narrowed to
+    ``owners`` in the same query): only the columns an item shows, one link and one translated title pattern
+    per call (not per opportunity)."""
     from core.models import Opportunity, SalesStage
     first = clock.to_local(start).date()
     last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
@@ -133,6 +134,8 @@ def _opportunity_items(user, start, end):
              .where((Opportunity.close_date >= first) & (Opportunity.close_date <= last)
                     & ~SalesStage.is_won & ~SalesStage.is_lost)
              .order_by(Opportunity.close_date, Opportunity.name).tuples())
+    if owners is not None:
+        query = query.where(Opportunity.owner.in_(owners))
     rows = list(query)
     if not rows:
         return []
@@ -154,11 +157,12 @@ OWN_ITEMS_DRAWN = contextvars.ContextVar("calendar_own_items_drawn", default=Fal
 
 
 @hookimpl
-def zhixin_calendar_items(user, start, end):
+def zhixin_calendar_items(user, start, end, owners):
     """This plugin's own events and tasks, and the opportunities expected to close, for any consumer."""
     if OWN_ITEMS_DRAWN.get():
-        return _opportunity_items(user, start, end)
-    return _event_items(user, start, end) + _task_items(user, start, end) + _opportunity_items(user, start, end)
+        return _opportunity_items(user, start, end, owners)
+    return (_event_items(user, start, end, owners) + _task_items(user, start, end, owners)
+            + _opportunity_items(user, start, end, owners))
 
 
 @hookimpl

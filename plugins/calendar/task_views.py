@@ -201,7 +201,8 @@ def today():
     lo = clock.to_utc(_dt.datetime.combine(day, _dt.time()))
     plugins = current_app.extensions["zhixin_plugins"]
     # the plan is personal: other modules' items that are mine (or nobody's in particular)
-    contributed = [i for i in plugins.gather("zhixin_calendar_items", user=user, start=lo, end=lo + periods.DAY)
+    contributed = [i for i in plugins.gather("zhixin_calendar_items", user=user, start=lo,
+                                             end=lo + periods.DAY, owners=[user.id])
                    if i.kind not in ("event", "task") and i.owner_id in (None, user.id)]
     contributed.sort(key=lambda i: (str(i.kind), str(i.title)))
     # and every module's open items already overdue when the day begins, however long ago (oldest first)

@@ -156,7 +156,7 @@ def _contributed(user, first, last, owners):
     token = OWN_ITEMS_DRAWN.set(True)  # this page draws the plugin's own kinds (OWN_KINDS) itself
     try:
         gathered = current_app.extensions["zhixin_plugins"].gather("zhixin_calendar_items", user=user,
-                                                                   start=lo, end=hi)
+                                                                   start=lo, end=hi, owners=owners)
     finally:
         OWN_ITEMS_DRAWN.reset(token)
     for item in gathered:

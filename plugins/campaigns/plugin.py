@@ -205,8 +205,11 @@ def zhixin_reports():
 
 
 @hookimpl
-def zhixin_calendar_items(user, start, end):
-    return _task_items(user, lambda task: (task.due_at >= start) & (task.due_at < end))
+def zhixin_calendar_items(user, start, end, owners):
+    def due_in_window(task):
+        condition = (task.due_at >= start) & (task.due_at < end)
+        return condition if owners is None else condition & task.owner.in_(owners)
+    return _task_items(user, due_in_window)
 
 
 @hookimpl

@@ -143,10 +143,13 @@ def zhixin_jobs():
 # --- cooperation -----------------------------------------------------------------------------------------
 
 @hookimpl
-def zhixin_calendar_items(user, start, end):
-    """Open items whose resolution target falls in [start, end), that ``user`` may see."""
-    return _calendar_items(user, lambda model: model.status.in_(OPEN_STATUSES) & (model.resolution_due_at >= start)
-                           & (model.resolution_due_at < end))
+def zhixin_calendar_items(user, start, end, owners):
+    """Open items whose resolution target falls in [start, end), that ``user`` may see (of ``owners``)."""
+    def due_in_window(model):
+        condition = (model.status.in_(OPEN_STATUSES) & (model.resolution_due_at >= start)
+                     & (model.resolution_due_at < end))
+        return condition if owners is None else condition & model.owner.in_(owners)
+    return _calendar_items(user, due_in_window)
 
 
 @hookimpl

@@ -196,8 +196,8 @@ def zhixin_reports():
 
 
 @hookimpl
-def zhixin_calendar_items(user, start, end):
-    CALLS.append(("calendar_items", (start, end)))
+def zhixin_calendar_items(user, start, end, owners):
+    CALLS.append(("calendar_items", (start, end, owners)))
     return [CalendarItem("Hook event", start)]
 
 

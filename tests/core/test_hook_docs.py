@@ -88,7 +88,7 @@ def hooks_named_by_tests():
 def test_the_hook_specs_are_found_by_introspection():
     specs = hook_specs()
     assert len(specs) >= 20
-    assert specs["zhixin_calendar_items"] == ["user", "start", "end"]
+    assert specs["zhixin_calendar_items"] == ["user", "start", "end", "owners"]
 
 
 def test_every_hook_is_documented_with_the_parameters_of_its_spec():

@@ -17,7 +17,8 @@ def test_app_works_without_the_calendar(make_app, make_user, login):
             assert client.get(url).status_code == 404, url
         assert not [j for j in scheduler.all_jobs(app) if j.id.startswith("calendar.")]
         assert "calendar_event" not in app.extensions["zhixin_record_types"]
-        assert app.extensions["zhixin_plugins"].hook.zhixin_calendar_items(user=user, start=None, end=None) == []
+        assert app.extensions["zhixin_plugins"].hook.zhixin_calendar_items(user=user, start=None, end=None,
+                                                                       owners=None) == []
 
 
 def test_calendar_on_shows_menu_and_widget(make_app, make_user, login):

@@ -65,11 +65,14 @@ def test_hook_gives_events_tasks_and_opportunities_closing(cal, make_user, posit
     make_task(alice, "Due today", due=dt.date(2026, 5, 15))
     plugins = cal.extensions["zhixin_plugins"]
     with cal.test_request_context("/calendar/today"), force_locale("en"):
-        items = plugins.gather("zhixin_calendar_items", user=alice, start=dt.datetime(2026, 5, 14, 16),
-                               end=dt.datetime(2026, 5, 15, 16))
+        window = dict(start=dt.datetime(2026, 5, 14, 16), end=dt.datetime(2026, 5, 15, 16))
+        items = plugins.gather("zhixin_calendar_items", user=alice, owners=None, **window)
+        mine = plugins.gather("zhixin_calendar_items", user=alice, owners=[alice.id], **window)
+        bobs = plugins.gather("zhixin_calendar_items", user=alice, owners=[bob.id], **window)
     got = sorted((i.kind, i.title) for i in items)
     assert got == [("event", "Morning call"), ("opportunity", "Expected to close: Big deal"), ("task", "Due today")]
     assert all(i.url for i in items)
+    assert sorted((i.kind, i.title) for i in mine) == got and bobs == []
 
 
 def test_other_plugins_items_appear_on_today(make_app, login, make_user, frozen_clock):

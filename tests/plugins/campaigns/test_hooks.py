@@ -104,10 +104,15 @@ def test_calendar_gets_open_tasks_the_user_may_see(app, school):
     make_task(campaign, owner, NOW + dt.timedelta(days=40), "以后")
     start, end = NOW - dt.timedelta(days=1), NOW + dt.timedelta(days=1)
     with app.test_request_context():
-        items = gather(app, "zhixin_calendar_items", user=owner, start=start, end=end)
+        items = gather(app, "zhixin_calendar_items", user=owner, start=start, end=end, owners=None)
         assert [(i.kind, i.start) for i in items] == [("campaign_task", open_task.due_at)]
         assert items[0].url == f"/campaigns/tasks/{open_task.id}/edit"
-        assert gather(app, "zhixin_calendar_items", user=school["outsider"], start=start, end=end) == []
+        assert gather(app, "zhixin_calendar_items", user=school["outsider"], start=start, end=end,
+                      owners=None) == []
+        # narrowed to the people whose calendars are shown
+        assert gather(app, "zhixin_calendar_items", user=owner, start=start, end=end, owners=[owner.id]) == items
+        assert gather(app, "zhixin_calendar_items", user=owner, start=start, end=end,
+                      owners=[school["outsider"].id]) == []
 
 
 def test_dashboard_widget_shows_my_open_tasks_and_next_due(app, school, clients, frozen_clock):

@@ -101,9 +101,15 @@ def test_calendar_items_are_open_visible_items_due_in_the_range(app, team, make_
     make_item("complaint", team["owner"], priority="urgent", subject="done", status="closed")
     plugins = app.extensions["zhixin_plugins"]
     start, end = dt.datetime(2026, 5, 15), dt.datetime(2026, 5, 16)
-    items = plugins.gather("zhixin_calendar_items", user=team["boss"], start=start, end=end)
+    items = plugins.gather("zhixin_calendar_items", user=team["boss"], start=start, end=end, owners=None)
     assert [i.title for i in items] == ["due today"] and items[0].kind == "service"
-    assert plugins.gather("zhixin_calendar_items", user=team["outsider"], start=start, end=end) == []
+    assert items[0].owner_id == team["owner"].id
+    assert plugins.gather("zhixin_calendar_items", user=team["outsider"], start=start, end=end, owners=None) == []
+    # the calendar showing only some people's items: the query is narrowed to them
+    mine = plugins.gather("zhixin_calendar_items", user=team["boss"], start=start, end=end, owners=[team["boss"].id])
+    theirs = plugins.gather("zhixin_calendar_items", user=team["boss"], start=start, end=end,
+                            owners=[team["owner"].id])
+    assert mine == [] and [i.title for i in theirs] == ["due today"]
 
 
 def test_reports_are_contributed_to_the_reports_plugin_and_run_as_the_viewer(make_app, make_user, frozen_clock):
