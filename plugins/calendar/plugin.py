@@ -123,20 +123,50 @@ _LINK_ID = 987654321  # stands for the record id in a link built once per call
 
 
 def _opportunity_items(user, start, end, owners):
-    """Opportunities expected to close (预计成交) in the window, through core's access rule (narrowed to
-    ``owners`` in the same query): only the columns an item shows, one link and one translated title pattern
-    per call (not per opportunity)."""
-    from core.models import Opportunity, SalesStage
+    """Opportunities expected to close (预计成交) in the window [start, end) (UTC), through core's access rule
+    (narrowed to ``owners`` in the same query)."""
     first = clock.to_local(start).date()
     last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
+    from core.models import Opportunity
+    query = _closing(user, first, last, owners).order_by(Opportunity.close_date, Opportunity.name)
+    return _closing_items(list(query.tuples()))
+
+
+def opportunities_closing(user, first, last, owners, per_day):
+    """(items, {day: how many more}): at most ``per_day`` of the opportunities expected to close on each
+    local day of [first, last] — the first by name — and the count of the rest, in one statement (window
+    functions rank and count each day's rows in the database, which sends the few a calendar cell shows)."""
+    import peewee
+    from core.models import Opportunity
+    place = peewee.fn.ROW_NUMBER().over(partition_by=[Opportunity.close_date],
+                                        order_by=[Opportunity.name, Opportunity.id])
+    on_day = peewee.fn.COUNT(Opportunity.id).over(partition_by=[Opportunity.close_date])
+    ranked = _closing(user, first, last, owners).select_extend(place.alias("place"), on_day.alias("on_day"))
+    ranked = ranked.alias("ranked")
+    c = ranked.c
+    query = (peewee.Select([ranked], [c.id, c.name, c.close_date, c.owner_id, c.on_day])
+             .where(c.place <= per_day).order_by(c.close_date, c.place).bind(Opportunity._meta.database))
+    rows, more = [], {}
+    for record_id, name, close_date, owner_id, on_day in query.tuples():
+        close_date = Opportunity.close_date.python_value(close_date)  # a derived table's column is not typed
+        rows.append((record_id, name, close_date, owner_id))
+        more[close_date] = on_day - per_day if on_day > per_day else 0
+    return _closing_items(rows), {day: n for day, n in more.items() if n}
+
+
+def _closing(user, first, last, owners):
+    """The open opportunities the user may read closing on the local days [first, last], of ``owners``."""
+    from core.models import Opportunity, SalesStage
     query = (access.visible(Opportunity.select(Opportunity.id, Opportunity.name, Opportunity.close_date,
                                                Opportunity.owner).join(SalesStage), user, "opportunity")
              .where((Opportunity.close_date >= first) & (Opportunity.close_date <= last)
-                    & ~SalesStage.is_won & ~SalesStage.is_lost)
-             .order_by(Opportunity.close_date, Opportunity.name).tuples())
-    if owners is not None:
-        query = query.where(Opportunity.owner.in_(owners))
-    rows = list(query)
+                    & ~SalesStage.is_won & ~SalesStage.is_lost))
+    return query if owners is None else query.where(Opportunity.owner.in_(owners))
+
+
+def _closing_items(rows):
+    """Calendar items of (id, name, close date, owner id) rows: one link and one translated title pattern
+    per call (not per opportunity)."""
     if not rows:
         return []
     try:
@@ -151,18 +181,19 @@ def _opportunity_items(user, start, end, owners):
             for record_id, name, close_date, owner_id in rows]
 
 
-# Set by the calendar's own pages while they gather the hook: they draw this plugin's events and tasks from
-# their own queries (and drop these kinds from the hook's answer), so the hook need not query them again.
-OWN_ITEMS_DRAWN = contextvars.ContextVar("calendar_own_items_drawn", default=False)
+# Set by the calendar's own pages while they gather the hook: the kinds of this plugin's items they draw
+# from their own queries (events and tasks always; a month or week, capping each day, the opportunities
+# closing too), which the hook then leaves out instead of querying them again.
+DRAWN_BY_PAGE = contextvars.ContextVar("calendar_drawn_by_page", default=frozenset())
 
 
 @hookimpl
 def zhixin_calendar_items(user, start, end, owners):
     """This plugin's own events and tasks, and the opportunities expected to close, for any consumer."""
-    if OWN_ITEMS_DRAWN.get():
-        return _opportunity_items(user, start, end, owners)
-    return (_event_items(user, start, end, owners) + _task_items(user, start, end, owners)
-            + _opportunity_items(user, start, end, owners))
+    drawn = DRAWN_BY_PAGE.get()
+    return ((_event_items(user, start, end, owners) if "event" not in drawn else [])
+            + (_task_items(user, start, end, owners) if "task" not in drawn else [])
+            + (_opportunity_items(user, start, end, owners) if "opportunity" not in drawn else []))
 
 
 @hookimpl

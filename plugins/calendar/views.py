@@ -1,6 +1,7 @@
 """Calendar pages: the month/week/day/agenda views and events. Tasks and the daily work plan are in
 ``task_views``, iCalendar in ``ical_views`` — all on this one blueprint."""
 import datetime as _dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -106,7 +107,8 @@ def index():
     tasks = list(service.visible_tasks(user, owners).where(
         (CalendarTask.due_date >= first) & (CalendarTask.due_date <= last)).order_by(
         CalendarTask.due_date, CalendarTask.due_time))
-    extras = [] if search else _contributed(user, first, last, owners)
+    cap = EXTRAS_PER_DAY if view in ("month", "week") else None
+    extras, more = ([], {}) if search else _contributed(user, first, last, owners, per_day=cap)
     people = {u.id: u for u in User.select().where(User.id.in_(
         {o.event.owner_id for o in items} | {t.owner_id for t in tasks}))} if items or tasks else {}
     args = {"view": view, "who": who}
@@ -120,9 +122,9 @@ def index():
         ctx["day_url"] = _link_with_last(url_for("calendar.index", **dict(args, view="day", date=_SENTINEL)))
         ctx["new_on"] = _link_with_last(url_for("calendar.event_new", date=_SENTINEL))
     if view == "month":
-        ctx["weeks"] = _month_weeks(first, last, items, tasks, extras)
+        ctx["weeks"] = _month_weeks(first, last, items, tasks, extras, more)
     elif view in ("week", "day"):
-        ctx["columns"] = _day_columns(first, last, items, tasks, extras)
+        ctx["columns"] = _day_columns(first, last, items, tasks, extras, cap, more)
         ctx["grid"] = _hour_grid(ctx["columns"])
     else:
         rows = [(o.start, "event", o) for o in items] + [
@@ -144,32 +146,36 @@ class Contributed:
     time: _dt.time = None
 
 
-OWN_KINDS = ("event", "task")  # this plugin's own hook items are drawn from its own queries
-
-
-def _contributed(user, first, last, owners):
-    """Other modules' items for the local days [first, last], narrowed to the chosen people."""
+def _contributed(user, first, last, owners, per_day=None):
+    """(other modules' items for the local days [first, last] narrowed to the chosen people, {day: how many
+    more opportunities close that day than the list holds}). ``per_day``: the page shows at most this many
+    of them a day, so it reads only that many of the opportunities closing each day."""
     lo = clock.to_utc(_dt.datetime.combine(first, _dt.time()))
     hi = clock.to_utc(_dt.datetime.combine(last + periods.DAY, _dt.time()))
-    out = []
-    from plugins.calendar.plugin import OWN_ITEMS_DRAWN
-    token = OWN_ITEMS_DRAWN.set(True)  # this page draws the plugin's own kinds (OWN_KINDS) itself
+    drawn = frozenset(("event", "task", "opportunity") if per_day else ("event", "task"))
+    from plugins.calendar.plugin import DRAWN_BY_PAGE, opportunities_closing
+    token = DRAWN_BY_PAGE.set(drawn)  # the hook leaves out the plugin's own kinds this page draws itself
     try:
         gathered = current_app.extensions["zhixin_plugins"].gather("zhixin_calendar_items", user=user,
                                                                    start=lo, end=hi, owners=owners)
     finally:
-        OWN_ITEMS_DRAWN.reset(token)
+        DRAWN_BY_PAGE.reset(token)
+    wanted = None if owners is None else set(owners)
+    gathered = [item for item in gathered if item.kind not in drawn and (
+        wanted is None or item.owner_id is None or item.owner_id in wanted)]
+    more = {}
+    if per_day:
+        closing, more = opportunities_closing(user, first, last, owners, per_day)
+        gathered += closing
+    out = []
     for item in gathered:
-        if item.kind in OWN_KINDS or (owners is not None and item.owner_id is not None
-                                       and item.owner_id not in owners):
-            continue
         if isinstance(item.start, _dt.datetime):
             local = clock.to_local(item.start).replace(tzinfo=None)
             out.append(Contributed(item, local.date(), None if item.all_day else local.time()))
         elif isinstance(item.start, _dt.date):
             out.append(Contributed(item, item.start))
     out = [x for x in out if first <= x.day <= last]
-    return sorted(out, key=lambda x: (x.day, x.time or _dt.time(), str(x.item.title)))
+    return sorted(out, key=lambda x: (x.day, x.time or _dt.time(), str(x.item.title))), more
 
 
 _SENTINEL = "0000-00-00"  # stands for the last argument of a link built once per page
@@ -209,9 +215,31 @@ def _on_day(occ, day):
     return occ.start.date() <= day <= occ.local_end_day
 
 
-def _month_weeks(first, last, items, tasks, extras):
+EXTRAS_PER_DAY = 3  # other modules' items a month or week cell shows; "+N more" links to the day, which has all
+
+
+def _by_day(extras, timed=None):
+    """Other modules' items per local day, in their order; ``timed``: only the timed ones (True) or only the
+    all-day ones (False)."""
+    out = defaultdict(list)
+    for x in extras:
+        if timed is None or (x.time is not None) == timed:
+            out[x.day].append(x)
+    return out
+
+
+def _capped(extras, cap, unread=0):
+    """(the items a cell shows, how many more there are — ``unread``: besides those not even read): all of
+    them without a cap."""
+    if cap is None or len(extras) <= cap:
+        return extras, unread
+    return extras[:cap], len(extras) - cap + unread
+
+
+def _month_weeks(first, last, items, tasks, extras, more):
+    extras_on = _by_day(extras)
     days = [(d, [o for o in items if _on_day(o, d)], [t for t in tasks if t.due_date == d],
-             [x for x in extras if x.day == d]) for d in _days(first, last)]
+             *_capped(extras_on[d], EXTRAS_PER_DAY, more.get(d, 0))) for d in _days(first, last)]
     return [days[i:i + 7] for i in range(0, len(days), 7)]
 
 
@@ -228,10 +256,12 @@ class Part:
         return self.start != self.occ.start
 
 
-def _day_columns(first, last, items, tasks, extras):
-    """Per day: all-day items (and tasks) on top, then timed items by the hour they start (or, begun the day
-    before, from midnight), other modules' timed items at their hour."""
+def _day_columns(first, last, items, tasks, extras, cap=None, more=None):
+    """Per day: all-day items (and tasks) on top — at most ``cap`` of other modules' (then "+N more") — then
+    timed items by the hour they start (or, begun the day before, from midnight), other modules' timed items
+    at their hour."""
     columns = []
+    timed_on, all_day_on = _by_day(extras, timed=True), _by_day(extras, timed=False)
     for d in _days(first, last):
         lo = _dt.datetime.combine(d, _dt.time())
         by_hour = {h: [] for h in HOURS}
@@ -241,12 +271,11 @@ def _day_columns(first, last, items, tasks, extras):
             if not o.all_day:
                 start = max(o.start, lo)
                 by_hour[start.hour].append(Part(o, start, min(o.end, lo + periods.DAY)))
-        for x in extras:
-            if x.day == d and x.time is not None:
-                extras_by_hour[x.time.hour].append(x)
+        for x in timed_on[d]:
+            extras_by_hour[x.time.hour].append(x)
+        shown, hidden = _capped(all_day_on[d], cap, (more or {}).get(d, 0))
         columns.append({"day": d, "top": [o for o in todays if o.all_day],
-                        "tasks": [t for t in tasks if t.due_date == d],
-                        "extras": [x for x in extras if x.day == d and x.time is None],
+                        "tasks": [t for t in tasks if t.due_date == d], "extras": shown, "more": hidden,
                         "by_hour": by_hour, "extras_by_hour": extras_by_hour})
     return columns
 
