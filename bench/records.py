@@ -18,7 +18,7 @@ a quick search, one detail page, the open-opportunity count (a small JSON endpoi
 counting through ``core.access.visible`` like a dashboard widget would), and a lookup field's account
 type-ahead (lookup.json) for a common word and for a name typed nearly whole, against the ``LIKE`` scan by
 hand (the page reads the search index where it helps: core.search); then the main pages of the forecast
-(my forecast), calendar (this week), campaigns and service plugins. For those the floor is not written by
+(my forecast), calendar (this month), campaigns and service plugins. For those the floor is not written by
 hand: it is the SQL the page itself runs, captured from one request (bench.querylog) and re-executed raw
 (the same statements and parameters, rows fetched), minus the statements the empty request runs too (the
 stamp and the session), which the empty request already counts.
@@ -38,7 +38,7 @@ from urllib.parse import quote
 from bench import default_url, logged_in
 from bench.querylog import build_time, capture
 
-PLUGIN_PAGES = (("forecast", "my forecast", "/forecast/my"), ("calendar", "calendar week", "/calendar/"),
+PLUGIN_PAGES = (("forecast", "my forecast", "/forecast/my"), ("calendar", "calendar month", "/calendar/"),
                 ("campaigns", "campaigns", "/campaigns/"), ("service", "service cases", "/service/"))
 
 SEARCH_WORD = "printer"

@@ -15,7 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from core import clock, mail, notify
+from core import clock, mail, migrate, notify
 from core.db import db, transaction
 from core.extension import Job
 from core.models import JobRun, Organisation
@@ -30,7 +30,9 @@ def core_jobs():
             Job("core.mail_outbox", mail.send_due, "interval", {"minutes": 1},
                 "Send the queued e-mail to customers (core.mail)"),
             Job("core.mail_inbound", mail.fetch, "interval", {"minutes": 5},
-                "File the replies in the IMAP mailbox on their records (core.mail.inbound)")]
+                "File the replies in the IMAP mailbox on their records (core.mail.inbound)"),
+            Job("core.planner_statistics", migrate.planner_statistics, "interval", {"hours": 24},
+                "Refresh SQLite's query planner statistics (ANALYZE)")]
 
 
 def all_jobs(app):

@@ -239,3 +239,37 @@ def test_on_sqlite_the_indexes_a_migration_adds_get_statistics_if_the_database_k
         new_index = has_stats and db.execute_sql(
             "SELECT stat FROM sqlite_stat1 WHERE idx = 'lead_modified_at_id_owner_id'").fetchone()
     assert bool(new_index) == analysed and bool(has_stats) == analysed
+
+
+def test_the_daily_statistics_job_analyses_a_sqlite_database_as_it_grows(other_database, tmp_path):
+    """``core.planner_statistics`` gives a never-analysed SQLite database its planner statistics and brings
+    them up to date with the rows added since. SQLite whatever the suite's database (a server keeps its own)."""
+    from core import scheduler
+    from core.models import JobRun, Lead, User
+    job = next(j for j in scheduler.core_jobs() if j.id == "core.planner_statistics")
+    app = _app(f"sqlite:///{tmp_path}/daily.db", tmp_path)
+    upgrade(app)
+
+    def lead_rows():
+        with app.app_context(), db.connection_context():
+            if not db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+                return None
+            row = db.execute_sql("SELECT stat FROM sqlite_stat1 WHERE idx = 'lead_modified_at_id_owner_id'").fetchone()
+            return int(row[0].split()[0]) if row else None
+
+    def add_leads(n):
+        with app.app_context(), db.connection_context():
+            owner = User.get_or_create(username="owner", defaults={"password_hash": "x"})[0]
+            for i in range(n):
+                Lead.create(owner=owner, last_name=f"L{i}", company="C")
+
+    add_leads(12)
+    assert lead_rows() is None  # never analysed: the planner guesses
+    assert scheduler.run_job(app, job) == "analysed"
+    assert lead_rows() == 12
+    add_leads(30)
+    scheduler.run_job(app, job)
+    assert lead_rows() == 42
+    with app.app_context(), db.connection_context():
+        assert JobRun.get(JobRun.job == job.id).result == "'analysed'"
+
