@@ -62,7 +62,7 @@ class Contact(Record):
     created_month = LocalMonthField("created_at")
 
     class Meta:
-        indexes = list_sort_indexes("last_name", "first_name", "title", "email", "modified_at") + CREATED_ON
+        indexes = list_sort_indexes("last_name", "first_name", "title", "phone", "email", "modified_at") + CREATED_ON
 
     @property
     def name(self):
@@ -192,7 +192,7 @@ class Product(BaseModel):
     modified_at = peewee.DateTimeField(default=clock.utcnow)
 
     class Meta:
-        indexes = list_sort_indexes("code", "name", "unit_price", "active", owned=False)
+        indexes = list_sort_indexes("code", "name", "unit_price", "unit", "active", owned=False)
 
     def __str__(self):
         return f"{self.name} ({self.code})"

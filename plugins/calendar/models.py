@@ -18,7 +18,7 @@ from core import clock
 from core.babel import lazy_gettext as _l
 from core.db import BaseModel
 from core.extension import ClassRows
-from core.models import Contact, Record, User
+from core.models import Contact, Record, User, list_sort_indexes
 
 PRIORITIES = ("high", "normal", "low")
 TASK_STATUSES = ("not_started", "in_progress", "waiting", "completed", "deferred")
@@ -46,8 +46,10 @@ class CalendarEvent(Record):
 
     class Meta:
         table_name = "calendar_event"
-        indexes = ((("owner", "start"), False), (("related_type", "related_id", "start"), False),
-                   (("start", "id", "owner"), False))  # the list's default order, walked (core.access plan "page")
+        # the list's default order (walked: core.access plan "page"; per owner: the calendar's own query) and
+        # its other columns
+        indexes = ((("related_type", "related_id", "start"), False),) + list_sort_indexes(
+            "start", "subject", "end", "location")
 
     @property
     def recurring(self):
@@ -82,8 +84,8 @@ class CalendarTask(Record):
 
     class Meta:
         table_name = "calendar_task"
-        indexes = ((("owner", "due_date"), False), (("related_type", "related_id", "created_at"), False),
-                   (("due_date", "id", "owner"), False))
+        indexes = ((("related_type", "related_id", "created_at"), False),) + list_sort_indexes(
+            "due_date", "subject", "priority", "status")
 
     @property
     def done(self):

@@ -38,7 +38,7 @@ class Campaign(Record):
 
     class Meta:
         table_name = "campaigns_campaign"
-        indexes = list_sort_indexes("modified_at")  # the list's default order
+        indexes = list_sort_indexes("modified_at", "name", "type", "status")  # the list's default order and columns
 
 
 class CampaignMember(BaseModel):
@@ -69,7 +69,7 @@ class CampaignTask(Record):
 
     class Meta:
         table_name = "campaigns_task"
-        indexes = list_sort_indexes("due_at")
+        indexes = list_sort_indexes("due_at", "subject", "status", "priority")
 
     @property
     def is_open(self):

@@ -40,7 +40,8 @@ class Commit(Record):
 
     class Meta:
         table_name = "forecast_commit"
-        indexes = ((("owner", "quarter_start", "kind"), False),) + list_sort_indexes("created_at")  # the list's order
+        indexes = ((("owner", "quarter_start", "kind"), False),) + list_sort_indexes(  # the list's order and columns
+            "created_at", "quarter_start", "kind", "likely", "best")
 
 
 class Snapshot(BaseModel):

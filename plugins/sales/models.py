@@ -55,7 +55,9 @@ class Quote(SalesDocument):
 
     class Meta:
         table_name = "sales_quote"
-        indexes = ((("number", "revision"), True),) + list_sort_indexes("modified_at")  # the lists' default order
+        # the lists' default order and their other columns
+        indexes = ((("number", "revision"), True),) + list_sort_indexes("modified_at", "number", "revision", "status",
+                                                                         "total")
 
     def __str__(self):
         return self.number if self.revision == 1 else f"{self.number}/{self.revision}"
@@ -68,7 +70,7 @@ class SalesOrder(SalesDocument):
 
     class Meta:
         table_name = "sales_order"
-        indexes = ((("number",), True),) + list_sort_indexes("modified_at")
+        indexes = ((("number",), True),) + list_sort_indexes("modified_at", "number", "status", "total")
 
 
 class Invoice(SalesDocument):
@@ -83,7 +85,7 @@ class Invoice(SalesDocument):
 
     class Meta:
         table_name = "sales_invoice"
-        indexes = ((("number",), True),) + list_sort_indexes("modified_at")
+        indexes = ((("number",), True),) + list_sort_indexes("modified_at", "number", "status", "total", "balance_due")
 
     def is_overdue(self, today=None):
         return self.status in UNPAID and self.due_date is not None and self.due_date < (today or clock.today())

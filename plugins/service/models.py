@@ -108,7 +108,8 @@ class Feedback(ServiceItem):
 
     class Meta:
         table_name = "service_feedback"
-        indexes = list_sort_indexes("received_at")  # the list's default order (newest first)
+        # the list's default order (newest first) and its other columns
+        indexes = list_sort_indexes("received_at", "subject", "channel", "priority", "status")
 
 
 class Complaint(ServiceItem):
@@ -118,7 +119,7 @@ class Complaint(ServiceItem):
 
     class Meta:
         table_name = "service_complaint"
-        indexes = list_sort_indexes("received_at")
+        indexes = list_sort_indexes("received_at", "subject", "channel", "priority", "category", "severity", "status")
 
 
 class ServiceCase(ServiceItem):
@@ -129,7 +130,7 @@ class ServiceCase(ServiceItem):
 
     class Meta:
         table_name = "service_case"
-        indexes = list_sort_indexes("received_at")
+        indexes = list_sort_indexes("received_at", "subject", "channel", "priority", "status")
 
 
 class ServiceReply(BaseModel):
