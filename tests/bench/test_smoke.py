@@ -51,7 +51,7 @@ def classroom_url(tmp_path_factory):
 @pytest.mark.parametrize("name, args, expected", [
     ("records", ["--repeat", "1"], ["| salesperson | list, first page |", "| class lead | list, first page |",
                                     "| teacher | detail page |",
-                                    "calendar week (captured SQL)", "overhead", "account type-ahead",
+                                    "calendar month (captured SQL)", "overhead", "account type-ahead",
                                     "SQL building ms"]),
     ("search", ["--repeat", "1"], ["| salesperson | common 'printer' |", "| teacher | rare "]),
     ("plans", [], ["## sales000, sort=amount, keyset page", "## teacher, sort=-close_date, first page"]),
