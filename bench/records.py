@@ -13,15 +13,15 @@ request`` is the floor of any request (GET /healthz) for scale: with small data 
 dominates the ratio.
 
 Pages: the opportunity list (first page), page 100 sorted by amount (or the last page if there are fewer;
-reached by following Next, timed by its keyset URL against the same keyset query by hand),
-a quick search, one detail page, the open-opportunity count (a small JSON endpoint this benchmark adds,
-counting through ``core.access.visible`` like a dashboard widget would), and a lookup field's account
-type-ahead (lookup.json) for a common word and for a name typed nearly whole, against the ``LIKE`` scan by
-hand (the page reads the search index where it helps: core.search); then the main pages of the forecast
-(my forecast), calendar (this month), campaigns and service plugins. For those the floor is not written by
-hand: it is the SQL the page itself runs, captured from one request (bench.querylog) and re-executed raw
-(the same statements and parameters, rows fetched), minus the statements the empty request runs too (the
-stamp and the session), which the empty request already counts.
+reached by following Next, timed by its keyset URL against the same keyset query by hand), a quick search, one
+detail page, the open-opportunity count (a small JSON endpoint this benchmark adds, counting through
+``core.access.visible`` like a dashboard widget would), and a lookup field's account type-ahead (lookup.json)
+for a common word and for a name typed nearly whole, against the ``LIKE`` scan by hand (the page reads the
+search index where it helps: core.search); then the main pages of the forecast (my forecast), calendar (this
+month: the viewer's own, and their team's), campaigns and service plugins. For those the floor is not written
+by hand: it is the SQL the page itself runs, captured from one request (bench.querylog) and re-executed raw
+(the same statements and parameters, rows fetched), minus the statements the empty request runs too (the stamp
+and the session), which the empty request already counts.
 
 ``SQL building`` is the part of one request (an untimed pass, median of 5) that Peewee spends turning the
 page's queries into SQL text (bench.querylog.build_time) — a fixed cost inside the overhead.
@@ -39,6 +39,7 @@ from bench import default_url, logged_in
 from bench.querylog import build_time, capture
 
 PLUGIN_PAGES = (("forecast", "my forecast", "/forecast/my"), ("calendar", "calendar month", "/calendar/"),
+                ("calendar", "calendar, my team's month", "/calendar/?who=team"),
                 ("campaigns", "campaigns", "/campaigns/"), ("service", "service cases", "/service/"))
 
 SEARCH_WORD = "printer"

@@ -154,6 +154,16 @@ def opportunities_closing(user, first, last, owners, per_day):
     return _closing_items(rows), {day: n for day, n in more.items() if n}
 
 
+def first_closing(user, first, last, owners, limit):
+    """(items, how many more): the first ``limit`` opportunities expected to close on the local days [first,
+    last] in date and name order (an agenda's pages up to the one shown), and the count of the rest."""
+    from core.models import Opportunity
+    query = _closing(user, first, last, owners)
+    rows = list(query.order_by(Opportunity.close_date, Opportunity.name, Opportunity.id).limit(limit).tuples())
+    hidden = query.count() - len(rows) if len(rows) == limit else 0
+    return _closing_items(rows), hidden
+
+
 def _closing(user, first, last, owners):
     """The open opportunities the user may read closing on the local days [first, last], of ``owners``."""
     from core.models import Opportunity, SalesStage

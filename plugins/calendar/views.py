@@ -1,6 +1,7 @@
 """Calendar pages: the month/week/day/agenda views and events. Tasks and the daily work plan are in
 ``task_views``, iCalendar in ``ical_views`` — all on this one blueprint."""
 import datetime as _dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -108,7 +109,16 @@ def index():
         (CalendarTask.due_date >= first) & (CalendarTask.due_date <= last)).order_by(
         CalendarTask.due_date, CalendarTask.due_time))
     cap = EXTRAS_PER_DAY if view in ("month", "week") else None
-    extras, more = ([], {}) if search else _contributed(user, first, last, owners, per_day=cap)
+    per_page = current_app.config["PAGE_SIZE"]
+    page_no = page_number() if view == "agenda" else 1  # an agenda's items are computed: cut in Python
+    from plugins.calendar.plugin import first_closing, opportunities_closing
+    if cap:  # the few opportunities closing a day that a cell shows, and how many more
+        closing = functools.partial(opportunities_closing, per_day=cap)
+    elif view == "agenda":  # the opportunities closing up to the page shown, and how many more
+        closing = functools.partial(first_closing, limit=page_no * per_page)
+    else:  # a day: all of them, from the hook
+        closing = None
+    extras, unread = ([], None) if search else _contributed(user, first, last, owners, closing)
     people = {u.id: u for u in User.select().where(User.id.in_(
         {o.event.owner_id for o in items} | {t.owner_id for t in tasks}))} if items or tasks else {}
     args = {"view": view, "who": who}
@@ -122,19 +132,17 @@ def index():
         ctx["day_url"] = _link_with_last(url_for("calendar.index", **dict(args, view="day", date=_SENTINEL)))
         ctx["new_on"] = _link_with_last(url_for("calendar.event_new", date=_SENTINEL))
     if view == "month":
-        ctx["weeks"] = _month_weeks(first, last, items, tasks, extras, more)
+        ctx["weeks"] = _month_weeks(first, last, items, tasks, extras, unread or {})
     elif view in ("week", "day"):
-        ctx["columns"] = _day_columns(first, last, items, tasks, extras, cap, more)
+        ctx["columns"] = _day_columns(first, last, items, tasks, extras, cap, unread)
         ctx["grid"] = _hour_grid(ctx["columns"])
     else:
         rows = [(o.start, "event", o) for o in items] + [
             (_dt.datetime.combine(t.due_date, t.due_time or _dt.time()), "task", t) for t in tasks] + [
             (_dt.datetime.combine(x.day, x.time or _dt.time()), "other", x) for x in extras]
-        rows.sort(key=lambda r: (r[0], r[1]))
-        per_page = current_app.config["PAGE_SIZE"]
-        page_no = page_number()  # occurrences are computed: cut in Python
+        rows.sort(key=lambda r: (r[0], r[1]))  # stable: the opportunities read stay in their order
         ctx["agenda"] = rows[(page_no - 1) * per_page: page_no * per_page]
-        ctx["agenda_page"] = Page([], page_no, per_page, len(rows))
+        ctx["agenda_page"] = Page([], page_no, per_page, len(rows) + (unread or 0))
     return render_template("calendar/view.html", **ctx)
 
 
@@ -146,14 +154,15 @@ class Contributed:
     time: _dt.time = None
 
 
-def _contributed(user, first, last, owners, per_day=None):
-    """(other modules' items for the local days [first, last] narrowed to the chosen people, {day: how many
-    more opportunities close that day than the list holds}). ``per_day``: the page shows at most this many
-    of them a day, so it reads only that many of the opportunities closing each day."""
+def _contributed(user, first, last, owners, closing=None):
+    """(other modules' items for the local days [first, last] narrowed to the chosen people, what ``closing``
+    says of the opportunities it did not read). ``closing(user, first, last, owners)``: (the opportunities
+    closing that the page shows, what of the others it shows) — drawn by the page, not the hook, so that
+    only those few are read; without it the hook's."""
     lo = clock.to_utc(_dt.datetime.combine(first, _dt.time()))
     hi = clock.to_utc(_dt.datetime.combine(last + periods.DAY, _dt.time()))
-    drawn = frozenset(("event", "task", "opportunity") if per_day else ("event", "task"))
-    from plugins.calendar.plugin import DRAWN_BY_PAGE, opportunities_closing
+    drawn = frozenset(("event", "task", "opportunity") if closing else ("event", "task"))
+    from plugins.calendar.plugin import DRAWN_BY_PAGE
     token = DRAWN_BY_PAGE.set(drawn)  # the hook leaves out the plugin's own kinds this page draws itself
     try:
         gathered = current_app.extensions["zhixin_plugins"].gather("zhixin_calendar_items", user=user,
@@ -163,10 +172,10 @@ def _contributed(user, first, last, owners, per_day=None):
     wanted = None if owners is None else set(owners)
     gathered = [item for item in gathered if item.kind not in drawn and (
         wanted is None or item.owner_id is None or item.owner_id in wanted)]
-    more = {}
-    if per_day:
-        closing, more = opportunities_closing(user, first, last, owners, per_day)
-        gathered += closing
+    unread = None
+    if closing:
+        read, unread = closing(user, first, last, owners)
+        gathered += read
     out = []
     for item in gathered:
         if isinstance(item.start, _dt.datetime):
@@ -175,7 +184,7 @@ def _contributed(user, first, last, owners, per_day=None):
         elif isinstance(item.start, _dt.date):
             out.append(Contributed(item, item.start))
     out = [x for x in out if first <= x.day <= last]
-    return sorted(out, key=lambda x: (x.day, x.time or _dt.time(), str(x.item.title))), more
+    return sorted(out, key=lambda x: (x.day, x.time or _dt.time(), str(x.item.title))), unread
 
 
 _SENTINEL = "0000-00-00"  # stands for the last argument of a link built once per page
@@ -237,6 +246,7 @@ def _capped(extras, cap, unread=0):
 
 
 def _month_weeks(first, last, items, tasks, extras, more):
+    """The month's weeks: per day (day, occurrences, tasks, other modules' items shown, how many more)."""
     extras_on = _by_day(extras)
     days = [(d, [o for o in items if _on_day(o, d)], [t for t in tasks if t.due_date == d],
              *_capped(extras_on[d], EXTRAS_PER_DAY, more.get(d, 0))) for d in _days(first, last)]

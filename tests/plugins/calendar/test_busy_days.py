@@ -116,3 +116,36 @@ def test_other_modules_items_share_the_three_and_the_count(make_app, make_user, 
     assert month.count('class="cal-task cal-extra"') == 3 and "Case 0" in month and "Case 1" in month
     assert 'data-more="3"' in month and "还有 3 项" in month
     assert day.count('class="cal-task cal-extra"') == 6 and "data-more" not in day
+
+
+def test_agenda_pages_read_only_the_deals_up_to_the_page_and_hold_every_row_once(make_app, make_user, login,
+                                                                                 frozen_clock):
+    """The agenda reads the opportunities closing up to the page it shows (and counts the rest): walked page
+    by page, every event, task and deal of the 30 days comes once, in time order, the deals by name within a
+    day, and the count is the whole agenda's."""
+    from tests.plugins.calendar.conftest import make_event, make_task
+    app = make_app(plugins=["calendar"], PAGE_SIZE=3)
+    with app.app_context():
+        alice = make_user("alice")
+        for n, days in enumerate([1, 1, 1, 2, 5, 5, 9, 20]):
+            close_on(alice, f"Deal {7 - n}", day=DAY + dt.timedelta(days=days))
+        close_on(alice, "Too late", day=DAY + dt.timedelta(days=45))
+        make_event(alice, "Kick-off", start=dt.datetime(2026, 5, 16, 1))     # 09:00 local on 16 May
+        make_task(alice, "Send offer", due=dt.date(2026, 5, 20))
+        client = app.test_client()
+        login(client, alice)
+        shown, page_no, counts = [], 1, set()
+        while True:
+            page = client.get(f"/calendar/?view=agenda&date={DAY}&page={page_no}").get_data(as_text=True)
+            shown += re.findall(r"Expected to close: ([^<]+)</a>|(Kick-off)</a>|☐ (Send offer)</a>", page)
+            counts.update(re.findall(r"data-count>([^<]+)<", page))
+            pager = page.split('<nav class="pagination"')[-1] if '<nav class="pagination"' in page else ""
+            if 'rel="next"' not in pager or page_no == 10:
+                break
+            page_no += 1
+    names = ["".join(groups) for groups in shown]
+    # 16 May: three deals (by name) and the 09:00 event after the all-day deals; 20 May: the five-day deals
+    # and the task
+    assert names == ["Deal 5", "Deal 6", "Deal 7", "Kick-off", "Deal 4", "Deal 2", "Deal 3", "Send offer",
+                     "Deal 1", "Deal 0"]
+    assert page_no == 4 and len(counts) == 1 and "10" in counts.pop()
