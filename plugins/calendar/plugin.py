@@ -3,6 +3,7 @@ import contextvars
 import datetime as _dt
 import os
 
+import peewee
 from flask import has_request_context, render_template, request, url_for
 from markupsafe import Markup
 
@@ -113,7 +114,8 @@ def _event_items(user, start, end, owners):
 def _task_items(user, start, end, owners):
     first = clock.to_local(start).date()
     last = clock.to_local(end - _dt.timedelta(microseconds=1)).date()
-    query = service.visible_tasks(user, owners).where((CalendarTask.due_date >= first) & (CalendarTask.due_date <= last))
+    query = service.visible_tasks(user, owners).where((CalendarTask.due_date >= first)
+                                                      & (CalendarTask.due_date <= last))
     return [CalendarItem(title=t.subject, start=t.due_date, url=url_for("calendar.task_detail", task_id=t.id),
                          kind="task", all_day=True, done=t.done, color=service.colour_of(t.owner_id),
                          owner_id=t.owner_id) for t in query.order_by(CalendarTask.due_date)]
@@ -136,7 +138,6 @@ def opportunities_closing(user, first, last, owners, per_day):
     """(items, {day: how many more}): at most ``per_day`` of the opportunities expected to close on each
     local day of [first, last] — the first by name — and the count of the rest, in one statement (window
     functions rank and count each day's rows in the database, which sends the few a calendar cell shows)."""
-    import peewee
     from core.models import Opportunity
     place = peewee.fn.ROW_NUMBER().over(partition_by=[Opportunity.close_date],
                                         order_by=[Opportunity.name, Opportunity.id])
